@@ -1,0 +1,302 @@
+// One inbound lead, from intake until a rep owns it. Reads top to bottom as the sales process:
+// record → dedupe → qualify → route → offer to each candidate under an SLA → escalate → catch-all.
+import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { LeadStatus, LeadWorkflowInput } from '../src/lead';
+import type { OfferStage } from '../src/routing';
+import {
+  acceptOffer,
+  acceptSignal,
+  declineOffer,
+  declineSignal,
+  leadStateQuery,
+  refusalTypes,
+  searchAttributes as sa,
+  type LeadView,
+  type OfferAnswer,
+  type OfferView,
+} from './messages';
+
+const activities = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // Postgres or SMTP being down must delay a lead, never lose it: retry until they are back.
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+/** Intake (dedupe, qualification, routing) is machine work; a lead still there after this is stuck. */
+export const intakeDeadlineMs = 5 * 60_000;
+
+export interface LeadOutcome {
+  leadId: string;
+  status: Extract<LeadStatus, 'assigned' | 'rejected-spam'>;
+  owner: string | null;
+  offers: number;
+}
+
+interface Answer {
+  kind: 'accepted' | 'declined';
+  offerNumber: number;
+  repId: string;
+  reason?: string;
+}
+
+export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcome> {
+  const { leadId, submission } = input;
+
+  // ── State ───────────────────────────────────────────────────────────────────────────────
+  const view: LeadView = {
+    leadId,
+    status: 'received',
+    deadline: new Date(Date.now() + intakeDeadlineMs).toISOString(),
+    escalationLevel: 0,
+    teamId: null,
+    owner: null,
+    currentOffer: null,
+    offers: [],
+    qualification: null,
+    routing: null,
+    ignoredSignals: [],
+  };
+  /** The answer to the current offer, once a valid one arrives. */
+  let answer: Answer | undefined;
+
+  // ── Handlers ────────────────────────────────────────────────────────────────────────────
+  setHandler(leadStateQuery, () => view);
+
+  setHandler(
+    acceptOffer,
+    async (a) => {
+      answer = { kind: 'accepted', offerNumber: a.offerNumber, repId: a.repId };
+      // The rep learns the lead is theirs only once that is durable in Postgres.
+      await condition(() => view.owner !== null);
+      return { leadId, owner: a.repId, offerNumber: a.offerNumber };
+    },
+    { validator: (a) => assertAnswerable(a, 'accept') },
+  );
+
+  setHandler(
+    declineOffer,
+    async (a) => {
+      answer = { kind: 'declined', offerNumber: a.offerNumber, repId: a.repId, reason: a.reason };
+      await condition(() => view.offers[a.offerNumber - 1]?.outcome === 'declined');
+      return { leadId, offerNumber: a.offerNumber };
+    },
+    { validator: (a) => assertAnswerable(a, 'decline') },
+  );
+
+  setHandler(acceptSignal, (a) => receiveSignal('accept', a));
+  setHandler(declineSignal, (a) => receiveSignal('decline', a));
+
+  /** Signals cannot be refused to the sender, so an invalid one is ignored and the reason recorded. */
+  async function receiveSignal(signal: 'accept' | 'decline', a: OfferAnswer): Promise<void> {
+    const refusal = refuse(a, signal);
+    if (!refusal) {
+      answer = { kind: signal === 'accept' ? 'accepted' : 'declined', offerNumber: a.offerNumber, repId: a.repId, reason: a.reason };
+      return;
+    }
+    const at = new Date().toISOString();
+    view.ignoredSignals.push({ signal, answer: a, reason: refusal.message, at });
+    await activities.recordDecision({
+      leadId,
+      key: `ignored-signal:${view.ignoredSignals.length}`,
+      kind: 'ignored-signal',
+      summary: `${signal} signal from ${String(a?.repId)} for offer ${String(a?.offerNumber)} ignored: ${refusal.message}`,
+      detail: { signal, answer: a },
+      at,
+    });
+  }
+
+  function assertAnswerable(a: OfferAnswer, action: 'accept' | 'decline'): void {
+    const refusal = refuse(a, action);
+    if (refusal) throw refusal;
+  }
+
+  function refuse(a: OfferAnswer, action: 'accept' | 'decline'): ApplicationFailure | undefined {
+    if (typeof a?.offerNumber !== 'number' || typeof a?.repId !== 'string') {
+      return ApplicationFailure.create({ type: refusalTypes.malformed, message: 'offerNumber (number) and repId (string) are required', nonRetryable: true });
+    }
+    const offer = view.offers[a.offerNumber - 1];
+    if (!offer) return ApplicationFailure.create({ type: refusalTypes.unknownOffer, message: `lead ${leadId} has no offer ${a.offerNumber}`, nonRetryable: true });
+    if (!offer.repIds.includes(a.repId)) {
+      return ApplicationFailure.create({ type: refusalTypes.notOffered, message: `offer ${a.offerNumber} was not made to ${a.repId}`, nonRetryable: true });
+    }
+    if (offer !== view.currentOffer || answer !== undefined) {
+      return ApplicationFailure.create({ type: refusalTypes.staleOffer, message: `offer ${a.offerNumber} is closed: ${describeClosed(offer)}`, nonRetryable: true });
+    }
+    // A timer that fired in the same workflow task as this answer has not closed the offer yet.
+    if (Date.now() >= Date.parse(offer.deadline)) {
+      return ApplicationFailure.create({ type: refusalTypes.staleOffer, message: `offer ${a.offerNumber} expired at ${offer.deadline}`, nonRetryable: true });
+    }
+    if (action === 'decline' && offer.kind === 'catch-all') {
+      return ApplicationFailure.create({ type: refusalTypes.notDeclinable, message: 'a lead in the catch-all queue can be claimed, not declined', nonRetryable: true });
+    }
+    return undefined;
+  }
+
+  // ── The process ─────────────────────────────────────────────────────────────────────────
+  upsertSearchAttributes([
+    { key: sa.LeadStatus, value: view.status },
+    { key: sa.Source, value: submission.source },
+    { key: sa.EscalationLevel, value: 0 },
+    { key: sa.SlaDeadline, value: new Date(view.deadline as string) },
+  ]);
+  await activities.recordLead(input);
+
+  const contact = await activities.matchContact({ leadId, email: submission.email });
+  await decide('matched', 'matched', contact ? `known contact ${contact.contactId}, owner ${contact.ownerRepId ?? 'none'}` : 'new contact: no existing contact has this email', contact);
+
+  const qualification = await activities.qualifyLead({ leadId, input });
+  view.qualification = qualification;
+  if (qualification.spam) {
+    await decide('qualified', 'qualified', `rejected as spam: ${qualification.spamReason ?? 'spam'}`, qualification);
+    await moveTo('rejected-spam', null);
+    return await close('rejected-spam');
+  }
+  await decide(
+    'qualified',
+    'qualified',
+    `score ${qualification.score} (tier ${qualification.tier}), urgency ${qualification.urgency}, service line ${qualification.serviceLine}: ${qualification.parts.map((p) => `+${p.points} ${p.reason}`).join(', ')}`,
+    qualification,
+  );
+
+  const plan = await activities.routeLead({ leadId, qualification, knownOwnerRepId: contact?.ownerRepId ?? null });
+  view.teamId = plan.teamId;
+  view.routing = plan.description;
+  upsertSearchAttributes([
+    { key: sa.Team, value: plan.teamId },
+    { key: sa.LeadTier, value: qualification.tier },
+  ]);
+  await decide('routed', 'routed', plan.description, plan);
+
+  for (const stage of plan.stages) {
+    const why =
+      stage.kind === 'candidate'
+        ? `${plan.explanation.candidates.find((c) => c.startsWith(stage.repIds[0] ?? '')) ?? stage.repIds[0]} — ${plan.explanation.rule}`
+        : `escalation level ${stage.level}: every earlier candidate declined or let the SLA pass`;
+    const outcome = await offer(stage, why);
+    if (outcome?.kind === 'accepted') return await assign(outcome);
+  }
+
+  // Nobody in the chain took it: the catch-all queue, re-alerting until someone claims the lead.
+  for (let round = 1; ; round++) {
+    const outcome = await offer(plan.catchAll, 'catch-all queue', async (offerNumber) => {
+      await activities.alertCatchAll({
+        leadId,
+        input,
+        offerNumber,
+        round,
+        alertEmail: plan.catchAll.alertEmail,
+        claimants: plan.catchAll.repIds,
+        history: view.offers.filter((o) => o.outcome !== 'open').map(describeOffer),
+      });
+    });
+    if (outcome?.kind === 'accepted') return await assign(outcome);
+  }
+
+  // ── Steps ───────────────────────────────────────────────────────────────────────────────
+  /** Offers the lead under the stage's SLA; resolves with the answer, or undefined when the SLA passed. */
+  async function offer(stage: OfferStage, why: string, notify?: (offerNumber: number) => Promise<void>): Promise<Answer | undefined> {
+    const offeredAt = new Date();
+    const deadline = new Date(offeredAt.getTime() + stage.slaMs);
+    const current: OfferView = {
+      offerNumber: view.offers.length + 1,
+      kind: stage.kind,
+      level: stage.level,
+      repIds: stage.repIds,
+      offeredAt: offeredAt.toISOString(),
+      deadline: deadline.toISOString(),
+      outcome: 'open',
+    };
+    view.offers.push(current);
+    view.currentOffer = current;
+    view.escalationLevel = stage.level;
+    await activities.openOffer({ leadId, input, qualification, offerNumber: current.offerNumber, stage, offeredAt: current.offeredAt, deadline: current.deadline, whyYou: why });
+    await moveTo(stage.kind === 'candidate' ? 'offered' : stage.kind === 'escalation' ? 'escalated' : 'catch-all', deadline);
+    await decide(`offer:${current.offerNumber}:opened`, 'offered', `offer ${current.offerNumber} (${stage.kind}, level ${stage.level}) to ${stage.repIds.join(', ')} until ${current.deadline}: ${why}`, current);
+    await notify?.(current.offerNumber);
+
+    await condition(() => answer !== undefined, Math.max(1, deadline.getTime() - Date.now()));
+    const result = answer;
+    answer = undefined;
+    view.currentOffer = null;
+
+    current.outcome = result?.kind ?? 'timed-out';
+    current.answeredBy = result?.repId;
+    current.reason = result?.reason;
+    const closedAt = new Date().toISOString();
+    await activities.closeOffer({ leadId, offerNumber: current.offerNumber, status: current.outcome, answeredBy: result?.repId ?? null, reason: result?.reason ?? null, at: closedAt });
+    await decide(`offer:${current.offerNumber}:${current.outcome}`, current.outcome, describeOffer(current), current, closedAt);
+    return result;
+  }
+
+  async function assign(outcome: Answer): Promise<LeadOutcome> {
+    await activities.assignLead({ leadId, repId: outcome.repId, input });
+    view.owner = outcome.repId;
+    upsertSearchAttributes([{ key: sa.AssignedRep, value: outcome.repId }]);
+    await moveTo('assigned', null);
+    await decide('assigned', 'assigned', `${outcome.repId} owns the lead (accepted offer ${outcome.offerNumber})`, outcome);
+    return await close('assigned');
+  }
+
+  async function close(status: LeadOutcome['status']): Promise<LeadOutcome> {
+    // Let an update handler reply to its rep, and an ignored signal be recorded, before the run ends.
+    await condition(allHandlersFinished);
+    return { leadId, status, owner: view.owner, offers: view.offers.length };
+  }
+
+  /** One place that keeps the query view, search attributes, memo and Postgres in step. */
+  async function moveTo(status: LeadStatus, deadline: Date | null): Promise<void> {
+    view.status = status;
+    view.deadline = deadline?.toISOString() ?? null;
+    const offered = view.currentOffer?.kind !== 'catch-all' ? (view.currentOffer?.repIds[0] ?? null) : null;
+    upsertSearchAttributes([
+      { key: sa.LeadStatus, value: status },
+      { key: sa.OfferedRep, value: offered },
+      { key: sa.EscalationLevel, value: view.escalationLevel },
+      { key: sa.SlaDeadline, value: deadline },
+    ]);
+    upsertMemo({ summary: summarise(), routing: view.routing });
+    await activities.recordProgress({
+      leadId,
+      status,
+      escalationLevel: view.escalationLevel,
+      slaDeadline: view.deadline,
+      offeredRepIds: view.currentOffer?.repIds ?? [],
+    });
+  }
+
+  async function decide(key: string, kind: string, summary: string, detail: unknown, at = new Date().toISOString()): Promise<void> {
+    await activities.recordDecision({ leadId, key, kind, summary, detail, at });
+  }
+
+  function summarise(): string {
+    const q = view.qualification;
+    const who = `${submission.name}${submission.company ? ` (${submission.company})` : ''} via ${submission.source}`;
+    const grade = q ? `, tier ${q.tier} (${q.score}), ${q.serviceLine}` : '';
+    const offer = view.currentOffer;
+    const now = offer
+      ? `${view.status}: offer ${offer.offerNumber} to ${offer.repIds.join(', ')} (level ${offer.level}) until ${offer.deadline}`
+      : view.owner
+        ? `assigned to ${view.owner}`
+        : `${view.status}${view.deadline ? ` until ${view.deadline}` : ''}`;
+    return `${who}${grade} — ${now}`;
+  }
+}
+
+function describeOffer(o: OfferView): string {
+  const to = o.repIds.join(', ');
+  switch (o.outcome) {
+    case 'accepted':
+      return `offer ${o.offerNumber}: accepted by ${o.answeredBy}`;
+    case 'declined':
+      return `offer ${o.offerNumber}: declined by ${o.answeredBy}${o.reason ? ` ("${o.reason}")` : ''}`;
+    case 'timed-out':
+      return `offer ${o.offerNumber}: ${to} did not answer by ${o.deadline}`;
+    case 'open':
+      return `offer ${o.offerNumber}: open for ${to} until ${o.deadline}`;
+  }
+}
+
+function describeClosed(o: OfferView): string {
+  return o.outcome === 'timed-out' ? `it expired at ${o.deadline}` : `it was ${o.outcome}${o.answeredBy ? ` by ${o.answeredBy}` : ''}`;
+}

@@ -1,0 +1,85 @@
+// The lead workflow's public surface, imported by the workflow, the worker and the API alike.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { LeadStatus } from '../src/lead';
+import type { Qualification } from '../src/qualification';
+import type { StageKind } from '../src/routing';
+
+export const searchAttributes = {
+  LeadStatus: defineSearchAttributeKey('LeadStatus', SearchAttributeType.KEYWORD),
+  OfferedRep: defineSearchAttributeKey('OfferedRep', SearchAttributeType.KEYWORD),
+  AssignedRep: defineSearchAttributeKey('AssignedRep', SearchAttributeType.KEYWORD),
+  Team: defineSearchAttributeKey('Team', SearchAttributeType.KEYWORD),
+  Source: defineSearchAttributeKey('Source', SearchAttributeType.KEYWORD),
+  LeadTier: defineSearchAttributeKey('LeadTier', SearchAttributeType.KEYWORD),
+  EscalationLevel: defineSearchAttributeKey('EscalationLevel', SearchAttributeType.INT),
+  SlaDeadline: defineSearchAttributeKey('SlaDeadline', SearchAttributeType.DATETIME),
+} as const;
+
+export interface OfferAnswer {
+  offerNumber: number;
+  repId: string;
+  /** Why the rep declines; recorded with the decision. */
+  reason?: string;
+}
+
+export interface OfferView {
+  offerNumber: number;
+  kind: StageKind;
+  level: number;
+  repIds: string[];
+  offeredAt: string;
+  deadline: string;
+  outcome: 'open' | 'accepted' | 'declined' | 'timed-out';
+  answeredBy?: string;
+  reason?: string;
+}
+
+export interface IgnoredSignal {
+  signal: 'accept' | 'decline';
+  answer: OfferAnswer;
+  reason: string;
+  at: string;
+}
+
+export interface LeadView {
+  leadId: string;
+  status: LeadStatus;
+  /** When the current state must have moved on; null only once the lead is closed. */
+  deadline: string | null;
+  escalationLevel: number;
+  teamId: string | null;
+  owner: string | null;
+  currentOffer: OfferView | null;
+  offers: OfferView[];
+  qualification: Qualification | null;
+  routing: string | null;
+  ignoredSignals: IgnoredSignal[];
+}
+
+export interface AcceptResult {
+  leadId: string;
+  owner: string;
+  offerNumber: number;
+}
+
+export interface DeclineResult {
+  leadId: string;
+  offerNumber: number;
+}
+
+/** Failure types a refused accept or decline carries; the API maps them to HTTP statuses. */
+export const refusalTypes = {
+  malformed: 'MalformedAnswer',
+  unknownOffer: 'UnknownOffer',
+  notOffered: 'NotOfferedToRep',
+  staleOffer: 'StaleOffer',
+  notDeclinable: 'NotDeclinable',
+} as const;
+
+export const acceptOffer = defineUpdate<AcceptResult, [OfferAnswer]>('acceptOffer');
+export const declineOffer = defineUpdate<DeclineResult, [OfferAnswer]>('declineOffer');
+/** Fire-and-forget twins of the updates, for webhooks and bots; stale or foreign ones are ignored and recorded. */
+export const acceptSignal = defineSignal<[OfferAnswer]>('accept');
+export const declineSignal = defineSignal<[OfferAnswer]>('decline');
+export const leadStateQuery = defineQuery<LeadView>('leadState');
