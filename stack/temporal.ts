@@ -1,0 +1,177 @@
+// The Temporal side of the stack: finding or building the CLI dev server, the time-skipping test server,
+// and registering leadrelay's search attributes on whichever server we talk to.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { DevServerConfig } from '@temporalio/testing';
+import { searchAttributes } from '../workflows/messages';
+import { repoRoot } from './paths';
+
+export const temporalCliVersion = '1.5.1';
+export const testServerVersion = '1.38.0';
+type Log = (line: string) => void;
+
+const { IndexedValueType } = temporal.api.enums.v1;
+const indexedValueTypes = {
+  KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  INT: IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  DATETIME: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+} as const;
+
+/** Adds leadrelay's search attributes to a namespace, leaving those already there alone. */
+export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  const wanted = Object.values(searchAttributes);
+  let existing = new Set<string>();
+  try {
+    const listed = await connection.operatorService.listSearchAttributes({ namespace });
+    existing = new Set([...Object.keys(listed.customAttributes ?? {}), ...Object.keys(listed.systemAttributes ?? {})]);
+  } catch {
+    // The time-skipping test server has no visibility store to list from; adding is still supported.
+  }
+  const missing = wanted.filter((key) => !existing.has(key.name));
+  if (missing.length === 0) return;
+  try {
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map((key) => [key.name, indexedValueTypes[key.type as keyof typeof indexedValueTypes]])),
+    });
+  } catch (err) {
+    if (!/already exists/i.test(String((err as Error).message))) throw err;
+  }
+}
+
+// ── Temporal CLI (dev server with the Web UI) ───────────────────────────────────────────────
+
+export interface DevServerOptions {
+  cliPath?: string;
+  cacheDir: string;
+  dbFilename: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+  log: Log;
+}
+
+/**
+ * The CLI comes from, in order: an explicit path, our cached build, the SDK's own download, and last a build
+ * from the Go module proxy into the per-user cache (the only one that works with no internet).
+ */
+export async function startDevServer(opts: DevServerOptions): Promise<TestWorkflowEnvironment> {
+  const base: Omit<DevServerConfig, 'executable'> = {
+    type: 'dev-server',
+    dbFilename: opts.dbFilename,
+    ip: '127.0.0.1',
+    port: opts.port,
+    ui: true,
+    uiPort: opts.uiPort,
+    namespace: opts.namespace,
+    searchAttributes: Object.values(searchAttributes),
+    log: { format: 'pretty', level: 'warn' },
+  };
+  await fs.mkdir(path.dirname(opts.dbFilename), { recursive: true });
+  const built = cachedCliPath(opts.cacheDir);
+  const known = opts.cliPath ?? (existsSync(built) ? built : undefined);
+  if (!known) {
+    try {
+      opts.log('temporal CLI: not cached; trying the SDK download');
+      return await TestWorkflowEnvironment.createLocal({
+        server: { ...base, executable: { type: 'cached-download', downloadDir: path.join(opts.cacheDir, 'sdk-download') } },
+      });
+    } catch (err) {
+      opts.log(`temporal CLI: SDK download failed (${firstLine(err)}); building v${temporalCliVersion} from the Go module proxy`);
+      await buildTemporalCli(opts.cacheDir, opts.log);
+    }
+  }
+  return await TestWorkflowEnvironment.createLocal({ server: { ...base, executable: { type: 'existing-path', path: known ?? built } } });
+}
+
+export function cachedCliPath(cacheDir: string): string {
+  return path.join(cacheDir, 'temporal-cli', temporalCliVersion, 'temporal');
+}
+
+/** `go install` of the CLI (it compiles the whole server: minutes cold), reporting progress as it goes. */
+export async function buildTemporalCli(cacheDir: string, log: Log): Promise<string> {
+  const target = cachedCliPath(cacheDir);
+  const started = Date.now();
+  let compiled = 0;
+  let downloaded = 0;
+  let last = '';
+  const ticker = setInterval(() => {
+    log(`temporal CLI: building… ${Math.round((Date.now() - started) / 1000)} s, ${downloaded} modules fetched, ${compiled} packages compiled${last ? ` (${last})` : ''}`);
+  }, 10_000);
+  try {
+    await run(
+      'go',
+      ['install', '-v', '-ldflags', `-s -w -X github.com/temporalio/cli/temporalcli.Version=${temporalCliVersion}`, `github.com/temporalio/cli/cmd/temporal@v${temporalCliVersion}`],
+      { ...process.env, CGO_ENABLED: '0', GOBIN: path.dirname(target), GOFLAGS: '-mod=mod' },
+      (line) => {
+        if (line.startsWith('go: downloading')) downloaded++;
+        else if (!line.startsWith('go:')) {
+          compiled++;
+          last = line;
+        }
+      },
+    );
+  } finally {
+    clearInterval(ticker);
+  }
+  log(`temporal CLI: built in ${Math.round((Date.now() - started) / 1000)} s → ${target}`);
+  return target;
+}
+
+// ── Time-skipping test server (Java) ───────────────────────────────────────────────────────
+
+/**
+ * Resolves Temporal's Java test server and its runtime classpath from Maven Central into the per-user cache
+ * and writes a wrapper the SDK can start as `<wrapper> <port>`. Returns undefined when Maven is not
+ * installed, so the SDK falls back to its own download.
+ */
+export async function provisionTestServer(cacheDir: string, log: Log): Promise<string | undefined> {
+  const home = path.join(cacheDir, 'temporal-test-server', testServerVersion);
+  const wrapper = path.join(home, 'temporal-test-server');
+  if (existsSync(wrapper)) return wrapper;
+  if (!(await commandExists('mvn')) || !(await commandExists('java'))) return undefined;
+  log(`time-skipping test server: resolving io.temporal:temporal-test-server:${testServerVersion} from Maven Central`);
+  const lib = path.join(home, 'lib');
+  await run('mvn', ['-q', '-B', '-f', path.join(repoRoot, 'tools', 'temporal-test-server', 'pom.xml'), 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${lib}`], process.env, log);
+  // exec, so the SDK's kill on teardown reaches the JVM itself. Tiered C1 only and serial GC: the server is
+  // small, and this halves a cold start on two cores.
+  const script = `#!/bin/sh\nexec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '${lib}/*' io.temporal.testserver.TestServer "$@"\n`;
+  await fs.writeFile(`${wrapper}.tmp`, script, { mode: 0o755 });
+  await fs.rename(`${wrapper}.tmp`, wrapper);
+  return wrapper;
+}
+
+function commandExists(command: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+    child.on('exit', (code) => resolve(code === 0));
+    child.on('error', () => resolve(false));
+  });
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, onLine: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const tail: string[] = [];
+    const read = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        tail.push(line);
+        if (tail.length > 20) tail.shift();
+        onLine(line);
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${tail.join('\n')}`))));
+  });
+}
+
+function firstLine(err: unknown): string {
+  return String(err instanceof Error ? err.message : err).split('\n')[0] ?? '';
+}

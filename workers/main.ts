@@ -1,0 +1,33 @@
+// Production worker: connects to an existing Temporal cluster, Postgres and SMTP server, and runs until
+// SIGINT/SIGTERM (the SDK's runtime drains in-flight tasks before exiting).
+import { NativeConnection } from '@temporalio/worker';
+import { Pool } from 'pg';
+import { createActivities } from '../activities';
+import { createSmtpMailer } from '../activities/mail';
+import { loadConfig, requireSetting } from '../src/config';
+import { createLeadWorker } from './worker';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const db = new Pool({ connectionString: requireSetting(config, 'DATABASE_URL') });
+  const mailer = createSmtpMailer(requireSetting(config, 'SMTP_URL'));
+  const connection = await NativeConnection.connect({ address: requireSetting(config, 'TEMPORAL_ADDRESS') });
+  const worker = await createLeadWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    activities: createActivities({ db, mailer, mailFrom: config.MAIL_FROM, apiUrl: config.PUBLIC_API_URL ?? `http://localhost:${config.API_PORT}` }),
+  });
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    mailer.close();
+    await db.end();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
