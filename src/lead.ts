@@ -1,20 +1,7 @@
-// The inbound lead as intake systems send it, and the shapes the workflow carries.
-import { z } from 'zod';
+// The shapes a lead takes inside leadrelay. Free of zod so the workflow bundle stays small and eval-free.
+import type { LeadSubmission } from './lead-submission';
 
-export const leadSources = ['web-form', 'chat', 'partner-api'] as const;
-export type LeadSource = (typeof leadSources)[number];
-
-/** What an intake system submits. Strict: an unknown field is an error that names it. */
-export const LeadSubmissionSchema = z.strictObject({
-  name: z.string().trim().min(1, 'name is required').max(200),
-  email: z.string().trim().max(320).pipe(z.email({ message: 'email must be a valid address' })),
-  company: z.string().trim().max(200).optional(),
-  phone: z.string().trim().max(40).optional(),
-  message: z.string().max(20_000).default(''),
-  source: z.enum(leadSources, { message: `source must be one of ${leadSources.join(', ')}` }),
-  externalId: z.string().trim().min(1).max(200).optional(),
-});
-export type LeadSubmission = z.infer<typeof LeadSubmissionSchema>;
+export type { LeadSubmission } from './lead-submission';
 
 /** Exact-match key for dedupe: case and surrounding whitespace never make two people. */
 export function normaliseEmail(email: string): string {

@@ -207,8 +207,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     view.offers.push(current);
     view.currentOffer = current;
     view.escalationLevel = stage.level;
-    await activities.openOffer({ leadId, input, qualification, offerNumber: current.offerNumber, stage, offeredAt: current.offeredAt, deadline: current.deadline, whyYou: why });
     await moveTo(stage.kind === 'candidate' ? 'offered' : stage.kind === 'escalation' ? 'escalated' : 'catch-all', deadline);
+    await activities.openOffer({ leadId, input, qualification, offerNumber: current.offerNumber, stage, offeredAt: current.offeredAt, deadline: current.deadline, whyYou: why });
     await decide(`offer:${current.offerNumber}:opened`, 'offered', `offer ${current.offerNumber} (${stage.kind}, level ${stage.level}) to ${stage.repIds.join(', ')} until ${current.deadline}: ${why}`, current);
     await notify?.(current.offerNumber);
 

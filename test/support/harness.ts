@@ -1,0 +1,149 @@
+// One real stack per test file: the time-skipping Temporal test server, a Postgres database of the file's own,
+// a real SMTP server catching mail, the lead worker with its real activities, and the HTTP API in front.
+import { randomBytes } from 'node:crypto';
+import { Pool } from 'pg';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { createActivities } from '../../activities';
+import { upsertDirectory } from '../../activities/directory';
+import { createSmtpMailer } from '../../activities/mail';
+import { buildApi } from '../../api/server';
+import { ensureDatabase } from '../../stack/postgres';
+import { startMailCatcher, type MailCatcher } from '../../stack/mail-catcher';
+import { registerSearchAttributes } from '../../stack/temporal';
+import { createLeadWorker, workflowsPath } from '../../workers/worker';
+import { leadStateQuery, type LeadView } from '../../workflows/messages';
+import { testDirectory } from './directory';
+
+export interface Harness {
+  env: TestWorkflowEnvironment;
+  db: Pool;
+  mail: MailCatcher;
+  api: FastifyInstance;
+  taskQueue: string;
+  bundle: WorkflowBundleWithSourceMap;
+  /** A fresh worker for one test; run the test inside `worker.runUntil`. */
+  createWorker(): Promise<Worker>;
+  teardown(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+export async function createHarness(): Promise<Harness> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: 'ERROR' } } });
+    runtimeInstalled = true;
+  }
+  const env = await createTimeSkippingEnvironment();
+  await registerSearchAttributes(env.connection, 'default');
+  const pgServer = process.env.LEADRELAY_TEST_PG_SERVER;
+  if (!pgServer) throw new Error('LEADRELAY_TEST_PG_SERVER is unset: run the suite through jest (globalSetup provisions Postgres)');
+  const dbUrl = await ensureDatabase(pgServer, `leadrelay_test_${randomBytes(4).toString('hex')}`, 'leadrelay_test_template');
+  const db = new Pool({ connectionString: dbUrl });
+  await upsertDirectory(db, testDirectory);
+  const mail = await startMailCatcher({ viewerPort: null });
+  const mailer = createSmtpMailer(mail.smtpUrl);
+  const activities = createActivities({ db, mailer, mailFrom: 'leadrelay <leads@leadrelay.test>', apiUrl: 'http://api.test' });
+  const taskQueue = `leads-${randomBytes(4).toString('hex')}`;
+  const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  const api = buildApi({ client: env.client, db, taskQueue, now: async () => new Date(await env.currentTimeMs()) });
+  return {
+    env,
+    db,
+    mail,
+    api,
+    taskQueue,
+    bundle,
+    createWorker: () => createLeadWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities, workflowBundle: bundle }),
+    async teardown() {
+      await api.close();
+      mailer.close();
+      await mail.close();
+      await db.end();
+      await env.teardown();
+    },
+  };
+}
+
+/**
+ * The SDK gives the server it starts 5 s to answer. A cold JVM on two busy cores can miss that once; the
+ * retry finds the classes in the page cache.
+ */
+async function createTimeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
+  const path = process.env.TEMPORAL_TEST_SERVER_PATH;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping(path ? { server: { executable: { type: 'existing-path', path } } } : undefined);
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
+}
+
+const quietLogger = {
+  log: () => {},
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
+
+export async function submitLead(h: Harness, submission: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const res = await h.api.inject({ method: 'POST', url: '/v1/leads', payload: submission, headers });
+  return { status: res.statusCode, body: res.json() as { leadId: string; duplicate: boolean }, location: res.headers.location };
+}
+
+export function leadHandle(h: Harness, leadId: string): WorkflowHandle {
+  return h.env.client.workflow.getHandle(`lead:${leadId}`);
+}
+
+/** Polls the workflow's query until the predicate holds. Polling does not move time in the test server. */
+export async function waitForLead(h: Harness, leadId: string, predicate: (view: LeadView) => boolean, what = 'condition'): Promise<LeadView> {
+  const handle = leadHandle(h, leadId);
+  let last: LeadView | undefined;
+  for (let i = 0; i < 600; i++) {
+    try {
+      last = await handle.query(leadStateQuery);
+      if (predicate(last)) return last;
+    } catch {
+      // Not started or no workflow task completed yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`lead ${leadId} never reached ${what}; last state: ${JSON.stringify(last)}`);
+}
+
+export function offerOpenTo(offerNumber: number, repId: string) {
+  return (view: LeadView) => view.currentOffer?.offerNumber === offerNumber && view.currentOffer.repIds.includes(repId);
+}
+
+export async function answer(h: Harness, leadId: string, action: 'accept' | 'decline', body: Record<string, unknown>) {
+  const res = await h.api.inject({ method: 'POST', url: `/v1/leads/${leadId}/${action}`, payload: body });
+  return { status: res.statusCode, body: res.json() as Record<string, unknown> };
+}
+
+export async function offerRows(h: Harness, leadId: string) {
+  const { rows } = await h.db.query<{ offer_number: number; kind: string; level: number; rep_ids: string[]; status: string; answered_by: string | null; reason: string | null }>(
+    'SELECT offer_number, kind, level, rep_ids, status, answered_by, reason FROM lead_offers WHERE lead_id = $1 ORDER BY offer_number',
+    [leadId],
+  );
+  return rows;
+}
+
+export async function leadRow(h: Harness, leadId: string) {
+  const { rows } = await h.db.query<{ status: string; owner_rep_id: string | null; escalation_level: number; team_id: string | null; sla_deadline: Date | null }>(
+    'SELECT status, owner_rep_id, escalation_level, team_id, sla_deadline FROM leads WHERE id = $1',
+    [leadId],
+  );
+  return rows[0];
+}
+
+export async function decisionKinds(h: Harness, leadId: string): Promise<string[]> {
+  const { rows } = await h.db.query<{ kind: string }>('SELECT kind FROM lead_decisions WHERE lead_id = $1 ORDER BY decided_at, seq', [leadId]);
+  return rows.map((r) => r.kind);
+}
+
+export const minutes = (n: number) => n * 60_000;
