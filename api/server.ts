@@ -128,20 +128,17 @@ export function buildApi({ client, db, taskQueue, now = async () => new Date(), 
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
         return reply.code(refusalStatus[err.cause.type ?? ''] ?? 409).send({ error: err.cause.message, reason: err.cause.type });
       }
-      if (err instanceof WorkflowNotFoundError) return reply.code(404).send({ error: `no lead ${leadId}` });
-      if (isClosedWorkflowError(err)) {
+      // The server answers an update to a finished run as if the workflow did not exist; Postgres knows better.
+      if (err instanceof WorkflowNotFoundError) {
         const record = await readLeadRecord(db, leadId);
-        return reply.code(409).send({ error: `lead ${leadId} is closed (${record?.status ?? 'unknown'}${record?.owner ? `, owned by ${record.owner}` : ''})`, reason: 'LeadClosed' });
+        if (!record) return reply.code(404).send({ error: `no lead ${leadId}` });
+        return reply.code(409).send({ error: `lead ${leadId} is closed (${record.status}${record.owner ? `, owned by ${record.owner}` : ''})`, reason: 'LeadClosed' });
       }
       throw err;
     }
   }
 
   return app;
-}
-
-function isClosedWorkflowError(err: unknown): boolean {
-  return /workflow execution already completed|workflow execution is not running|already completed/i.test(String((err as Error)?.message));
 }
 
 function invalid(reply: FastifyReply, error: z.ZodError, fieldOverride?: string) {
