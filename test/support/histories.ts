@@ -2,11 +2,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 
 export const historiesDir = path.join(__dirname, '..', 'histories');
 
 export async function exportHistory(name: string, handle: WorkflowHandle): Promise<void> {
   if (!process.env.EXPORT_HISTORIES) return;
   const history = await handle.fetchHistory();
-  await fs.writeFile(path.join(historiesDir, `${name}.json`), JSON.stringify(history, null, 1) + '\n');
+  // The proto3 JSON that `temporal workflow show --output json` and the Web UI export too.
+  await fs.writeFile(path.join(historiesDir, `${name}.json`), historyToJSON(history) + '\n');
 }
