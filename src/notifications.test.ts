@@ -118,3 +118,10 @@ describe('composeCatchAllAlert', () => {
     expect(lines.slice(lines.indexOf('History:') + 1)).toEqual(['  - offer 1 to ana: declined (busy)', '  - offer 2 to mgr: no answer by 10:20']);
   });
 });
+
+test('the excerpt never cuts an emoji in half', () => {
+  const message = `${'x'.repeat(599)}😀 and more`;
+  const { text } = composeOfferEmail({ leadId: 'l1', lead: { ...lead, message }, qualification, offerNumber: 1, stageKind: 'candidate', level: 0, deadline: '2026-11-23T10:05:00.000Z', whyYou: 'w', apiUrl: 'http://api' });
+  expect(text).toContain(`${'x'.repeat(599)}😀…`);
+  expect(text).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+});

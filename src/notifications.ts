@@ -24,7 +24,9 @@ export function composeOfferEmail(ctx: OfferContext): EmailContent {
   const { lead, qualification: q } = ctx;
   const who = `${lead.name}${lead.company ? ` (${lead.company})` : ''}`;
   const headline = ctx.stageKind === 'escalation' ? `Escalated lead (level ${ctx.level})` : 'New lead';
-  const excerpt = lead.message.length > 600 ? `${lead.message.slice(0, 600)}…` : lead.message;
+  // By code point, so an excerpt never ends in half an emoji.
+  const chars = Array.from(lead.message);
+  const excerpt = chars.length > 600 ? `${chars.slice(0, 600).join('')}…` : lead.message;
   const accept = `${ctx.apiUrl}/v1/leads/${ctx.leadId}/accept`;
   return {
     subject: `${headline}: ${who} — tier ${q.tier}, answer by ${ctx.deadline}`,

@@ -200,3 +200,14 @@ describe('properties', () => {
     );
   });
 });
+
+describe('the company name is not the inquiry', () => {
+  test('a company called Emergency Plumbing is not urgent, and Cloud Nine does not ask about cloud', () => {
+    expect(qualifyLead(lead({ email: 'a@gmail.com', company: 'Emergency Plumbing Ltd', message: 'hello' })).urgency).toBe('none');
+    expect(qualifyLead(lead({ email: 'a@gmail.com', company: 'Cloud Nine Ltd', message: 'hello' })).serviceLine).toBe('other');
+  });
+
+  test('spam named in the company field is still spam', () => {
+    expect(qualifyLead(lead({ company: 'Best SEO Services', message: 'hi' })).spam).toBe(true);
+  });
+});

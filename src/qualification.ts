@@ -40,10 +40,11 @@ const spamCues = /\b(seo (services|agency)|backlinks?|guest post|casino|crypto ?
 const freeMailDomains = new Set(['gmail.com', 'googlemail.com', 'yahoo.com', 'hotmail.com', 'outlook.com', 'live.com', 'icloud.com', 'aol.com', 'proton.me', 'protonmail.com', 'gmx.de', 'web.de']);
 
 export function qualifyLead(lead: LeadSubmission): Qualification {
-  const text = `${lead.message} ${lead.company ?? ''}`.toLowerCase();
+  // Intent is read from what the person wrote; a company called "Emergency Plumbing" is not urgent.
+  const text = lead.message.toLowerCase();
   const domain = lead.email.split('@')[1]?.toLowerCase() ?? '';
 
-  const spamMatch = spamCues.exec(text);
+  const spamMatch = spamCues.exec(`${text} ${lead.company ?? ''}`.toLowerCase());
   if (spamMatch) {
     return { score: 0, tier: 'C', urgency: 'none', serviceLine: 'other', spam: true, parts: [], spamReason: `sales spam: "${spamMatch[0]}"` };
   }

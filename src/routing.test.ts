@@ -264,3 +264,24 @@ describe('properties over generated directories', () => {
     });
   });
 });
+
+describe('an escalation chain with unavailable managers', () => {
+  const withGaps: Directory = {
+    teams: [team('cloud', { isDefault: true, serviceLines: ['cloud-migration'], escalation: [{ repId: 'mgr', slaMinutes: 15 }, { repId: 'ghost', slaMinutes: 20 }, { repId: 'head', slaMinutes: 30 }] })],
+    reps: [rep('ana', 'cloud'), rep('mgr', 'leadership', { away: true }), rep('head', 'leadership')],
+  };
+
+  test('skips an away manager and one missing from the directory, with reasons, and numbers the levels it keeps', () => {
+    const p = plan({ directory: withGaps });
+    expect(p.stages.filter((s) => s.kind === 'escalation').map((s) => [s.level, s.repIds[0], s.slaMs])).toEqual([[1, 'head', 30 * 60_000]]);
+    expect(p.explanation.excluded).toEqual(
+      expect.arrayContaining([
+        { repId: 'mgr', reason: 'escalation: away' },
+        { repId: 'ghost', reason: 'escalation: not in the directory' },
+      ]),
+    );
+    expect(p.catchAll.level).toBe(2);
+    expect(p.catchAll.repIds).not.toContain('ghost');
+    expect(p.catchAll.repIds).not.toContain('mgr');
+  });
+});

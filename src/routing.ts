@@ -100,18 +100,28 @@ export function planRouting(input: { qualification: Qualification; knownOwnerRep
     else candidates.push(rep);
   }
 
+  // An unavailable manager is skipped like an unavailable rep; levels count the managers actually asked.
+  const chain: Array<{ rep: Rep; slaMinutes: number }> = [];
+  for (const level of team.escalation) {
+    const manager = byId.get(level.repId);
+    const unavailable = manager ? unavailability(manager) : 'not in the directory';
+    if (manager && !unavailable) chain.push({ rep: manager, slaMinutes: level.slaMinutes });
+    else excluded.push({ repId: level.repId, reason: `escalation: ${unavailable}` });
+  }
+
   const candidateSla = candidateSlaMinutes[qualification.tier] * minute;
   const stages: OfferStage[] = [
     ...candidates.map((rep) => ({ kind: 'candidate' as const, level: 0, repIds: [rep.id], slaMs: candidateSla })),
-    ...team.escalation.map((level, index) => ({ kind: 'escalation' as const, level: index + 1, repIds: [level.repId], slaMs: level.slaMinutes * minute })),
+    ...chain.map((level, index) => ({ kind: 'escalation' as const, level: index + 1, repIds: [level.rep.id], slaMs: level.slaMinutes * minute })),
   ];
-  const claimants = [...new Set([...team.escalation.map((level) => level.repId), ...directory.reps.filter((rep) => rep.teamId === team.id && rep.active).map((rep) => rep.id)])];
+  // Anyone who can still act may claim from the catch-all queue, away or not: by then any owner beats none.
+  const claimants = [...new Set([...chain.map((level) => level.rep.id), ...directory.reps.filter((rep) => rep.teamId === team.id && rep.active).map((rep) => rep.id)])];
   return {
     teamId: team.id,
     stages,
     catchAll: {
       kind: 'catch-all',
-      level: team.escalation.length + 1,
+      level: chain.length + 1,
       repIds: claimants,
       slaMs: team.catchAllRealertMinutes * minute,
       alertEmail: team.alertEmail,

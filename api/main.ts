@@ -1,0 +1,26 @@
+// Production API process: serves the HTTP API against an existing Temporal cluster and Postgres.
+import { Client, Connection } from '@temporalio/client';
+import { Pool } from 'pg';
+import { loadConfig, requireSetting } from '../src/config';
+import { buildApi } from './server';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const db = new Pool({ connectionString: requireSetting(config, 'DATABASE_URL') });
+  const connection = await Connection.connect({ address: requireSetting(config, 'TEMPORAL_ADDRESS') });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const app = buildApi({ client, db, taskQueue: config.TEMPORAL_TASK_QUEUE, logger: true });
+  const stop = async () => {
+    await app.close();
+    await connection.close();
+    await db.end();
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  await app.listen({ host: config.API_HOST, port: config.API_PORT });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
