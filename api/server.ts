@@ -37,7 +37,7 @@ const refusalStatus: Record<string, number> = {
   [refusalTypes.notDeclinable]: 409,
 };
 
-export function buildApi({ client, db, taskQueue, now = async () => new Date(), logger = false }: ApiDeps): FastifyInstance {
+export function buildApi({ client, db, taskQueue, now = () => Promise.resolve(new Date()), logger = false }: ApiDeps): FastifyInstance {
   const app = Fastify({ logger, bodyLimit: 64 * 1024 });
 
   app.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, request, reply) => {
@@ -48,7 +48,7 @@ export function buildApi({ client, db, taskQueue, now = async () => new Date(), 
     return reply.code(500).send({ error: 'internal error' });
   });
 
-  app.get('/health', async () => ({ ok: true }));
+  app.get('/health', () => ({ ok: true }));
 
   app.post('/v1/leads', async (request, reply) => {
     const key = IdempotencyKey.safeParse(request.headers['idempotency-key']);

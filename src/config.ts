@@ -42,5 +42,5 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 export function requireSetting<K extends keyof Config>(config: Config, key: K): NonNullable<Config[K]> {
   const value = config[key];
   if (value === undefined || value === null) throw new ConfigError(`${String(key)} must be set`);
-  return value as NonNullable<Config[K]>;
+  return value;
 }

@@ -134,7 +134,7 @@ describe('escalation and catch-all', () => {
     expect(p.catchAll).toEqual({
       kind: 'catch-all',
       level: 3,
-      repIds: expect.any(Array),
+      repIds: expect.any(Array) as unknown,
       slaMs: 60 * 60_000,
       alertEmail: 'cloud-ops@leadrelay.test',
     });

@@ -37,7 +37,7 @@ export async function registerSearchAttributes(connection: Connection, namespace
   try {
     await connection.operatorService.addSearchAttributes({
       namespace,
-      searchAttributes: Object.fromEntries(missing.map((key) => [key.name, indexedValueTypes[key.type as keyof typeof indexedValueTypes]])),
+      searchAttributes: Object.fromEntries(missing.map((key) => [key.name, indexedValueTypes[key.type]])),
     });
   } catch (err) {
     if (!/already exists/i.test(String((err as Error).message))) throw err;

@@ -68,7 +68,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
       await condition(() => view.owner !== null);
       return { leadId, owner: a.repId, offerNumber: a.offerNumber };
     },
-    { validator: (a) => assertAnswerable(a, 'accept') },
+    { validator: (a: OfferAnswer) => assertAnswerable(a, 'accept') },
   );
 
   setHandler(
@@ -78,7 +78,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
       await condition(() => view.offers[a.offerNumber - 1]?.outcome === 'declined');
       return { leadId, offerNumber: a.offerNumber };
     },
-    { validator: (a) => assertAnswerable(a, 'decline') },
+    { validator: (a: OfferAnswer) => assertAnswerable(a, 'decline') },
   );
 
   setHandler(acceptSignal, (a) => receiveSignal('accept', a));

@@ -93,7 +93,7 @@ const quietLogger = {
 
 export async function submitLead(h: Harness, submission: Record<string, unknown>, headers: Record<string, string> = {}) {
   const res = await h.api.inject({ method: 'POST', url: '/v1/leads', payload: submission, headers });
-  return { status: res.statusCode, body: res.json() as { leadId: string; duplicate: boolean }, location: res.headers.location };
+  return { status: res.statusCode, body: res.json<{ leadId: string; duplicate: boolean }>(), location: res.headers.location };
 }
 
 export function leadHandle(h: Harness, leadId: string): WorkflowHandle {
@@ -122,7 +122,7 @@ export function offerOpenTo(offerNumber: number, repId: string) {
 
 export async function answer(h: Harness, leadId: string, action: 'accept' | 'decline', body: Record<string, unknown>) {
   const res = await h.api.inject({ method: 'POST', url: `/v1/leads/${leadId}/${action}`, payload: body });
-  return { status: res.statusCode, body: res.json() as Record<string, unknown> };
+  return { status: res.statusCode, body: res.json<Record<string, unknown>>() };
 }
 
 export async function offerRows(h: Harness, leadId: string) {

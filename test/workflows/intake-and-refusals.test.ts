@@ -5,6 +5,8 @@ import { hotLead } from '../support/directory';
 import { exportHistory } from '../support/histories';
 import { acceptSignal, declineSignal } from '../../workflows/messages';
 
+type Issues = { issues: Array<{ field: string; message: string }> };
+
 let h: Harness;
 beforeAll(async () => {
   h = await createHarness();
@@ -79,8 +81,8 @@ test('the same lead submitted twice starts one workflow: by Idempotency-Key, and
 
     for (const leadId of [first.body.leadId, a.body.leadId]) {
       await waitForLead(h, leadId, offerOpenTo(1, 'ana'));
-      const { rows } = await h.db.query('SELECT count(*)::int AS n FROM leads WHERE id = $1', [leadId]);
-      expect(rows[0].n).toBe(1);
+      const { rows } = await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM leads WHERE id = $1', [leadId]);
+      expect(rows[0]?.n).toBe(1);
       // Only one offer email for the lead, though it was submitted twice.
       await h.mail.waitFor((m) => m.messageId === `<${leadId}.1.offer@leadrelay>`);
       expect(h.mail.messages().filter((m) => m.messageId === `<${leadId}.1.offer@leadrelay>`)).toHaveLength(1);
@@ -171,13 +173,13 @@ test('bad input is answered with 400 naming the field, and starts nothing', asyn
   for (const [payload, headers, field] of cases) {
     const res = await h.api.inject({ method: 'POST', url: '/v1/leads', payload, headers });
     expect({ field, status: res.statusCode }).toEqual({ field, status: 400 });
-    expect(res.json().issues.map((i: { field: string }) => i.field)).toContain(field);
+    expect(res.json<Issues>().issues.map((i) => i.field)).toContain(field);
   }
-  const { rows } = await h.db.query(`SELECT count(*)::int AS n FROM leads WHERE email = 'not-an-email'`);
-  expect(rows[0].n).toBe(0);
+  const { rows } = await h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM leads WHERE email = 'not-an-email'`);
+  expect(rows[0]?.n).toBe(0);
   const notJson = await h.api.inject({ method: 'POST', url: '/v1/leads', payload: '{"name":', headers: { 'content-type': 'application/json' } });
   expect(notJson.statusCode).toBe(400);
   const decline = await h.api.inject({ method: 'POST', url: '/v1/leads/ffffffffffffffffffffffff/decline', payload: { offerNumber: 1, repId: 'ana' } });
   expect(decline.statusCode).toBe(400);
-  expect(decline.json().issues[0].field).toBe('reason');
+  expect(decline.json<Issues>().issues[0]?.field).toBe('reason');
 });
