@@ -1,12 +1,12 @@
 // Production API process: serves the HTTP API against an existing Temporal cluster and Postgres.
 import { Client, Connection } from '@temporalio/client';
-import { Pool } from 'pg';
+import { createPool } from '../activities/postgres';
 import { loadConfig, requireSetting } from '../src/config';
 import { buildApi } from './server';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const db = new Pool({ connectionString: requireSetting(config, 'DATABASE_URL') });
+  const db = createPool(requireSetting(config, 'DATABASE_URL'));
   const connection = await Connection.connect({ address: requireSetting(config, 'TEMPORAL_ADDRESS') });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const app = buildApi({ client, db, taskQueue: config.TEMPORAL_TASK_QUEUE, logger: true });

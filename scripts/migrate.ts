@@ -1,7 +1,7 @@
 // `npm run migrate`: applies the schema migrations, then loads the sales directory file into Postgres.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { Pool } from 'pg';
+import { createPool } from '../activities/postgres';
 import { loadConfig, requireSetting } from '../src/config';
 import { parseDirectoryFile } from '../src/directory-file';
 import { upsertDirectory } from '../activities/directory';
@@ -12,7 +12,7 @@ export async function migrateAndLoadDirectory(databaseUrl: string, directoryPath
   await migrate(databaseUrl, () => {});
   const file = path.resolve(repoRoot, directoryPath);
   const directory = parseDirectoryFile(JSON.parse(await fs.readFile(file, 'utf8')));
-  const db = new Pool({ connectionString: databaseUrl });
+  const db = createPool(databaseUrl, log);
   try {
     await upsertDirectory(db, directory);
   } finally {

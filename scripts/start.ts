@@ -1,0 +1,126 @@
+// `npm start`: the whole leadrelay stack on this machine: PostgreSQL, the Temporal dev server with its
+// Web UI, an SMTP server that catches mail, the worker and the HTTP API. Anything given by URL is used instead.
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { createSmtpMailer } from '../activities/mail';
+import { createPool } from '../activities/postgres';
+import { buildApi } from '../api/server';
+import { loadConfig } from '../src/config';
+import { startMailCatcher } from '../stack/mail-catcher';
+import { cacheDir, dataDir } from '../stack/paths';
+import { ensureDatabase, startEmbeddedPostgres } from '../stack/postgres';
+import { registerSearchAttributes, startDevServer } from '../stack/temporal';
+import { createLeadWorker } from '../workers/worker';
+import { migrateAndLoadDirectory } from './migrate';
+
+const started = Date.now();
+const log = (line: string) => console.log(`[leadrelay +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  // We stop in our own order on Ctrl-C: API, then worker (draining), then the servers it talks to.
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  const stops: Array<{ what: string; stop: () => Promise<void> }> = [];
+  let stopping: Promise<void> | undefined;
+  const stopAll = () =>
+    (stopping ??= (async () => {
+      log('stopping…');
+      // Native teardown promises hold no event-loop handle; without this Node would exit halfway through.
+      const keepAlive = setInterval(() => {}, 1_000);
+      for (const { what, stop } of stops.reverse()) {
+        await stop().catch((err: unknown) => log(`stopping ${what}: ${err instanceof Error ? err.message : String(err)}`));
+      }
+      clearInterval(keepAlive);
+      log('stopped');
+    })());
+  // `on`, not `once`: stopping the dev server signals our process group again, and a second Ctrl-C must not
+  // cut the shutdown short either.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopAll().then(() => process.exit(0)));
+
+  try {
+    const urls: Array<[string, string]> = [];
+
+    let databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) {
+      const dir = path.join(dataDir(config), 'postgres');
+      log(`PostgreSQL: embedded, data in ${dir}, port ${config.POSTGRES_PORT}`);
+      const pg = await startEmbeddedPostgres(dir, config.POSTGRES_PORT);
+      stops.push({ what: 'PostgreSQL', stop: () => pg.stop() });
+      databaseUrl = await ensureDatabase(pg.serverUrl, 'leadrelay');
+      urls.push(['PostgreSQL', databaseUrl]);
+    }
+    await migrateAndLoadDirectory(databaseUrl, config.LEADRELAY_DIRECTORY, log);
+    const db = createPool(databaseUrl, log);
+    stops.push({ what: 'database pool', stop: () => db.end() });
+
+    let smtpUrl = config.SMTP_URL;
+    if (!smtpUrl) {
+      const catcher = await startMailCatcher({ smtpPort: config.SMTP_PORT, viewerPort: config.MAIL_VIEWER_PORT });
+      stops.push({ what: 'mail catcher', stop: () => catcher.close() });
+      smtpUrl = catcher.smtpUrl;
+      urls.push(['Mail (caught)', catcher.viewerUrl ?? ''], ['SMTP', smtpUrl]);
+    }
+    const mailer = createSmtpMailer(smtpUrl);
+    stops.push({ what: 'mailer', stop: () => Promise.resolve(mailer.close()) });
+
+    let connection: Connection;
+    let nativeConnection: NativeConnection;
+    if (config.TEMPORAL_ADDRESS) {
+      connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+      nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+      stops.push({ what: 'Temporal connections', stop: async () => (await connection.close(), await nativeConnection.close()) });
+      await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+      urls.push(['Temporal', config.TEMPORAL_ADDRESS]);
+    } else {
+      const dbFilename = path.join(dataDir(config), 'temporal.db');
+      log(`Temporal: dev server on 127.0.0.1:${config.TEMPORAL_PORT}, history in ${dbFilename}`);
+      const env = await startDevServer({
+        cliPath: config.TEMPORAL_CLI_PATH,
+        cacheDir: cacheDir(config),
+        dbFilename,
+        port: config.TEMPORAL_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
+        namespace: config.TEMPORAL_NAMESPACE,
+        log,
+      });
+      stops.push({ what: 'Temporal dev server', stop: () => env.teardown() });
+      connection = env.connection;
+      nativeConnection = env.nativeConnection;
+      urls.push(['Temporal Web UI', `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`], ['Temporal', `127.0.0.1:${config.TEMPORAL_PORT}`]);
+    }
+
+    const apiUrl = config.PUBLIC_API_URL ?? `http://${config.API_HOST}:${config.API_PORT}`;
+    const worker = await createLeadWorker({
+      connection: nativeConnection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      activities: createActivities({ db, mailer, mailFrom: config.MAIL_FROM, apiUrl }),
+    });
+    const running = worker.run();
+    stops.push({
+      what: 'worker',
+      stop: async () => {
+        worker.shutdown();
+        await running;
+      },
+    });
+
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const app = buildApi({ client, db, taskQueue: config.TEMPORAL_TASK_QUEUE });
+    await app.listen({ host: config.API_HOST, port: config.API_PORT });
+    stops.push({ what: 'API', stop: () => app.close() });
+    urls.unshift(['API', apiUrl]);
+
+    log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Ctrl-C stops everything.`);
+    for (const [name, url] of urls) console.log(`  ${name.padEnd(16)} ${url}`);
+    await running;
+  } catch (err) {
+    console.error(err);
+    await stopAll();
+    process.exit(1);
+  }
+}
+
+void main();
