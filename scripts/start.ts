@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       // Native teardown promises hold no event-loop handle; without this Node would exit halfway through.
       const keepAlive = setInterval(() => {}, 1_000);
       for (const { what, stop } of stops.reverse()) {
+        log(`stopping ${what}`);
         await stop().catch((err: unknown) => log(`stopping ${what}: ${err instanceof Error ? err.message : String(err)}`));
       }
       clearInterval(keepAlive);

