@@ -12,4 +12,5 @@ module.exports = {
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 180_000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
