@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { ApplicationFailure } from '@temporalio/common';
 import { normaliseEmail, type KnownContact, type LeadStatus, type LeadWorkflowInput } from '../src/lead';
 import { qualifyLead as qualify, type Qualification } from '../src/qualification';
-import { describeRouting, planRouting, RoutingError, type OfferStage, type RoutingPlan } from '../src/routing';
+import { describeRouting, planRouting, type OfferStage, type RoutingPlan } from '../src/routing';
 import { composeCatchAllAlert, composeOfferEmail } from '../src/notifications';
 import { loadDirectory } from './directory';
 import { sendOnce, type Mailer } from './mail';
@@ -89,14 +89,9 @@ export function createActivities({ db, mailer, mailFrom, apiUrl }: ActivityDeps)
     },
 
     async routeLead({ leadId, qualification, knownOwnerRepId }: { leadId: string; qualification: Qualification; knownOwnerRepId: string | null }): Promise<RoutingPlan & { description: string }> {
-      let plan: RoutingPlan;
-      try {
-        plan = planRouting({ qualification, knownOwnerRepId, directory: await loadDirectory(db) });
-      } catch (err) {
-        // A directory with no team for this lead will not fix itself by retrying; an operator must act.
-        if (err instanceof RoutingError) throw ApplicationFailure.nonRetryable(err.message, 'RoutingError');
-        throw err;
-      }
+      // A directory with no team for this lead throws RoutingError, and the activity retries: the lead stays
+      // running, shows up past its SLA, and moves on once an operator fixes the directory.
+      const plan = planRouting({ qualification, knownOwnerRepId, directory: await loadDirectory(db) });
       await db.query('UPDATE leads SET team_id = $2 WHERE id = $1', [leadId, plan.teamId]);
       return { ...plan, description: describeRouting(plan) };
     },

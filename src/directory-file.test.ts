@@ -16,8 +16,9 @@ test.each([
   [(f: DirectoryFile) => (f.reps[0]!.teamId = 'nowhere'), 'reps.0.teamId: no team nowhere'],
   [(f: DirectoryFile) => (f.teams[0]!.escalation[0]!.repId = 'nobody'), 'teams.0.escalation.0.repId: no rep nobody'],
   [(f: DirectoryFile) => (f.reps[1]!.email = 'not-mail'), 'reps.1.email'],
-  [(f: DirectoryFile) => (f.teams[1]!.isDefault = true), 'teams: at most one team may be the default'],
+  [(f: DirectoryFile) => (f.teams[1]!.isDefault = true), 'teams: exactly one team must be the default'],
   [(f: DirectoryFile) => (f.teams[0]!.serviceLines = ['plumbing' as never]), 'teams.0.serviceLines.0'],
+  [(f: DirectoryFile) => f.teams.forEach((t) => (t.isDefault = false)), 'teams: exactly one team must be the default'],
 ])('a broken file is refused naming the place: %#', (breakIt, message) => {
   const copy = structuredClone(shipped);
   breakIt(copy);

@@ -33,7 +33,7 @@ export const DirectoryFileSchema = z
   .superRefine((file, ctx) => {
     const teams = new Set(file.teams.map((t) => t.id));
     const reps = new Set(file.reps.map((r) => r.id));
-    if (file.teams.filter((t) => t.isDefault).length > 1) ctx.addIssue({ code: 'custom', path: ['teams'], message: 'at most one team may be the default' });
+    if (file.teams.filter((t) => t.isDefault).length !== 1) ctx.addIssue({ code: 'custom', path: ['teams'], message: 'exactly one team must be the default (it takes leads no service line claims)' });
     file.reps.forEach((rep, i) => {
       if (!teams.has(rep.teamId)) ctx.addIssue({ code: 'custom', path: ['reps', i, 'teamId'], message: `no team ${rep.teamId}` });
     });
