@@ -137,7 +137,17 @@ export async function provisionTestServer(cacheDir: string, log: Log): Promise<s
   if (!(await commandExists('mvn')) || !(await commandExists('java'))) return undefined;
   log(`time-skipping test server: resolving io.temporal:temporal-test-server:${testServerVersion} from Maven Central`);
   const lib = path.join(home, 'lib');
-  await run('mvn', ['-q', '-B', '-f', path.join(repoRoot, 'tools', 'temporal-test-server', 'pom.xml'), 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${lib}`], process.env, log);
+  await run(
+    'mvn',
+    ['-q', '-B', '-Dstyle.color=never', '-f', path.join(repoRoot, 'tools', 'temporal-test-server', 'pom.xml'), 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${lib}`],
+    process.env,
+    (line) => {
+      // Maven's quiet mode still prints bare colour resets.
+      // eslint-disable-next-line no-control-regex
+      const text = line.replace(/\x1b\[[0-9;]*m/g, '').trim();
+      if (text) log(text);
+    },
+  );
   // exec, so the SDK's kill on teardown reaches the JVM itself. Tiered C1 only and serial GC: the server is
   // small, and this halves a cold start on two cores.
   const script = `#!/bin/sh\nexec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '${lib}/*' io.temporal.testserver.TestServer "$@"\n`;

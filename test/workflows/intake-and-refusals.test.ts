@@ -86,9 +86,10 @@ test('the same lead submitted twice starts one workflow: by Idempotency-Key, and
       // Only one offer email for the lead, though it was submitted twice.
       await h.mail.waitFor((m) => m.messageId === `<${leadId}.1.offer@leadrelay>`);
       expect(h.mail.messages().filter((m) => m.messageId === `<${leadId}.1.offer@leadrelay>`)).toHaveLength(1);
-      await answer(h, leadId, 'accept', { offerNumber: 1, repId: 'ana' });
-      await leadHandle(h, leadId).result();
+      expect((await answer(h, leadId, 'accept', { offerNumber: 1, repId: 'ana' })).status).toBe(200);
     }
+    // Results only now: awaiting one unlocks time skipping, which would expire the other lead's pending offer.
+    for (const leadId of [first.body.leadId, a.body.leadId]) expect(await leadHandle(h, leadId).result()).toMatchObject({ owner: 'ana', offers: 1 });
     // Even after the lead is closed, the key still means the same lead.
     expect(await submitLead(h, lead, { 'idempotency-key': 'form-7f3a' })).toMatchObject({ status: 200, body: { leadId: first.body.leadId, duplicate: true } });
     await exportHistory('duplicate-submission', leadHandle(h, first.body.leadId));
