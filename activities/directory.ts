@@ -1,5 +1,6 @@
 // Reads the sales directory (teams, reps, their open offers) that routing decides over.
 import type { Pool } from 'pg';
+import { withTransaction } from './postgres';
 import type { Directory, EscalationLevel, Team } from '../src/routing';
 import type { ServiceLine } from '../src/qualification';
 
@@ -30,9 +31,7 @@ export async function loadDirectory(db: Pool): Promise<Directory> {
 
 /** Writes a directory (teams first, then reps), updating what exists: how a deployment loads its sales org. */
 export async function upsertDirectory(db: Pool, directory: Omit<Directory, 'reps'> & { reps: Array<Omit<Directory['reps'][number], 'openOffers'>> }): Promise<void> {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
+  await withTransaction(db, async (client) => {
     for (const t of directory.teams) {
       await client.query(
         `INSERT INTO teams (id, name, service_lines, is_default, escalation, alert_email, catch_all_realert_minutes)
@@ -48,11 +47,5 @@ export async function upsertDirectory(db: Pool, directory: Omit<Directory, 'reps
         [r.id, r.name, r.email, r.teamId, r.active, r.away],
       );
     }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK');
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -7,6 +7,7 @@ import { describeRouting, planRouting, type OfferStage, type RoutingPlan } from 
 import { composeCatchAllAlert, composeOfferEmail } from '../src/notifications';
 import { loadDirectory } from './directory';
 import { sendOnce, type Mailer } from './mail';
+import { withTransaction } from './postgres';
 
 export interface ActivityDeps {
   db: Pool;
@@ -136,22 +137,14 @@ export function createActivities({ db, mailer, mailFrom, apiUrl }: ActivityDeps)
     /** The lead is owned: the lead row says so and the contact remembers its owner for the next dedupe. */
     async assignLead({ leadId, repId, input }: { leadId: string; repId: string; input: LeadWorkflowInput }): Promise<void> {
       const s = input.submission;
-      const client = await db.connect();
-      try {
-        await client.query('BEGIN');
+      await withTransaction(db, async (client) => {
         const { rows } = await client.query<{ id: string }>(
           `INSERT INTO contacts (email_normalised, name, company, owner_rep_id) VALUES ($1, $2, $3, $4)
            ON CONFLICT (email_normalised) DO UPDATE SET owner_rep_id = $4, updated_at = now() RETURNING id`,
           [normaliseEmail(s.email), s.name, s.company ?? null, repId],
         );
         await client.query(`UPDATE leads SET status = 'assigned', owner_rep_id = $2, contact_id = $3, offered_rep_ids = '{}', updated_at = now() WHERE id = $1`, [leadId, repId, rows[0]?.id]);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK');
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
 
     /** Chain exhausted: alert whoever watches the catch-all queue. One email per round. */

@@ -1,5 +1,5 @@
 // The one way leadrelay opens a Postgres pool.
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 
 export function createPool(connectionString: string, log: (line: string) => void = (line) => console.error(line)): Pool {
   const pool = new Pool({ connectionString });
@@ -7,4 +7,20 @@ export function createPool(connectionString: string, log: (line: string) => void
   // be an unhandled 'error' event that kills the process; the pool replaces it on the next query.
   pool.on('error', (err) => log(`postgres: idle connection lost: ${err.message}`));
   return pool;
+}
+
+/** Runs `work` in one transaction on one pooled client; any error rolls it back. */
+export async function withTransaction<T>(db: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK');
+    throw err;
+  } finally {
+    client.release();
+  }
 }
