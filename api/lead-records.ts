@@ -4,8 +4,8 @@ import type { LeadView, OfferView } from '../workflows/messages';
 import type { LeadStatus } from '../src/lead';
 
 export async function readLeadRecord(db: Pool, leadId: string): Promise<(LeadView & { decisions: Array<{ kind: string; summary: string; at: string }> }) | null> {
-  const lead = await db.query<{ status: LeadStatus; sla_deadline: Date | null; escalation_level: number; team_id: string | null; owner_rep_id: string | null; score: number | null }>(
-    'SELECT status, sla_deadline, escalation_level, team_id, owner_rep_id, score FROM leads WHERE id = $1',
+  const lead = await db.query<{ status: LeadStatus; sla_deadline: Date | null; escalation_level: number; team_id: string | null; owner_rep_id: string | null }>(
+    'SELECT status, sla_deadline, escalation_level, team_id, owner_rep_id FROM leads WHERE id = $1',
     [leadId],
   );
   const row = lead.rows[0];

@@ -99,21 +99,18 @@ export function buildApi({ client, db, taskQueue, now = () => Promise.resolve(ne
     return record;
   });
 
-  app.post('/v1/leads/:id/accept', async (request, reply) => {
-    const params = LeadIdParams.safeParse(request.params);
-    if (!params.success) return invalid(reply, params.error);
-    const body = AnswerBody.safeParse(request.body ?? {});
-    if (!body.success) return invalid(reply, body.error);
-    return await answer(reply, params.data.id, 'accept', body.data);
-  });
-
-  app.post('/v1/leads/:id/decline', async (request, reply) => {
-    const params = LeadIdParams.safeParse(request.params);
-    if (!params.success) return invalid(reply, params.error);
-    const body = DeclineBody.safeParse(request.body ?? {});
-    if (!body.success) return invalid(reply, body.error);
-    return await answer(reply, params.data.id, 'decline', body.data);
-  });
+  for (const [action, schema] of [
+    ['accept', AnswerBody],
+    ['decline', DeclineBody],
+  ] as const) {
+    app.post(`/v1/leads/:id/${action}`, async (request, reply) => {
+      const params = LeadIdParams.safeParse(request.params);
+      if (!params.success) return invalid(reply, params.error);
+      const body = schema.safeParse(request.body ?? {});
+      if (!body.success) return invalid(reply, body.error);
+      return await answer(reply, params.data.id, action, body.data);
+    });
+  }
 
   async function answer(reply: FastifyReply, leadId: string, action: 'accept' | 'decline', body: OfferAnswer) {
     const handle = client.workflow.getHandle(workflowIdFor(leadId));

@@ -124,8 +124,8 @@ describe('escalation and catch-all', () => {
     const p = plan();
     expect(p.stages.map((s) => s.kind)).toEqual(['candidate', 'candidate', 'candidate', 'escalation', 'escalation']);
     expect(p.stages.slice(3)).toEqual([
-      { kind: 'escalation', level: 1, repIds: ['mgr'], slaMs: 15 * 60_000 },
-      { kind: 'escalation', level: 2, repIds: ['head'], slaMs: 30 * 60_000 },
+      { kind: 'escalation', level: 1, repIds: ['mgr'], slaMs: 15 * 60_000, why: 'escalation level 1: every earlier candidate declined or let the SLA pass' },
+      { kind: 'escalation', level: 2, repIds: ['head'], slaMs: 30 * 60_000, why: 'escalation level 2: every earlier candidate declined or let the SLA pass' },
     ]);
   });
 
@@ -136,6 +136,7 @@ describe('escalation and catch-all', () => {
       level: 3,
       repIds: expect.any(Array) as unknown,
       slaMs: 60 * 60_000,
+      why: 'catch-all queue: the whole escalation chain let the lead pass',
       alertEmail: 'cloud-ops@leadrelay.test',
     });
     // cleo is away but still active: anyone active may claim from the queue; dev is deactivated and may not.
@@ -151,7 +152,7 @@ describe('escalation and catch-all', () => {
 
   test('a team with nobody available still escalates', () => {
     const p = plan({ qualification: { serviceLine: 'managed-it' }, directory: { ...directory, reps: directory.reps.map((r) => (r.id === 'gus' ? { ...r, away: true } : r)) } });
-    expect(p.stages).toEqual([{ kind: 'escalation', level: 1, repIds: ['head'], slaMs: 20 * 60_000 }]);
+    expect(p.stages).toEqual([{ kind: 'escalation', level: 1, repIds: ['head'], slaMs: 20 * 60_000, why: 'escalation level 1: every earlier candidate declined or let the SLA pass' }]);
     expect(p.explanation.candidates).toEqual([]);
   });
 });
@@ -284,4 +285,16 @@ describe('an escalation chain with unavailable managers', () => {
     expect(p.catchAll.repIds).not.toContain('ghost');
     expect(p.catchAll.repIds).not.toContain('mgr');
   });
+});
+
+test("each candidate stage says why that rep: the owner as owner, others by load, even when ids share a prefix", () => {
+  const prefixes: Directory = {
+    teams: [team('cloud', { isDefault: true, serviceLines: ['cloud-migration'] })],
+    reps: [rep('ana', 'cloud', { openOffers: 1 }), rep('anabel', 'cloud')],
+  };
+  const p = plan({ directory: prefixes, knownOwnerRepId: 'anabel' });
+  expect(p.stages.map((s) => [s.repIds[0], s.why])).toEqual([
+    ['anabel', "anabel is the known contact's owner — service line cloud-migration → team CLOUD"],
+    ['ana', 'ana, 1 open offer(s) — service line cloud-migration → team CLOUD'],
+  ]);
 });

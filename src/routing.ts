@@ -46,6 +46,8 @@ export interface OfferStage {
   /** The reps who may accept. One for candidates and escalations; everyone who may claim for the catch-all. */
   repIds: string[];
   slaMs: number;
+  /** Why this stage's reps are asked, in words for the offer email and the decision log. */
+  why: string;
 }
 
 export interface Exclusion {
@@ -111,8 +113,20 @@ export function planRouting(input: { qualification: Qualification; knownOwnerRep
 
   const candidateSla = candidateSlaMinutes[qualification.tier] * minute;
   const stages: OfferStage[] = [
-    ...candidates.map((rep) => ({ kind: 'candidate' as const, level: 0, repIds: [rep.id], slaMs: candidateSla })),
-    ...chain.map((level, index) => ({ kind: 'escalation' as const, level: index + 1, repIds: [level.rep.id], slaMs: level.slaMinutes * minute })),
+    ...candidates.map((rep) => ({
+      kind: 'candidate' as const,
+      level: 0,
+      repIds: [rep.id],
+      slaMs: candidateSla,
+      why: rep === owner ? `${rep.id} is the known contact's owner — ${rule}` : `${rep.id}, ${rep.openOffers} open offer(s) — ${rule}`,
+    })),
+    ...chain.map((level, index) => ({
+      kind: 'escalation' as const,
+      level: index + 1,
+      repIds: [level.rep.id],
+      slaMs: level.slaMinutes * minute,
+      why: `escalation level ${index + 1}: every earlier candidate declined or let the SLA pass`,
+    })),
   ];
   // Anyone who can still act may claim from the catch-all queue, away or not: by then any owner beats none.
   const claimants = [...new Set([...chain.map((level) => level.rep.id), ...directory.reps.filter((rep) => rep.teamId === team.id && rep.active).map((rep) => rep.id)])];
@@ -124,6 +138,7 @@ export function planRouting(input: { qualification: Qualification; knownOwnerRep
       level: chain.length + 1,
       repIds: claimants,
       slaMs: team.catchAllRealertMinutes * minute,
+      why: 'catch-all queue: the whole escalation chain let the lead pass',
       alertEmail: team.alertEmail,
     },
     explanation: {

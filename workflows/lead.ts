@@ -166,17 +166,13 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
   await decide('routed', 'routed', plan.description, plan);
 
   for (const stage of plan.stages) {
-    const why =
-      stage.kind === 'candidate'
-        ? `${plan.explanation.candidates.find((c) => c.startsWith(stage.repIds[0] ?? '')) ?? stage.repIds[0]} — ${plan.explanation.rule}`
-        : `escalation level ${stage.level}: every earlier candidate declined or let the SLA pass`;
-    const outcome = await offer(stage, why);
+    const outcome = await offer(stage);
     if (outcome?.kind === 'accepted') return await assign(outcome);
   }
 
   // Nobody in the chain took it: the catch-all queue, re-alerting until someone claims the lead.
   for (let round = 1; ; round++) {
-    const outcome = await offer(plan.catchAll, 'catch-all queue', async (offerNumber) => {
+    const outcome = await offer(plan.catchAll, async (offerNumber) => {
       await activities.alertCatchAll({
         leadId,
         input,
@@ -192,7 +188,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
 
   // ── Steps ───────────────────────────────────────────────────────────────────────────────
   /** Offers the lead under the stage's SLA; resolves with the answer, or undefined when the SLA passed. */
-  async function offer(stage: OfferStage, why: string, notify?: (offerNumber: number) => Promise<void>): Promise<Answer | undefined> {
+  async function offer(stage: OfferStage, notify?: (offerNumber: number) => Promise<void>): Promise<Answer | undefined> {
     const offeredAt = new Date();
     const deadline = new Date(offeredAt.getTime() + stage.slaMs);
     const current: OfferView = {
@@ -208,8 +204,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     view.currentOffer = current;
     view.escalationLevel = stage.level;
     await moveTo(stage.kind === 'candidate' ? 'offered' : stage.kind === 'escalation' ? 'escalated' : 'catch-all', deadline);
-    await activities.openOffer({ leadId, input, qualification, offerNumber: current.offerNumber, stage, offeredAt: current.offeredAt, deadline: current.deadline, whyYou: why });
-    await decide(`offer:${current.offerNumber}:opened`, 'offered', `offer ${current.offerNumber} (${stage.kind}, level ${stage.level}) to ${stage.repIds.join(', ')} until ${current.deadline}: ${why}`, current);
+    await activities.openOffer({ leadId, input, qualification, offerNumber: current.offerNumber, stage, offeredAt: current.offeredAt, deadline: current.deadline, whyYou: stage.why });
+    await decide(`offer:${current.offerNumber}:opened`, 'offered', `offer ${current.offerNumber} (${stage.kind}, level ${stage.level}) to ${stage.repIds.join(', ')} until ${current.deadline}: ${stage.why}`, current);
     await notify?.(current.offerNumber);
 
     await condition(() => answer !== undefined, Math.max(1, deadline.getTime() - Date.now()));
