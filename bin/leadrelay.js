@@ -5,6 +5,7 @@ const path = require('node:path');
 const commands = {
   classify: 'classify.ts',
   simulate: 'simulate.ts',
+  keys: 'keys.ts',
 };
 const [command, ...args] = process.argv.slice(2);
 if (!command || !(command in commands)) {
