@@ -8,7 +8,7 @@ ALTER TABLE leads
   ADD COLUMN country text,
   ADD COLUMN region text,
   ADD COLUMN time_zone text,
-  ADD COLUMN account_id bigint REFERENCES accounts (id),
+  ADD COLUMN account_id bigint,
   ADD COLUMN policy_version integer,
   ADD COLUMN normalised jsonb,
   ADD COLUMN qualification jsonb,
