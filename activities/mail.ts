@@ -4,7 +4,7 @@ import nodemailer from 'nodemailer';
 import type { EmailContent } from '../src/notifications';
 
 export interface Mailer {
-  send(message: { to: string; subject: string; text: string; messageId: string; from: string }): Promise<void>;
+  send(message: { to: string; subject: string; text: string; html?: string; messageId: string; from: string }): Promise<void>;
 }
 
 export function createSmtpMailer(smtpUrl: string): Mailer & { close(): void } {
@@ -20,7 +20,8 @@ export function createSmtpMailer(smtpUrl: string): Mailer & { close(): void } {
 export interface OutboxKey {
   leadId: string;
   offerNumber: number;
-  kind: 'offer' | 'catch-all-alert';
+  /** An escalation is the offer made to a manager, so it shares the offer's kind. */
+  kind: 'offer' | 'reminder' | 'catch-all-alert';
 }
 
 /**
@@ -39,6 +40,6 @@ export async function sendOnce(db: Pool, mailer: Mailer, from: string, key: Outb
     [key.leadId, key.offerNumber, key.kind],
   );
   if (rows[0]?.sent_at) return;
-  await mailer.send({ from, to, subject: content.subject, text: content.text, messageId });
+  await mailer.send({ from, to, subject: content.subject, text: content.text, html: content.html, messageId });
   await db.query('UPDATE outbound_emails SET sent_at = now() WHERE lead_id = $1 AND offer_number = $2 AND kind = $3', [key.leadId, key.offerNumber, key.kind]);
 }
