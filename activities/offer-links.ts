@@ -1,0 +1,243 @@
+// Signed, expiring, single-use links that let a rep answer an offer (or see their offers) from an email.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import { withTransaction } from './postgres';
+
+export type OfferAction = 'accept' | 'decline';
+/** `my-offers` opens a rep's list of open offers; it never acts by itself. */
+export type LinkAction = OfferAction | 'my-offers';
+
+export interface OfferLinkClaims {
+  action: OfferAction;
+  leadId: string;
+  offerNumber: number;
+  repId: string;
+  expiresAt: Date;
+}
+
+export interface MyOffersLinkClaims {
+  action: 'my-offers';
+  repId: string;
+  expiresAt: Date;
+}
+
+export type LinkClaims = OfferLinkClaims | MyOffersLinkClaims;
+
+/**
+ * Why a link was refused. Only `expired` and `wrong-action` carry the claims: their signature was good, so the
+ * page may say what happened to that lead; a tampered or malformed token tells us nothing we can trust.
+ */
+export type LinkFailure =
+  | { kind: 'malformed'; message: string }
+  | { kind: 'tampered'; message: string }
+  | { kind: 'expired'; message: string; claims: LinkClaims }
+  | { kind: 'wrong-action'; message: string; claims: LinkClaims };
+
+export type VerifiedLink = { ok: true; claims: LinkClaims } | { ok: false; failure: LinkFailure };
+
+// Domain separation: a MAC made for another purpose with the same secret can never pass as a link.
+const signingContext = 'leadrelay-link-v1.';
+const minSecretLength = 32;
+
+const idText = (field: string) =>
+  z
+    .string({ message: `${field} must be a string` })
+    .min(1, `${field} is required`)
+    .max(100, `${field} is at most 100 characters`)
+    .regex(/^[A-Za-z0-9._:-]+$/, `${field} may hold letters, digits and . _ : - only`);
+
+const ClaimsSchema = z.discriminatedUnion('a', [
+  z.strictObject({
+    v: z.literal(1),
+    a: z.enum(['accept', 'decline']),
+    l: idText('leadId'),
+    o: z.number().int().positive(),
+    r: idText('repId'),
+    e: z.number().int().nonnegative(),
+  }),
+  z.strictObject({ v: z.literal(1), a: z.literal('my-offers'), r: idText('repId'), e: z.number().int().nonnegative() }),
+]);
+
+const OfferClaimsInput = z.strictObject({
+  action: z.enum(['accept', 'decline'], { message: 'action must be accept or decline' }),
+  leadId: idText('leadId'),
+  offerNumber: z.number({ message: 'offerNumber must be a number' }).int('offerNumber must be a whole number').positive('offerNumber must be positive'),
+  repId: idText('repId'),
+  expiresAt: z.date({ message: 'expiresAt must be a valid date' }),
+});
+const MyOffersClaimsInput = z.strictObject({
+  action: z.literal('my-offers'),
+  repId: idText('repId'),
+  expiresAt: z.date({ message: 'expiresAt must be a valid date' }),
+});
+
+export class OfferLinkInputError extends Error {}
+
+/** Signs claims into a URL-safe token `<payload>.<mac>`, both base64url. Same claims, same token. */
+export function signLink(claims: LinkClaims, secret: string): string {
+  assertSecret(secret);
+  const payload =
+    claims.action === 'my-offers'
+      ? { v: 1, a: claims.action, r: parse(MyOffersClaimsInput, claims).repId, e: expiryMs(claims.expiresAt) }
+      : (() => {
+          const c = parse(OfferClaimsInput, claims);
+          return { v: 1, a: c.action, l: c.leadId, o: c.offerNumber, r: c.repId, e: expiryMs(c.expiresAt) };
+        })();
+  const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+  return `${body}.${mac(body, secret).toString('base64url')}`;
+}
+
+/**
+ * Checks a token: canonical encoding, MAC (constant-time), one of the expected actions, not past `now`.
+ * Never throws for a bad token; the failure says which check refused it.
+ */
+export function verifyLink(token: string, opts: { secret: string; now: Date; actions: readonly LinkAction[] }): VerifiedLink {
+  assertSecret(opts.secret);
+  const parts = token.split('.');
+  const [body, signature] = parts;
+  if (parts.length !== 2 || !body || !signature || !isCanonicalBase64url(body) || !isCanonicalBase64url(signature)) {
+    return { ok: false, failure: { kind: 'malformed', message: 'the link is incomplete or not a leadrelay link' } };
+  }
+  const expected = mac(body, opts.secret);
+  const given = Buffer.from(signature, 'base64url');
+  // timingSafeEqual needs equal lengths; a length mismatch says nothing about the secret.
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    return { ok: false, failure: { kind: 'tampered', message: 'the link was changed after leadrelay signed it' } };
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+  } catch {
+    return { ok: false, failure: { kind: 'malformed', message: 'the link payload is not readable' } };
+  }
+  const parsed = ClaimsSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, failure: { kind: 'malformed', message: 'the link payload is not one leadrelay writes' } };
+  const p = parsed.data;
+  const claims: LinkClaims =
+    p.a === 'my-offers'
+      ? { action: p.a, repId: p.r, expiresAt: new Date(p.e) }
+      : { action: p.a, leadId: p.l, offerNumber: p.o, repId: p.r, expiresAt: new Date(p.e) };
+  if (!opts.actions.includes(claims.action)) {
+    return { ok: false, failure: { kind: 'wrong-action', message: `this is a ${claims.action} link, not a ${opts.actions.join(' or ')} link`, claims } };
+  }
+  if (opts.now.getTime() >= claims.expiresAt.getTime()) {
+    return { ok: false, failure: { kind: 'expired', message: `the link expired at ${claims.expiresAt.toISOString()}`, claims } };
+  }
+  return { ok: true, claims };
+}
+
+export interface OfferLinkUrls {
+  accept: string;
+  decline: string;
+}
+
+/** The Accept and Decline links for one offer to one rep; they expire at the offer's SLA deadline. */
+export function offerLinkUrls(o: { apiUrl: string; secret: string; leadId: string; offerNumber: number; repId: string; expiresAt: Date | string }): OfferLinkUrls {
+  const base = baseUrl(o.apiUrl);
+  const expiresAt = toDate(o.expiresAt);
+  const link = (action: OfferAction) => `${base}/links/${signLink({ action, leadId: o.leadId, offerNumber: o.offerNumber, repId: o.repId, expiresAt }, o.secret)}`;
+  return { accept: link('accept'), decline: link('decline') };
+}
+
+/** The rep's "my offers" page; reusable until it expires, because it only shows and links to signed answers. */
+export function myOffersUrl(o: { apiUrl: string; secret: string; repId: string; expiresAt: Date | string }): string {
+  return `${baseUrl(o.apiUrl)}/me/offers?token=${signLink({ action: 'my-offers', repId: o.repId, expiresAt: toDate(o.expiresAt) }, o.secret)}`;
+}
+
+export interface LinkUse {
+  usedAt: Date;
+  outcome: string;
+}
+
+export type ConsumeResult<T> = { consumed: true; value: T } | { consumed: false; previous: LinkUse };
+
+/**
+ * Uses a link once. The use is claimed (a row keyed by the token's hash) and its outcome recorded in one
+ * transaction around `act`: a concurrent second use waits on the row and then finds it taken; if `act` throws
+ * (Temporal unreachable, say) everything rolls back and the link still works. `act` returns the outcome to
+ * record; a refused answer is an outcome too, because it will never succeed later.
+ */
+export async function consumeLink<T>(
+  db: Pool,
+  use: { token: string; claims: OfferLinkClaims; at: Date },
+  act: () => Promise<{ outcome: string; value: T }>,
+): Promise<ConsumeResult<T>> {
+  const tokenHash = hashToken(use.token);
+  return await withTransaction(db, async (client) => {
+    const claimed = await client.query(
+      `INSERT INTO offer_link_uses (token_hash, lead_id, offer_number, rep_id, action, used_at, outcome)
+       VALUES ($1, $2, $3, $4, $5, $6, 'in-progress') ON CONFLICT (token_hash) DO NOTHING`,
+      [tokenHash, use.claims.leadId, use.claims.offerNumber, use.claims.repId, use.claims.action, use.at],
+    );
+    if (claimed.rowCount === 0) {
+      const previous = await readUse(client, tokenHash);
+      if (!previous) throw new Error('offer link use vanished between claim and read');
+      return { consumed: false as const, previous };
+    }
+    const { outcome, value } = await act();
+    await client.query('UPDATE offer_link_uses SET outcome = $2 WHERE token_hash = $1', [tokenHash, outcome]);
+    return { consumed: true as const, value };
+  });
+}
+
+/** Whether (and how) a link was already used; pages show this instead of a form. */
+export async function findLinkUse(db: Pool, token: string): Promise<LinkUse | null> {
+  return await readUse(db, hashToken(token));
+}
+
+async function readUse(db: Pick<Pool, 'query'>, tokenHash: string): Promise<LinkUse | null> {
+  const { rows } = await db.query<{ used_at: Date; outcome: string }>('SELECT used_at, outcome FROM offer_link_uses WHERE token_hash = $1', [tokenHash]);
+  const row = rows[0];
+  return row ? { usedAt: row.used_at, outcome: row.outcome } : null;
+}
+
+/** The token is a bearer credential until it expires, so only its hash is stored. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function mac(body: string, secret: string): Buffer {
+  return createHmac('sha256', secret).update(signingContext + body).digest();
+}
+
+// Buffer's decoder skips stray characters and ignores the spare bits of the last one, so several strings decode
+// to the same bytes; accepting only the canonical spelling makes every changed character a refused link.
+function isCanonicalBase64url(s: string): boolean {
+  return /^[A-Za-z0-9_-]+$/.test(s) && Buffer.from(s, 'base64url').toString('base64url') === s;
+}
+
+function assertSecret(secret: string): void {
+  if (typeof secret !== 'string' || secret.length < minSecretLength) {
+    throw new OfferLinkInputError(`linkSecret must be at least ${minSecretLength} characters (LEADRELAY_LINK_SECRET)`);
+  }
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new OfferLinkInputError(result.error.issues.map((i) => `${i.path.join('.') || 'claims'}: ${i.message}`).join('; '));
+  return result.data;
+}
+
+function expiryMs(date: Date): number {
+  const ms = date.getTime();
+  if (!Number.isFinite(ms)) throw new OfferLinkInputError('expiresAt: must be a valid date');
+  return ms;
+}
+
+function toDate(value: Date | string): Date {
+  const date = value instanceof Date ? value : new Date(value);
+  if (!Number.isFinite(date.getTime())) throw new OfferLinkInputError(`expiresAt: not a date: ${String(value)}`);
+  return date;
+}
+
+function baseUrl(apiUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(apiUrl);
+  } catch {
+    throw new OfferLinkInputError(`apiUrl: not a URL: ${apiUrl}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OfferLinkInputError(`apiUrl: must be http or https, got ${url.protocol}`);
+  return apiUrl.replace(/\/+$/, '');
+}
