@@ -1,17 +1,91 @@
-// The words of every email leadrelay sends, so their content is tested without SMTP.
-import type { LeadSubmission } from './lead';
-import type { Qualification } from './qualification';
+// The words of every email leadrelay sends (text and simple HTML), so their content is tested without SMTP.
 import type { StageKind } from './routing';
 
 export interface EmailContent {
   subject: string;
   text: string;
+  html: string;
 }
 
-export interface OfferContext {
+/** The lead as an email shows it. Both the old LeadSubmission (`message`) and a NormalisedLead (`text`) fit. */
+export type EmailLead = {
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  company?: string | null;
+  source: string;
+} & ({ message: string } | { text: string });
+
+/** The qualification as an email shows it; a Qualification fits. */
+export interface EmailScore {
+  score: number;
+  tier: string;
+  urgency: string;
+  serviceLine: string;
+  parts: Array<{ points: number; reason: string }>;
+}
+
+export interface EmailRecipient {
+  name: string;
+  /** IANA zone; deadlines are written in it when known, else in UTC. */
+  timeZone?: string | null;
+}
+
+/** One line of a lead's history (a lead_events row). */
+export interface LeadEventLine {
+  at: string;
+  kind: string;
+  summary: string;
+}
+
+export interface OfferEmailInput {
   leadId: string;
-  lead: LeadSubmission;
-  qualification: Qualification;
+  offerNumber: number;
+  lead: EmailLead;
+  qualification: EmailScore;
+  stageKind: StageKind;
+  level: number;
+  /** ISO-8601: the SLA deadline, which is also when the links stop working. */
+  deadline: string;
+  whyYou: string;
+  rep: EmailRecipient;
+  /** Signed single-use links (activities/offer-links.ts `offerLinkUrls`). */
+  links: { accept: string; decline: string };
+  /** The rep's "my offers" page (`myOffersUrl`), if the sender offers one. */
+  myOffersUrl?: string;
+}
+
+export interface ReminderEmailInput extends OfferEmailInput {
+  /** ISO-8601: when the reminder goes out (half the SLA), to say how long is left. */
+  remindedAt: string;
+}
+
+export interface EscalationEmailInput extends OfferEmailInput {
+  /** The lead's events so far, oldest first. */
+  history: LeadEventLine[];
+}
+
+export interface CatchAllAlertInput {
+  leadId: string;
+  lead: EmailLead;
+  round: number;
+  claimants: string[];
+  /** The lead's story: event lines, or already-written sentences. */
+  history: Array<string | LeadEventLine>;
+  apiUrl: string;
+  /** One signed accept link per claimant, when the sender signs them; otherwise the API call is described. */
+  claimLinks?: Array<{ repId: string; url: string }>;
+  timeZone?: string | null;
+}
+
+/**
+ * @deprecated The offer context before signed links: the email describes the API calls instead. Kept only so
+ * activities/index.ts keeps sending offers until it passes `rep` and `links`; remove with that switch.
+ */
+export interface LegacyOfferContext {
+  leadId: string;
+  lead: EmailLead;
+  qualification: EmailScore;
   offerNumber: number;
   stageKind: StageKind;
   level: number;
@@ -20,47 +94,278 @@ export interface OfferContext {
   apiUrl: string;
 }
 
-export function composeOfferEmail(ctx: OfferContext): EmailContent {
-  const { lead, qualification: q } = ctx;
-  const who = `${lead.name}${lead.company ? ` (${lead.company})` : ''}`;
-  const headline = ctx.stageKind === 'escalation' ? `Escalated lead (level ${ctx.level})` : 'New lead';
-  // By code point, so an excerpt never ends in half an emoji.
-  const chars = Array.from(lead.message);
-  const excerpt = chars.length > 600 ? `${chars.slice(0, 600).join('')}…` : lead.message;
-  const accept = `${ctx.apiUrl}/v1/leads/${ctx.leadId}/accept`;
+export class NotificationInputError extends Error {}
+
+const excerptLength = 600;
+
+export function composeOfferEmail(offer: OfferEmailInput | LegacyOfferContext): EmailContent {
+  const legacy = isLegacy(offer) ? offer : null;
+  const input = legacy ? fromLegacy(legacy) : (offer as OfferEmailInput);
+  const o = readOffer(input, legacy);
+  const headline = input.stageKind === 'escalation' ? `Escalated lead (level ${input.level})` : 'New lead';
   return {
-    subject: `${headline}: ${who} — tier ${q.tier}, answer by ${ctx.deadline}`,
-    text: [
-      `${headline} for you: ${who} <${lead.email}>${lead.phone ? `, ${lead.phone}` : ''}, via ${lead.source}.`,
-      '',
-      `Score ${q.score} (tier ${q.tier}), urgency ${q.urgency}, service line ${q.serviceLine}.`,
-      ...q.parts.map((part) => `  +${part.points} ${part.reason}`),
-      '',
-      `Why you: ${ctx.whyYou}`,
-      '',
-      'Message:',
-      excerpt || '(no message)',
-      '',
-      `Answer by ${ctx.deadline}, or the lead moves on.`,
-      `Accept:  POST ${accept} {"offerNumber": ${ctx.offerNumber}, "repId": "<your rep id>"}`,
-      `Decline: POST ${ctx.apiUrl}/v1/leads/${ctx.leadId}/decline {"offerNumber": ${ctx.offerNumber}, "repId": "<your rep id>", "reason": "…"}`,
-      '',
-      `Lead ${ctx.leadId}, offer ${ctx.offerNumber}.`,
-    ].join('\n'),
+    subject: `${headline}: ${o.who} — tier ${input.qualification.tier}, answer by ${o.deadlineShort}`,
+    text: [`${headline} ${o.forWhom}: ${o.contactLine}.`, '', ...actionText(o), '', ...leadText(input, o), '', ...footerText(input, o)].join('\n'),
+    html: page(`${headline}: ${o.who}`, [
+      `<p>${esc(headline)} ${esc(o.forWhom)}: ${esc(o.contactLine)}.</p>`,
+      actionHtml(o),
+      leadHtml(input, o),
+      footerHtml(input, o),
+    ]),
   };
 }
 
-export function composeCatchAllAlert(ctx: { leadId: string; lead: LeadSubmission; round: number; claimants: string[]; history: string[]; apiUrl: string }): EmailContent {
-  const who = `${ctx.lead.name}${ctx.lead.company ? ` (${ctx.lead.company})` : ''}`;
+export function composeReminderEmail(input: ReminderEmailInput): EmailContent {
+  const o = readOffer(input);
+  const remindedAt = instant(input.remindedAt, 'remindedAt');
+  const left = Math.max(0, Math.round((o.deadline.getTime() - remindedAt.getTime()) / 60_000));
+  const leftText = left === 1 ? '1 minute' : `${left} minutes`;
   return {
-    subject: `ALERT: nobody owns lead ${who} — catch-all queue${ctx.round > 1 ? `, reminder ${ctx.round}` : ''}`,
+    subject: `Reminder: ${leftText} left to answer — ${o.who}, tier ${input.qualification.tier}`,
     text: [
-      `Every candidate and the whole escalation chain let lead ${ctx.leadId} (${who} <${ctx.lead.email}>) pass.`,
-      `It waits in the catch-all queue. Any of ${ctx.claimants.join(', ')} can claim it:`,
-      `  POST ${ctx.apiUrl}/v1/leads/${ctx.leadId}/accept with the current offer number from GET ${ctx.apiUrl}/v1/leads/${ctx.leadId}`,
+      `Reminder, ${input.rep.name}: lead ${o.who} is still waiting for your answer. ${leftText} left: after ${o.deadlineLong} it moves on.`,
+      '',
+      ...actionText(o),
+      '',
+      ...leadText(input, o),
+      '',
+      ...footerText(input, o),
+    ].join('\n'),
+    html: page(`Reminder: ${leftText} left — ${o.who}`, [
+      `<p>Reminder, ${esc(input.rep.name)}: lead ${esc(o.who)} is still waiting for your answer. <strong>${esc(leftText)} left</strong>: after ${esc(o.deadlineLong)} it moves on.</p>`,
+      actionHtml(o),
+      leadHtml(input, o),
+      footerHtml(input, o),
+    ]),
+  };
+}
+
+/** To a manager up the chain: the offer itself, why it reached them, and everything that happened so far. */
+export function composeEscalationEmail(input: EscalationEmailInput): EmailContent {
+  const o = readOffer(input);
+  const passes = input.history.filter((e) => passKinds.has(e.kind));
+  const history = input.history.map((e) => `${formatInstant(instant(e.at, 'history.at'), o.timeZone, 'short')} — ${e.kind}: ${e.summary}`);
+  const why = [`Why it reached you (level ${input.level}): ${input.whyYou}`, ...passes.map((e) => `  - ${e.summary}`)];
+  return {
+    subject: `Escalated lead (level ${input.level}): ${o.who} — tier ${input.qualification.tier}, answer by ${o.deadlineShort}`,
+    text: [
+      `Escalated to you, ${input.rep.name}: ${o.contactLine}.`,
+      ...why,
+      '',
+      ...actionText(o),
+      '',
+      ...leadText({ ...input, whyYou: '' }, o),
       '',
       'History:',
-      ...ctx.history.map((line) => `  - ${line}`),
+      ...(history.length ? history.map((line) => `  ${line}`) : ['  (nothing recorded yet)']),
+      '',
+      ...footerText(input, o),
     ].join('\n'),
+    html: page(`Escalated lead (level ${input.level}): ${o.who}`, [
+      `<p>Escalated to you, ${esc(input.rep.name)}: ${esc(o.contactLine)}.</p>`,
+      `<p><strong>Why it reached you (level ${input.level}):</strong> ${esc(input.whyYou)}</p>`,
+      passes.length ? `<ul>${passes.map((e) => `<li>${esc(e.summary)}</li>`).join('')}</ul>` : '',
+      actionHtml(o),
+      leadHtml({ ...input, whyYou: '' }, o),
+      `<h2>History</h2>${history.length ? `<ol>${history.map((line) => `<li>${esc(line)}</li>`).join('')}</ol>` : '<p>(nothing recorded yet)</p>'}`,
+      footerHtml(input, o),
+    ]),
   };
+}
+
+export function composeCatchAllAlert(ctx: CatchAllAlertInput): EmailContent {
+  const who = describeWho(ctx.lead);
+  const contact = contactOf(ctx.lead);
+  const history = ctx.history.map((h) => (typeof h === 'string' ? h : `${formatInstant(instant(h.at, 'history.at'), ctx.timeZone ?? null, 'short')} — ${h.kind}: ${h.summary}`));
+  const claimLinks = (ctx.claimLinks ?? []).map((c, i) => ({ repId: c.repId, url: httpUrl(c.url, `claimLinks.${i}.url`) }));
+  const claimText = claimLinks.length
+    ? claimLinks.map((c) => `  Claim as ${c.repId}: ${c.url}`)
+    : [`  POST ${ctx.apiUrl}/v1/leads/${ctx.leadId}/accept with the current offer number from GET ${ctx.apiUrl}/v1/leads/${ctx.leadId}`];
+  const subject = `ALERT: nobody owns lead ${who} — catch-all queue${ctx.round > 1 ? `, reminder ${ctx.round}` : ''}`;
+  return {
+    subject,
+    text: [
+      `Every candidate and the whole escalation chain let lead ${ctx.leadId} (${who}${contact ? ` <${contact}>` : ''}) pass.`,
+      `It waits in the catch-all queue. Any of ${ctx.claimants.join(', ')} can claim it:`,
+      ...claimText,
+      '',
+      'History:',
+      ...history.map((line) => `  - ${line}`),
+    ].join('\n'),
+    html: page(subject, [
+      `<p>Every candidate and the whole escalation chain let lead ${esc(ctx.leadId)} (${esc(who)}${contact ? ` &lt;${esc(contact)}&gt;` : ''}) pass.</p>`,
+      `<p>It waits in the catch-all queue. Any of ${esc(ctx.claimants.join(', '))} can claim it:</p>`,
+      claimLinks.length
+        ? `<p>${claimLinks.map((c) => button(c.url, `Claim as ${c.repId}`, '#0a7d36')).join(' ')}</p>`
+        : `<p><code>POST ${esc(ctx.apiUrl)}/v1/leads/${esc(ctx.leadId)}/accept</code> with the current offer number from <code>GET ${esc(ctx.apiUrl)}/v1/leads/${esc(ctx.leadId)}</code></p>`,
+      `<h2>History</h2><ul>${history.map((line) => `<li>${esc(line)}</li>`).join('')}</ul>`,
+    ]),
+  };
+}
+
+/** Formats an instant for a reader in `timeZone` (UTC when unknown), e.g. "Wed, 2 Jan 2030, 04:05 America/Chicago". */
+export function formatInstant(at: Date, timeZone: string | null, style: 'long' | 'short' = 'long'): string {
+  const zone = timeZone ?? 'UTC';
+  const format = new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone,
+    weekday: 'short',
+    ...(style === 'long' ? { day: 'numeric', month: 'short', year: 'numeric' } : {}),
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  return `${format.format(at)} ${zone}`;
+}
+
+/** The message cut to an excerpt by code point, so it never ends in half an emoji. */
+export function excerptOf(message: string, length = excerptLength): string {
+  const chars = Array.from(message);
+  return chars.length > length ? `${chars.slice(0, length).join('')}…` : message;
+}
+
+// ── Parts shared by the offer, reminder and escalation emails ───────────────────────────────────
+
+interface OfferFacts {
+  who: string;
+  forWhom: string;
+  contactLine: string;
+  deadline: Date;
+  deadlineLong: string;
+  deadlineShort: string;
+  timeZone: string | null;
+  accept: string;
+  decline: string;
+  excerpt: string;
+  /** Set for a LegacyOfferContext: the answers are API calls, not links. */
+  legacyOfferNumber: number | null;
+}
+
+/** Kinds of lead event that mean a rep let the lead pass. */
+const passKinds = new Set(['declined', 'timed-out']);
+
+function isLegacy(offer: OfferEmailInput | LegacyOfferContext): offer is LegacyOfferContext {
+  return 'apiUrl' in offer && !(offer as Partial<OfferEmailInput>).links;
+}
+
+function fromLegacy(ctx: LegacyOfferContext): OfferEmailInput {
+  const { leadId, lead, qualification, offerNumber, stageKind, level, deadline, whyYou } = ctx;
+  return { leadId, lead, qualification, offerNumber, stageKind, level, deadline, whyYou, rep: { name: '' }, links: { accept: `${ctx.apiUrl}/v1/leads/${ctx.leadId}/accept`, decline: `${ctx.apiUrl}/v1/leads/${ctx.leadId}/decline` } };
+}
+
+function readOffer(input: OfferEmailInput, legacy: LegacyOfferContext | null = null): OfferFacts {
+  if (!legacy && (typeof input.rep?.name !== 'string' || !input.rep.name.trim())) throw new NotificationInputError('rep.name is required');
+  const timeZone = checkTimeZone(input.rep.timeZone ?? null, 'rep.timeZone');
+  const deadline = instant(input.deadline, 'deadline');
+  const who = describeWho(input.lead);
+  const contact = contactOf(input.lead);
+  const message = 'text' in input.lead ? input.lead.text : input.lead.message;
+  return {
+    who,
+    forWhom: legacy ? 'for you' : `for you, ${input.rep.name}`,
+    contactLine: `${who}${input.lead.email ? ` <${input.lead.email}>` : ''}${input.lead.phone ? `, ${input.lead.phone}` : ''}${contact ? '' : ' (no email or phone given)'}, via ${input.lead.source}`,
+    deadline,
+    deadlineLong: formatInstant(deadline, timeZone, 'long'),
+    deadlineShort: formatInstant(deadline, timeZone, 'short'),
+    timeZone,
+    accept: httpUrl(input.links?.accept, 'links.accept'),
+    decline: httpUrl(input.links?.decline, 'links.decline'),
+    excerpt: excerptOf(message ?? ''),
+    legacyOfferNumber: legacy ? legacy.offerNumber : null,
+  };
+}
+
+function actionText(o: OfferFacts): string[] {
+  if (o.legacyOfferNumber !== null) {
+    const body = `{"offerNumber": ${o.legacyOfferNumber}, "repId": "<your rep id>"`;
+    return [`Answer by ${o.deadlineLong}, or the lead moves on.`, `Accept:  POST ${o.accept} ${body}}`, `Decline: POST ${o.decline} ${body}, "reason": "…"}`];
+  }
+  return [`Answer by ${o.deadlineLong}, or the lead moves on.`, `Accept:  ${o.accept}`, `Decline: ${o.decline}`];
+}
+
+function actionHtml(o: OfferFacts): string {
+  if (o.legacyOfferNumber !== null) return `<pre>${esc(actionText(o).join('\n'))}</pre>`;
+  return `<p><strong>Answer by ${esc(o.deadlineLong)}</strong>, or the lead moves on.</p><p>${button(o.accept, 'Accept', '#0a7d36')} ${button(o.decline, 'Decline', '#8a1f11')}</p>`;
+}
+
+function leadText(input: OfferEmailInput, o: OfferFacts): string[] {
+  const q = input.qualification;
+  return [
+    `Score ${q.score} (tier ${q.tier}), urgency ${q.urgency}, service line ${q.serviceLine}.`,
+    ...q.parts.map((part) => `  ${signed(part.points)} ${part.reason}`),
+    ...(input.whyYou ? ['', `Why you: ${input.whyYou}`] : []),
+    '',
+    'Message:',
+    o.excerpt || '(no message)',
+  ];
+}
+
+function leadHtml(input: OfferEmailInput, o: OfferFacts): string {
+  const q = input.qualification;
+  return [
+    `<h2>Score ${q.score} (tier ${esc(q.tier)})</h2>`,
+    `<p>Urgency ${esc(q.urgency)}, service line ${esc(q.serviceLine)}.</p>`,
+    q.parts.length ? `<ul>${q.parts.map((p) => `<li>${esc(signed(p.points))} ${esc(p.reason)}</li>`).join('')}</ul>` : '',
+    input.whyYou ? `<h2>Why you</h2><p>${esc(input.whyYou)}</p>` : '',
+    `<h2>Message</h2><blockquote style="margin:0;padding:.5em 1em;border-left:4px solid #ccc;white-space:pre-wrap">${esc(o.excerpt || '(no message)')}</blockquote>`,
+  ].join('');
+}
+
+function footerText(input: OfferEmailInput, o: OfferFacts): string[] {
+  return [
+    `Lead ${input.leadId}, offer ${input.offerNumber}. Each link works once and stops at ${o.deadlineLong}; opening it shows the lead first and asks you to confirm.`,
+    ...(input.myOffersUrl ? [`All your open offers: ${httpUrl(input.myOffersUrl, 'myOffersUrl')}`] : []),
+  ];
+}
+
+function footerHtml(input: OfferEmailInput, o: OfferFacts): string {
+  return `<p style="color:#555;font-size:.9em">Lead ${esc(input.leadId)}, offer ${input.offerNumber}. Each link works once and stops at ${esc(o.deadlineLong)}; opening it shows the lead first and asks you to confirm.${
+    input.myOffersUrl ? ` <a href="${esc(httpUrl(input.myOffersUrl, 'myOffersUrl'))}">All your open offers</a>.` : ''
+  }</p>`;
+}
+
+function describeWho(lead: EmailLead): string {
+  const name = lead.name?.trim() || lead.email?.trim() || lead.phone?.trim() || 'Unnamed contact';
+  return `${name}${lead.company?.trim() ? ` (${lead.company.trim()})` : ''}`;
+}
+
+function contactOf(lead: EmailLead): string | null {
+  return lead.email?.trim() || lead.phone?.trim() || null;
+}
+
+function signed(points: number): string {
+  return points < 0 ? `${points}` : `+${points}`;
+}
+
+function instant(value: string, field: string): Date {
+  const date = new Date(value);
+  if (typeof value !== 'string' || !Number.isFinite(date.getTime())) throw new NotificationInputError(`${field} must be an ISO-8601 instant, got ${String(value)}`);
+  return date;
+}
+
+function checkTimeZone(zone: string | null, field: string): string | null {
+  if (zone === null) return null;
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+  } catch {
+    throw new NotificationInputError(`${field} is not an IANA time zone: ${zone}`);
+  }
+  return zone;
+}
+
+function httpUrl(value: string | undefined, field: string): string {
+  // Links are written into href attributes; only web links may get there (never javascript: or data:).
+  if (typeof value !== 'string' || !/^https?:\/\/[^\s"<>]+$/.test(value)) throw new NotificationInputError(`${field} must be an http(s) URL, got ${String(value)}`);
+  return value;
+}
+
+function button(href: string, label: string, colour: string): string {
+  return `<a href="${esc(href)}" style="display:inline-block;padding:.7em 1.4em;margin:.2em .4em .2em 0;border-radius:6px;background:${colour};color:#fff;text-decoration:none;font-weight:bold">${esc(label)}</a>`;
+}
+
+function page(title: string, body: string[]): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title></head><body style="font-family:system-ui,-apple-system,Segoe UI,sans-serif;line-height:1.4;max-width:40em;margin:0 auto;padding:1em"><h1 style="font-size:1.3em">${esc(title)}</h1>${body.join('')}</body></html>`;
+}
+
+function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
