@@ -1,0 +1,214 @@
+// Dedupe and account matching in Postgres: the known contact a lead is (email key, then phone) and the
+// account it belongs to (the contact's, then the domain's, then the closest company name by pg_trgm).
+import type { Pool } from 'pg';
+import { ApplicationFailure } from '@temporalio/common';
+import { chooseNameMatch, companyNameKey, nameSimilarityThreshold, type NameCandidate } from '../src/matching/company-name';
+import {
+  describeContactAccount,
+  describeContactMatch,
+  describeDomainAccount,
+  type AccountMatch,
+  type ContactMatch,
+  type ContactRow,
+  type LeadMatch,
+} from '../src/matching/lead-match';
+import { MatchInputError, parseAccountInput, parseMatchLeadInput, type AccountInput, type MatchLeadInput, type ParsedMatchLeadInput } from '../src/matching/match-input';
+import { withTransaction } from './postgres';
+
+export type { LeadMatch, ContactMatch, AccountMatch } from '../src/matching/lead-match';
+export type { MatchLeadInput, AccountInput } from '../src/matching/match-input';
+
+/** Enough to see a runner-up next to the best candidate, and to rank an exact key above equal similarities. */
+const nameCandidateLimit = 5;
+
+/**
+ * Every statement the matcher runs, exported so the tests and the benchmark EXPLAIN exactly these. Each one is
+ * an index scan: contacts_email_normalised_key, contacts_phone, accounts_domain, accounts_name_key_trgm.
+ */
+export const matchQueries = {
+  contactByEmailKey: `
+    SELECT c.id, c.owner_rep_id, a.id AS account_id, a.name AS account_name, a.owner_rep_id AS account_owner_rep_id, 1 AS shared_by
+      FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
+     WHERE c.email_normalised = $1`,
+  contactByPhone: `
+    SELECT c.id, c.owner_rep_id, a.id AS account_id, a.name AS account_name, a.owner_rep_id AS account_owner_rep_id, count(*) OVER () AS shared_by
+      FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
+     WHERE c.phone = $1
+     ORDER BY c.updated_at DESC, c.id DESC
+     LIMIT 1`,
+  accountByDomain: `SELECT id, name, owner_rep_id FROM accounts WHERE domain = $1`,
+  // `%` (not `similarity(...) >= x`) is what the trigram index answers; its threshold is the session setting
+  // pg_trgm.similarity_threshold, which matchLead sets for its own transaction only (set_config, is_local).
+  accountsByName: `
+    SELECT id, name, name_key, owner_rep_id, similarity(name_key, $1) AS similarity
+      FROM accounts
+     WHERE name_key % $1
+     ORDER BY name_key = $1 DESC, similarity DESC, id
+     LIMIT ${nameCandidateLimit}`,
+  setNameThreshold: `SELECT set_config('pg_trgm.similarity_threshold', $1, true)`,
+} as const;
+
+interface ContactQueryRow {
+  id: string;
+  owner_rep_id: string | null;
+  account_id: string | null;
+  account_name: string | null;
+  account_owner_rep_id: string | null;
+  shared_by: string | number;
+}
+
+interface AccountQueryRow {
+  id: string;
+  name: string;
+  owner_rep_id: string | null;
+}
+
+export function createMatcher(db: Pool) {
+  async function findContact(lead: ParsedMatchLeadInput): Promise<{ match: ContactMatch; row: ContactRow } | null> {
+    const lookups = [
+      { method: 'email', key: lead.emailKey, sql: matchQueries.contactByEmailKey },
+      { method: 'phone', key: lead.phone, sql: matchQueries.contactByPhone },
+    ] as const;
+    for (const { method, key, sql } of lookups) {
+      if (key === null) continue;
+      const { rows } = await db.query<ContactQueryRow>(sql, [key]);
+      const found = rows[0];
+      if (!found) continue;
+      const row: ContactRow = {
+        contactId: found.id,
+        ownerRepId: found.owner_rep_id,
+        account: found.account_id === null ? null : { accountId: found.account_id, name: found.account_name ?? '', ownerRepId: found.account_owner_rep_id },
+      };
+      return { match: describeContactMatch(method, key, row, Number(found.shared_by)), row };
+    }
+    return null;
+  }
+
+  async function findAccountByName(company: string): Promise<AccountMatch | null> {
+    const key = companyNameKey(company);
+    if (key === '') return null;
+    const rows = await withTransaction(db, async (client) => {
+      await client.query(matchQueries.setNameThreshold, [String(nameSimilarityThreshold)]);
+      const result = await client.query<AccountQueryRow & { name_key: string; similarity: number }>(matchQueries.accountsByName, [key]);
+      return result.rows;
+    });
+    const candidates: NameCandidate[] = rows.map((r) => ({ accountId: r.id, name: r.name, nameKey: r.name_key, similarity: r.similarity }));
+    const chosen = chooseNameMatch(company, candidates);
+    if (!chosen) return null;
+    const owner = rows.find((r) => r.id === chosen.accountId)?.owner_rep_id ?? null;
+    return { accountId: chosen.accountId, name: chosen.name, ownerRepId: owner, method: 'name', confidence: chosen.confidence, reason: chosen.reason };
+  }
+
+  /**
+   * Who is this lead? The contact by exact email key, else by phone; the account through that contact, else
+   * by the company's domain (confidence 1), else by the closest company name at similarity >= 0.6 (exact key
+   * 0.98). The caller passes a company domain only for a business address or website, never a free-mail one.
+   */
+  async function matchLead(input: MatchLeadInput): Promise<LeadMatch> {
+    const lead = parseOrFail(input);
+    const contact = await findContact(lead);
+    const contactAccount = contact?.row.account;
+    if (contact && contactAccount) return { contact: contact.match, account: describeContactAccount({ ...contact.row, account: contactAccount }) };
+    if (lead.companyDomain) {
+      const { rows } = await db.query<AccountQueryRow>(matchQueries.accountByDomain, [lead.companyDomain]);
+      const found = rows[0];
+      if (found) return { contact: contact?.match ?? null, account: describeDomainAccount(lead.companyDomain, { accountId: found.id, name: found.name, ownerRepId: found.owner_rep_id }) };
+    }
+    const account = lead.company ? await findAccountByName(lead.company) : null;
+    return { contact: contact?.match ?? null, account };
+  }
+
+  return { matchLead };
+}
+
+function parseOrFail(input: MatchLeadInput): ParsedMatchLeadInput {
+  try {
+    return parseMatchLeadInput(input);
+  } catch (err) {
+    // Retrying cannot fix the input: fail the activity at once, with the field in the message.
+    if (err instanceof MatchInputError) throw ApplicationFailure.create({ type: 'MatchInputError', message: err.message, nonRetryable: true });
+    throw err;
+  }
+}
+
+export interface StoredAccount {
+  accountId: string;
+  nameKey: string;
+  domain: string | null;
+  created: boolean;
+}
+
+/**
+ * Creates or updates an account; the given fields replace the stored ones. An account is identified by its
+ * domain; one without a domain by its name key and country among the accounts without a domain (two calls
+ * at the same moment for a new domain-less account may both insert).
+ */
+export async function upsertAccount(db: Pool, input: AccountInput): Promise<StoredAccount> {
+  const account = parseAccountInput(input);
+  const values = [account.name, account.nameKey, account.domain, account.ownerRepId, account.country, account.employees];
+  const sql = account.domain
+    ? `INSERT INTO accounts (name, name_key, domain, owner_rep_id, country, employees) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (domain) WHERE domain IS NOT NULL DO UPDATE
+         SET name = EXCLUDED.name, name_key = EXCLUDED.name_key, owner_rep_id = EXCLUDED.owner_rep_id,
+             country = EXCLUDED.country, employees = EXCLUDED.employees, updated_at = now()
+       RETURNING id, (xmax = 0) AS created`
+    : `WITH existing AS (
+         SELECT id FROM accounts WHERE domain IS NULL AND name_key = $2 AND country IS NOT DISTINCT FROM $5 ORDER BY id LIMIT 1 FOR UPDATE
+       ), updated AS (
+         UPDATE accounts a SET name = $1, owner_rep_id = $4, employees = $6, updated_at = now() FROM existing e WHERE a.id = e.id RETURNING a.id
+       ), inserted AS (
+         INSERT INTO accounts (name, name_key, domain, owner_rep_id, country, employees)
+         SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM existing) RETURNING id
+       )
+       SELECT id, false AS created FROM updated UNION ALL SELECT id, true AS created FROM inserted`;
+  const { rows } = await db.query<{ id: string; created: boolean }>(sql, values).catch((err: unknown) => {
+    throw explainForeignKey(err, account.ownerRepId);
+  });
+  const row = rows[0];
+  if (!row) throw new Error(`upsertAccount: no row returned for ${account.name}`);
+  return { accountId: row.id, nameKey: account.nameKey, domain: account.domain, created: row.created };
+}
+
+/**
+ * Loads many accounts in one statement (CRM imports, the benchmark's seed): those with a domain are upserted
+ * on it, those without are always added. A domain twice in one batch is refused, naming both places.
+ */
+export async function importAccounts(db: Pool, inputs: readonly AccountInput[]): Promise<{ inserted: number; updated: number }> {
+  const accounts = inputs.map((input, i) => parseAccountInput(input, `accounts.${i}.`));
+  const seen = new Map<string, number>();
+  accounts.forEach((a, i) => {
+    if (!a.domain) return;
+    const first = seen.get(a.domain);
+    if (first !== undefined) throw new MatchInputError(`accounts.${i}.domain: ${a.domain} is also accounts.${first}.domain`);
+    seen.set(a.domain, i);
+  });
+  if (accounts.length === 0) return { inserted: 0, updated: 0 };
+  const { rows } = await db
+    .query<{ inserted: boolean }>(
+      `INSERT INTO accounts (name, name_key, domain, owner_rep_id, country, employees)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[])
+       ON CONFLICT (domain) WHERE domain IS NOT NULL DO UPDATE
+         SET name = EXCLUDED.name, name_key = EXCLUDED.name_key, owner_rep_id = EXCLUDED.owner_rep_id,
+             country = EXCLUDED.country, employees = EXCLUDED.employees, updated_at = now()
+       RETURNING (xmax = 0) AS inserted`,
+      [
+        accounts.map((a) => a.name),
+        accounts.map((a) => a.nameKey),
+        accounts.map((a) => a.domain),
+        accounts.map((a) => a.ownerRepId),
+        accounts.map((a) => a.country),
+        accounts.map((a) => a.employees),
+      ],
+    )
+    .catch((err: unknown) => {
+      throw explainForeignKey(err, null);
+    });
+  const inserted = rows.filter((r) => r.inserted).length;
+  return { inserted, updated: rows.length - inserted };
+}
+
+function explainForeignKey(err: unknown, ownerRepId: string | null): unknown {
+  const pgError = err as { code?: string; constraint?: string; detail?: string };
+  if (pgError.code !== '23503' || pgError.constraint !== 'accounts_owner_rep_id_fkey') return err;
+  return new MatchInputError(ownerRepId ? `ownerRepId: no rep '${ownerRepId}'` : `ownerRepId: ${pgError.detail ?? 'no such rep'}`);
+}

@@ -1,0 +1,42 @@
+-- Accounts (the companies leads belong to) and what matching looks contacts up by: phone, account.
+-- Every lookup in activities/matching.ts is an index scan: contacts by email key (unique), by phone (btree);
+-- accounts by domain (unique btree) and by company-name key, exact (btree) or fuzzy (GIN trigram, `%`).
+
+-- Up Migration
+-- Trusted since PostgreSQL 13: the database owner may create it without superuser rights.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+CREATE TABLE accounts (
+  id bigserial PRIMARY KEY,
+  name text NOT NULL CHECK (btrim(name) <> ''),
+  -- companyNameKey(name) from src/matching/company-name.ts: written by the application, never computed here,
+  -- so the key the matcher searches with and the key stored are produced by the same code.
+  name_key text NOT NULL,
+  -- Registrable domain (acme.co.uk, never www.acme.co.uk or a free-mail provider), lowercase.
+  domain text CHECK (domain = lower(domain) AND domain LIKE '%_._%'),
+  owner_rep_id text REFERENCES reps (id),
+  country text CHECK (country ~ '^[A-Z]{2}$'),
+  employees integer CHECK (employees >= 0),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE UNIQUE INDEX accounts_domain ON accounts (domain) WHERE domain IS NOT NULL;
+CREATE INDEX accounts_name_key ON accounts (name_key);
+-- GIN over GiST: the matcher filters with `%` under a 0.6 threshold and sorts the few survivors itself;
+-- GIN answers that filter faster and stays smaller, and KNN ordering (GiST only) is not needed.
+CREATE INDEX accounts_name_key_trgm ON accounts USING gin (name_key gin_trgm_ops);
+
+ALTER TABLE contacts
+  ADD COLUMN phone text CHECK (phone ~ '^\+[1-9][0-9]{5,14}$'),
+  ADD COLUMN account_id bigint REFERENCES accounts (id);
+-- Not unique: a switchboard number is shared by colleagues.
+CREATE INDEX contacts_phone ON contacts (phone) WHERE phone IS NOT NULL;
+-- Finds an account's contacts, and keeps deleting an account from scanning all contacts for references.
+CREATE INDEX contacts_account_id ON contacts (account_id) WHERE account_id IS NOT NULL;
+
+-- Down Migration
+DROP INDEX contacts_account_id;
+DROP INDEX contacts_phone;
+ALTER TABLE contacts DROP COLUMN account_id, DROP COLUMN phone;
+DROP TABLE accounts;
+-- pg_trgm stays: other objects may have come to depend on it, and keeping it is harmless.

@@ -1,0 +1,255 @@
+// Company names as matching sees them: one key per company however it is written, and a scored, explained match.
+
+/**
+ * Fuzzy matches below this trigram similarity are not matches. Chosen on the tests' pairs: a typo or a dropped
+ * word in a two-word name stays above it ("Muller Technik" ~ "Mueller Technik" 0.72), two companies sharing one
+ * of two words fall below it ("Northwind Logistics" vs "Northwind Traders" 0.36).
+ */
+export const nameSimilarityThreshold = 0.6;
+/** Same key, different spelling: near certain, short of the certainty of a shared domain or contact. */
+export const exactKeyConfidence = 0.98;
+/** Keys that differ can share every trigram (word order); such a match is never as sure as an exact key. */
+const fuzzyConfidenceCap = 0.95;
+/** A runner-up closer than this to the best candidate makes the pick a coin toss by that much. */
+const ambiguityWindow = 0.1;
+
+// Letters whose ASCII spelling is not their base letter: "Müller" is written "Mueller", never "Muller".
+const transliterations: Record<string, string> = {
+  ä: 'ae',
+  ö: 'oe',
+  ü: 'ue',
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  å: 'aa',
+  ł: 'l',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ı: 'i',
+};
+
+// Abbreviations and singular/plural variants, each mapped to one spelling. Only words that are used
+// interchangeably in company names: "Acme Tech" and "Acme Technologies" are one company.
+const wordVariants: Record<string, string> = {
+  intl: 'international',
+  mfg: 'manufacturing',
+  mfrs: 'manufacturers',
+  svc: 'services',
+  svcs: 'services',
+  srvcs: 'services',
+  service: 'services',
+  tech: 'technologies',
+  techs: 'technologies',
+  technology: 'technologies',
+  sys: 'systems',
+  system: 'systems',
+  grp: 'group',
+  assoc: 'associates',
+  assocs: 'associates',
+  bros: 'brothers',
+  natl: 'national',
+  mgmt: 'management',
+  mktg: 'marketing',
+  hldgs: 'holdings',
+  hldg: 'holdings',
+  holding: 'holdings',
+  inds: 'industries',
+  industry: 'industries',
+  lab: 'laboratories',
+  labs: 'laboratories',
+  laboratory: 'laboratories',
+  ctr: 'center',
+  centre: 'center',
+  soln: 'solutions',
+  solns: 'solutions',
+  solution: 'solutions',
+  hnos: 'hermanos',
+  gebr: 'gebrueder',
+};
+
+// "&", "and" and their Spanish, German and French forms: "Smith & Sons" is "Smith and Sons" is "Smith Sons".
+const connectives = new Set(['and', 'und', 'y', 'et']);
+
+// Legal forms, EN/ES/DE/FR plus the Dutch and Australian ones common in B2B, as token sequences after dotted
+// initials are joined ("S.A." -> "sa", "S. de R.L." -> "s de rl"). Stripped from the end only: in the middle
+// of a name these words are part of it ("Limited Brands Outlet").
+const legalForms: string[][] = [
+  // English-speaking
+  'inc', 'incorporated', 'llc', 'llp', 'lllp', 'lp', 'ltd', 'limited', 'plc', 'corp', 'corporation', 'co', 'company',
+  'pllc', 'pty', 'pte',
+  // German-speaking
+  'gmbh', 'ag', 'kg', 'kgaa', 'mbh', 'ohg', 'ug', 'haftungsbeschraenkt', 'gbr', 'ev', 'eg', 'se', 'gesmbh',
+  // Spanish-speaking
+  'sa', 'sl', 'slu', 'sau', 'sll', 'srl', 'ltda', 'cia', 'sa de cv', 's de rl', 's de rl de cv', 'sapi de cv',
+  'sociedad anonima', 'sociedad limitada',
+  // French-speaking
+  'sarl', 'sas', 'sasu', 'eurl', 'sci', 'snc', 'scop', 'cie', 'societe anonyme',
+  // Dutch and Belgian
+  'bv', 'nv', 'bvba', 'vof',
+]
+  .map((form) => form.split(' '))
+  // Longest first: "S. de R.L. de C.V." goes as one form, not as "de C.V." left behind.
+  .sort((a, b) => b.length - a.length);
+
+/**
+ * The key two spellings of one company share: case, accents, punctuation, a leading "The", trailing legal
+ * forms, connectives and common abbreviations do not count. Idempotent: a key is its own key.
+ * A name that is nothing but such words ("The Company Ltd") keeps them rather than becoming empty.
+ */
+export function companyNameKey(name: string): string {
+  const words = wordsOf(name);
+  let stripped = words;
+  for (let changed = true; changed && stripped.length > 0; ) {
+    changed = false;
+    if (stripped[0] === 'the') {
+      stripped = stripped.slice(1);
+      changed = true;
+    }
+    const form = legalForms.find((f) => f.length <= stripped.length && f.every((w, i) => stripped[stripped.length - f.length + i] === w));
+    if (form) {
+      stripped = stripped.slice(0, stripped.length - form.length);
+      changed = true;
+    }
+  }
+  return (stripped.length > 0 ? stripped : words).join(' ');
+}
+
+function wordsOf(name: string): string[] {
+  const plain = transliterate(
+    transliterate(name.normalize('NFC').toLowerCase())
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      // Compatibility forms can decompose to capitals ("ℌ" -> "H"), accented ones to letters of the table ("ǽ" -> "æ").
+      .toLowerCase(),
+  )
+    .replace(/&/g, ' and ')
+    // Dotted initials are one word: "S.A." is "sa", "e.V." is "ev", "J.P." is "jp".
+    .replace(/(?<![\p{L}\p{N}])\p{L}(?:\.\s?\p{L}(?![\p{L}\p{N}]))+\.?/gu, (initials) => initials.replace(/[.\s]/g, ''))
+    // An apostrophe joins: "McDonald's" is "mcdonalds", "Int'l" is "intl".
+    .replace(/['’`´]/g, '');
+  return plain
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0)
+    .map((w) => wordVariants[w] ?? w)
+    .filter((w) => !connectives.has(w));
+}
+
+function transliterate(text: string): string {
+  return Array.from(text, (ch) => transliterations[ch] ?? ch).join('');
+}
+
+/**
+ * pg_trgm's similarity(), computed the same way: each word padded with two spaces before and one after, the
+ * set of its three-character windows, shared windows over all windows. The database ranks with the real one;
+ * this lets the domain score and explain a pair without a round trip.
+ */
+export function trigramSimilarity(a: string, b: string): number {
+  const ta = trigramsOf(a);
+  const tb = trigramsOf(b);
+  if (ta.size === 0 || tb.size === 0) return 0;
+  let shared = 0;
+  for (const t of ta) if (tb.has(t)) shared++;
+  return shared / (ta.size + tb.size - shared);
+}
+
+function trigramsOf(text: string): Set<string> {
+  const trigrams = new Set<string>();
+  for (const word of text.toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
+    if (!word) continue;
+    const chars = Array.from(`  ${word} `);
+    for (let i = 0; i + 3 <= chars.length; i++) trigrams.add(chars.slice(i, i + 3).join(''));
+  }
+  return trigrams;
+}
+
+export interface NameScore {
+  key: string;
+  otherKey: string;
+  /** Trigram similarity of the two keys, 0..1. */
+  similarity: number;
+  exactKey: boolean;
+  matched: boolean;
+  /** 0 when not matched; see `chooseNameMatch` for how it is set. */
+  confidence: number;
+  reason: string;
+}
+
+/** How sure is it that the lead's company `name` is the account named `accountName`? */
+export function scoreNameMatch(name: string, accountName: string): NameScore {
+  const key = companyNameKey(name);
+  const otherKey = companyNameKey(accountName);
+  const similarity = trigramSimilarity(key, otherKey);
+  const exactKey = key !== '' && key === otherKey;
+  const matched = exactKey || similarity >= nameSimilarityThreshold;
+  const confidence = matched ? round2(baseConfidence(exactKey, similarity)) : 0;
+  const reason = exactKey
+    ? `name ${quote(name)} = account ${quote(accountName)} (same key ${quote(key)})`
+    : matched
+      ? `name ${quote(name)} ~ account ${quote(accountName)} (similarity ${similarity.toFixed(2)})`
+      : `name ${quote(name)} is not account ${quote(accountName)} (similarity ${similarity.toFixed(2)} < ${nameSimilarityThreshold})`;
+  return { key, otherKey, similarity, exactKey, matched, confidence, reason };
+}
+
+/** An account the database found for a name: its key and pg_trgm's similarity to the searched key. */
+export interface NameCandidate {
+  accountId: string;
+  name: string;
+  nameKey: string;
+  similarity: number;
+}
+
+export interface NameMatch {
+  accountId: string;
+  name: string;
+  /** 0..1: 0.98 for the same key, else the similarity capped at 0.95; less when a runner-up is nearly as close. */
+  confidence: number;
+  similarity: number;
+  exactKey: boolean;
+  reason: string;
+}
+
+/**
+ * Picks the account a company name means among the database's candidates, or null when none clears the
+ * threshold. The same key beats any similarity, then higher similarity, then the older account (lower id).
+ * A runner-up within 0.1 of the pick lowers the confidence by the difference: two accounts both called
+ * "Acme" leave 0.88, and the reason names the other one.
+ */
+export function chooseNameMatch(company: string, candidates: readonly NameCandidate[]): NameMatch | null {
+  const key = companyNameKey(company);
+  if (key === '') return null;
+  const ranked = candidates
+    .map((c) => ({ ...c, exactKey: c.nameKey === key, base: baseConfidence(c.nameKey === key, c.similarity) }))
+    .filter((c) => c.exactKey || c.similarity >= nameSimilarityThreshold)
+    .sort((x, y) => y.base - x.base || y.similarity - x.similarity || compareIds(x.accountId, y.accountId));
+  const [best, runnerUp] = ranked;
+  if (!best) return null;
+  const penalty = runnerUp ? Math.max(0, ambiguityWindow - (best.base - runnerUp.base)) : 0;
+  const confidence = round2(best.base - penalty);
+  let reason = best.exactKey
+    ? `name ${quote(company)} = account ${quote(best.name)} (same key ${quote(key)})`
+    : `name ${quote(company)} ~ account ${quote(best.name)} (similarity ${best.similarity.toFixed(2)})`;
+  if (runnerUp && penalty > 0) {
+    const how = runnerUp.exactKey ? 'has the same key' : `is at ${runnerUp.similarity.toFixed(2)}`;
+    reason += `; account ${quote(runnerUp.name)} (id ${runnerUp.accountId}) ${how}, so confidence ${confidence.toFixed(2)}`;
+  }
+  return { accountId: best.accountId, name: best.name, confidence, similarity: best.similarity, exactKey: best.exactKey, reason };
+}
+
+function baseConfidence(exactKey: boolean, similarity: number): number {
+  return exactKey ? exactKeyConfidence : Math.min(similarity, fuzzyConfidenceCap);
+}
+
+// bigserial ids arrive as decimal strings; shorter is smaller.
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+function quote(text: string): string {
+  return `'${text}'`;
+}
