@@ -1,51 +1,134 @@
-// Reads the sales directory (teams, reps, their open offers) that routing decides over.
-import type { Pool } from 'pg';
+// The sales directory in Postgres: each rep and team stored as the JSON its zod schema validated, plus the load
+// (open offers per rep) routing decides over. Read by routing, written by the directory file loader and the admin API.
+import type { Pool, PoolClient } from 'pg';
 import { withTransaction } from './postgres';
-import type { Directory, EscalationLevel, Team } from '../src/routing';
-import type { ServiceLine } from '../src/qualification';
+import { DirectoryFileError, DirectoryFileSchema, RepSchema, TeamSchema, type DirectoryFileInput, type Rep, type Team } from '../src/directory-file';
 
-export async function loadDirectory(db: Pool): Promise<Directory> {
-  const teams = await db.query<{ id: string; name: string; service_lines: string[]; is_default: boolean; escalation: EscalationLevel[]; alert_email: string; catch_all_realert_minutes: number }>(
-    'SELECT id, name, service_lines, is_default, escalation, alert_email, catch_all_realert_minutes FROM teams ORDER BY id',
-  );
-  const reps = await db.query<{ id: string; name: string; email: string; team_id: string; active: boolean; away: boolean; open_offers: string }>(
-    `SELECT r.id, r.name, r.email, r.team_id, r.active, r.away,
-            (SELECT count(*) FROM lead_offers o WHERE o.status = 'open' AND r.id = ANY (o.rep_ids)) AS open_offers
-       FROM reps r ORDER BY r.id`,
-  );
-  return {
-    teams: teams.rows.map(
-      (t): Team => ({
-        id: t.id,
-        name: t.name,
-        serviceLines: t.service_lines as ServiceLine[],
-        isDefault: t.is_default,
-        escalation: t.escalation,
-        alertEmail: t.alert_email,
-        catchAllRealertMinutes: t.catch_all_realert_minutes,
-      }),
-    ),
-    reps: reps.rows.map((r) => ({ id: r.id, name: r.name, email: r.email, teamId: r.team_id, active: r.active, away: r.away, openOffers: Number(r.open_offers) })),
-  };
+export interface Directory {
+  /** Active teams only: a deactivated team takes no leads. */
+  teams: Team[];
+  /** Every rep, active or not, so routing can say why a deactivated one was skipped. */
+  reps: Rep[];
 }
 
-/** Writes a directory (teams first, then reps), updating what exists: how a deployment loads its sales org. */
-export async function upsertDirectory(db: Pool, directory: Omit<Directory, 'reps'> & { reps: Array<Omit<Directory['reps'][number], 'openOffers'>> }): Promise<void> {
-  await withTransaction(db, async (client) => {
-    for (const t of directory.teams) {
-      await client.query(
-        `INSERT INTO teams (id, name, service_lines, is_default, escalation, alert_email, catch_all_realert_minutes)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (id) DO UPDATE SET name = $2, service_lines = $3, is_default = $4, escalation = $5, alert_email = $6, catch_all_realert_minutes = $7`,
-        [t.id, t.name, t.serviceLines, t.isDefault, JSON.stringify(t.escalation), t.alertEmail, t.catchAllRealertMinutes],
-      );
-    }
-    for (const r of directory.reps) {
-      await client.query(
-        `INSERT INTO reps (id, name, email, team_id, active, away) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (id) DO UPDATE SET name = $2, email = $3, team_id = $4, active = $5, away = $6`,
-        [r.id, r.name, r.email, r.teamId, r.active, r.away],
-      );
-    }
+/** Open offers per rep, in total and per lead tier: the input of capacity caps and least-loaded routing. */
+export type RepLoad = Record<string, { total: number; byTier: Record<string, number> }>;
+
+/** Stored documents are validated again on the way out: defaults added since they were written apply. */
+function storedRep(doc: unknown): Rep {
+  const parsed = RepSchema.safeParse(doc);
+  if (!parsed.success) throw new DirectoryFileError(`stored rep ${JSON.stringify((doc as { id?: unknown })?.id)} no longer validates: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+function storedTeam(doc: unknown): Team {
+  const parsed = TeamSchema.safeParse(doc);
+  if (!parsed.success) throw new DirectoryFileError(`stored team ${JSON.stringify((doc as { id?: unknown })?.id)} no longer validates: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+export async function loadDirectory(db: Pool | PoolClient): Promise<Directory> {
+  const teams = await db.query<{ doc: unknown }>('SELECT doc FROM teams WHERE active ORDER BY id');
+  const reps = await db.query<{ doc: unknown }>('SELECT doc FROM reps ORDER BY id');
+  return { teams: teams.rows.map((t) => storedTeam(t.doc)), reps: reps.rows.map((r) => storedRep(r.doc)) };
+}
+
+export async function loadRepLoad(db: Pool | PoolClient): Promise<RepLoad> {
+  const { rows } = await db.query<{ rep_id: string; tier: string | null; n: number }>(
+    `SELECT r.rep_id, l.tier, count(*)::int AS n
+       FROM lead_offers o CROSS JOIN LATERAL unnest(o.rep_ids) AS r(rep_id) JOIN leads l ON l.id = o.lead_id
+      WHERE o.status = 'open'
+      GROUP BY r.rep_id, l.tier`,
+  );
+  const load: RepLoad = {};
+  for (const row of rows) {
+    const entry = (load[row.rep_id] ??= { total: 0, byTier: {} });
+    entry.total += row.n;
+    if (row.tier) entry.byTier[row.tier] = (entry.byTier[row.tier] ?? 0) + row.n;
+  }
+  return load;
+}
+
+/**
+ * Writes a directory file (validated here, errors naming the place: `reps.3.teamId: no team nowhere`): teams first,
+ * then reps, replacing the stored version of each entry it names. Entries it does not name are left alone, so reps
+ * created through the admin API survive a reload of the file.
+ */
+export async function upsertDirectory(db: Pool, file: DirectoryFileInput | LegacyDirectory): Promise<void> {
+  const parsed = DirectoryFileSchema.safeParse(withoutLegacyFields(file));
+  if (!parsed.success) throw new DirectoryFileError(parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; '));
+  await withTransaction(db, async (tx) => {
+    for (const team of parsed.data.teams) await writeTeam(tx, team);
+    for (const rep of parsed.data.reps) await writeRep(tx, rep);
   });
+}
+
+/**
+ * The directory before routing policies: teams carried `serviceLines` and `isDefault` (now the policy's rules) and
+ * reps an `openOffers` count (now read from lead_offers). Those fields are dropped, so older files still load.
+ */
+export interface LegacyDirectory {
+  teams: Array<Record<string, unknown> & { serviceLines?: unknown; isDefault?: unknown }>;
+  reps: Array<Record<string, unknown> & { openOffers?: unknown }>;
+}
+
+function withoutLegacyFields(file: unknown): unknown {
+  if (typeof file !== 'object' || file === null) return file;
+  const { teams, reps, ...rest } = file as { teams?: unknown; reps?: unknown };
+  const strip = (entries: unknown, fields: string[]) =>
+    Array.isArray(entries) ? entries.map((e: unknown) => (typeof e === 'object' && e !== null ? Object.fromEntries(Object.entries(e).filter(([k]) => !fields.includes(k))) : e)) : entries;
+  return { ...rest, teams: strip(teams, ['serviceLines', 'isDefault']), reps: strip(reps, ['openOffers']) };
+}
+
+/** Inserts or replaces one team; reactivates it (a team in a file or written by an admin is meant to take leads). */
+export async function writeTeam(db: Pool | PoolClient, team: Team): Promise<void> {
+  await db.query(
+    `INSERT INTO teams (id, doc, active) VALUES ($1, $2, true)
+     ON CONFLICT (id) DO UPDATE SET doc = $2, active = true, updated_at = now()`,
+    [team.id, JSON.stringify(team)],
+  );
+}
+
+export async function writeRep(db: Pool | PoolClient, rep: Rep): Promise<void> {
+  await db.query(`INSERT INTO reps (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = $2, updated_at = now()`, [rep.id, JSON.stringify(rep)]);
+}
+
+export interface StoredTeam {
+  team: Team;
+  active: boolean;
+  updatedAt: string;
+}
+
+export interface StoredRep {
+  rep: Rep;
+  updatedAt: string;
+}
+
+export async function listTeams(db: Pool | PoolClient): Promise<StoredTeam[]> {
+  const { rows } = await db.query<{ doc: unknown; active: boolean; updated_at: Date }>('SELECT doc, active, updated_at FROM teams ORDER BY id');
+  return rows.map((r) => ({ team: storedTeam(r.doc), active: r.active, updatedAt: r.updated_at.toISOString() }));
+}
+
+export async function readTeam(db: Pool | PoolClient, id: string, { lock = false } = {}): Promise<StoredTeam | null> {
+  const { rows } = await db.query<{ doc: unknown; active: boolean; updated_at: Date }>(`SELECT doc, active, updated_at FROM teams WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  const row = rows[0];
+  return row ? { team: storedTeam(row.doc), active: row.active, updatedAt: row.updated_at.toISOString() } : null;
+}
+
+export async function setTeamActive(db: Pool | PoolClient, id: string, active: boolean): Promise<void> {
+  await db.query('UPDATE teams SET active = $2, updated_at = now() WHERE id = $1', [id, active]);
+}
+
+export async function listReps(db: Pool | PoolClient, filter: { teamId?: string; active?: boolean } = {}): Promise<StoredRep[]> {
+  const { rows } = await db.query<{ doc: unknown; updated_at: Date }>(
+    `SELECT doc, updated_at FROM reps WHERE ($1::text IS NULL OR team_id = $1) AND ($2::boolean IS NULL OR active = $2) ORDER BY id`,
+    [filter.teamId ?? null, filter.active ?? null],
+  );
+  return rows.map((r) => ({ rep: storedRep(r.doc), updatedAt: r.updated_at.toISOString() }));
+}
+
+export async function readRep(db: Pool | PoolClient, id: string, { lock = false } = {}): Promise<StoredRep | null> {
+  const { rows } = await db.query<{ doc: unknown; updated_at: Date }>(`SELECT doc, updated_at FROM reps WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  const row = rows[0];
+  return row ? { rep: storedRep(row.doc), updatedAt: row.updated_at.toISOString() } : null;
 }

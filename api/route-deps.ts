@@ -1,0 +1,12 @@
+// What every group of routes is given: the Temporal client, Postgres and the clock, passed in (no module state).
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+
+export interface RouteDeps {
+  client: Client;
+  db: Pool;
+  taskQueue: string;
+  now: () => Promise<Date>;
+  /** A second submission from the same person within this window joins the first lead. */
+  mergeWindowMs: number;
+}
