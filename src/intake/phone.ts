@@ -1,0 +1,62 @@
+// Phone numbers to E.164: a number someone typed, or the first number found in free text, read with country hints.
+import { findPhoneNumbersInText, isSupportedCountry, parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
+
+export interface ParsedPhone {
+  /** E.164, e.g. +442079460958 */
+  e164: string;
+  /** ISO alpha-2 country the number belongs to, when the numbering plan tells (+1 800 does not). */
+  country: string | null;
+}
+
+export interface FoundPhone extends ParsedPhone {
+  /** Offsets of the number in the text. */
+  start: number;
+  end: number;
+}
+
+// Hints come from the lead's country field and domains, best first; unknown codes and repeats are dropped.
+function usableHints(hints: ReadonlyArray<string | null | undefined>): CountryCode[] {
+  const seen = new Set<string>();
+  const usable: CountryCode[] = [];
+  for (const hint of hints) {
+    if (!hint || seen.has(hint) || !isSupportedCountry(hint)) continue;
+    seen.add(hint);
+    usable.push(hint);
+  }
+  return usable;
+}
+
+function toParsed(number: PhoneNumber): ParsedPhone {
+  return { e164: number.number, country: number.country ?? null };
+}
+
+/**
+ * A typed phone number in E.164, or null when it is not a valid number. International numbers ("+44 20 7946 0958",
+ * "0044 20 ...") need no hint; a national one ("030 1234567") is read as the first hint country it is valid in.
+ * Validation uses the full metadata, so a number must fit its country's real numbering plan, not only its length.
+ */
+export function parsePhone(raw: string, hints: ReadonlyArray<string | null | undefined> = []): ParsedPhone | null {
+  const text = raw.trim().replace(/^00(?=[1-9])/, '+');
+  if (!/\d/.test(text)) return null;
+  for (const hint of [...usableHints(hints), undefined]) {
+    const number = parsePhoneNumberFromString(text, hint);
+    if (number?.isValid()) return toParsed(number);
+  }
+  return null;
+}
+
+/**
+ * The first valid phone number in free text. International numbers are found whatever the hints; national ones
+ * ("(312) 555-0147", "030 1234567") only in a hinted country, tried in order, so a German number in a lead from
+ * Germany is not misread as American.
+ */
+export function findPhone(text: string, hints: ReadonlyArray<string | null | undefined> = []): FoundPhone | null {
+  const countries = usableHints(hints);
+  // Every hinted pass finds international numbers too, so the unhinted pass is needed only when there is no hint.
+  for (const hint of countries.length > 0 ? countries : [undefined]) {
+    const found = findPhoneNumbersInText(text, hint === undefined ? undefined : { defaultCountry: hint });
+    const first = found.find((match) => match.number.isValid());
+    if (first) return { ...toParsed(first.number), start: first.startsAt, end: first.endsAt };
+  }
+  return null;
+}
