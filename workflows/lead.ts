@@ -1,8 +1,9 @@
 // One inbound lead, from intake until a rep owns it. Reads top to bottom as the sales process:
 // record → dedupe → qualify → route → offer to each candidate under an SLA → escalate → catch-all.
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { intakeDeadlineMs, type LeadStatus, type LeadWorkflowInput } from '../src/lead';
+import { describePerson, intakeDeadlineMs, type AnyLeadWorkflowInput, type LeadStatus, type MergedSubmission } from '../src/lead';
+import { slaDeadline } from '../src/policy/business-time';
 import type { OfferStage } from '../src/routing';
 import {
   acceptOffer,
@@ -10,6 +11,7 @@ import {
   declineOffer,
   declineSignal,
   leadStateQuery,
+  mergeSubmissionSignal,
   refusalTypes,
   searchAttributes as sa,
   type LeadView,
@@ -37,8 +39,9 @@ interface Answer {
   reason?: string;
 }
 
-export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcome> {
-  const { leadId, submission } = input;
+export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOutcome> {
+  const { leadId } = input;
+  const source = 'lead' in input ? input.lead.source : input.submission.source;
 
   // ── State ───────────────────────────────────────────────────────────────────────────────
   const view: LeadView = {
@@ -53,9 +56,13 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     qualification: null,
     routing: null,
     ignoredSignals: [],
+    merged: [],
   };
   /** The answer to the current offer, once a valid one arrives. */
   let answer: Answer | undefined;
+  /** Merged submissions wait for the lead's own record before adding to it. */
+  let recorded = false;
+  const merges: MergedSubmission[] = [];
 
   // ── Handlers ────────────────────────────────────────────────────────────────────────────
   setHandler(leadStateQuery, () => view);
@@ -80,6 +87,15 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     },
     { validator: (a: OfferAnswer) => assertAnswerable(a, 'decline') },
   );
+
+  setHandler(mergeSubmissionSignal, async (submission) => {
+    // Intake may resend a merge it is unsure was delivered; the submission id makes that harmless.
+    if (merges.some((m) => m.submissionId === submission.submissionId)) return;
+    merges.push(submission);
+    view.merged?.push({ submissionId: submission.submissionId, source: submission.lead.source, receivedAt: submission.receivedAt });
+    await condition(() => recorded);
+    await activities.recordMergedSubmission({ leadId, submission });
+  });
 
   setHandler(acceptSignal, (a) => receiveSignal('accept', a));
   setHandler(declineSignal, (a) => receiveSignal('decline', a));
@@ -133,16 +149,18 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
   // ── The process ─────────────────────────────────────────────────────────────────────────
   upsertSearchAttributes([
     { key: sa.LeadStatus, value: view.status },
-    { key: sa.Source, value: submission.source },
+    { key: sa.Source, value: source },
     { key: sa.EscalationLevel, value: 0 },
     { key: sa.SlaDeadline, value: new Date(view.deadline as string) },
   ]);
   await activities.recordLead(input);
+  recorded = true;
 
-  const contact = await activities.matchContact({ leadId, email: submission.email });
-  await decide('matched', 'matched', contact ? `known contact ${contact.contactId}, owner ${contact.ownerRepId ?? 'none'}` : 'new contact: no existing contact has this email', contact);
+  const match = await activities.matchContact({ leadId, input });
+  await decide('matched', 'matched', match?.summary ?? 'new contact: no existing contact has this email', match);
 
-  const qualification = await activities.qualifyLead({ leadId, input });
+  // A chat merged before qualification is read together with the form it follows.
+  const qualification = await activities.qualifyLead({ leadId, input, merged: [...merges] });
   view.qualification = qualification;
   if (qualification.spam) {
     await decide('qualified', 'qualified', `rejected as spam: ${qualification.spamReason ?? 'spam'}`, qualification);
@@ -156,7 +174,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     qualification,
   );
 
-  const plan = await activities.routeLead({ leadId, qualification, knownOwnerRepId: contact?.ownerRepId ?? null });
+  const plan = await activities.routeLead({ leadId, input, qualification, match });
   view.teamId = plan.teamId;
   view.routing = plan.description;
   upsertSearchAttributes([
@@ -190,7 +208,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
   /** Offers the lead under the stage's SLA; resolves with the answer, or undefined when the SLA passed. */
   async function offer(stage: OfferStage, notify?: (offerNumber: number) => Promise<void>): Promise<Answer | undefined> {
     const offeredAt = new Date();
-    const deadline = new Date(offeredAt.getTime() + stage.slaMs);
+    // Plans made before business-hours SLAs carry only a wall-clock duration.
+    const deadline = new Date(slaDeadline(offeredAt.getTime(), stage.sla ?? { ms: stage.slaMs, businessHours: null }));
     const current: OfferView = {
       offerNumber: view.offers.length + 1,
       kind: stage.kind,
@@ -208,6 +227,14 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     await decide(`offer:${current.offerNumber}:opened`, 'offered', `offer ${current.offerNumber} (${stage.kind}, level ${stage.level}) to ${stage.repIds.join(', ')} until ${current.deadline}: ${stage.why}`, current);
     await notify?.(current.offerNumber);
 
+    // Half way to the deadline, a silent rep gets one reminder; the catch-all has its own re-alerts.
+    if (stage.kind !== 'catch-all' && patched('offer-reminder')) {
+      const halfway = offeredAt.getTime() + (deadline.getTime() - offeredAt.getTime()) / 2;
+      if (!(await condition(() => answer !== undefined, Math.max(1, halfway - Date.now())))) {
+        current.remindedAt = new Date().toISOString();
+        await activities.remindOffer({ leadId, input, qualification, offerNumber: current.offerNumber, stage, offeredAt: current.offeredAt, deadline: current.deadline, whyYou: stage.why });
+      }
+    }
     await condition(() => answer !== undefined, Math.max(1, deadline.getTime() - Date.now()));
     const result = answer;
     answer = undefined;
@@ -223,7 +250,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
   }
 
   async function assign(outcome: Answer): Promise<LeadOutcome> {
-    await activities.assignLead({ leadId, repId: outcome.repId, input });
+    await activities.assignLead({ leadId, repId: outcome.repId, input, match });
     view.owner = outcome.repId;
     upsertSearchAttributes([{ key: sa.AssignedRep, value: outcome.repId }]);
     await moveTo('assigned', null);
@@ -264,7 +291,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
 
   function summarise(): string {
     const q = view.qualification;
-    const who = `${submission.name}${submission.company ? ` (${submission.company})` : ''} via ${submission.source}`;
+    const who = describePerson(input);
     const grade = q ? `, tier ${q.tier} (${q.score}), ${q.serviceLine}` : '';
     const offer = view.currentOffer;
     const now = offer

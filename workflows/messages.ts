@@ -1,7 +1,7 @@
 // The lead workflow's public surface, imported by the workflow, the worker and the API alike.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { LeadStatus } from '../src/lead';
+import type { LeadStatus, MergedSubmission } from '../src/lead';
 import type { Qualification } from '../src/qualification';
 import type { StageKind } from '../src/routing';
 
@@ -31,6 +31,8 @@ export interface OfferView {
   offeredAt: string;
   deadline: string;
   outcome: 'open' | 'accepted' | 'declined' | 'timed-out';
+  /** When the half-SLA reminder went out, if it did. */
+  remindedAt?: string;
   answeredBy?: string;
   reason?: string;
 }
@@ -55,6 +57,8 @@ export interface LeadView {
   qualification: Qualification | null;
   routing: string | null;
   ignoredSignals: IgnoredSignal[];
+  /** Later submissions from the same person merged into this lead (a chat after the form). */
+  merged?: Array<{ submissionId: string; source: string; receivedAt: string }>;
 }
 
 export interface AcceptResult {
@@ -83,3 +87,5 @@ export const declineOffer = defineUpdate<DeclineResult, [OfferAnswer]>('declineO
 export const acceptSignal = defineSignal<[OfferAnswer]>('accept');
 export const declineSignal = defineSignal<[OfferAnswer]>('decline');
 export const leadStateQuery = defineQuery<LeadView>('leadState');
+/** Sent by intake when the same person submits again within the merge window; duplicates are ignored. */
+export const mergeSubmissionSignal = defineSignal<[MergedSubmission]>('mergeSubmission');
