@@ -1,0 +1,62 @@
+// The small HTML kit of the rep pages: one phone-friendly layout, escaping, and the lead summary card.
+import { excerptOf } from '../../src/notifications';
+
+export interface PageLead {
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  company: string | null;
+  message: string;
+  source: string | null;
+  score: number | null;
+  tier: string | null;
+  urgency: string | null;
+  serviceLine: string | null;
+}
+
+/** Every page: readable on a phone, works without JavaScript, tells nobody where it was opened from. */
+export function renderPage(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>${esc(title)} — leadrelay</title>
+<style>
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;line-height:1.45;margin:0 auto;padding:1rem;max-width:36rem;color:#1b1b1b}
+h1{font-size:1.35rem;margin:.2rem 0 1rem}h2{font-size:1.1rem;margin:.2rem 0}
+.card{border:1px solid #ddd;border-radius:10px;padding:1rem;margin:0 0 1rem}
+.meta{color:#555;font-size:.92rem;margin:.3rem 0}
+blockquote{margin:.6rem 0;padding:.4rem .8rem;border-left:4px solid #ccc;white-space:pre-wrap;overflow-wrap:anywhere}
+.notice{border-radius:10px;padding:.8rem 1rem;margin:0 0 1rem}
+.ok{background:#e7f6ec;border:1px solid #9bd3ae}.problem{background:#fdecea;border:1px solid #f0a9a0}.info{background:#eef3fb;border:1px solid #a9bfe6}
+button{font:inherit;font-weight:600;border:0;border-radius:8px;padding:.8rem 1.4rem;color:#fff;cursor:pointer;width:100%;margin:.3rem 0}
+.accept{background:#0a7d36}.decline{background:#8a1f11}
+label{display:block;font-weight:600;margin:.6rem 0 .2rem}textarea{width:100%;box-sizing:border-box;font:inherit;padding:.5rem;min-height:5rem}
+.error{color:#8a1f11;font-weight:600}
+</style></head>
+<body><h1>${esc(title)}</h1>
+${body}
+</body></html>`;
+}
+
+/** The lead as a rep sees it before answering: who, what they wrote, how good it looks. Contact details wait for the accept. */
+export function renderLeadCard(lead: PageLead, opts: { contact?: boolean; extra?: string } = {}): string {
+  const who = lead.name ?? lead.email ?? lead.phone ?? 'Unnamed contact';
+  const grade = [lead.tier ? `Tier ${lead.tier}` : null, lead.score !== null ? `score ${lead.score}` : null, lead.serviceLine, lead.urgency ? `urgency ${lead.urgency}` : null, lead.source ? `via ${lead.source}` : null]
+    .filter((part): part is string => part !== null)
+    .join(' · ');
+  const contact =
+    opts.contact && (lead.email || lead.phone)
+      ? `<p>${lead.email ? `<a href="mailto:${esc(lead.email)}">${esc(lead.email)}</a>` : ''}${lead.email && lead.phone ? ' · ' : ''}${lead.phone ? `<a href="tel:${esc(lead.phone)}">${esc(lead.phone)}</a>` : ''}</p>`
+      : '';
+  const excerpt = excerptOf(lead.message, 400);
+  return `<section class="card"><h2>${esc(who)}${lead.company ? ` — ${esc(lead.company)}` : ''}</h2>${grade ? `<p class="meta">${esc(grade)}</p>` : ''}${contact}${
+    excerpt ? `<blockquote>${esc(excerpt)}</blockquote>` : '<p class="meta">(no message)</p>'
+  }${opts.extra ?? ''}</section>`;
+}
+
+export function renderNotice(kind: 'ok' | 'problem' | 'info', html: string): string {
+  return `<div class="notice ${kind}" role="status">${html}</div>`;
+}
+
+export function esc(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

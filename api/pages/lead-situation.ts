@@ -1,0 +1,209 @@
+// Where a lead stands, as the rep pages need it, and what that means for one rep's link to one offer.
+import type { Pool } from 'pg';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { formatInstant } from '../../src/notifications';
+import { leadStateQuery, type OfferView } from '../../workflows/messages';
+import type { PageLead } from './html';
+
+export interface SituationOffer extends OfferView {
+  /** When the answer or the timeout was recorded in Postgres; unknown for a moment after it happened. */
+  closedAt: string | null;
+}
+
+export interface LeadSituation {
+  leadId: string;
+  /** True while the workflow runs: its live state wins over Postgres, which follows it. */
+  running: boolean;
+  status: string;
+  owner: string | null;
+  currentOffer: SituationOffer | null;
+  offers: SituationOffer[];
+  lead: PageLead;
+}
+
+export interface RepProfile {
+  id: string;
+  name: string;
+  timeZone: string | null;
+}
+
+/** The live workflow state while it runs, Postgres once it has closed; null when no such lead exists. */
+export async function readLeadSituation(client: Client, db: Pool, leadId: string): Promise<LeadSituation | null> {
+  const record = await readLeadRow(db, leadId);
+  const offerRows = await db.query<{
+    offer_number: number;
+    kind: OfferView['kind'];
+    level: number;
+    rep_ids: string[];
+    offered_at: Date;
+    deadline: Date;
+    status: string;
+    answered_by: string | null;
+    reason: string | null;
+    closed_at: Date | null;
+  }>('SELECT offer_number, kind, level, rep_ids, offered_at, deadline, status, answered_by, reason, closed_at FROM lead_offers WHERE lead_id = $1 ORDER BY offer_number', [leadId]);
+  const closedAt = new Map(offerRows.rows.map((o) => [o.offer_number, o.closed_at?.toISOString() ?? null]));
+
+  const handle = client.workflow.getHandle(`lead:${leadId}`);
+  try {
+    const description = await handle.describe();
+    if (description.status.name === 'RUNNING') {
+      const view = await handle.query(leadStateQuery);
+      const offers = view.offers.map((o) => ({ ...o, closedAt: closedAt.get(o.offerNumber) ?? null }));
+      return {
+        leadId,
+        running: true,
+        status: view.status,
+        owner: view.owner,
+        currentOffer: view.currentOffer ? (offers[view.currentOffer.offerNumber - 1] ?? null) : null,
+        offers,
+        lead: record ?? emptyLead(view.qualification),
+      };
+    }
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+  if (!record) return null;
+  const offers: SituationOffer[] = offerRows.rows.map((o) => ({
+    offerNumber: o.offer_number,
+    kind: o.kind,
+    level: o.level,
+    repIds: o.rep_ids,
+    offeredAt: o.offered_at.toISOString(),
+    deadline: o.deadline.toISOString(),
+    // Postgres says "expired"/"superseded" where the workflow view says timed-out.
+    outcome: o.status === 'accepted' || o.status === 'declined' || o.status === 'open' ? o.status : 'timed-out',
+    ...(o.answered_by ? { answeredBy: o.answered_by } : {}),
+    ...(o.reason ? { reason: o.reason } : {}),
+    closedAt: o.closed_at?.toISOString() ?? null,
+  }));
+  return {
+    leadId,
+    running: false,
+    status: record.status,
+    owner: record.owner,
+    currentOffer: offers.find((o) => o.outcome === 'open') ?? null,
+    offers,
+    lead: record,
+  };
+}
+
+/**
+ * The lead row, read as JSON: the leads table is growing new intake columns (normalised text instead of the
+ * message, nullable name), and these pages only need a few fields whichever shape it has.
+ */
+async function readLeadRow(db: Pool, leadId: string): Promise<(PageLead & { status: string; owner: string | null }) | null> {
+  const { rows } = await db.query<{ row: Record<string, unknown> }>('SELECT to_jsonb(l) AS row FROM leads l WHERE id = $1', [leadId]);
+  const row = rows[0]?.row;
+  if (!row) return null;
+  return { ...pageLeadFromRow(row), status: text(row.status) ?? 'received', owner: text(row.owner_rep_id) };
+}
+
+/** A `to_jsonb(leads)` row as the pages show it, whichever intake columns the table has. */
+export function pageLeadFromRow(row: Record<string, unknown>): PageLead {
+  return {
+    name: text(row.name),
+    email: text(row.email),
+    phone: text(row.phone),
+    company: text(row.company),
+    message: text(row.message) ?? text(row.text) ?? '',
+    source: text(row.source),
+    score: typeof row.score === 'number' ? row.score : null,
+    tier: text(row.tier),
+    urgency: text(row.urgency),
+    serviceLine: text(row.service_line),
+  };
+}
+
+function emptyLead(q: { score: number; tier: string; urgency: string; serviceLine: string } | null): PageLead {
+  return { name: null, email: null, phone: null, company: null, message: '', source: null, score: q?.score ?? null, tier: q?.tier ?? null, urgency: q?.urgency ?? null, serviceLine: q?.serviceLine ?? null };
+}
+
+/**
+ * Names and time zones of reps. Read as JSON because the directory is moving each rep into a validated JSON
+ * document (timeZone inside) next to its indexed columns; either shape answers here.
+ */
+export async function readReps(db: Pool, repIds: string[]): Promise<Map<string, RepProfile>> {
+  const ids = [...new Set(repIds)];
+  if (!ids.length) return new Map();
+  const { rows } = await db.query<{ id: string; rep: Record<string, unknown> }>('SELECT id, to_jsonb(r) AS rep FROM reps r WHERE id = ANY($1)', [ids]);
+  return new Map(
+    rows.map(({ id, rep }) => {
+      const nested = Object.values(rep).filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v));
+      const pick = (...keys: string[]) => [rep, ...nested].flatMap((o) => keys.map((k) => text(o[k]))).find((v) => v !== null) ?? null;
+      const timeZone = pick('time_zone', 'timezone', 'timeZone');
+      return [id, { id, name: pick('name') ?? id, timeZone: timeZone && isTimeZone(timeZone) ? timeZone : null }];
+    }),
+  );
+}
+
+export type OfferVerdict =
+  | { kind: 'open'; offer: SituationOffer }
+  | { kind: 'closed'; status: number; headline: string; detail: string; owned: boolean };
+
+/**
+ * What a rep's link to an offer can still do. Open only when it is the lead's current offer, made to this rep,
+ * not past its deadline; otherwise the words say what happened to the lead, e.g. "taken by Ben at 10:42".
+ */
+export function judgeOffer(
+  situation: LeadSituation,
+  link: { offerNumber: number; repId: string; action: 'accept' | 'decline' },
+  ctx: { now: Date; reps: Map<string, RepProfile>; timeZone: string | null },
+): OfferVerdict {
+  const when = (iso: string | null) => (iso ? formatInstant(new Date(iso), ctx.timeZone) : null);
+  const nameOf = (id: string) => ctx.reps.get(id)?.name ?? id;
+  const offer = situation.offers[link.offerNumber - 1];
+  if (!offer) return { kind: 'closed', status: 404, headline: 'This offer does not exist', detail: `Lead ${situation.leadId} has no offer ${link.offerNumber}.`, owned: false };
+  if (!offer.repIds.includes(link.repId)) {
+    return { kind: 'closed', status: 403, headline: 'This offer was not made to you', detail: `Offer ${link.offerNumber} went to ${offer.repIds.map(nameOf).join(', ')}.`, owned: false };
+  }
+  const open = situation.running && situation.currentOffer?.offerNumber === offer.offerNumber && offer.outcome === 'open';
+  if (open && ctx.now.getTime() < Date.parse(offer.deadline)) {
+    if (link.action === 'decline' && offer.kind === 'catch-all') {
+      return { kind: 'closed', status: 409, headline: 'This lead can be claimed, not declined', detail: 'It waits in the catch-all queue until someone claims it.', owned: false };
+    }
+    return { kind: 'open', offer };
+  }
+
+  const accepted = situation.offers.find((o) => o.outcome === 'accepted');
+  const owner = situation.owner ?? accepted?.answeredBy ?? null;
+  if (owner === link.repId) {
+    return { kind: 'closed', status: 409, headline: 'You already own this lead', detail: `You accepted it${accepted?.closedAt ? ` at ${when(accepted.closedAt)}` : ''}.`, owned: true };
+  }
+  if (owner) {
+    return { kind: 'closed', status: 409, headline: `This lead was already taken by ${nameOf(owner)}`, detail: `${nameOf(owner)} accepted it${accepted?.closedAt ? ` at ${when(accepted.closedAt)}` : ''}.`, owned: false };
+  }
+  if (situation.status === 'rejected-spam') return { kind: 'closed', status: 409, headline: 'This lead was thrown out as spam', detail: 'Nobody needs to answer it.', owned: false };
+  const now = describeNow(situation, nameOf);
+  if (offer.outcome === 'declined') {
+    const by = offer.answeredBy === link.repId ? 'You' : nameOf(offer.answeredBy ?? 'someone');
+    return { kind: 'closed', status: 409, headline: `${by} declined this lead${offer.closedAt ? ` at ${when(offer.closedAt)}` : ''}`, detail: `The lead moved on: ${now}.`, owned: false };
+  }
+  // Timed out, or past its deadline a moment before the workflow's timer closed it.
+  return { kind: 'closed', status: 409, headline: `The offer expired at ${when(offer.deadline)}`, detail: `The lead moved on: ${now}.`, owned: false };
+}
+
+/** The lead's present, in words: "it is now offered to Ben", "it waits in the catch-all queue". */
+export function describeNow(situation: LeadSituation, nameOf: (id: string) => string): string {
+  const current = situation.currentOffer;
+  if (situation.status === 'assigned' && situation.owner) return `${nameOf(situation.owner)} owns it`;
+  if (situation.status === 'rejected-spam') return 'it was thrown out as spam';
+  // Between one offer closing and the next opening, for the moment it takes the workflow to move on.
+  if (!current) return situation.running ? 'it goes to the next in line' : `it is ${situation.status}`;
+  if (current.kind === 'catch-all') return 'it waits in the catch-all queue for anyone on the team to claim it';
+  if (current.kind === 'escalation') return `it is escalated to ${current.repIds.map(nameOf).join(', ')} (level ${current.level})`;
+  return `it is now offered to ${current.repIds.map(nameOf).join(', ')}`;
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() ? value : null;
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
