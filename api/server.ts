@@ -9,6 +9,8 @@ import { principalKey } from './credentials';
 import { HttpError, registerErrorHandling } from './errors';
 import { registerOpenApi } from './openapi';
 import type { RouteDeps } from './route-deps';
+import { adminDirectoryRoutes } from './routes/admin-directory';
+import { adminPolicyRoutes } from './routes/admin-policies';
 import { intakeRoutes } from './routes/intake';
 import { leadRoutes } from './routes/leads';
 import { repRoutes } from './routes/offers';
@@ -67,5 +69,7 @@ export function buildApi({ client, db, taskQueue, now = () => Promise.resolve(ne
   void app.register(intakeRoutes, deps);
   void app.register(leadRoutes, deps);
   void app.register(repRoutes, deps);
+  void app.register(adminDirectoryRoutes, deps);
+  void app.register(adminPolicyRoutes, deps);
   return app;
 }
