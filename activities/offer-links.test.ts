@@ -61,7 +61,7 @@ describe('signLink and verifyLink', () => {
 
   test('garbage and cut-short links are malformed, not errors', () => {
     const token = signLink(accept, secret);
-    for (const bad of ['', '.', 'abc', token.split('.')[0] ?? '', `${token}.x`, 'a b.c', '%%%.%%%']) {
+    for (const bad of ['', '.', 'abc', token.split('.')[0] ?? '', `${token}.x`, 'a b.c', '%%%.%%%', token.slice(0, -4), token.slice(0, -20)]) {
       const result = verifyLink(bad, { secret, now, actions: offerActions });
       expect(result.ok || result.failure.kind).toBe('malformed');
     }
@@ -79,7 +79,7 @@ describe('signLink and verifyLink', () => {
     expect(asList.ok || asList.failure.kind).toBe('wrong-action');
     const list = signLink({ action: 'my-offers', repId: 'ana', expiresAt: deadline }, secret);
     const asAnswer = verifyLink(list, { secret, now, actions: offerActions });
-    expect(asAnswer.ok || asAnswer.failure).toMatchObject({ kind: 'wrong-action', message: 'this is a my-offers link, not a accept or decline link' });
+    expect(asAnswer.ok || asAnswer.failure).toMatchObject({ kind: 'wrong-action', message: 'this link is for my-offers, not for accept or decline' });
   });
 
   test('bad claims and a short secret are refused naming the field', () => {

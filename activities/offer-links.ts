@@ -101,8 +101,9 @@ export function verifyLink(token: string, opts: { secret: string; now: Date; act
   }
   const expected = mac(body, opts.secret);
   const given = Buffer.from(signature, 'base64url');
-  // timingSafeEqual needs equal lengths; a length mismatch says nothing about the secret.
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  // A MAC of the wrong length is a link cut short (mail programs wrap long lines); it says nothing about the secret.
+  if (given.length !== expected.length) return { ok: false, failure: { kind: 'malformed', message: 'the link is incomplete or not a leadrelay link' } };
+  if (!timingSafeEqual(given, expected)) {
     return { ok: false, failure: { kind: 'tampered', message: 'the link was changed after leadrelay signed it' } };
   }
   let raw: unknown;
@@ -119,7 +120,7 @@ export function verifyLink(token: string, opts: { secret: string; now: Date; act
       ? { action: p.a, repId: p.r, expiresAt: new Date(p.e) }
       : { action: p.a, leadId: p.l, offerNumber: p.o, repId: p.r, expiresAt: new Date(p.e) };
   if (!opts.actions.includes(claims.action)) {
-    return { ok: false, failure: { kind: 'wrong-action', message: `this is a ${claims.action} link, not a ${opts.actions.join(' or ')} link`, claims } };
+    return { ok: false, failure: { kind: 'wrong-action', message: `this link is for ${claims.action}, not for ${opts.actions.join(' or ')}`, claims } };
   }
   if (opts.now.getTime() >= claims.expiresAt.getTime()) {
     return { ok: false, failure: { kind: 'expired', message: `the link expired at ${claims.expiresAt.toISOString()}`, claims } };
