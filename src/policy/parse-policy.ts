@@ -67,7 +67,7 @@ function at(doc: Document, lines: LineCounter, path: Array<string | number>, mes
 /** Where the deepest existing node on the path starts: a missing field points at the object that lacks it. */
 function offsetOf(doc: Document, path: Array<string | number>): number {
   let node: unknown = doc.contents;
-  let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
+  let offset = doc.contents?.range?.[0] ?? 0;
   for (const [i, key] of path.entries()) {
     if (isMap(node)) {
       const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
