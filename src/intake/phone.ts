@@ -1,5 +1,7 @@
 // Phone numbers to E.164: a number someone typed, or the first number found in free text, read with country hints.
 import { findPhoneNumbersInText, isSupportedCountry, parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
+import { countryOfDomain, resolveCountry } from './country';
+import { domainOfEmail, registrableDomain } from './email';
 
 export interface ParsedPhone {
   /** E.164, e.g. +442079460958 */
@@ -12,6 +14,20 @@ export interface FoundPhone extends ParsedPhone {
   /** Offsets of the number in the text. */
   start: number;
   end: number;
+}
+
+/**
+ * Where to read a national number, best first: the stated country, then the ccTLD of the person's mail domain (a
+ * gmx.de address still says Germany), then that of their website.
+ */
+export function phoneCountryHints(stated: { country?: string | undefined; email?: string | undefined; website?: string | undefined }): Array<string | null> {
+  const emailDomain = stated.email ? domainOfEmail(stated.email) : null;
+  const siteDomain = stated.website ? registrableDomain(stated.website.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')) : null;
+  return [
+    stated.country ? resolveCountry(stated.country) : null,
+    emailDomain ? countryOfDomain(emailDomain) : null,
+    siteDomain ? countryOfDomain(siteDomain) : null,
+  ];
 }
 
 // Hints come from the lead's country field and domains, best first; unknown codes and repeats are dropped.

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { readCompanySize } from './company-size';
 import { resolveCountry } from './country';
 import { isEmailAddress } from './email';
-import { parsePhone } from './phone';
+import { parsePhone, phoneCountryHints } from './phone';
 
 export interface FieldIssue {
   /** Dotted path of the field ("leads.3.email"), or "(body)" for the body itself. */
@@ -96,13 +96,14 @@ const objectBody = (what: string) => ({
   error: (issue: { code: string }) => (issue.code === 'invalid_type' ? `the body must be ${what}` : undefined),
 });
 
-// A way to reach the person: a valid email, or a phone number that is valid in the country given (or is
-// international). A phone that cannot be read gets its own issue, so the sender knows which field to fix.
+// A way to reach the person: a valid email, or a phone number that is international or valid in the country the
+// lead gives or its mail or website ccTLD points to. A phone that cannot be read gets its own issue, so the sender
+// knows which field to fix.
 function requireReachable(
-  value: { email?: string | undefined; phone?: string | undefined; country?: string | undefined },
+  value: { email?: string | undefined; phone?: string | undefined; country?: string | undefined; website?: string | undefined },
   ctx: z.RefinementCtx,
 ) {
-  const phoneReadable = value.phone !== undefined && parsePhone(value.phone, [value.country ? resolveCountry(value.country) : null]) !== null;
+  const phoneReadable = value.phone !== undefined && parsePhone(value.phone, phoneCountryHints(value)) !== null;
   if (value.email !== undefined || phoneReadable) return;
   if (value.phone !== undefined) {
     ctx.addIssue({ code: 'custom', path: ['phone'], message: 'phone is not a valid number: write it with its country code (+49 30 1234567) or give country' });
