@@ -1,6 +1,5 @@
 // The OpenAPI 3.1 document, generated from the routes' zod schemas, served at /openapi.json and browsable at /docs.
 import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -47,7 +46,6 @@ export function registerOpenApi(app: FastifyInstance): void {
     transform: createJsonSchemaTransform({ schemaRegistry: apiSchemas, skipList: ['/openapi.json'] }),
     transformObject: createJsonSchemaTransformObject({ schemaRegistry: apiSchemas }),
   });
-  void app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   void app.register((scope, _opts, done) => {
     scope.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, () => app.swagger());
     done();
