@@ -1,4 +1,6 @@
 // The OpenAPI 3.1 document, generated from the routes' zod schemas, served at /openapi.json and browsable at /docs.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import fastifySwagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fastify-type-provider-zod';
@@ -48,6 +50,47 @@ export function registerOpenApi(app: FastifyInstance): void {
   });
   void app.register((scope, _opts, done) => {
     scope.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, () => app.swagger());
+    scope.get('/docs', { schema: { hide: true }, config: { access: 'public' } }, (_request, reply) => reply.type('text/html; charset=utf-8').send(docsPage));
+    scope.get('/docs/static/:file', { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) => {
+      const { file } = request.params as { file: string };
+      const type = docsAssets[file];
+      if (!type) return reply.code(404).send({ error: `no file ${file}`, issues: [{ field: 'file', message: `no file ${file}` }] });
+      return reply.type(type).header('cache-control', 'public, max-age=86400').send(await readFile(path.join(swaggerUiAssets, file)));
+    });
     done();
   });
 }
+
+// The browsable docs are Swagger UI's own assets, as shipped in @fastify/swagger-ui, served from a fixed list. Not
+// that plugin itself: it serves them through @fastify/static, whose ESM-only dependency jest's CommonJS runtime
+// cannot load, and that would take every test built on the API down with it.
+const swaggerUiAssets = path.join(path.dirname(require.resolve('@fastify/swagger-ui/package.json')), 'static');
+const docsAssets: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'index.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
+  'swagger-ui-standalone-preset.js': 'application/javascript; charset=utf-8',
+  'favicon-32x32.png': 'image/png',
+};
+const docsPage = `<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="UTF-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>leadrelay API</title>
+    <link rel="stylesheet" href="/docs/static/swagger-ui.css">
+    <link rel="stylesheet" href="/docs/static/index.css">
+    <link rel="icon" type="image/png" href="/docs/static/favicon-32x32.png">
+  </head>
+  <body>
+    <div id="swagger-ui"></div>
+    <script src="/docs/static/swagger-ui-bundle.js"></script>
+    <script src="/docs/static/swagger-ui-standalone-preset.js"></script>
+    <script>
+      window.onload = () => {
+        window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout' });
+      };
+    </script>
+  </body>
+</html>
+`;

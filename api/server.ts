@@ -45,6 +45,8 @@ export function buildApi({ client, db, taskQueue, now = () => Promise.resolve(ne
   const app = Fastify({ logger, bodyLimit: bodyLimits.single });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // JSON in, JSON out: a text/plain body would only reach the validator as a string and be refused less clearly.
+  app.removeContentTypeParser('text/plain');
   registerErrorHandling(app);
   registerAuthentication(app, db);
 
