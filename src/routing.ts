@@ -1,41 +1,20 @@
-// Turns a qualified lead and a snapshot of the sales directory into an offer plan: who is offered the lead,
-// in which order, for how long, and who it escalates to, with the reasons in words a sales manager reads.
-import type { Qualification, ServiceLine, Tier } from './qualification';
+// Turns a lead, the routing policy and a snapshot of the sales directory into an offer plan: which rule and team,
+// who is offered the lead in which order and for how long, who it escalates to, and why, in words.
+import type { DirectoryFile, Rep } from './directory-file';
+import type { Tier } from './qualification';
+import { checkAvailability, AvailabilityClock, type AvailabilityChecks, type ExclusionCode, type LoadByRep, type Unavailability } from './policy/availability';
+import { businessCalendarFor } from './policy/business-calendar';
+import type { Sla } from './policy/business-time';
+import { chargeRotation, rankRotation, type FairnessLedger, type LedgerChange, type RotationStanding } from './policy/fairness-ledger';
+import { tiers, urgencies, type RoutingLead } from './policy/lead-attributes';
+import type { RoutingPolicy, SlaDuration, Strategy } from './policy/policy-schema';
+import { chooseSla, matchRule, type RuleTraceEntry } from './policy/rule-matching';
 
-export interface Rep {
-  id: string;
-  name: string;
-  email: string;
-  teamId: string;
-  active: boolean;
-  /** The rep's manual away toggle. */
-  away: boolean;
-  openOffers: number;
-}
-
-export interface EscalationLevel {
-  repId: string;
-  slaMinutes: number;
-}
-
-export interface Team {
-  id: string;
-  name: string;
-  serviceLines: ServiceLine[];
-  /** The team that takes leads no other team's service lines claim. */
-  isDefault: boolean;
-  /** Manager first, then up the chain. Level 1 is the first entry. */
-  escalation: EscalationLevel[];
-  /** Who is told when the chain is exhausted and the lead waits in the catch-all queue. */
-  alertEmail: string;
-  /** How often the catch-all alert repeats until someone claims the lead. */
-  catchAllRealertMinutes: number;
-}
-
-export interface Directory {
-  teams: Team[];
-  reps: Rep[];
-}
+export type { Rep, Team, EscalationLevel } from './directory-file';
+export type { RoutingLead } from './policy/lead-attributes';
+export type { FairnessLedger, LedgerChange } from './policy/fairness-ledger';
+export type { LoadByRep, RepLoad } from './policy/availability';
+export type Directory = Pick<DirectoryFile, 'teams' | 'reps'>;
 
 export type StageKind = 'candidate' | 'escalation' | 'catch-all';
 
@@ -45,125 +24,358 @@ export interface OfferStage {
   level: number;
   /** The reps who may accept. One for candidates and escalations; everyone who may claim for the catch-all. */
   repIds: string[];
+  /** The SLA's duration (working ms when sla.businessHours is set); kept for callers that predate `sla`. */
   slaMs: number;
+  /** What the workflow passes to slaDeadline(offeredAt, sla). */
+  sla: Sla;
+  /** The SLA as a person reads it: "5 minutes", "1 business day (8 working hours, America/Chicago)". */
+  slaText: string;
   /** Why this stage's reps are asked, in words for the offer email and the decision log. */
   why: string;
 }
 
+export type RepRole = 'contact-owner' | 'account-owner' | 'team' | 'backup' | 'escalation';
+
 export interface Exclusion {
   repId: string;
   reason: string;
+  code: ExclusionCode;
+  /** In what capacity the rep was considered. */
+  role: RepRole;
+}
+
+export interface CandidateDetail {
+  repId: string;
+  role: Exclude<RepRole, 'escalation'>;
+  why: string;
+  /** Set when this rep takes the place of one who is out of office. */
+  standsInFor?: string;
+}
+
+export interface RoutingExplanation {
+  /** The matched rule (or the default) and why, in one line. */
+  rule: string;
+  /** null when the policy's default routed the lead. */
+  ruleName: string | null;
+  /** Every rule tried before and including the one that matched, with the reason it did or did not. */
+  ruleTrace: RuleTraceEntry[];
+  teamName: string;
+  strategy: Strategy;
+  /** For owner-first: how the rest of the team was ordered. */
+  fallback: Exclude<Strategy, 'owner-first'> | null;
+  /** Rep ids in offer order: the same order as the candidate stages. */
+  candidates: string[];
+  candidateDetails: CandidateDetail[];
+  excluded: Exclusion[];
+  tieBreak: string;
+  sla: { name: string; text: string; why: string };
+  policyVersion: number;
+  /** The instant availability was judged at, ISO-8601. */
+  decidedAt: string;
+  /** Round robin only: who was charged a turn, and who was lifted to the team's floor after time away. */
+  fairness: { chargedRepId: string | null; lifted: Array<{ repId: string; from: number; to: number }> } | null;
 }
 
 export interface RoutingPlan {
   teamId: string;
+  policyVersion: number;
   stages: OfferStage[];
   catchAll: OfferStage & { alertEmail: string };
-  explanation: {
-    rule: string;
-    candidates: string[];
-    excluded: Exclusion[];
-    tieBreak: string;
-  };
+  explanation: RoutingExplanation;
+}
+
+export interface PlanRoutingInput {
+  policy: RoutingPolicy;
+  /** The version of the stored policy, recorded in the plan and its explanation. */
+  policyVersion: number;
+  lead: RoutingLead;
+  directory: Directory;
+  /** Open offers per rep right now. */
+  load: LoadByRep;
+  ledger: FairnessLedger;
+  now: Date | number;
+}
+
+export interface PlanRoutingResult {
+  plan: RoutingPlan;
+  /** The ledger after this decision; unchanged unless the round robin dealt the first offer. */
+  ledger: FairnessLedger;
+  /** Only the entries this decision wrote, for an upsert in the routing transaction. */
+  ledgerChanges: LedgerChange[];
+}
+
+/** A misconfiguration an operator must fix (no route for the lead, a team missing); retrying later may succeed. */
+export class RoutingError extends Error {
+  constructor(
+    readonly code: 'no-route' | 'unknown-team',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RoutingError';
+  }
 }
 
 const minute = 60_000;
-/** First-offer SLA by tier: hot leads go cold in minutes. */
-export const candidateSlaMinutes: Record<Tier, number> = { A: 5, B: 60, C: 240 };
 
-export class RoutingError extends Error {}
+const tieBreaks: Record<Exclude<Strategy, 'owner-first'>, string> = {
+  'weighted-round-robin': 'weighted round robin: lowest credit after the lead (leads dealt ÷ weight) first, then rep id',
+  'least-loaded': 'least loaded: fewest open offers, then fewest open offers of this tier, then rep id',
+};
 
-export function planRouting(input: { qualification: Qualification; knownOwnerRepId: string | null; directory: Directory }): RoutingPlan {
-  const { qualification, knownOwnerRepId, directory } = input;
-  const byId = new Map(directory.reps.map((rep) => [rep.id, rep]));
-  const lineTeam = directory.teams.find((team) => team.serviceLines.includes(qualification.serviceLine));
-  const team = lineTeam ?? directory.teams.find((t) => t.isDefault);
-  if (!team) throw new RoutingError(`no team serves ${qualification.serviceLine} and no default team is configured`);
-  const rule = lineTeam
-    ? `service line ${qualification.serviceLine} → team ${team.name}`
-    : `no team serves ${qualification.serviceLine} → default team ${team.name}`;
+interface Slot {
+  /** The team member whose turn this is. */
+  member: Rep;
+  /** Who is actually offered: the member, or their backup while they are out of office. */
+  offered: Rep;
+  standIn?: { reason: string };
+  standing?: RotationStanding;
+}
+
+export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
+  const { policy, policyVersion, lead, directory, load, ledger } = input;
+  const nowMs = typeof input.now === 'number' ? input.now : input.now.getTime();
+  checkLead(lead);
+  if (!Number.isFinite(nowMs)) throw new RangeError('now must be a valid instant');
+
+  const matched = matchRule(policy, lead);
+  if (!matched) {
+    throw new RoutingError('no-route', `no rule of policy v${policyVersion} matches the lead (${describeLead(lead)}) and the policy has no default`);
+  }
+  const route = matched.route;
+  const ruleLabel = matched.ruleName === null ? 'policy default' : `rule "${matched.ruleName}"`;
+  const team = directory.teams.find((t) => t.id === route.team);
+  if (!team) throw new RoutingError('unknown-team', `${ruleLabel} of policy v${policyVersion} routes to team ${route.team}, which is not in the directory`);
+
+  const strategy = route.strategy;
+  const ordering = strategy === 'owner-first' ? (route.fallback ?? 'weighted-round-robin') : strategy;
+  const chosenSla = chooseSla(policy, lead, matched);
+  const repsById = new Map(directory.reps.map((rep) => [rep.id, rep]));
+  const clock = new AvailabilityClock(nowMs);
+  const offerChecks: AvailabilityChecks = { schedule: true, tier: lead.tier, load };
 
   const excluded: Exclusion[] = [];
-  const candidates: Rep[] = [];
-  const owner = knownOwnerRepId ? byId.get(knownOwnerRepId) : undefined;
-  if (knownOwnerRepId && !owner) excluded.push({ repId: knownOwnerRepId, reason: 'known owner is not in the directory' });
-  if (owner) {
-    const unavailable = unavailability(owner);
-    if (unavailable) excluded.push({ repId: owner.id, reason: `known owner ${unavailable}` });
-    else candidates.push(owner);
+  const details: CandidateDetail[] = [];
+  const offeredReps: Rep[] = [];
+  const offeredIds = new Set<string>();
+  const considered = new Set<string>();
+
+  /** The rep, or their backup while they are out of office; the exclusion says why the rep is not asked. */
+  function standIn(rep: Rep, checks: AvailabilityChecks): { offered: Rep | null; exclusion?: Unavailability } {
+    const unavailable = checkAvailability(rep, clock, checks);
+    if (!unavailable) return { offered: rep };
+    if (unavailable.code !== 'out-of-office' || !unavailable.backupRepId) return { offered: null, exclusion: unavailable };
+    const backup = repsById.get(unavailable.backupRepId);
+    if (!backup) return { offered: null, exclusion: { ...unavailable, reason: `${unavailable.reason}; backup ${unavailable.backupRepId} is not in the directory` } };
+    const backupUnavailable = checkAvailability(backup, clock, checks);
+    if (backupUnavailable) return { offered: null, exclusion: { ...unavailable, reason: `${unavailable.reason}; backup ${backup.id} is unavailable too: ${backupUnavailable.reason}` } };
+    return { offered: backup, exclusion: { ...unavailable, reason: `${unavailable.reason}; backup ${backup.id} takes their place` } };
   }
 
-  const teamReps = directory.reps
-    .filter((rep) => rep.teamId === team.id && rep.id !== owner?.id)
-    .sort((a, b) => a.openOffers - b.openOffers || a.id.localeCompare(b.id));
-  for (const rep of teamReps) {
-    const unavailable = unavailability(rep);
-    if (unavailable) excluded.push({ repId: rep.id, reason: unavailable });
-    else candidates.push(rep);
+  function addCandidate(rep: Rep, detail: CandidateDetail): boolean {
+    if (offeredIds.has(rep.id)) return false;
+    offeredIds.add(rep.id);
+    offeredReps.push(rep);
+    details.push(detail);
+    return true;
   }
 
-  // An unavailable manager is skipped like an unavailable rep; levels count the managers actually asked.
-  const chain: Array<{ rep: Rep; slaMinutes: number }> = [];
+  // The relationship owner first: the contact's, else the account's, whoever is available (or their backup).
+  if (strategy === 'owner-first') {
+    const owners: Array<[string | null, 'contact-owner' | 'account-owner', string]> = [
+      [lead.contactOwnerRepId, 'contact-owner', 'owns the known contact'],
+      [lead.accountOwnerRepId, 'account-owner', 'owns the account'],
+    ];
+    for (const [ownerId, role, owns] of owners) {
+      if (!ownerId || considered.has(ownerId) || offeredReps.length > 0) continue;
+      considered.add(ownerId);
+      const owner = repsById.get(ownerId);
+      if (!owner) {
+        excluded.push({ repId: ownerId, role, code: 'not-in-directory', reason: `${role === 'contact-owner' ? 'contact' : 'account'} owner is not in the directory` });
+        continue;
+      }
+      const result = standIn(owner, offerChecks);
+      if (result.exclusion) excluded.push({ repId: owner.id, role, code: result.exclusion.code, reason: result.exclusion.reason });
+      if (!result.offered) continue;
+      if (result.offered === owner) addCandidate(owner, { repId: owner.id, role, why: `${owner.id} ${owns}` });
+      else addCandidate(result.offered, { repId: result.offered.id, role: 'backup', why: `${result.offered.id} stands in for ${owner.id}, who ${owns} (${result.exclusion!.reason.split(';')[0]})`, standsInFor: owner.id });
+    }
+  }
+  const ownerOffered = offeredReps.length > 0;
+
+  // The team, each member's slot filled by the member or their backup, ordered by the strategy.
+  const slots: Slot[] = [];
+  for (const member of directory.reps) {
+    if (member.teamId !== team.id || considered.has(member.id)) continue;
+    considered.add(member.id);
+    const result = standIn(member, offerChecks);
+    if (result.exclusion) excluded.push({ repId: member.id, role: 'team', code: result.exclusion.code, reason: result.exclusion.reason });
+    if (result.offered) slots.push({ member, offered: result.offered, standIn: result.offered === member ? undefined : { reason: result.exclusion!.reason.split(';')[0]! } });
+  }
+
+  let standings: RotationStanding[] = [];
+  if (ordering === 'weighted-round-robin') {
+    const slotByMember = new Map(slots.map((s) => [s.member.id, s]));
+    standings = rankRotation(ledger, team.id, slots.map((s) => ({ repId: s.member.id, weight: s.member.weight })));
+    slots.length = 0;
+    for (const standing of standings) slots.push({ ...slotByMember.get(standing.repId)!, standing });
+  } else {
+    const tier = lead.tier;
+    slots.sort((a, b) => {
+      const la = load[a.offered.id];
+      const lb = load[b.offered.id];
+      return (la?.total ?? 0) - (lb?.total ?? 0) || (la?.byTier[tier] ?? 0) - (lb?.byTier[tier] ?? 0) || (a.offered.id < b.offered.id ? -1 : a.offered.id > b.offered.id ? 1 : 0);
+    });
+  }
+  let firstFromRotation: Slot | undefined;
+  for (const slot of slots) {
+    const reason = slot.standing ? describeStanding(slot.standing) : describeLoad(load[slot.offered.id], lead.tier);
+    const why = slot.standIn ? `${slot.offered.id} stands in for ${slot.member.id} (${slot.standIn.reason}); ${slot.member.id}'s turn: ${reason}` : `${slot.offered.id}: ${reason}`;
+    const detail: CandidateDetail = { repId: slot.offered.id, role: slot.standIn ? 'backup' : 'team', why };
+    if (slot.standIn) detail.standsInFor = slot.member.id;
+    if (addCandidate(slot.offered, detail) && offeredReps.length === 1) firstFromRotation = slot;
+  }
+
+  // The round robin is charged only when it dealt the first offer; the member's turn is used even when their backup took it.
+  let nextLedger = ledger;
+  let ledgerChanges: LedgerChange[] = [];
+  let fairness: RoutingExplanation['fairness'] = null;
+  if (ordering === 'weighted-round-robin') {
+    const charged = !ownerOffered && firstFromRotation ? firstFromRotation.member.id : null;
+    const lifted = standings.filter((s) => s.liftedFrom !== undefined).map((s) => ({ repId: s.repId, from: s.liftedFrom!, to: s.pass }));
+    fairness = { chargedRepId: charged, lifted };
+    if (charged) ({ ledger: nextLedger, changes: ledgerChanges } = chargeRotation(ledger, team.id, standings, charged));
+  }
+
+  // Managers are asked later and at any hour: only deactivation, the away toggle and leave skip them.
+  const chainChecks: AvailabilityChecks = { schedule: false, tier: null, load };
+  const chain: Array<{ rep: Rep; slaMinutes: number; standsInFor?: string }> = [];
   for (const level of team.escalation) {
-    const manager = byId.get(level.repId);
-    const unavailable = manager ? unavailability(manager) : 'not in the directory';
-    if (manager && !unavailable) chain.push({ rep: manager, slaMinutes: level.slaMinutes });
-    else excluded.push({ repId: level.repId, reason: `escalation: ${unavailable}` });
+    const manager = repsById.get(level.repId);
+    if (!manager) {
+      excluded.push({ repId: level.repId, role: 'escalation', code: 'not-in-directory', reason: 'escalation: not in the directory' });
+      continue;
+    }
+    const result = standIn(manager, chainChecks);
+    if (result.exclusion) excluded.push({ repId: manager.id, role: 'escalation', code: result.exclusion.code, reason: `escalation: ${result.exclusion.reason}` });
+    if (result.offered && !chain.some((c) => c.rep === result.offered)) {
+      chain.push({ rep: result.offered, slaMinutes: level.slaMinutes, standsInFor: result.offered === manager ? undefined : manager.id });
+    }
   }
 
-  const candidateSla = candidateSlaMinutes[qualification.tier] * minute;
   const stages: OfferStage[] = [
-    ...candidates.map((rep) => ({
-      kind: 'candidate' as const,
-      level: 0,
-      repIds: [rep.id],
-      slaMs: candidateSla,
-      why: rep === owner ? `${rep.id} is the known contact's owner — ${rule}` : `${rep.id}, ${rep.openOffers} open offer(s) — ${rule}`,
-    })),
-    ...chain.map((level, index) => ({
-      kind: 'escalation' as const,
+    ...offeredReps.map((rep, i): OfferStage => {
+      const { sla, text } = candidateSla(chosenSla.duration, rep, policy.businessDayHours, nowMs);
+      return { kind: 'candidate', level: 0, repIds: [rep.id], slaMs: sla.ms, sla, slaText: text, why: `${details[i]!.why} — ${ruleLabel}` };
+    }),
+    ...chain.map((level, index): OfferStage => ({
+      kind: 'escalation',
       level: index + 1,
       repIds: [level.rep.id],
       slaMs: level.slaMinutes * minute,
-      why: `escalation level ${index + 1}: every earlier candidate declined or let the SLA pass`,
+      sla: { ms: level.slaMinutes * minute, businessHours: null },
+      slaText: `${level.slaMinutes} minutes`,
+      why: `escalation level ${index + 1}${level.standsInFor ? ` (standing in for ${level.standsInFor})` : ''}: every earlier candidate declined or let the SLA pass`,
     })),
   ];
   // Anyone who can still act may claim from the catch-all queue, away or not: by then any owner beats none.
   const claimants = [...new Set([...chain.map((level) => level.rep.id), ...directory.reps.filter((rep) => rep.teamId === team.id && rep.active).map((rep) => rep.id)])];
-  return {
+  const catchAllMs = team.catchAllRealertMinutes * minute;
+
+  const plan: RoutingPlan = {
     teamId: team.id,
+    policyVersion,
     stages,
     catchAll: {
       kind: 'catch-all',
       level: chain.length + 1,
       repIds: claimants,
-      slaMs: team.catchAllRealertMinutes * minute,
+      slaMs: catchAllMs,
+      sla: { ms: catchAllMs, businessHours: null },
+      slaText: `${team.catchAllRealertMinutes} minutes between alerts`,
       why: 'catch-all queue: the whole escalation chain let the lead pass',
       alertEmail: team.alertEmail,
     },
     explanation: {
-      rule,
-      candidates: candidates.map((rep) => (rep === owner ? `${rep.id} (known contact's owner)` : rep.id)),
+      rule: `${ruleLabel} → team ${team.name}: ${matched.why}`,
+      ruleName: matched.ruleName,
+      ruleTrace: matched.trace,
+      teamName: team.name,
+      strategy,
+      fallback: strategy === 'owner-first' ? ordering : null,
+      candidates: offeredReps.map((rep) => rep.id),
+      candidateDetails: details,
       excluded,
-      tieBreak: "known owner first, then fewest open offers, then rep id",
+      tieBreak: strategy === 'owner-first' ? `contact owner, else account owner, first; then ${tieBreaks[ordering]}` : tieBreaks[ordering],
+      sla: { name: chosenSla.name, text: chosenSla.duration.text, why: chosenSla.why },
+      policyVersion,
+      decidedAt: new Date(nowMs).toISOString(),
+      fairness,
     },
   };
+  return { plan, ledger: nextLedger, ledgerChanges };
 }
 
-function unavailability(rep: Rep): string | undefined {
-  if (!rep.active) return 'deactivated';
-  if (rep.away) return 'away';
-  return undefined;
+function candidateSla(duration: SlaDuration, rep: Rep, businessDayHours: number, nowMs: number): { sla: Sla; text: string } {
+  switch (duration.unit) {
+    case 'minutes':
+      return { sla: { ms: Math.round(duration.amount * minute), businessHours: null }, text: duration.text };
+    case 'hours':
+      return { sla: { ms: Math.round(duration.amount * 60 * minute), businessHours: null }, text: duration.text };
+    case 'business-hours':
+    case 'business-days': {
+      const hours = duration.unit === 'business-hours' ? duration.amount : duration.amount * businessDayHours;
+      const text = duration.unit === 'business-hours' ? `${duration.text} (${rep.timeZone})` : `${duration.text} (${hours} working hours, ${rep.timeZone})`;
+      return { sla: { ms: Math.round(hours * 60 * minute), businessHours: businessCalendarFor(rep, nowMs) }, text };
+    }
+  }
 }
 
-export function describeRouting(plan: RoutingPlan): string {
-  const { rule, candidates, excluded, tieBreak } = plan.explanation;
-  const skipped = excluded.map((e) => `${e.repId}: ${e.reason}`).join('; ');
-  const chain = plan.stages.filter((s) => s.kind === 'escalation').map((s) => s.repIds[0]).join(' → ');
+function describeStanding(s: RotationStanding): string {
+  const lifted = s.liftedFrom !== undefined ? `, credit lifted from ${round(s.liftedFrom)} to the team's floor ${round(s.pass)} after time away` : '';
+  return `round robin, ${s.dealt} lead(s) dealt, weight ${s.weight}, credit ${round(s.pass)}${lifted}`;
+}
+
+function describeLoad(load: { total: number; byTier: Partial<Record<Tier, number>> } | undefined, tier: Tier): string {
+  return `${load?.total ?? 0} open offer(s), ${load?.byTier[tier] ?? 0} of tier ${tier}`;
+}
+
+const round = (n: number) => String(Math.round(n * 100) / 100);
+
+function describeLead(lead: RoutingLead): string {
   return [
-    `Rule: ${rule}.`,
-    `Candidates: ${candidates.join(', ') || 'none'} (${tieBreak}).`,
-    skipped ? `Excluded: ${skipped}.` : 'Excluded: none.',
-    `Escalation: ${chain || 'none'} → catch-all (${plan.catchAll.alertEmail}).`,
-  ].join(' ');
+    `service line ${lead.serviceLine}`,
+    `tier ${lead.tier}`,
+    `urgency ${lead.urgency}`,
+    lead.region && `region ${lead.region}`,
+    lead.country && `country ${lead.country}`,
+    lead.source && `source ${lead.source}`,
+    lead.companySize !== null && `company size ${lead.companySize}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+function checkLead(lead: RoutingLead): void {
+  if (!(tiers as readonly string[]).includes(lead.tier)) throw new RangeError(`lead.tier must be one of ${tiers.join(', ')} (got ${JSON.stringify(lead.tier)})`);
+  if (!(urgencies as readonly string[]).includes(lead.urgency)) throw new RangeError(`lead.urgency must be one of ${urgencies.join(', ')} (got ${JSON.stringify(lead.urgency)})`);
+  if (typeof lead.serviceLine !== 'string' || lead.serviceLine === '') throw new RangeError('lead.serviceLine must be a non-empty string');
+  if (lead.companySize !== null && !(Number.isFinite(lead.companySize) && lead.companySize >= 0)) throw new RangeError(`lead.companySize must be a number of employees or null (got ${String(lead.companySize)})`);
+}
+
+/** The plan in words: rule, SLA, candidates with their reasons, exclusions, tie-break, escalation. */
+export function describeRouting(plan: RoutingPlan, options: { maxListed?: number } = {}): string {
+  const e = plan.explanation;
+  const maxListed = options.maxListed ?? 25;
+  const list = <T>(items: T[], render: (item: T) => string) =>
+    items.length === 0 ? 'none' : items.slice(0, maxListed).map(render).join('; ') + (items.length > maxListed ? `; … and ${items.length - maxListed} more` : '');
+  const chain = plan.stages.filter((s) => s.kind === 'escalation').map((s) => s.repIds[0]);
+  const strategy = e.fallback ? `${e.strategy}, then ${e.fallback}` : e.strategy;
+  return [
+    `Policy v${e.policyVersion}, ${e.rule}.`,
+    `Strategy: ${strategy}. SLA: ${e.sla.name} (${e.sla.text}): ${e.sla.why}.`,
+    `Candidates: ${list(e.candidateDetails, (c) => c.why)}.`,
+    `Excluded: ${list(e.excluded, (x) => `${x.repId}${x.role === 'team' || x.role === 'escalation' ? '' : ` (${x.role})`}: ${x.reason}`)}.`,
+    `Tie-break: ${e.tieBreak}.`,
+    `Escalation: ${[...chain, `catch-all (${plan.catchAll.alertEmail})`].join(' → ')}.`,
+  ].join('\n');
 }

@@ -15,14 +15,7 @@ function checkValue(label: string, value: string | null, allowed: readonly strin
 /** All conditions must hold; the first that does not is the reason the rule was passed over. */
 export function checkConditions(when: Conditions, lead: RoutingLead, policy: Pick<RoutingPolicy, 'territories'>): ConditionResult {
   const reasons: string[] = [];
-  const results: Array<ConditionResult | undefined> = [
-    checkValue('region', lead.region, when.region),
-    checkValue('country', lead.country, when.country),
-    checkValue('service line', lead.serviceLine, when.serviceLine),
-    checkValue('urgency', lead.urgency, when.urgency),
-    checkValue('tier', lead.tier, when.tier),
-    checkValue('source', lead.source, when.source),
-  ];
+  const results: Array<ConditionResult | undefined> = [checkValue('region', lead.region, when.region)];
   if (when.territory) {
     const territory = lead.country === null ? undefined : when.territory.find((t) => policy.territories[t]?.includes(lead.country!));
     results.push(
@@ -33,6 +26,13 @@ export function checkConditions(when: Conditions, lead: RoutingLead, policy: Pic
           : { met: false, why: `country ${lead.country} is in no territory of ${list(when.territory)}` },
     );
   }
+  results.push(
+    checkValue('country', lead.country, when.country),
+    checkValue('service line', lead.serviceLine, when.serviceLine),
+    checkValue('urgency', lead.urgency, when.urgency),
+    checkValue('tier', lead.tier, when.tier),
+    checkValue('source', lead.source, when.source),
+  );
   if (when.companySize) {
     const { min, max } = when.companySize;
     const bounds = min !== undefined && max !== undefined ? `${min}-${max}` : min !== undefined ? `≥ ${min}` : `≤ ${max}`;
