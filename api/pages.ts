@@ -23,7 +23,8 @@ export interface OfferPagesOptions {
 }
 
 const offerActions = ['accept', 'decline'] as const;
-const TokenParams = z.object({ token: z.string().max(2000, 'token is too long') });
+// A wildcard, not `:token`: the router refuses parameters over 100 characters (414) and a token is longer.
+const TokenParams = z.object({ '*': z.string().max(2000, 'token is too long') }).transform((p) => ({ token: p['*'] }));
 const MyOffersQuery = z.object({ token: z.string({ message: 'token is required: open the "my offers" link from one of your offer emails' }).min(1, 'token is required').max(2000) });
 const AnswerForm = z.object({ reason: z.string().trim().max(2000, 'reason is at most 2000 characters').optional() });
 
@@ -75,22 +76,22 @@ async function definePages(app: FastifyInstance, opts: OfferPagesOptions): Promi
   });
 
   // A GET only shows: mail scanners and link previews open links, and must never accept a lead for the rep.
-  app.get('/links/:token', async (request, reply) => {
+  app.get('/links/*', async (request, reply) => {
     const { token } = parseOr400(TokenParams, request.params);
     const at = await now();
     const verified = verifyLink(token, { secret: linkSecret, now: at, actions: offerActions });
-    if (!verified.ok) return await sendLinkFailure(reply, verified.failure, at);
+    if (!verified.ok) return await sendLinkFailure(reply, token, verified.failure, at);
     const claims = verified.claims as OfferLinkClaims;
     const used = await findLinkUse(db, token);
     if (used) return await sendReused(reply, claims, used, at);
     return await sendConfirmation(reply, token, claims, at, 200, null);
   });
 
-  app.post('/links/:token', async (request, reply) => {
+  app.post('/links/*', async (request, reply) => {
     const { token } = parseOr400(TokenParams, request.params);
     const at = await now();
     const verified = verifyLink(token, { secret: linkSecret, now: at, actions: offerActions });
-    if (!verified.ok) return await sendLinkFailure(reply, verified.failure, at);
+    if (!verified.ok) return await sendLinkFailure(reply, token, verified.failure, at);
     const claims = verified.claims as OfferLinkClaims;
     const form = AnswerForm.safeParse(request.body ?? {});
     if (!form.success) return await sendConfirmation(reply, token, claims, at, 400, form.error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join('; '));
@@ -218,9 +219,12 @@ async function definePages(app: FastifyInstance, opts: OfferPagesOptions): Promi
     );
   }
 
-  async function sendLinkFailure(reply: FastifyReply, failure: LinkFailure, at: Date) {
+  async function sendLinkFailure(reply: FastifyReply, token: string, failure: LinkFailure, at: Date) {
     if (failure.kind === 'expired' && failure.claims.action !== 'my-offers') {
       const claims = failure.claims;
+      // A used link that has since expired: what the rep did with it tells them more than the expiry.
+      const used = await findLinkUse(db, token);
+      if (used) return await sendReused(reply, claims, used, at);
       const situation = await readLeadSituation(client, db, claims.leadId);
       const reps = await repsFor(situation, claims.repId);
       const timeZone = reps.get(claims.repId)?.timeZone ?? null;
