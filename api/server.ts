@@ -6,6 +6,7 @@ import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
 import { registerAuthentication } from './auth';
 import { principalKey } from './credentials';
+import { bodyLimits } from './body-limits';
 import { HttpError, registerErrorHandling } from './errors';
 import { registerOpenApi } from './openapi';
 import type { RouteDeps } from './route-deps';
@@ -37,9 +38,6 @@ export interface ApiDeps {
   /** Same person within this window: the second submission joins the first lead. Default 30 minutes. */
   mergeWindowMs?: number;
 }
-
-/** Every body is capped; partner batches (up to 100 leads) get more room than a single lead. */
-export const bodyLimits = { single: 64 * 1024, batch: 1024 * 1024 } as const;
 
 export function buildApi({ client, db, taskQueue, now = () => Promise.resolve(new Date()), logger = false, rateLimits, mergeWindowMs = 30 * 60_000 }: ApiDeps): FastifyInstance {
   const app = Fastify({ logger, bodyLimit: bodyLimits.single });
