@@ -9,6 +9,9 @@ export type SalesRegion = 'na' | 'latam' | 'emea' | 'apac';
 
 const knownCountries = ct.getAllCountries();
 
+/** Every ISO 3166-1 alpha-2 code countries-and-timezones knows. */
+export const countryCodes: readonly string[] = Object.keys(knownCountries);
+
 /** True for an ISO 3166-1 alpha-2 code of a country we know (upper case). */
 export function isCountryCode(code: string): boolean {
   return Object.hasOwn(knownCountries, code);

@@ -71,8 +71,18 @@ export function findPhone(text: string, hints: ReadonlyArray<string | null | und
   // Every hinted pass finds international numbers too, so the unhinted pass is needed only when there is no hint.
   for (const hint of countries.length > 0 ? countries : [undefined]) {
     const found = findPhoneNumbersInText(text, hint === undefined ? undefined : { defaultCountry: hint });
-    const first = found.find((match) => match.number.isValid());
+    const first = found.find((match) => match.number.isValid() && !looksLikeReference(text, match.startsAt, match.endsAt));
     if (first) return { ...toParsed(first.number), start: first.startsAt, end: first.endsAt };
   }
   return null;
+}
+
+// Ten digits make a valid North American number, and so do many order numbers and year-prefixed ids: a number
+// introduced as a reference, or starting with a year and a separator, is not taken for a phone.
+const referenceWord = /(?:order|invoice|ticket|ref|reference|case|id|nr|no|number|pedido|factura|referencia|bestellung|rechnung|auftrag|vorgang|kundennummer|commande|facture|dossier)\.?\s*(?:#|:|nº|n°)?\s*$/i;
+
+function looksLikeReference(text: string, start: number, end: number): boolean {
+  const before = text.slice(Math.max(0, start - 20), start);
+  const raw = text.slice(start, end);
+  return referenceWord.test(before) || /^(?:19|20)\d\d[-/.]/.test(raw);
 }
