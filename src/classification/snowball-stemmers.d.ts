@@ -1,0 +1,8 @@
+// Types for snowball-stemmers (the package ships none): the Snowball algorithms ported to plain JavaScript.
+declare module 'snowball-stemmers' {
+  export interface Stemmer {
+    stem(word: string): string;
+  }
+  export function newStemmer(language: string): Stemmer;
+  export function algorithms(): string[];
+}
