@@ -1,20 +1,33 @@
-// The workflow's hands: Postgres and SMTP. Every activity is idempotent, keyed by lead id and offer number.
+// The workflow's hands: Postgres and SMTP around the pure domain. Every activity is idempotent, keyed by lead id
+// and offer number (or a key the workflow chooses), never by attempt.
 import type { Pool } from 'pg';
 import { ApplicationFailure } from '@temporalio/common';
-import { normaliseEmail, type KnownContact, type LeadStatus, type LeadWorkflowInput } from '../src/lead';
-import { qualifyLead as qualify, type Qualification } from '../src/qualification';
-import { describeRouting, planRouting, type OfferStage, type RoutingPlan } from '../src/routing';
-import { composeCatchAllAlert, composeOfferEmail } from '../src/notifications';
-import { loadDirectory } from './directory';
+import type { LeadClassifier } from '../src/classification/classifier';
+import { WebFormSchema } from '../src/intake/schemas';
+import { normaliseWebForm } from '../src/intake/normalise';
+import type { AnyLeadWorkflowInput, LeadStatus, MergedSubmission, NormalisedLead } from '../src/lead';
+import type { LeadMatch } from '../src/matching/lead-match';
+import { composeCatchAllAlert, composeEscalationEmail, composeOfferEmail, composeReminderEmail, type EmailLead, type LeadEventLine } from '../src/notifications';
+import { qualify, type Qualification } from '../src/qualification';
+import type { LedgerEntry } from '../src/policy/fairness-ledger';
+import { describeRouting, planRouting, RoutingError, type FairnessLedger, type OfferStage, type RoutingPlan } from '../src/routing';
+import { loadDirectory, loadRepLoad, readRep } from './directory';
 import { sendOnce, type Mailer } from './mail';
+import { createMatcher } from './matching';
+import { myOffersUrl, offerLinkUrls } from './offer-links';
+import { loadActivePolicy } from './policies';
 import { withTransaction } from './postgres';
 
 export interface ActivityDeps {
   db: Pool;
   mailer: Mailer;
   mailFrom: string;
-  /** Where reps reach the API; printed in emails. */
+  /** Where reps reach the API and its pages; the base of every link in an email. */
   apiUrl: string;
+  /** Signs the Accept/Decline links. Lives only in the worker's environment, never in workflow history. */
+  linkSecret: string;
+  /** Trained once at worker start from the built-in corpus and the deployment's own examples. */
+  classifier: LeadClassifier;
 }
 
 export interface Decision {
@@ -37,7 +50,7 @@ export interface LeadProgress {
 
 export interface OpenOfferInput {
   leadId: string;
-  input: LeadWorkflowInput;
+  input: AnyLeadWorkflowInput;
   qualification: Qualification;
   offerNumber: number;
   stage: OfferStage;
@@ -46,13 +59,55 @@ export interface OpenOfferInput {
   whyYou: string;
 }
 
-export function createActivities({ db, mailer, mailFrom, apiUrl }: ActivityDeps) {
-  async function recordDecision(d: Decision): Promise<void> {
+export type MatchOutcome = LeadMatch & { summary: string };
+export type RoutedPlan = RoutingPlan & { description: string };
+
+/** Leads started before intake normalisation carried the raw web-form submission; read it the same way now. */
+export function leadFromInput(input: AnyLeadWorkflowInput): NormalisedLead {
+  if ('lead' in input) return input.lead;
+  const { source, externalId, name, email, company, phone, message } = input.submission;
+  const form = WebFormSchema.parse({ name, email, company, phone, message });
+  return { ...normaliseWebForm(form), source, externalId: externalId ?? null };
+}
+
+/** The timeline speaks of what happened to the lead; decisions carry the workflow's own names for its steps. */
+function eventKindOf(d: Decision): string {
+  const detail = (d.detail ?? {}) as { kind?: string; spam?: boolean };
+  switch (d.kind) {
+    case 'qualified':
+      return detail.spam ? 'rejected-spam' : 'scored';
+    case 'offered':
+      return detail.kind === 'escalation' ? 'escalated' : detail.kind === 'catch-all' ? 'catch-all' : 'offered';
+    default:
+      return d.kind;
+  }
+}
+
+export function createActivities({ db, mailer, mailFrom, apiUrl, linkSecret, classifier }: ActivityDeps) {
+  const matcher = createMatcher(db);
+
+  async function recordEvent(e: { leadId: string; key: string; kind: string; at: string; summary: string; offerNumber?: number | null; repId?: string | null; detail?: unknown }): Promise<void> {
     await db.query(
-      `INSERT INTO lead_decisions (lead_id, key, kind, summary, detail, decided_at) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO lead_events (lead_id, key, kind, at, offer_number, rep_id, summary, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (lead_id, key) DO NOTHING`,
-      [d.leadId, d.key, d.kind, d.summary, JSON.stringify(d.detail ?? {}), d.at],
+      [e.leadId, e.key, e.kind, e.at, e.offerNumber ?? null, e.repId ?? null, e.summary, JSON.stringify(e.detail ?? {})],
     );
+  }
+
+  async function recordDecision(d: Decision): Promise<void> {
+    await withTransaction(db, async (tx) => {
+      await tx.query(
+        `INSERT INTO lead_decisions (lead_id, key, kind, summary, detail, decided_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (lead_id, key) DO NOTHING`,
+        [d.leadId, d.key, d.kind, d.summary, JSON.stringify(d.detail ?? {}), d.at],
+      );
+      const detail = (d.detail ?? {}) as { offerNumber?: number; answeredBy?: string; repId?: string; repIds?: string[] };
+      await tx.query(
+        `INSERT INTO lead_events (lead_id, key, kind, at, offer_number, rep_id, summary, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (lead_id, key) DO NOTHING`,
+        [d.leadId, d.key, eventKindOf(d), d.at, detail.offerNumber ?? null, detail.answeredBy ?? detail.repId ?? (detail.repIds?.length === 1 ? detail.repIds[0] : null), d.summary, JSON.stringify(d.detail ?? {})],
+      );
+    });
   }
 
   async function recordProgress(p: LeadProgress): Promise<void> {
@@ -62,42 +117,156 @@ export function createActivities({ db, mailer, mailFrom, apiUrl }: ActivityDeps)
     );
   }
 
+  async function leadHistory(leadId: string): Promise<LeadEventLine[]> {
+    const { rows } = await db.query<{ at: Date; kind: string; summary: string }>('SELECT at, kind, summary FROM lead_events WHERE lead_id = $1 ORDER BY at, seq', [leadId]);
+    return rows.map((r) => ({ at: r.at.toISOString(), kind: r.kind, summary: r.summary }));
+  }
+
+  async function offeredRep(repId: string) {
+    const stored = await readRep(db, repId);
+    if (!stored) throw ApplicationFailure.nonRetryable(`rep ${repId} is not in the directory`, 'UnknownRep');
+    return stored.rep;
+  }
+
+  function emailLead(lead: NormalisedLead): EmailLead {
+    return { name: lead.name, email: lead.email, phone: lead.phone, company: lead.company, source: lead.source, text: lead.text };
+  }
+
   return {
     recordDecision,
     recordProgress,
 
-    async recordLead({ leadId, submission: s, receivedAt }: LeadWorkflowInput): Promise<void> {
+    async recordLead(input: AnyLeadWorkflowInput): Promise<void> {
+      const lead = leadFromInput(input);
       await db.query(
-        `INSERT INTO leads (id, workflow_id, source, external_id, name, email, email_normalised, company, phone, message, received_at, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'received') ON CONFLICT (id) DO NOTHING`,
-        [leadId, `lead:${leadId}`, s.source, s.externalId ?? null, s.name, s.email, normaliseEmail(s.email), s.company ?? null, s.phone ?? null, s.message, receivedAt],
+        `INSERT INTO leads (id, workflow_id, source, external_id, name, email, email_normalised, company, phone, message, received_at, status,
+                            company_domain, country, region, time_zone, normalised)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'received', $12, $13, $14, $15, $16) ON CONFLICT (id) DO NOTHING`,
+        [
+          input.leadId,
+          `lead:${input.leadId}`,
+          lead.source,
+          lead.externalId,
+          lead.name,
+          lead.email,
+          lead.emailKey,
+          lead.company,
+          lead.phone,
+          lead.text,
+          input.receivedAt,
+          lead.companyDomain,
+          lead.country,
+          lead.region,
+          lead.timeZone,
+          JSON.stringify(lead),
+        ],
       );
+      const extracted = lead.extracted.length ? `; from the text: ${lead.extracted.join(', ')}` : '';
+      await recordEvent({ leadId: input.leadId, key: 'received', kind: 'received', at: input.receivedAt, summary: `received via ${lead.source}${extracted}`, detail: { source: lead.source } });
     },
 
-    /** Dedupe: is this person already a contact, and who owns them? */
-    async matchContact({ leadId, email }: { leadId: string; email: string }): Promise<KnownContact | null> {
-      const { rows } = await db.query<{ id: string; owner_rep_id: string | null }>('SELECT id, owner_rep_id FROM contacts WHERE email_normalised = $1', [normaliseEmail(email)]);
-      const contact = rows[0];
-      if (!contact) return null;
-      await db.query('UPDATE leads SET contact_id = $2 WHERE id = $1', [leadId, contact.id]);
-      return { contactId: String(contact.id), ownerRepId: contact.owner_rep_id };
+    /** A later submission from the same person: fills what the first one left out and joins the timeline. */
+    async recordMergedSubmission({ leadId, submission }: { leadId: string; submission: MergedSubmission }): Promise<void> {
+      const l = submission.lead;
+      await db.query(
+        `UPDATE leads SET name = COALESCE(name, $2), email = COALESCE(email, $3), email_normalised = COALESCE(email_normalised, $4),
+                company = COALESCE(company, $5), phone = COALESCE(phone, $6), company_domain = COALESCE(company_domain, $7),
+                message = message || E'\n\n' || $8, updated_at = now()
+          WHERE id = $1`,
+        [leadId, l.name, l.email, l.emailKey, l.company, l.phone, l.companyDomain, `[${l.source} ${submission.receivedAt}]\n${l.text}`],
+      );
+      await recordEvent({ leadId, key: `merged:${submission.submissionId}`, kind: 'merged', at: submission.receivedAt, summary: `${l.source} submission from the same person merged into this lead`, detail: { submissionId: submission.submissionId, source: l.source } });
     },
 
-    async qualifyLead({ leadId, input }: { leadId: string; input: LeadWorkflowInput }): Promise<Qualification> {
-      const q = qualify(input.submission);
-      await db.query('UPDATE leads SET score = $2, tier = $3, urgency = $4, service_line = $5 WHERE id = $1', [leadId, q.score, q.tier, q.urgency, q.serviceLine]);
+    /** Dedupe and lead-to-account matching: is this person or company known, and who owns them? */
+    async matchContact({ leadId, input }: { leadId: string; input: AnyLeadWorkflowInput }): Promise<MatchOutcome> {
+      const lead = leadFromInput(input);
+      const match = await matcher.matchLead({ emailKey: lead.emailKey, phone: lead.phone, companyDomain: lead.companyDomain, company: lead.company });
+      const summary = [match.contact?.reason ?? 'new contact: no known contact has this email or phone', match.account?.reason ?? 'no known account matches the company'].join('; ');
+      await db.query('UPDATE leads SET contact_id = $2, account_id = $3, match = $4 WHERE id = $1', [leadId, match.contact?.contactId ?? null, match.account?.accountId ?? null, JSON.stringify(match)]);
+      return { ...match, summary };
+    },
+
+    async qualifyLead({ leadId, input, merged = [], match = null }: { leadId: string; input: AnyLeadWorkflowInput; merged?: MergedSubmission[]; match?: LeadMatch | null }): Promise<Qualification> {
+      const lead = leadFromInput(input);
+      const others = merged.map((m) => m.lead);
+      const q = qualify(
+        {
+          text: [lead.text, ...others.map((o) => o.text)].filter((t) => t.trim() !== '').join('\n\n'),
+          receivedAt: input.receivedAt,
+          timeZone: lead.timeZone,
+          name: lead.name ?? others.find((o) => o.name)?.name ?? null,
+          email: lead.email ?? others.find((o) => o.email)?.email ?? null,
+          company: lead.company ?? others.find((o) => o.company)?.company ?? null,
+          companyDomain: lead.companyDomain ?? others.find((o) => o.companyDomain)?.companyDomain ?? null,
+          freeMail: lead.freeMail,
+          disposableEmail: lead.disposableEmail,
+          phone: lead.phone ?? others.find((o) => o.phone)?.phone ?? null,
+          companySize: lead.companySize ?? others.find((o) => o.companySize !== null)?.companySize ?? null,
+          budget: lead.budget ?? others.find((o) => o.budget)?.budget ?? null,
+          knownCustomer: Boolean(match?.contact?.ownerRepId ?? match?.account?.ownerRepId),
+        },
+        classifier,
+      );
+      await db.query('UPDATE leads SET score = $2, tier = $3, urgency = $4, service_line = $5, qualification = $6 WHERE id = $1', [leadId, q.score, q.tier, q.urgency, q.serviceLine, JSON.stringify(q)]);
       return q;
     },
 
-    async routeLead({ leadId, qualification, knownOwnerRepId }: { leadId: string; qualification: Qualification; knownOwnerRepId: string | null }): Promise<RoutingPlan & { description: string }> {
-      // A directory with no team for this lead throws RoutingError, and the activity retries: the lead stays
-      // running, shows up past its SLA, and moves on once an operator fixes the directory.
-      const plan = planRouting({ qualification, knownOwnerRepId, directory: await loadDirectory(db) });
-      await db.query('UPDATE leads SET team_id = $2 WHERE id = $1', [leadId, plan.teamId]);
+    /**
+     * Routes under the active policy. Decisions are serialised by one advisory lock so the fairness ledger moves
+     * one lead at a time (a routing decision takes well under a millisecond), and stored per lead so a retried
+     * activity returns the same plan instead of charging the round robin twice.
+     */
+    async routeLead({ leadId, input, qualification, match, at }: { leadId: string; input: AnyLeadWorkflowInput; qualification: Qualification; match: MatchOutcome | null; at?: string }): Promise<RoutedPlan> {
+      const lead = leadFromInput(input);
+      const plan = await withTransaction(db, async (tx) => {
+        await tx.query("SELECT pg_advisory_xact_lock(hashtext('leadrelay:routing'))");
+        const stored = await tx.query<{ plan: RoutingPlan }>('SELECT plan FROM routing_decisions WHERE lead_id = $1', [leadId]);
+        if (stored.rows[0]) return stored.rows[0].plan;
+
+        const active = await loadActivePolicy(tx);
+        // No policy, or one with no route for this lead, is an operator's to fix: the activity retries, the lead
+        // stays running past its intake deadline where the stuck-lead queries find it, and moves on once fixed.
+        if (!active) throw new RoutingError('no-route', 'no routing policy is active: upload and activate one (POST /v1/admin/policies)');
+        const ledgerRows = await tx.query<{ team_id: string; rep_id: string; entry: LedgerEntry }>('SELECT team_id, rep_id, entry FROM routing_ledger');
+        const ledger: Record<string, Record<string, LedgerEntry>> = {};
+        for (const row of ledgerRows.rows) (ledger[row.team_id] ??= {})[row.rep_id] = row.entry;
+
+        const result = planRouting({
+          policy: active.policy,
+          policyVersion: active.version,
+          lead: {
+            region: lead.region,
+            country: lead.country,
+            serviceLine: qualification.serviceLine,
+            urgency: qualification.urgency,
+            tier: qualification.tier,
+            source: lead.source,
+            companySize: lead.companySize,
+            contactOwnerRepId: match?.contact?.ownerRepId ?? null,
+            accountOwnerRepId: match?.account?.ownerRepId ?? null,
+          },
+          directory: await loadDirectory(tx),
+          load: await loadRepLoad(tx),
+          ledger: ledger as FairnessLedger,
+          // The workflow's clock: availability is judged at the moment the workflow routes, also on a test server.
+          now: at ? new Date(at) : new Date(),
+        });
+        for (const change of result.ledgerChanges) {
+          await tx.query(
+            `INSERT INTO routing_ledger (team_id, rep_id, entry) VALUES ($1, $2, $3)
+             ON CONFLICT (team_id, rep_id) DO UPDATE SET entry = EXCLUDED.entry, updated_at = now()`,
+            [change.teamId, change.repId, JSON.stringify(change.entry)],
+          );
+        }
+        await tx.query('INSERT INTO routing_decisions (lead_id, policy_version, team_id, plan) VALUES ($1, $2, $3, $4)', [leadId, result.plan.policyVersion, result.plan.teamId, JSON.stringify(result.plan)]);
+        await tx.query('UPDATE leads SET team_id = $2, policy_version = $3 WHERE id = $1', [leadId, result.plan.teamId, result.plan.policyVersion]);
+        return result.plan;
+      });
       return { ...plan, description: describeRouting(plan) };
     },
 
-    /** Persists the offer and emails the offered rep (or, for escalations, the manager at that level). */
+    /** Persists the offer and emails the offered rep; an escalation's email carries the lead's history. */
     async openOffer(o: OpenOfferInput): Promise<void> {
       await db.query(
         `INSERT INTO lead_offers (lead_id, offer_number, kind, level, rep_ids, offered_at, deadline) VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -105,22 +274,45 @@ export function createActivities({ db, mailer, mailFrom, apiUrl }: ActivityDeps)
         [o.leadId, o.offerNumber, o.stage.kind, o.stage.level, o.stage.repIds, o.offeredAt, o.deadline],
       );
       if (o.stage.kind === 'catch-all') return;
-      const repId = o.stage.repIds[0];
-      const { rows } = await db.query<{ email: string }>('SELECT email FROM reps WHERE id = $1', [repId]);
-      const rep = rows[0];
-      if (!rep) throw ApplicationFailure.nonRetryable(`rep ${repId} is not in the directory`, 'UnknownRep');
-      const content = composeOfferEmail({
+      const repId = o.stage.repIds[0] as string;
+      const rep = await offeredRep(repId);
+      const offer = {
         leadId: o.leadId,
-        lead: o.input.submission,
-        qualification: o.qualification,
         offerNumber: o.offerNumber,
+        lead: emailLead(leadFromInput(o.input)),
+        qualification: o.qualification,
         stageKind: o.stage.kind,
         level: o.stage.level,
         deadline: o.deadline,
         whyYou: o.whyYou,
-        apiUrl,
-      });
+        rep: { name: rep.name, timeZone: rep.timeZone },
+        links: offerLinkUrls({ apiUrl, secret: linkSecret, leadId: o.leadId, offerNumber: o.offerNumber, repId, expiresAt: o.deadline }),
+        myOffersUrl: myOffersUrl({ apiUrl, secret: linkSecret, repId, expiresAt: new Date(Date.parse(o.deadline) + 7 * 86_400_000) }),
+      };
+      const content = o.stage.kind === 'escalation' ? composeEscalationEmail({ ...offer, history: await leadHistory(o.leadId) }) : composeOfferEmail(offer);
       await sendOnce(db, mailer, mailFrom, { leadId: o.leadId, offerNumber: o.offerNumber, kind: 'offer' }, rep.email, content);
+    },
+
+    /** Half the SLA gone without an answer: one reminder to the same rep, with the same links. */
+    async remindOffer(o: OpenOfferInput & { remindedAt?: string }): Promise<void> {
+      const repId = o.stage.repIds[0] as string;
+      const rep = await offeredRep(repId);
+      const remindedAt = o.remindedAt ?? new Date().toISOString();
+      const content = composeReminderEmail({
+        leadId: o.leadId,
+        offerNumber: o.offerNumber,
+        lead: emailLead(leadFromInput(o.input)),
+        qualification: o.qualification,
+        stageKind: o.stage.kind,
+        level: o.stage.level,
+        deadline: o.deadline,
+        whyYou: o.whyYou,
+        rep: { name: rep.name, timeZone: rep.timeZone },
+        links: offerLinkUrls({ apiUrl, secret: linkSecret, leadId: o.leadId, offerNumber: o.offerNumber, repId, expiresAt: o.deadline }),
+        remindedAt,
+      });
+      await sendOnce(db, mailer, mailFrom, { leadId: o.leadId, offerNumber: o.offerNumber, kind: 'reminder' }, rep.email, content);
+      await recordEvent({ leadId: o.leadId, key: `offer:${o.offerNumber}:reminded`, kind: 'reminded', at: remindedAt, offerNumber: o.offerNumber, repId, summary: `reminded ${repId}: half of the SLA passed without an answer (deadline ${o.deadline})` });
     },
 
     async closeOffer({ leadId, offerNumber, status, answeredBy, reason, at }: { leadId: string; offerNumber: number; status: 'accepted' | 'declined' | 'timed-out'; answeredBy: string | null; reason: string | null; at: string }): Promise<void> {
@@ -134,22 +326,52 @@ export function createActivities({ db, mailer, mailFrom, apiUrl }: ActivityDeps)
       ]);
     },
 
-    /** The lead is owned: the lead row says so and the contact remembers its owner for the next dedupe. */
-    async assignLead({ leadId, repId, input }: { leadId: string; repId: string; input: LeadWorkflowInput }): Promise<void> {
-      const s = input.submission;
-      await withTransaction(db, async (client) => {
-        const { rows } = await client.query<{ id: string }>(
-          `INSERT INTO contacts (email_normalised, name, company, owner_rep_id) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (email_normalised) DO UPDATE SET owner_rep_id = $4, updated_at = now() RETURNING id`,
-          [normaliseEmail(s.email), s.name, s.company ?? null, repId],
-        );
-        await client.query(`UPDATE leads SET status = 'assigned', owner_rep_id = $2, contact_id = $3, offered_rep_ids = '{}', updated_at = now() WHERE id = $1`, [leadId, repId, rows[0]?.id]);
+    /**
+     * The lead is owned: the lead row says so, the contact remembers its owner for the next dedupe, and an
+     * account the lead surely belongs to (by contact or domain, or a near-certain name) gets an owner if it had none.
+     */
+    async assignLead({ leadId, repId, input, match = null }: { leadId: string; repId: string; input: AnyLeadWorkflowInput; match?: LeadMatch | null }): Promise<void> {
+      const lead = leadFromInput(input);
+      const account = match?.account && (match.account.method !== 'name' || match.account.confidence >= 0.9) ? match.account : null;
+      await withTransaction(db, async (tx) => {
+        if (account) await tx.query('UPDATE accounts SET owner_rep_id = $2, updated_at = now() WHERE id = $1 AND owner_rep_id IS NULL', [account.accountId, repId]);
+        const known = match?.contact?.contactId ?? null;
+        let contactId: string | null = known;
+        if (known) {
+          await tx.query('UPDATE contacts SET owner_rep_id = $2, account_id = COALESCE(account_id, $3), updated_at = now() WHERE id = $1', [known, repId, account?.accountId ?? null]);
+        } else if (lead.emailKey) {
+          const { rows } = await tx.query<{ id: string }>(
+            `INSERT INTO contacts (email_normalised, name, company, phone, owner_rep_id, account_id) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (email_normalised) DO UPDATE SET owner_rep_id = $5, updated_at = now() RETURNING id`,
+            [lead.emailKey, lead.name, lead.company, lead.phone, repId, account?.accountId ?? null],
+          );
+          contactId = rows[0]?.id ?? null;
+        } else if (lead.phone) {
+          const { rows } = await tx.query<{ id: string }>('INSERT INTO contacts (name, company, phone, owner_rep_id, account_id) VALUES ($1, $2, $3, $4, $5) RETURNING id', [
+            lead.name,
+            lead.company,
+            lead.phone,
+            repId,
+            account?.accountId ?? null,
+          ]);
+          contactId = rows[0]?.id ?? null;
+        }
+        await tx.query(`UPDATE leads SET status = 'assigned', owner_rep_id = $2, contact_id = $3, offered_rep_ids = '{}', updated_at = now() WHERE id = $1`, [leadId, repId, contactId]);
       });
     },
 
-    /** Chain exhausted: alert whoever watches the catch-all queue. One email per round. */
-    async alertCatchAll({ leadId, input, offerNumber, round, alertEmail, claimants, history }: { leadId: string; input: LeadWorkflowInput; offerNumber: number; round: number; alertEmail: string; claimants: string[]; history: string[] }): Promise<void> {
-      const content = composeCatchAllAlert({ leadId, lead: input.submission, round, claimants, history, apiUrl });
+    /** Chain exhausted: alert whoever watches the catch-all queue, with a signed claim link per claimant. One email per round. */
+    async alertCatchAll({ leadId, input, offerNumber, round, alertEmail, claimants, history, deadline }: { leadId: string; input: AnyLeadWorkflowInput; offerNumber: number; round: number; alertEmail: string; claimants: string[]; history: string[]; deadline?: string }): Promise<void> {
+      const expiresAt = deadline ?? new Date(Date.now() + 3_600_000).toISOString();
+      const content = composeCatchAllAlert({
+        leadId,
+        lead: emailLead(leadFromInput(input)),
+        round,
+        claimants,
+        history: history.length ? history : await leadHistory(leadId),
+        apiUrl,
+        claimLinks: claimants.map((repId) => ({ repId, url: offerLinkUrls({ apiUrl, secret: linkSecret, leadId, offerNumber, repId, expiresAt }).accept })),
+      });
       await sendOnce(db, mailer, mailFrom, { leadId, offerNumber, kind: 'catch-all-alert' }, alertEmail, content);
     },
   };

@@ -8,11 +8,15 @@ ALTER TABLE leads
   ADD COLUMN country text,
   ADD COLUMN region text,
   ADD COLUMN time_zone text,
-  ADD COLUMN account_id bigint,
+  ADD COLUMN account_id bigint REFERENCES accounts (id),
   ADD COLUMN policy_version integer,
   ADD COLUMN normalised jsonb,
   ADD COLUMN qualification jsonb,
   ADD COLUMN match jsonb;
+-- A contact reached only by phone (a chat, a partner lead) is still a contact with an owner.
+ALTER TABLE contacts
+  ALTER COLUMN email_normalised DROP NOT NULL,
+  ALTER COLUMN name DROP NOT NULL;
 CREATE INDEX leads_status_open ON leads (status) WHERE status NOT IN ('assigned', 'rejected-spam');
 
 -- Every submission that reached leadrelay, and the lead it became or was merged into. Written by the API before

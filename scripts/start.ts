@@ -1,17 +1,22 @@
 // `npm start`: the whole leadrelay stack on this machine: PostgreSQL, the Temporal dev server with its
 // Web UI, an SMTP server that catches mail, the worker and the HTTP API. Anything given by URL is used instead.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Pool } from 'pg';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createSmtpMailer } from '../activities/mail';
 import { createPool } from '../activities/postgres';
+import { createApiKey } from '../api/credentials';
 import { buildApi } from '../api/server';
 import { loadConfig } from '../src/config';
 import { startMailCatcher } from '../stack/mail-catcher';
 import { cacheDir, dataDir } from '../stack/paths';
 import { ensureDatabase, startEmbeddedPostgres } from '../stack/postgres';
 import { registerSearchAttributes, startDevServer } from '../stack/temporal';
+import { loadClassifier } from '../workers/classifier';
 import { createLeadWorker } from '../workers/worker';
 import { migrateAndLoadDirectory } from './migrate';
 
@@ -52,7 +57,7 @@ async function main(): Promise<void> {
       databaseUrl = await ensureDatabase(pg.serverUrl, 'leadrelay');
       urls.push(['PostgreSQL', databaseUrl]);
     }
-    await migrateAndLoadDirectory(databaseUrl, config.LEADRELAY_DIRECTORY, log);
+    await migrateAndLoadDirectory(databaseUrl, { directory: config.LEADRELAY_DIRECTORY, policy: config.LEADRELAY_POLICY }, log);
     const db = createPool(databaseUrl, log);
     stops.push({ what: 'database pool', stop: () => db.end() });
 
@@ -93,11 +98,13 @@ async function main(): Promise<void> {
     }
 
     const apiUrl = config.PUBLIC_API_URL ?? `http://${config.API_HOST}:${config.API_PORT}`;
+    const linkSecret = config.LEADRELAY_LINK_SECRET ?? (await devLinkSecret(dataDir(config)));
+    const classifier = loadClassifier({ ownCorpusPath: config.LEADRELAY_CLASSIFIER_CORPUS });
     const worker = await createLeadWorker({
       connection: nativeConnection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      activities: createActivities({ db, mailer, mailFrom: config.MAIL_FROM, apiUrl }),
+      activities: createActivities({ db, mailer, mailFrom: config.MAIL_FROM, apiUrl, linkSecret, classifier }),
     });
     const running = worker.run();
     stops.push({
@@ -109,18 +116,53 @@ async function main(): Promise<void> {
     });
 
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-    const app = buildApi({ client, db, taskQueue: config.TEMPORAL_TASK_QUEUE });
+    const app = buildApi({ client, db, taskQueue: config.TEMPORAL_TASK_QUEUE, linkSecret, mergeWindowMs: config.LEADRELAY_MERGE_WINDOW_MINUTES * 60_000 });
     await app.listen({ host: config.API_HOST, port: config.API_PORT });
     stops.push({ what: 'API', stop: () => app.close() });
     urls.unshift(['API', apiUrl]);
 
+    const keys = await devApiKeys(db, dataDir(config));
     log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Ctrl-C stops everything.`);
     for (const [name, url] of urls) console.log(`  ${name.padEnd(16)} ${url}`);
+    console.log(`  ${'Intake API key'.padEnd(16)} ${keys.intake}`);
+    console.log(`  ${'Admin API key'.padEnd(16)} ${keys.admin}`);
+    console.log(`  ${''.padEnd(16)} (rep tokens: npx leadrelay keys rep-token --rep ana)`);
     await running;
   } catch (err) {
     console.error(err);
     await stopAll();
     process.exit(1);
+  }
+}
+
+/** The dev stack's link secret: made once per data directory, so links in old emails keep working across restarts. */
+async function devLinkSecret(dir: string): Promise<string> {
+  const file = path.join(dir, 'link-secret');
+  try {
+    return (await fs.readFile(file, 'utf8')).trim();
+  } catch {
+    const secret = randomBytes(32).toString('hex');
+    await fs.mkdir(dir, { recursive: true });
+    await fs.writeFile(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}
+
+/**
+ * An intake and an admin key for trying the API, made on the first start and kept (0600) in the data directory:
+ * only their hashes are in Postgres, so this file is the one place the secrets can be shown again.
+ */
+async function devApiKeys(db: Pool, dir: string): Promise<{ intake: string; admin: string }> {
+  const file = path.join(dir, 'dev-api-keys.json');
+  try {
+    return JSON.parse(await fs.readFile(file, 'utf8')) as { intake: string; admin: string };
+  } catch {
+    const keys = {
+      intake: (await createApiKey(db, { name: 'dev intake (npm start)', scopes: ['leads:write', 'leads:read'] })).token,
+      admin: (await createApiKey(db, { name: 'dev admin (npm start)', scopes: ['admin'] })).token,
+    };
+    await fs.writeFile(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
+    return keys;
   }
 }
 

@@ -5,6 +5,7 @@ import { createActivities } from '../activities';
 import { createSmtpMailer } from '../activities/mail';
 import { createPool } from '../activities/postgres';
 import { loadConfig, requireSetting } from '../src/config';
+import { loadClassifier } from './classifier';
 import { createLeadWorker } from './worker';
 
 async function main(): Promise<void> {
@@ -16,7 +17,14 @@ async function main(): Promise<void> {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ db, mailer, mailFrom: config.MAIL_FROM, apiUrl: config.PUBLIC_API_URL ?? `http://localhost:${config.API_PORT}` }),
+    activities: createActivities({
+      db,
+      mailer,
+      mailFrom: config.MAIL_FROM,
+      apiUrl: config.PUBLIC_API_URL ?? `http://localhost:${config.API_PORT}`,
+      linkSecret: requireSetting(config, 'LEADRELAY_LINK_SECRET'),
+      classifier: loadClassifier({ ownCorpusPath: config.LEADRELAY_CLASSIFIER_CORPUS }),
+    }),
   });
   try {
     await worker.run();

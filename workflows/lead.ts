@@ -160,7 +160,7 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
   await decide('matched', 'matched', match?.summary ?? 'new contact: no existing contact has this email', match);
 
   // A chat merged before qualification is read together with the form it follows.
-  const qualification = await activities.qualifyLead({ leadId, input, merged: [...merges] });
+  const qualification = await activities.qualifyLead({ leadId, input, merged: [...merges], match });
   view.qualification = qualification;
   if (qualification.spam) {
     await decide('qualified', 'qualified', `rejected as spam: ${qualification.spamReason ?? 'spam'}`, qualification);
@@ -174,7 +174,7 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
     qualification,
   );
 
-  const plan = await activities.routeLead({ leadId, input, qualification, match });
+  const plan = await activities.routeLead({ leadId, input, qualification, match, at: new Date().toISOString() });
   view.teamId = plan.teamId;
   view.routing = plan.description;
   upsertSearchAttributes([
@@ -199,6 +199,8 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
         alertEmail: plan.catchAll.alertEmail,
         claimants: plan.catchAll.repIds,
         history: view.offers.filter((o) => o.outcome !== 'open').map(describeOffer),
+        // Claim links stop working when this round's re-alert supersedes them.
+        deadline: view.currentOffer?.deadline,
       });
     });
     if (outcome?.kind === 'accepted') return await assign(outcome);
@@ -232,7 +234,7 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
       const halfway = offeredAt.getTime() + (deadline.getTime() - offeredAt.getTime()) / 2;
       if (!(await condition(() => answer !== undefined, Math.max(1, halfway - Date.now())))) {
         current.remindedAt = new Date().toISOString();
-        await activities.remindOffer({ leadId, input, qualification, offerNumber: current.offerNumber, stage, offeredAt: current.offeredAt, deadline: current.deadline, whyYou: stage.why });
+        await activities.remindOffer({ leadId, input, qualification, offerNumber: current.offerNumber, stage, offeredAt: current.offeredAt, deadline: current.deadline, whyYou: stage.why, remindedAt: current.remindedAt });
       }
     }
     await condition(() => answer !== undefined, Math.max(1, deadline.getTime() - Date.now()));

@@ -8,15 +8,20 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { createActivities } from '../../activities';
 import { upsertDirectory } from '../../activities/directory';
+import { ensureDefaultPolicy } from '../../activities/policies';
+import { createApiKey, createRepToken } from '../../api/credentials';
+import type { LeadClassifier } from '../../src/classification/classifier';
+import { loadClassifier } from '../../workers/classifier';
 import { createSmtpMailer } from '../../activities/mail';
 import { createPool } from '../../activities/postgres';
+import { registerOfferPages } from '../../api/pages';
 import { buildApi } from '../../api/server';
 import { ensureDatabase } from '../../stack/postgres';
 import { startMailCatcher, type MailCatcher } from '../../stack/mail-catcher';
 import { registerSearchAttributes } from '../../stack/temporal';
 import { createLeadWorker, workflowsPath } from '../../workers/worker';
 import { leadStateQuery, type LeadView } from '../../workflows/messages';
-import { testDirectory } from './directory';
+import { testDirectory, testPolicy } from './directory';
 
 export interface Harness {
   env: TestWorkflowEnvironment;
@@ -25,12 +30,21 @@ export interface Harness {
   api: FastifyInstance;
   taskQueue: string;
   bundle: WorkflowBundleWithSourceMap;
+  /** Signs the links in offer emails, as LEADRELAY_LINK_SECRET does in production. */
+  linkSecret: string;
+  /** Bearer token of an intake API key (leads:write, leads:read). */
+  intakeToken: string;
+  /** Bearer token of an admin API key. */
+  adminToken: string;
+  /** Bearer token of a rep, made on first use. */
+  repToken(repId: string): Promise<string>;
   /** A fresh worker for one test; run the test inside `worker.runUntil`. */
   createWorker(): Promise<Worker>;
   teardown(): Promise<void>;
 }
 
 let runtimeInstalled = false;
+let classifier: LeadClassifier | undefined;
 
 export async function createHarness(): Promise<Harness> {
   if (!runtimeInstalled) {
@@ -44,12 +58,20 @@ export async function createHarness(): Promise<Harness> {
   const dbUrl = await ensureDatabase(pgServer, `leadrelay_test_${randomBytes(4).toString('hex')}`, 'leadrelay_test_template');
   const db = createPool(dbUrl);
   await upsertDirectory(db, testDirectory);
+  await ensureDefaultPolicy(db, testPolicy);
+  const intakeToken = (await createApiKey(db, { name: 'test intake', scopes: ['leads:write', 'leads:read'] })).token;
+  const adminToken = (await createApiKey(db, { name: 'test admin', scopes: ['admin'] })).token;
+  const repTokens = new Map<string, Promise<string>>();
   const mail = await startMailCatcher({ viewerPort: null });
   const mailer = createSmtpMailer(mail.smtpUrl);
-  const activities = createActivities({ db, mailer, mailFrom: 'leadrelay <leads@leadrelay.test>', apiUrl: 'http://api.test' });
+  const linkSecret = randomBytes(32).toString('hex');
+  classifier ??= loadClassifier();
+  const activities = createActivities({ db, mailer, mailFrom: 'leadrelay <leads@leadrelay.test>', apiUrl: 'http://api.test', linkSecret, classifier });
   const taskQueue = `leads-${randomBytes(4).toString('hex')}`;
   const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
-  const api = buildApi({ client: env.client, db, taskQueue, now: async () => new Date(await env.currentTimeMs()) });
+  const now = async () => new Date(await env.currentTimeMs());
+  const api = buildApi({ client: env.client, db, taskQueue, now });
+  await registerOfferPages(api, { client: env.client, db, linkSecret, taskQueue, now });
   return {
     env,
     db,
@@ -57,6 +79,14 @@ export async function createHarness(): Promise<Harness> {
     api,
     taskQueue,
     bundle,
+    linkSecret,
+    intakeToken,
+    adminToken,
+    repToken(repId) {
+      let token = repTokens.get(repId);
+      if (!token) repTokens.set(repId, (token = createRepToken(db, repId).then((t) => t.token)));
+      return token;
+    },
     createWorker: () => createLeadWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities, workflowBundle: bundle }),
     async teardown() {
       await api.close();
@@ -92,9 +122,10 @@ const quietLogger = {
   error: (message: string) => console.error(message),
 };
 
-export async function submitLead(h: Harness, submission: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const res = await h.api.inject({ method: 'POST', url: '/v1/leads', payload: submission, headers });
-  return { status: res.statusCode, body: res.json<{ leadId: string; duplicate: boolean }>(), location: res.headers.location };
+/** A body with `source` goes to the original POST /v1/leads; without, it is a web form. */
+export async function submitLead(h: Harness, submission: Record<string, unknown>, headers: Record<string, string> = {}, url = 'source' in submission ? '/v1/leads' : '/v1/leads/web-form') {
+  const res = await h.api.inject({ method: 'POST', url, payload: submission, headers: { authorization: `Bearer ${h.intakeToken}`, ...headers } });
+  return { status: res.statusCode, body: res.json<{ leadId: string; duplicate: boolean; merged?: boolean }>(), location: res.headers.location };
 }
 
 export function leadHandle(h: Harness, leadId: string): WorkflowHandle {
@@ -121,8 +152,14 @@ export function offerOpenTo(offerNumber: number, repId: string) {
   return (view: LeadView) => view.currentOffer?.offerNumber === offerNumber && view.currentOffer.repIds.includes(repId);
 }
 
-export async function answer(h: Harness, leadId: string, action: 'accept' | 'decline', body: Record<string, unknown>) {
-  const res = await h.api.inject({ method: 'POST', url: `/v1/leads/${leadId}/${action}`, payload: body });
+/** A rep answers an offer through the API with their own token, as from the rep's app. */
+export async function answer(h: Harness, leadId: string, action: 'accept' | 'decline', { offerNumber, repId, reason }: { offerNumber: number; repId: string; reason?: string }) {
+  const res = await h.api.inject({
+    method: 'POST',
+    url: `/v1/offers/${leadId}.${offerNumber}/${action}`,
+    payload: reason === undefined ? {} : { reason },
+    headers: { authorization: `Bearer ${await h.repToken(repId)}` },
+  });
   return { status: res.statusCode, body: res.json<Record<string, unknown>>() };
 }
 
