@@ -1,5 +1,6 @@
 // Dedupe keys for email addresses, free-mail and disposable domains, and which domain stands for a company.
 import fc from 'fast-check';
+import { z } from 'zod';
 import { canonicalEmail, companyDomainOf, domainOfEmail, isDisposableDomain, isEmailAddress, isFreeMailDomain, registrableDomain } from './email';
 
 describe('canonicalEmail', () => {
@@ -78,6 +79,19 @@ describe('email domains', () => {
     for (const bad of ['jane@', '@acme.com', 'jane@acme', 'jane..doe@acme.com', 'jane@acme..com', 'jane doe@acme.com', '.jane@acme.com']) {
       expect(isEmailAddress(bad)).toBe(false);
     }
+  });
+
+  it('accepts exactly the addresses zod\'s z.email() accepts, so older submissions still read', () => {
+    const zodEmail = z.email();
+    const addressLike = fc.tuple(fc.stringMatching(/^[A-Za-z0-9._'+-]{0,12}$/), fc.stringMatching(/^[A-Za-z0-9.-]{0,12}$/), fc.constantFrom('com', 'co.uk', 'x', 'de1', '')).map(
+      ([local, domain, tld]) => `${local}@${domain}${tld ? `.${tld}` : ''}`,
+    );
+    fc.assert(
+      fc.property(fc.oneof(addressLike, fc.string({ maxLength: 40 })), (text) => {
+        expect(isEmailAddress(text)).toBe(zodEmail.safeParse(text).success);
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('knows free-mail providers across countries, and their subdomains', () => {

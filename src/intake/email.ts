@@ -5,8 +5,11 @@ import disposableWildcards from 'disposable-email-domains/wildcard.json';
 import freeMailProviders from 'email-providers/all.json';
 import { getDomain } from 'tldts';
 
-/** A plain address: no quoted local parts, no IP literals; a dotted domain with a letter TLD (what forms accept). */
-export const emailPattern = /^(?!\.)(?!.*\.\.)[a-z0-9_'+\-.]*[a-z0-9_+-]@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/i;
+/**
+ * A plain address: no quoted local parts, no IP literals; a dotted domain with a letter TLD. The same rule as zod's
+ * z.email(), so an address the older LeadSubmissionSchema accepted is accepted here too.
+ */
+export const emailPattern = /^(?!\.)(?!.*\.\.)[a-z0-9_'+\-.]*[a-z0-9_+-]@(?:[a-z0-9][a-z0-9-]*\.)+[a-z]{2,}$/i;
 
 export function isEmailAddress(text: string): boolean {
   return text.length <= 320 && emailPattern.test(text);

@@ -335,22 +335,21 @@ function findAmounts(text: string, defaultCurrency: string | null): AmountFound[
     // Trailing spaces the pattern may have eaten before a word it then did not take.
     while (end > match.index && /\s/.test(text[end - 1] ?? '')) end -= 1;
     const standalone =
-      !/\s/.test(n1) && !/\d[\s./-]?$/.test(text.slice(0, match.index)) && !/^[\s./-]?\d/.test(text.slice(end));
+      !/\s/.test(n1) && !/\d[\s./-]?$/.test(text.slice(Math.max(0, match.index - 2), match.index)) && !/^[\s./-]?\d/.test(text.slice(end, end + 2));
     found.push({ amount, currency, start: match.index, end, standalone, hasMultiplier: m1 !== undefined });
   }
   return found;
 }
 
 // A keyword anchors an amount when it is close and in the same sentence: "budget around $50k", "$50k budget".
-function anchorOf(text: string, amount: AmountFound): number | null {
-  for (const keyword of text.matchAll(budgetWords)) {
-    const keywordEnd = keyword.index + keyword[0].length;
-    if (keyword.index < amount.start) {
-      const between = text.slice(keywordEnd, amount.start);
-      if (between.length <= 50 && !/[\n!?]|\.\s+\p{Lu}/u.test(between)) return keyword.index;
-    } else {
-      const between = text.slice(amount.end, keyword.index);
-      if (between.length <= 25 && !/[\n!?.]/.test(between)) return amount.start;
+function anchorOf(text: string, keywords: ReadonlyArray<{ start: number; end: number }>, amount: AmountFound): number | null {
+  for (const keyword of keywords) {
+    if (keyword.end <= amount.start) {
+      if (amount.start - keyword.end > 50) continue;
+      if (!/[\n!?]|\.\s+\p{Lu}/u.test(text.slice(keyword.end, amount.start))) return keyword.start;
+    } else if (keyword.start >= amount.end) {
+      if (keyword.start - amount.end > 25) break;
+      if (!/[\n!?.]/.test(text.slice(amount.end, keyword.start))) return amount.start;
     }
   }
   return null;
@@ -364,7 +363,8 @@ function anchorOf(text: string, amount: AmountFound): number | null {
  */
 export function extractBudget(text: string, options: { defaultCurrency?: string | null } = {}): Budget | null {
   const defaultCurrency = options.defaultCurrency ?? null;
-  const amounts = findAmounts(text, defaultCurrency).map((amount) => ({ ...amount, anchor: anchorOf(text, amount) }));
+  const keywords = [...text.matchAll(budgetWords)].map((keyword) => ({ start: keyword.index, end: keyword.index + keyword[0].length }));
+  const amounts = findAmounts(text, defaultCurrency).map((amount) => ({ ...amount, anchor: anchorOf(text, keywords, amount) }));
   const pick =
     amounts.find((a) => a.currency && a.anchor !== null) ??
     amounts.find((a) => a.currency) ??

@@ -21,6 +21,12 @@ describe('parsePhone', () => {
     expect(parsePhone(raw, hints)).toEqual({ e164: number, country });
   });
 
+  it('reads a number with words around it, and the first of several', () => {
+    expect(parsePhone('030 1234567 (Zentrale)', ['DE'])?.e164).toBe('+49301234567');
+    expect(parsePhone('mobile: +44 7911 123456')?.e164).toBe('+447911123456');
+    expect(parsePhone('+49 30 1234567 / 0151 23456789')?.e164).toBe('+49301234567');
+  });
+
   it('tries hints in order and takes the first country the number is valid in', () => {
     // Not a valid US number, but a valid Berlin one.
     expect(parsePhone('030 1234567', ['US', 'DE'])?.e164).toBe('+49301234567');

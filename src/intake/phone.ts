@@ -49,6 +49,7 @@ function toParsed(number: PhoneNumber): ParsedPhone {
 /**
  * A typed phone number in E.164, or null when it is not a valid number. International numbers ("+44 20 7946 0958",
  * "0044 20 ...") need no hint; a national one ("030 1234567") is read as the first hint country it is valid in.
+ * Words around the number are ignored, and of several numbers the first valid one is taken.
  * Validation uses the full metadata, so a number must fit its country's real numbering plan, not only its length.
  */
 export function parsePhone(raw: string, hints: ReadonlyArray<string | null | undefined> = []): ParsedPhone | null {
@@ -58,7 +59,9 @@ export function parsePhone(raw: string, hints: ReadonlyArray<string | null | und
     const number = parsePhoneNumberFromString(text, hint);
     if (number?.isValid()) return toParsed(number);
   }
-  return null;
+  // A field holding more than one number or words around it ("+49 30 1234567 / 0151 23456789", "mobile: ...").
+  const found = findPhone(text, hints);
+  return found ? { e164: found.e164, country: found.country } : null;
 }
 
 /**

@@ -25,6 +25,11 @@ describe('WebFormSchema', () => {
     expect(WebFormSchema.parse({ phone: '+44 20 7946 0958' }).phone).toBe('+44 20 7946 0958');
   });
 
+  it('lets words around a typed phone through, and reads the number from it', () => {
+    expect(WebFormSchema.parse({ phone: '030 1234567 (Zentrale)', country: 'DE' }).phone).toBe('030 1234567 (Zentrale)');
+    expect(WebFormSchema.safeParse({ email: 'jane@acme.com', phone: 'n/a' }).success).toBe(false);
+  });
+
   it('requires a way to reach the person, on the email field', () => {
     expect(issuesOf(WebFormSchema, { name: 'Jane', message: 'call me' })).toEqual([
       { field: 'email', message: 'email or phone is required: give at least one way to reach the person' },
