@@ -8,7 +8,7 @@ import { leadStateQuery, type LeadView, type OfferView } from '../../workflows/m
 import { hasScope } from '../credentials';
 import { ErrorBodySchema, httpError } from '../errors';
 import { workflowIdFor } from '../lead-id';
-import { readLeadRecord } from '../lead-records';
+import { readLeadPerson, readLeadRecord } from '../lead-records';
 import { apiSchemas, security } from '../openapi';
 import type { RouteDeps } from '../route-deps';
 import { offerIdOf } from './offers';
@@ -108,7 +108,7 @@ export function leadRoutes(app: FastifyInstance, { client, db }: RouteDeps, done
         offers: state.view.offers.map((o) => presentOffer(leadId, o)),
         explanation: { routing: state.view.routing, qualification: (state.view.qualification as unknown as Record<string, unknown> | null) ?? null },
       };
-      if (seesPerson) lead.person = (await readPerson(leadId)) ?? undefined;
+      if (seesPerson) lead.person = (await readLeadPerson(db, leadId)) ?? undefined;
       return lead;
     },
   });
@@ -170,14 +170,6 @@ export function leadRoutes(app: FastifyInstance, { client, db }: RouteDeps, done
     const { rows } = await db.query('SELECT 1 FROM lead_offers WHERE lead_id = $1 AND $2 = ANY (rep_ids) UNION ALL SELECT 1 FROM leads WHERE id = $1 AND owner_rep_id = $2', [leadId, repId]);
     if (rows.length > 0) return true;
     throw httpError(403, 'id', `lead ${leadId} was not offered to ${repId}`);
-  }
-
-  async function readPerson(leadId: string): Promise<z.infer<typeof PersonSchema> | null> {
-    const { rows } = await db.query<{ name: string | null; email: string | null; phone: string | null; company: string | null; message: string | null; source: string | null }>(
-      'SELECT name, email, phone, company, message, source FROM leads WHERE id = $1',
-      [leadId],
-    );
-    return rows[0] ?? null;
   }
 
   done();
