@@ -211,7 +211,8 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
   async function offer(stage: OfferStage, notify?: (offerNumber: number) => Promise<void>): Promise<Answer | undefined> {
     const offeredAt = new Date();
     // Plans made before business-hours SLAs carry only a wall-clock duration.
-    const deadline = new Date(slaDeadline(offeredAt.getTime(), stage.sla ?? { ms: stage.slaMs, businessHours: null }));
+    const sla = stage.sla ?? { ms: stage.slaMs, businessHours: null };
+    const deadline = new Date(slaDeadline(offeredAt.getTime(), sla));
     const current: OfferView = {
       offerNumber: view.offers.length + 1,
       kind: stage.kind,
@@ -231,7 +232,8 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
 
     // Half way to the deadline, a silent rep gets one reminder; the catch-all has its own re-alerts.
     if (stage.kind !== 'catch-all' && patched('offer-reminder')) {
-      const halfway = offeredAt.getTime() + (deadline.getTime() - offeredAt.getTime()) / 2;
+      // Half the working time, so a Friday-afternoon offer is not chased at 3 a.m. on Sunday.
+      const halfway = slaDeadline(offeredAt.getTime(), { ...sla, ms: sla.ms / 2 });
       if (!(await condition(() => answer !== undefined, Math.max(1, halfway - Date.now())))) {
         current.remindedAt = new Date().toISOString();
         await activities.remindOffer({ leadId, input, qualification, offerNumber: current.offerNumber, stage, offeredAt: current.offeredAt, deadline: current.deadline, whyYou: stage.why, remindedAt: current.remindedAt });
