@@ -286,9 +286,9 @@ describe('weighted round robin', () => {
     expect(result.ledgerChanges).toEqual([{ teamId: 'cloud', repId: 'ana', entry: { dealt: 1, pass: 1, floor: 0 } }]);
     expect(given).toEqual({});
     expect(result.plan.explanation.candidateDetails.map((c) => c.why)).toEqual([
-      'ana: round robin, 0 lead(s) dealt, weight 1, credit 0',
-      'ben: round robin, 0 lead(s) dealt, weight 1, credit 0',
-      'cy: round robin, 0 lead(s) dealt, weight 1, credit 0',
+      'ana: round robin, 0 lead(s) dealt, weight 1, credit 0 (1 after this lead)',
+      'ben: round robin, 0 lead(s) dealt, weight 1, credit 0 (1 after this lead)',
+      'cy: round robin, 0 lead(s) dealt, weight 1, credit 0 (1 after this lead)',
     ]);
   });
 
@@ -309,7 +309,7 @@ describe('weighted round robin', () => {
     const first = planRouting({ policy: rr, policyVersion: 1, lead: lead(), directory: cyAway, load: {}, ledger: whileAway.ledger, now: monday });
     expect(first.plan.explanation.fairness?.lifted).toEqual([{ repId: 'cy', from: 1, to: 16 }]);
     expect(first.plan.explanation.candidateDetails.find((c) => c.repId === 'cy')?.why).toBe(
-      "cy: round robin, 1 lead(s) dealt, weight 1, credit 16, credit lifted from 1 to the team's floor 16 after time away",
+      "cy: round robin, 1 lead(s) dealt, weight 1, credit 16 (17 after this lead), credit lifted from 1 to the team's floor 16 after time away",
     );
   });
 
@@ -323,7 +323,7 @@ describe('weighted round robin', () => {
       repId: 'zed',
       role: 'backup',
       standsInFor: 'ben',
-      why: "zed stands in for ben (out of office until 2026-11-30); ben's turn: round robin, 0 lead(s) dealt, weight 1, credit 0",
+      why: "zed stands in for ben (out of office until 2026-11-30); ben's turn: round robin, 0 lead(s) dealt, weight 1, credit 0 (1 after this lead)",
     });
   });
 
@@ -440,7 +440,7 @@ describe('SLA', () => {
 
   test('a rule may set its own SLA; escalation levels keep the directory SLA, wall-clock', () => {
     const support = route({ lead: lead({ serviceLine: 'support' }) }).plan;
-    expect(support.explanation.sla).toEqual({ name: 'rule "support"', text: '30 minutes', why: 'rule "support" sets its own SLA' });
+    expect(support.explanation.sla).toEqual({ name: 'rule override', text: '30 minutes', why: 'set by rule "support"' });
     const cloud = route().plan;
     expect(cloud.stages.filter((s) => s.kind === 'escalation').map((s) => [s.repIds[0], s.slaMs, s.sla.businessHours])).toEqual([
       ['mgr', 15 * 60_000, null],
@@ -499,10 +499,10 @@ describe('describeRouting', () => {
     expect(describeRouting(plan)).toBe(
       [
         'Policy v7, rule "cloud" → team CLOUD: service line cloud-migration is in [cloud-migration, data-analytics].',
-        'Strategy: owner-first, then weighted-round-robin. SLA: hot (5 minutes): tier A is in [A].',
-        'Candidates: ben owns the known contact; ana: round robin, 0 lead(s) dealt, weight 1, credit 0; eli: round robin, 0 lead(s) dealt, weight 1, credit 0.',
+        'Strategy: owner-first, then weighted-round-robin. SLA: 5 minutes (hot: tier A is in [A]).',
+        'Candidates: ben owns the known contact; ana: round robin, 0 lead(s) dealt, weight 1, credit 0 (1 after this lead); eli: round robin, 0 lead(s) dealt, weight 1, credit 0 (1 after this lead).',
         'Excluded: cleo: away; dev: deactivated.',
-        'Tie-break: contact owner, else account owner, first; then weighted round robin: lowest credit after the lead (leads dealt ÷ weight) first, then rep id.',
+        'Tie-break: contact owner, else account owner, first; then weighted round robin: lowest credit after the lead (leads dealt ÷ weight) first, then lowest credit now, then rep id.',
         'Escalation: mgr → head → catch-all (cloud-ops@leadrelay.test).',
       ].join('\n'),
     );

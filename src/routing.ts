@@ -118,7 +118,7 @@ export class RoutingError extends Error {
 const minute = 60_000;
 
 const tieBreaks: Record<Exclude<Strategy, 'owner-first'>, string> = {
-  'weighted-round-robin': 'weighted round robin: lowest credit after the lead (leads dealt ÷ weight) first, then rep id',
+  'weighted-round-robin': 'weighted round robin: lowest credit after the lead (leads dealt ÷ weight) first, then lowest credit now, then rep id',
   'least-loaded': 'least loaded: fewest open offers, then fewest open offers of this tier, then rep id',
 };
 
@@ -332,7 +332,7 @@ function candidateSla(duration: SlaDuration, rep: Rep, businessDayHours: number,
 
 function describeStanding(s: RotationStanding): string {
   const lifted = s.liftedFrom !== undefined ? `, credit lifted from ${round(s.liftedFrom)} to the team's floor ${round(s.pass)} after time away` : '';
-  return `round robin, ${s.dealt} lead(s) dealt, weight ${s.weight}, credit ${round(s.pass)}${lifted}`;
+  return `round robin, ${s.dealt} lead(s) dealt, weight ${s.weight}, credit ${round(s.pass)} (${round(s.next)} after this lead)${lifted}`;
 }
 
 function describeLoad(load: { total: number; byTier: Partial<Record<Tier, number>> } | undefined, tier: Tier): string {
@@ -372,7 +372,7 @@ export function describeRouting(plan: RoutingPlan, options: { maxListed?: number
   const strategy = e.fallback ? `${e.strategy}, then ${e.fallback}` : e.strategy;
   return [
     `Policy v${e.policyVersion}, ${e.rule}.`,
-    `Strategy: ${strategy}. SLA: ${e.sla.name} (${e.sla.text}): ${e.sla.why}.`,
+    `Strategy: ${strategy}. SLA: ${e.sla.text} (${e.sla.name}: ${e.sla.why}).`,
     `Candidates: ${list(e.candidateDetails, (c) => c.why)}.`,
     `Excluded: ${list(e.excluded, (x) => `${x.repId}${x.role === 'team' || x.role === 'escalation' ? '' : ` (${x.role})`}: ${x.reason}`)}.`,
     `Tie-break: ${e.tieBreak}.`,

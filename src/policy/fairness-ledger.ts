@@ -3,7 +3,7 @@
 //
 // How it stays fair. Every rep in a team's rotation has a credit, `pass`: the leads dealt to them divided by
 // their weight. The next lead goes to the rep whose credit would be lowest after taking it (pass + 1/weight),
-// ties by rep id. With equal weights that is "fewest leads first", so reps who are always available never
+// ties to the lower credit now, then by rep id. With equal weights that is "fewest leads first", so reps who are always available never
 // differ by more than one lead, whatever order the leads arrive in.
 //
 // How a rep back from leave is not flooded. A rep who was away (out of office, outside hours, at capacity,
@@ -72,7 +72,9 @@ export function rankRotation(ledger: FairnessLedger, teamId: string, members: re
     if (pass > stored) standing.liftedFrom = stored;
     return standing;
   });
-  return standings.sort((a, b) => a.next - b.next || (a.repId < b.repId ? -1 : a.repId > b.repId ? 1 : 0));
+  // On a tie, the rep with less credit now goes first: with weights 2 and 1 both at 1.0 after the lead, the one
+  // who has had nothing yet (0 → 1.0) before the one who has (0.5 → 1.0), so weights do not bunch a rep's turns.
+  return standings.sort((a, b) => a.next - b.next || a.pass - b.pass || (a.repId < b.repId ? -1 : a.repId > b.repId ? 1 : 0));
 }
 
 /**

@@ -96,7 +96,7 @@ export function matchRule(policy: RoutingPolicy, lead: RoutingLead): MatchedRout
 }
 
 export interface ChosenSla {
-  /** The SLA table entry's name, or "rule <name>" when the rule sets its own. */
+  /** The SLA table entry's name, or "rule override" when the rule sets its own. */
   name: string;
   duration: SlaDuration;
   why: string;
@@ -105,7 +105,7 @@ export interface ChosenSla {
 export function chooseSla(policy: RoutingPolicy, lead: RoutingLead, matched: MatchedRoute): ChosenSla {
   if (matched.route.sla) {
     const owner = matched.ruleName === null ? 'the policy default' : `rule "${matched.ruleName}"`;
-    return { name: owner, duration: matched.route.sla, why: `${owner} sets its own SLA` };
+    return { name: 'rule override', duration: matched.route.sla, why: `set by ${owner}` };
   }
   for (const entry of policy.sla) {
     const result = checkConditions(entry.when, lead, policy);
