@@ -72,11 +72,12 @@ async function definePages(app: FastifyInstance, opts: OfferPagesOptions): Promi
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) request.log.error(err);
     const detail = status === 500 ? 'Something went wrong on our side. Nothing was changed; try the link again in a minute.' : err.message;
-    return sendPage(reply, status, status === 500 ? 'Something went wrong' : 'This request could not be read', renderNotice('problem', `<p>${esc(detail)}</p>`));
+    const title = status === 500 ? 'Something went wrong' : status === 429 ? 'Too many requests' : 'This request could not be read';
+    return sendPage(reply, status, title, renderNotice('problem', `<p>${esc(detail)}</p>`));
   });
 
   // A GET only shows: mail scanners and link previews open links, and must never accept a lead for the rep.
-  app.get('/links/*', async (request, reply) => {
+  app.get('/links/*', { schema: { hide: true } }, async (request, reply) => {
     const { token } = parseOr400(TokenParams, request.params);
     const at = await now();
     const verified = verifyLink(token, { secret: linkSecret, now: at, actions: offerActions });
@@ -87,7 +88,7 @@ async function definePages(app: FastifyInstance, opts: OfferPagesOptions): Promi
     return await sendConfirmation(reply, token, claims, at, 200, null);
   });
 
-  app.post('/links/*', async (request, reply) => {
+  app.post('/links/*', { schema: { hide: true } }, async (request, reply) => {
     const { token } = parseOr400(TokenParams, request.params);
     const at = await now();
     const verified = verifyLink(token, { secret: linkSecret, now: at, actions: offerActions });
@@ -128,7 +129,7 @@ async function definePages(app: FastifyInstance, opts: OfferPagesOptions): Promi
     return sendPage(reply, status, headline, renderNotice('problem', `<p>${esc(detail)}</p><p class="meta">Nothing was changed.</p>`) + renderLeadCard(situation.lead, { contact: verdict.kind === 'closed' && verdict.owned }));
   });
 
-  app.get('/me/offers', async (request, reply) => {
+  app.get('/me/offers', { schema: { hide: true } }, async (request, reply) => {
     const query = MyOffersQuery.safeParse(request.query ?? {});
     if (!query.success) return sendPage(reply, 400, 'This page needs your link', renderNotice('problem', `<p>${esc(query.error.issues[0]?.message ?? 'token is required')}</p>`));
     const at = await now();
