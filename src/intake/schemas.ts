@@ -77,13 +77,23 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-// Forms get "acme.com", "www.acme.com/about" or a full URL; any of them with a real public suffix will do.
+// Forms get "acme.com", "www.acme.com/about" or a full URL: an http(s) host name with a dot and a letter TLD.
 function isWebAddress(value: string): boolean {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
   if (!isHttpUrl(withScheme)) return false;
   const host = new URL(withScheme).hostname;
   return /^[a-z0-9.-]+$/i.test(host) && /\.[a-z]{2,}$/i.test(host);
 }
+
+// Field documentation for the OpenAPI document the API generates from these schemas.
+const describe = {
+  email: 'Email or phone is required (one way to reach the person)',
+  phone: 'Any common format: international (+44 20 7946 0958) or national in the country given ((312) 555-0147)',
+  website: 'acme.com, www.acme.com/about or a full URL',
+  message: 'What the person wrote; read for contact details, company and budget, and classified',
+  country: 'ISO 3166-1 alpha-2 code (DE) or a country name in English, Spanish, German or French (Deutschland)',
+  companySize: 'Employees: a number, or a range like "50-200" or "1000+" (read as its lower bound)',
+};
 
 const reachMessage = 'email or phone is required: give at least one way to reach the person';
 
@@ -111,15 +121,15 @@ function requireReachable(
 export const WebFormSchema = z
   .strictObject({
     name: nameField(),
-    email: emailField(),
-    phone: phoneField(),
+    email: emailField().describe(describe.email),
+    phone: phoneField().describe(describe.phone),
     company: text('company', 200),
-    website: websiteField(),
-    message: messageField(),
-    country: countryField(),
-    companySize: companySizeField(),
-    externalId: externalIdField(),
-    pageUrl: pageUrlField(),
+    website: websiteField().describe(describe.website),
+    message: messageField().describe(describe.message),
+    country: countryField().describe(describe.country),
+    companySize: companySizeField().describe(describe.companySize),
+    externalId: externalIdField().describe('Your own id for this submission, if any'),
+    pageUrl: pageUrlField().describe('The page the form was sent from'),
   }, objectBody('a web form object'))
   .superRefine(requireReachable);
 export type WebForm = z.output<typeof WebFormSchema>;
@@ -140,16 +150,18 @@ export const ChatTranscriptSchema = z.strictObject({
   transcript: z
     .array(ChatLineSchema, { error: 'transcript must be a list of chat lines' })
     .min(1, 'transcript must have at least one line')
-    .max(1000, 'transcript must have at most 1000 lines'),
+    .max(1000, 'transcript must have at most 1000 lines')
+    .describe('The chat in order. Only the visitor\'s lines are read for contact details and classified.'),
   visitor: z
     .strictObject(
       { name: nameField('visitor.name'), email: emailField('visitor.email'), phone: phoneField('visitor.phone') },
       { error: 'visitor must be an object with name, email, phone' },
     )
-    .optional(),
-  pageUrl: pageUrlField(),
-  country: countryField(),
-  externalId: externalIdField(),
+    .optional()
+    .describe('What the chat tool knows of the visitor; may be left out when they wrote it in the chat'),
+  pageUrl: pageUrlField().describe('The page the chat was started on'),
+  country: countryField().describe(describe.country),
+  externalId: externalIdField().describe('The chat tool\'s id for this conversation, if any'),
 }, objectBody('a chat object with a transcript'));
 export type ChatTranscript = z.output<typeof ChatTranscriptSchema>;
 
@@ -160,15 +172,16 @@ export const PartnerLeadSchema = z
       .string({ error: 'externalId is required: the partner\'s own id for the lead' })
       .trim()
       .min(1, 'externalId must not be empty')
-      .max(200, 'externalId must be at most 200 characters'),
+      .max(200, 'externalId must be at most 200 characters')
+      .describe('The partner\'s own id for the lead: its identity, so resubmitting it is safe'),
     name: nameField(),
-    email: emailField(),
-    phone: phoneField(),
+    email: emailField().describe(describe.email),
+    phone: phoneField().describe(describe.phone),
     company: text('company', 200),
-    website: websiteField(),
-    message: messageField(),
-    country: countryField(),
-    companySize: companySizeField(),
+    website: websiteField().describe(describe.website),
+    message: messageField().describe(describe.message),
+    country: countryField().describe(describe.country),
+    companySize: companySizeField().describe(describe.companySize),
   }, objectBody('a lead object'))
   .superRefine(requireReachable);
 export type PartnerLead = z.output<typeof PartnerLeadSchema>;
