@@ -46,11 +46,18 @@ describe('extractPersonAndCompany', () => {
     ['We need a firewall refresh.\n--\nJane Doe\nHead of IT, Acme Ltd\n+44 20 7946 0958', 'Jane Doe', 'Acme Ltd'],
     ['Please advise.\n\nBest regards,\nJohn Smith\nCTO | Widgets Inc.\nwww.widgets.com', 'John Smith', 'Widgets Inc'],
     ['Thanks,\nAmy Lee\nOperations Director\nBlue Harbor Logistics', 'Amy Lee', 'Blue Harbor Logistics'],
+    ["Hello\nI am the IT admin at St. Mary's Hospital and we need backup.", null, "St. Mary's Hospital"],
+    ["I'm with Tailspin Toys, need a quote for 50 seats of Microsoft 365.", null, 'Tailspin Toys'],
+    ["My name is Sarah O'Connor and I'm the operations manager at Blue Sky Dental.", "Sarah O'Connor", 'Blue Sky Dental'],
+    ['Hi, Jane Doe here, Head of IT at Acme Ltd.', 'Jane Doe', 'Acme Ltd'],
+    ['This is Mike from IT. Our Office 365 tenant is broken.', 'Mike', null],
+    ['Regards\nDr. Emily Watson\nChief Medical Officer\nRiverside Clinic', 'Emily Watson', 'Riverside Clinic'],
     // Spanish
     ['Hola, soy Ana García de Construcciones Pérez, necesitamos soporte técnico.', 'Ana García', 'Construcciones Pérez'],
     ['Me llamo Carlos Ruiz y trabajo en Grupo Norte.', 'Carlos Ruiz', 'Grupo Norte'],
     ['Buenos días, trabajo en Acme S.A. y necesitamos migrar a la nube.', null, 'Acme S.A.'],
     ['Les escribo de la empresa Transportes Andaluces porque queremos una auditoría.', null, 'Transportes Andaluces'],
+    ['Buenas tardes, soy el responsable de sistemas en Hoteles Mediterráneo y necesitamos renovar la red.', null, 'Hoteles Mediterráneo'],
     ['Saludos,\nAna García\nGerente de TI\nConstrucciones Pérez S.L.', 'Ana García', 'Construcciones Pérez S.L.'],
     // German
     ['Hallo, ich bin Jan Becker von der Müller Logistik GmbH und wir brauchen Hilfe.', 'Jan Becker', 'Müller Logistik GmbH'],
@@ -58,10 +65,13 @@ describe('extractPersonAndCompany', () => {
     ['Ich bin Leiter der IT bei der Firma Schmidt Bau. Wir haben 80 Mitarbeiter.', null, 'Schmidt Bau'],
     ['Mit freundlichen Grüßen\nJan Becker\nLeiter IT bei Müller Logistik GmbH\nTel. 030 1234567', 'Jan Becker', 'Müller Logistik GmbH'],
     ['Unsere Firma Müller GmbH sucht einen IT-Dienstleister.', null, 'Müller GmbH'],
+    ['Hallo zusammen, wir sind ein Mittelständler aus Bayern (Huber Maschinenbau GmbH & Co. KG) und suchen Unterstützung.', null, 'Huber Maschinenbau GmbH & Co. KG'],
+    ['Sehr geehrte Damen und Herren, ich bin IT-Leiterin bei der Stadtwerke Ulm und wir planen eine Migration.', null, 'Stadtwerke Ulm'],
     // French
     ['Bonjour, je vous écris de la part de Marie Dupont, chez Acme SAS, pour un devis.', 'Marie Dupont', 'Acme SAS'],
     ['Je suis Pierre Martin de chez Transports Leroy et nous cherchons un prestataire.', 'Pierre Martin', 'Transports Leroy'],
     ['Je travaille chez Boulangeries Paul et nous avons 40 magasins.', null, 'Boulangeries Paul'],
+    ['Bonjour, je suis responsable informatique chez Groupe Lemoine et nous voulons externaliser le support.', null, 'Groupe Lemoine'],
     ["Cordialement,\nMarie Dupont\nDirectrice des systèmes d'information\nDupont Frères SAS", 'Marie Dupont', 'Dupont Frères SAS'],
   ])('%s', (text, name, company) => {
     expect(extractPersonAndCompany(text)).toEqual({ name, company });
@@ -70,6 +80,8 @@ describe('extractPersonAndCompany', () => {
   it('does not take a place, a pronoun or a company merely mentioned for the writer\'s company', () => {
     expect(extractPersonAndCompany("I'm Jane from Germany and I need help.").company).toBeNull();
     expect(extractPersonAndCompany('We currently use Microsoft products and need a partner.').company).toBeNull();
+    expect(extractPersonAndCompany('Hola buenas, somos una pyme de Valencia y queremos pasar a la nube').company).toBeNull();
+    expect(extractPersonAndCompany('We use Google Workspace and AWS. I work for a small nonprofit.').company).toBeNull();
     expect(extractPersonAndCompany("I'm interested in your managed services.")).toEqual({ name: null, company: null });
     expect(extractPersonAndCompany('Estoy interesado en sus servicios, llámenme.')).toEqual({ name: null, company: null });
     expect(extractPersonAndCompany('Ich bin interessiert an einem Angebot.')).toEqual({ name: null, company: null });

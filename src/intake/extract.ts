@@ -34,14 +34,16 @@ export function extractPhone(text: string, countryHints: ReadonlyArray<string | 
 
 // --- names and companies -------------------------------------------------------------------------------------
 
-// A person's name: one to four capitalised words ("Jane", "María García López", "O'Neil", "Jean-Luc").
-const personName = /(?:\p{Lu}\p{Ll}+(?:['’-]\p{Lu}?\p{Ll}+)*)(?:[ \t]+\p{Lu}\p{Ll}+(?:['’-]\p{Lu}?\p{Ll}+)*){0,3}/uy;
+// A person's name: one to four capitalised words ("Jane", "María García López", "Sarah O'Connor", "Jean-Luc",
+// "McDonald").
+const nameToken = String.raw`\p{Lu}(?:['’]\p{Lu})?\p{Ll}+(?:\p{Lu}\p{Ll}+)?(?:-\p{Lu}?\p{Ll}+)*`;
+const personName = new RegExp(String.raw`${nameToken}(?:[ \t]+${nameToken}){0,3}`, 'uy');
 
 // Legal forms that end a company name, across the four languages and their neighbours.
 const legalForm = String.raw`(?:GmbH(?:\s?&\s?Co\.?\s?KG)?|gGmbH|AG|KGaA|KG|UG(?:\s?\(haftungsbeschränkt\))?|OHG|GbR|SE|e\.\s?V\.|Ltd\.?|Limited|LLC|L\.L\.C\.|Inc\.?|Incorporated|Corp\.?|Corporation|Co\.|PLC|plc|LLP|S\.A\.(?:\s?de\s?C\.V\.)?|S\.A\.U\.|SAU|SA|S\.L\.U?\.?|SLU|SL|S\.A\.S\.?|SAS|SASU|SARL|S\.à\s?r\.l\.|Sàrl|EURL|B\.V\.|BV|N\.V\.|NV|Oyj?|AB|A/S|AS|ApS|S\.p\.A\.|SpA|S\.r\.l\.|Srl|SRL|Pty\.?\s?Ltd\.?|Pte\.?\s?Ltd\.?|Ltda\.?|Cía\.?)`;
 // A word of a company name: capitalised or a number ("Acme", "IBM", "3M", "AT&T", "Booking.com", "Müller-Lüdenscheidt"),
 // but not a legal form, which ends the name.
-const nameWord = String.raw`(?!(?:${legalForm}|I|We|Wir|Ich|Je|Yo|Nous)(?![\p{L}\p{N}]))[\p{Lu}\p{N}][\p{L}\p{N}'’&+-]*(?:\.[\p{L}\p{N}]{2,})*`;
+const nameWord = String.raw`(?!(?:${legalForm}|I|We|Wir|Ich|Je|Yo|Nous)(?![\p{L}\p{N}]))(?:(?:St|Ste|Mt)\.(?=[ \t]\p{Lu})|[\p{Lu}\p{N}][\p{L}\p{N}'’&+-]*(?:\.[\p{L}\p{N}]{2,})*)`;
 // Small words allowed inside a name when a capitalised word follows ("Bank of America", "Müller und Söhne").
 const joiner = String.raw`(?:&|\+|and|und|y|et|of|de|del|des|du|für|for)`;
 const companyName = new RegExp(
@@ -113,23 +115,25 @@ const introductions: Step[][] = [
   // English
   [/\b(?:I am|I'm|I’m|this is|my name is|name's)[ \t]+/giu, 'name', /[ \t]*,?[ \t]+(?:from|at|with|of)[ \t]+(?:the[ \t]+)?/iuy, 'company'],
   [/\b(?:I|we)[ \t]+(?:work|am working|are working)[ \t]+(?:at|for|with)[ \t]+(?:the[ \t]+)?/giu, 'company'],
-  [/\b(?:here at|on behalf of|reaching out from|calling from)[ \t]+(?:the[ \t]+)?/giu, 'company'],
-  [/\b(?:CEO|CTO|CIO|CFO|COO|CISO|founder|co-founder|owner|director|manager|head of [\p{L} ]{2,30}?|VP of [\p{L} ]{2,30}?|IT lead|sysadmin|administrator|consultant)[ \t]+(?:at|of|@)[ \t]+/giu, 'company'],
-  [/\b(?:my name is|I am|I'm|I’m|this is)[ \t]+/giu, 'name', /[ \t]*(?:,|\.|\n|$| and | here)/iuy],
+  [/\b(?:here at|on behalf of|reaching out from|calling from|I'm with|I’m with|I am with)[ \t]+(?:the[ \t]+)?/giu, 'company'],
+  [/\b(?:CEO|CTO|CIO|CFO|COO|CISO|founder|co-founder|owner|director|manager|head of [\p{L} ]{2,30}?|VP of [\p{L} ]{2,30}?|IT lead|sysadmin|admin|administrator|consultant)[ \t]+(?:at|of|@)[ \t]+/giu, 'company'],
+  [/\b(?:my name is|I am|I'm|I’m|this is)[ \t]+/giu, 'name', /[ \t]*(?:,|\.|\n|$| and | here| from | at | with )/iuy],
+  // "Jane Doe here, ..." at the start of a sentence
+  [/(?:^|[\n.!?,;:][ \t]*)(?=\p{Lu}[\p{L}'’ \t-]{1,40}?[ \t]here\b)/gu, 'name', /[ \t]+here\b/uy],
   // Spanish
   [/\b(?:soy|me llamo|mi nombre es)[ \t]+/giu, 'name', /[ \t]*,?[ \t]+(?:de|desde|y trabajo en|trabajo en)[ \t]+(?:la[ \t]+empresa[ \t]+)?/iuy, 'company'],
   [/\btrabajo[ \t]+(?:en|para|con)[ \t]+(?:la[ \t]+empresa[ \t]+)?/giu, 'company'],
   [/\b(?:de|en|para|desde)[ \t]+la[ \t]+(?:empresa|compañía|compania|firma)[ \t]+/giu, 'company'],
   [/\ben nombre de[ \t]+/giu, 'company'],
   [/\b(?:gerente|director|directora|jefe|jefa|responsable|coordinador|coordinadora)\b[^.\n]{0,30}?[ \t]en[ \t]+(?:la[ \t]+empresa[ \t]+)?/giu, 'company'],
-  [/\b(?:me llamo|mi nombre es|soy)[ \t]+/giu, 'name', /[ \t]*(?:,|\.|\n|$| y )/iuy],
+  [/\b(?:me llamo|mi nombre es|soy)[ \t]+/giu, 'name', /[ \t]*(?:,|\.|\n|$| y | de )/iuy],
   // German
   [/\b(?:ich bin|ich heiße|ich heisse|mein name ist|hier ist|hier spricht)[ \t]+/giu, 'name', /[ \t]*,?[ \t]+(?:von|bei)[ \t]+(?:der[ \t]+|dem[ \t]+|den[ \t]+)?(?:Firma[ \t]+|Unternehmen[ \t]+)?/iuy, 'company'],
   [/\bich[ \t]+arbeite[ \t]+(?:bei|für)[ \t]+(?:der[ \t]+|dem[ \t]+|den[ \t]+)?(?:Firma[ \t]+)?/giu, 'company'],
   [/\b(?:von|bei|für)[ \t]+(?:der|dem|die)[ \t]+(?:Firma|Unternehmen|Gesellschaft)[ \t]+/giu, 'company'],
   [/\bim Auftrag[ \t]+(?:der|des|von)[ \t]+/giu, 'company'],
   [/\b(?:Leiter|Leiterin|Geschäftsführer|Geschäftsführerin|Inhaber|Inhaberin|Berater|Beraterin|IT-Leiter|IT-Leiterin)\b[^.\n]{0,30}?[ \t]bei[ \t]+(?:der[ \t]+|dem[ \t]+)?(?:Firma[ \t]+)?/giu, 'company'],
-  [/\b(?:ich heiße|ich heisse|mein name ist|ich bin)[ \t]+/giu, 'name', /[ \t]*(?:,|\.|\n|$| und )/iuy],
+  [/\b(?:ich heiße|ich heisse|mein name ist|ich bin)[ \t]+/giu, 'name', /[ \t]*(?:,|\.|\n|$| und | von | bei )/iuy],
   // French
   [/\b(?:je suis|je m'appelle|je m’appelle|mon nom est)[ \t]+/giu, 'name', /[ \t]*,?[ \t]+(?:de chez|de la société|de|chez|d['’])[ \t]*/iuy, 'company'],
   [/\bde la part de[ \t]+/giu, 'name', /[ \t]*,?[ \t]+(?:de chez|chez|de la société|de)[ \t]+/iuy, 'company'],
@@ -137,7 +141,7 @@ const introductions: Step[][] = [
   [/\b(?:de|pour)[ \t]+(?:la[ \t]+société|l['’]entreprise|la[ \t]+compagnie)[ \t]+/giu, 'company'],
   [/\bpour le compte de[ \t]+/giu, 'company'],
   [/\b(?:directeur|directrice|responsable|chef|gérant|gérante)\b[^.\n]{0,30}?[ \t]chez[ \t]+/giu, 'company'],
-  [/\b(?:je m'appelle|je m’appelle|mon nom est|je suis)[ \t]+/giu, 'name', /[ \t]*(?:,|\.|\n|$| et )/iuy],
+  [/\b(?:je m'appelle|je m’appelle|mon nom est|je suis)[ \t]+/giu, 'name', /[ \t]*(?:,|\.|\n|$| et | de | chez )/iuy],
 ];
 
 function matchIntroduction(text: string, steps: Step[]): PersonAndCompany | null {
@@ -174,6 +178,9 @@ const signOff = /^\s*(?:--\s*|—\s*|_{2,}\s*|(?:(?:best|kind|warm|many)\s+)?(?:
 const jobTitle = /\b(?:CEO|CTO|CIO|CFO|COO|CISO|VP|head|director|directora|manager|lead|engineer|founder|owner|partner|consultant|administrator|officer|gerente|jefe|jefa|responsable|coordinador|coordinadora|ingeniero|ingeniera|fundador|fundadora|geschäftsführer|geschäftsführerin|leiter|leiterin|inhaber|inhaberin|berater|beraterin|directeur|directrice|chef|gérant|gérante|ingénieur|fondateur|fondatrice|président|présidente|IT)\b/iu;
 const titleCompanySeparator = /[ \t]*(?:,|\||·|–|—|[ \t]-[ \t]|[ \t]at[ \t]|[ \t]@[ \t]|[ \t]bei[ \t]|[ \t]chez[ \t]|[ \t]en[ \t])[ \t]*/iu;
 
+// Titles before a name on a signature line ("Dr. Emily Watson", "Sra. Ana García", "Dipl.-Ing. Jan Becker").
+const honorific = /^(?:(?:Dr|Prof|Mr|Mrs|Ms|Mx|Sr|Sra|Srta|Dña|Hr|Fr|Mme|Mlle|M|Dipl\.-Ing|Ing|Lic)\.?[ \t]+)+/u;
+
 /** Name and company from an email-style signature after a sign-off ("--", "Best regards", "Saludos" ...). */
 function readSignature(text: string): PersonAndCompany | null {
   const lines = text.split(/\r?\n/);
@@ -185,9 +192,10 @@ function readSignature(text: string): PersonAndCompany | null {
   for (const line of block) {
     // Contact lines (mail, phone, web) say nothing about the company's name.
     if (/@|https?:|www\.|\d{4,}/.test(line.replace(/\s/g, '')) && !legalFormAtEnd.test(line)) continue;
-    const wholeName = readNameAt(line, 0);
-    if (!found.name && !found.company && wholeName && wholeName.name === line) {
-      found.name = line;
+    const person = line.replace(honorific, '');
+    const wholeName = readNameAt(person, 0);
+    if (!found.name && !found.company && wholeName && wholeName.name === person && !jobTitle.test(person)) {
+      found.name = person;
       previousWasTitleOrName = true;
       continue;
     }
