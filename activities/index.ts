@@ -66,7 +66,9 @@ export type RoutedPlan = RoutingPlan & { description: string };
 export function leadFromInput(input: AnyLeadWorkflowInput): NormalisedLead {
   if ('lead' in input) return input.lead;
   const { source, externalId, name, email, company, phone, message } = input.submission;
-  const form = WebFormSchema.parse({ name, email, company, phone, message });
+  // Those submissions passed a looser phone rule ("ask for Bob"); an unreadable phone is dropped, never a retry loop.
+  const parsed = WebFormSchema.safeParse({ name, email, company, phone, message });
+  const form = parsed.success ? parsed.data : WebFormSchema.parse({ name, email, company, message });
   return { ...normaliseWebForm(form), source, externalId: externalId ?? null };
 }
 
