@@ -39,6 +39,8 @@ beforeAll(async () => {
     northwind: { name: 'Northwind Traders', domain: 'northwind.example', ownerRepId: 'ana' },
     zentrix: { name: 'Zentrix Analytics Inc.', ownerRepId: 'ben', country: 'US' },
     orbis: { name: 'Orbis Systems', domain: 'orbis.example' },
+    smith: { name: 'Smith Consulting LLC', domain: 'smith-consulting.example', ownerRepId: 'ana', country: 'US' },
+    global: { name: 'Global Services Ltd', country: 'GB' },
   })) {
     ids[label] = (await upsertAccount(db, account)).accountId;
   }
@@ -120,13 +122,20 @@ describe('account', () => {
     });
   });
 
-  test('"Mueller Technik" is "Müller Technik GmbH"; "Muller Technik" is too, by similarity', async () => {
-    expect((await matchLead({ ...nothing, company: 'Mueller Technik' })).account).toMatchObject({ accountId: ids.mueller, confidence: 0.98, ownerRepId: 'ben' });
-    expect((await matchLead({ ...nothing, company: 'Muller Technik' })).account).toMatchObject({
+  test('"Mueller Technik" and "Muller Technik" are "Müller Technik GmbH"', async () => {
+    for (const company of ['Mueller Technik', 'Muller Technik']) {
+      expect((await matchLead({ ...nothing, company })).account).toMatchObject({ accountId: ids.mueller, method: 'name', confidence: 0.98, ownerRepId: 'ben' });
+    }
+  });
+
+  test('a misspelt name matches by similarity, with the similarity as confidence', async () => {
+    expect((await matchLead({ ...nothing, company: 'Muller Technick' })).account).toEqual({
       accountId: ids.mueller,
+      name: 'Müller Technik GmbH',
+      ownerRepId: 'ben',
       method: 'name',
       confidence: 0.72,
-      reason: "name 'Muller Technik' ~ account 'Müller Technik GmbH' (similarity 0.72)",
+      reason: "name 'Muller Technick' ~ account 'Müller Technik GmbH' (similarity 0.72; distinctive words 'muller' vs 'muller' 1.00)",
     });
   });
 
@@ -145,6 +154,16 @@ describe('account', () => {
       expect(similarity).toBeLessThan(0.6);
       expect(await matchLead({ ...nothing, company })).toEqual({ contact: null, account: null });
     }
+  });
+
+  test('a shared generic word does not make a match, even when it carries the similarity past 0.6', async () => {
+    expect(trigramSimilarity(companyNameKey('Smyth Consulting'), companyNameKey('Smith Consulting LLC'))).toBeGreaterThan(0.6);
+    expect(await matchLead({ ...nothing, company: 'Smyth Consulting' })).toEqual({ contact: null, account: null });
+  });
+
+  test('a name of generic words only is matched among names like it', async () => {
+    expect((await matchLead({ ...nothing, company: 'Global Servces' })).account).toMatchObject({ accountId: ids.global, method: 'name' });
+    expect((await matchLead({ ...nothing, company: 'Zentrix Global Services' })).account).toBeNull();
   });
 
   test('a free-mail lead: intake passes no company domain, so the name decides', async () => {
@@ -177,7 +196,7 @@ describe('account', () => {
     const single = createPool(databaseUrl);
     single.options.max = 1;
     try {
-      await createMatcher(single).matchLead({ ...nothing, company: 'Muller Technik' });
+      expect((await createMatcher(single).matchLead({ ...nothing, company: 'Muller Technick' })).account?.accountId).toBe(ids.mueller);
       const { rows } = await single.query<{ threshold: string }>(`SELECT current_setting('pg_trgm.similarity_threshold') AS threshold`);
       expect(rows[0]?.threshold).toBe('0.3');
     } finally {
@@ -192,15 +211,17 @@ test('each lookup is answered by its index', async () => {
     await client.query('BEGIN');
     // The test tables are tiny, so a sequential scan would win on cost; forbidding it shows an index can serve.
     await client.query('SET LOCAL enable_seqscan = off');
-    const plan = async (sql: string, param: string) => {
-      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, [param]);
+    const plan = async (sql: string, ...params: unknown[]) => {
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params);
       return rows.map((r) => r['QUERY PLAN']).join('\n');
     };
     const usesIndex = (index: string) => new RegExp(`Index (?:Only )?Scan (?:using|on) ${index}\\b`);
     expect(await plan(matchQueries.contactByEmailKey, 'priya@acme.example')).toMatch(usesIndex('contacts_email_normalised_key'));
     expect(await plan(matchQueries.contactByPhone, '+12125550100')).toMatch(usesIndex('contacts_phone'));
     expect(await plan(matchQueries.accountByDomain, 'acme.example')).toMatch(usesIndex('accounts_domain'));
-    expect(await plan(matchQueries.accountsByName, 'acme')).toMatch(usesIndex('accounts_name_key_trgm'));
+    expect(await plan(matchQueries.accountsByNameKey, 'acme')).toMatch(usesIndex('accounts_name_key'));
+    expect(await plan(matchQueries.accountsByDistinctiveWords, 'muller technick', 'muller', 0.6)).toMatch(usesIndex('accounts_name_core_trgm'));
+    expect(await plan(matchQueries.accountsByGenericName, 'global servces')).toMatch(usesIndex('accounts_name_key_trgm'));
   } finally {
     await client.query('ROLLBACK');
     client.release();

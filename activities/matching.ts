@@ -2,7 +2,7 @@
 // account it belongs to (the contact's, then the domain's, then the closest company name by pg_trgm).
 import type { Pool } from 'pg';
 import { ApplicationFailure } from '@temporalio/common';
-import { chooseNameMatch, companyNameKey, nameSimilarityThreshold, type NameCandidate } from '../src/matching/company-name';
+import { chooseNameMatch, companyNameKey, distinctiveSimilarityThreshold, distinctiveWords, nameSimilarityThreshold } from '../src/matching/company-name';
 import {
   describeContactAccount,
   describeContactMatch,
@@ -18,12 +18,13 @@ import { withTransaction } from './postgres';
 export type { LeadMatch, ContactMatch, AccountMatch } from '../src/matching/lead-match';
 export type { MatchLeadInput, AccountInput } from '../src/matching/match-input';
 
-/** Enough to see a runner-up next to the best candidate, and to rank an exact key above equal similarities. */
+/** Enough to see a runner-up next to the best candidate. */
 const nameCandidateLimit = 5;
 
 /**
  * Every statement the matcher runs, exported so the tests and the benchmark EXPLAIN exactly these. Each one is
- * an index scan: contacts_email_normalised_key, contacts_phone, accounts_domain, accounts_name_key_trgm.
+ * an index scan: contacts_email_normalised_key, contacts_phone, accounts_domain, accounts_name_key,
+ * accounts_name_core_trgm, accounts_name_key_trgm.
  */
 export const matchQueries = {
   contactByEmailKey: `
@@ -37,14 +38,25 @@ export const matchQueries = {
      ORDER BY c.updated_at DESC, c.id DESC
      LIMIT 1`,
   accountByDomain: `SELECT id, name, owner_rep_id FROM accounts WHERE domain = $1`,
-  // `%` (not `similarity(...) >= x`) is what the trigram index answers; its threshold is the session setting
-  // pg_trgm.similarity_threshold, which matchLead sets for its own transaction only (set_config, is_local).
-  accountsByName: `
-    SELECT id, name, name_key, owner_rep_id, similarity(name_key, $1) AS similarity
+  accountsByNameKey: `SELECT id, name, name_key, owner_rep_id FROM accounts WHERE name_key = $1 ORDER BY id LIMIT ${nameCandidateLimit}`,
+  // The fuzzy searches run under setNameThreshold, in a transaction of their own. `%` is what the trigram
+  // index answers (a `similarity(...) >= x` filter would read every row); its threshold is the setting
+  // pg_trgm.similarity_threshold. The whole-key similarity is then a plain filter on the few candidates.
+  // $1 the key, $2 its distinctive words, $3 nameSimilarityThreshold.
+  accountsByDistinctiveWords: `
+    SELECT id, name, name_key, owner_rep_id
       FROM accounts
-     WHERE name_key % $1
-     ORDER BY name_key = $1 DESC, similarity DESC, id
+     WHERE name_core % $2 AND similarity(name_key, $1) >= $3
+     ORDER BY similarity(name_key, $1) DESC, id
      LIMIT ${nameCandidateLimit}`,
+  // Names of generic words only ("Global Services") are compared whole, with names like them.
+  accountsByGenericName: `
+    SELECT id, name, name_key, owner_rep_id
+      FROM accounts
+     WHERE name_key % $1 AND name_core = ''
+     ORDER BY similarity(name_key, $1) DESC, id
+     LIMIT ${nameCandidateLimit}`,
+  // is_local: the setting ends with the transaction and never leaks into the pooled connection.
   setNameThreshold: `SELECT set_config('pg_trgm.similarity_threshold', $1, true)`,
 } as const;
 
@@ -84,16 +96,29 @@ export function createMatcher(db: Pool) {
     return null;
   }
 
+  /** Candidates for chooseNameMatch, which decides: the same key (btree), else similar names (trigram GIN). */
+  async function findNameCandidates(key: string): Promise<Array<AccountQueryRow & { name_key: string }>> {
+    const exact = await db.query<AccountQueryRow & { name_key: string }>(matchQueries.accountsByNameKey, [key]);
+    if (exact.rows.length > 0) return exact.rows;
+    const distinctive = distinctiveWords(key);
+    return withTransaction(db, async (client) => {
+      if (distinctive) {
+        await client.query(matchQueries.setNameThreshold, [String(distinctiveSimilarityThreshold)]);
+        return (await client.query<AccountQueryRow & { name_key: string }>(matchQueries.accountsByDistinctiveWords, [key, distinctive, nameSimilarityThreshold])).rows;
+      }
+      await client.query(matchQueries.setNameThreshold, [String(nameSimilarityThreshold)]);
+      return (await client.query<AccountQueryRow & { name_key: string }>(matchQueries.accountsByGenericName, [key])).rows;
+    });
+  }
+
   async function findAccountByName(company: string): Promise<AccountMatch | null> {
     const key = companyNameKey(company);
     if (key === '') return null;
-    const rows = await withTransaction(db, async (client) => {
-      await client.query(matchQueries.setNameThreshold, [String(nameSimilarityThreshold)]);
-      const result = await client.query<AccountQueryRow & { name_key: string; similarity: number }>(matchQueries.accountsByName, [key]);
-      return result.rows;
-    });
-    const candidates: NameCandidate[] = rows.map((r) => ({ accountId: r.id, name: r.name, nameKey: r.name_key, similarity: r.similarity }));
-    const chosen = chooseNameMatch(company, candidates);
+    const rows = await findNameCandidates(key);
+    const chosen = chooseNameMatch(
+      company,
+      rows.map((r) => ({ accountId: r.id, name: r.name, nameKey: r.name_key })),
+    );
     if (!chosen) return null;
     const owner = rows.find((r) => r.id === chosen.accountId)?.owner_rep_id ?? null;
     return { accountId: chosen.accountId, name: chosen.name, ownerRepId: owner, method: 'name', confidence: chosen.confidence, reason: chosen.reason };
@@ -101,8 +126,9 @@ export function createMatcher(db: Pool) {
 
   /**
    * Who is this lead? The contact by exact email key, else by phone; the account through that contact, else
-   * by the company's domain (confidence 1), else by the closest company name at similarity >= 0.6 (exact key
-   * 0.98). The caller passes a company domain only for a business address or website, never a free-mail one.
+   * by the company's domain (confidence 1), else by company name: the same key (0.98), else the most similar
+   * name (similarity >= 0.6, and distinctive words >= 0.5; see src/matching/company-name.ts). The caller
+   * passes a company domain only for a business address or website, never a free-mail one.
    */
   async function matchLead(input: MatchLeadInput): Promise<LeadMatch> {
     const lead = parseOrFail(input);
@@ -145,20 +171,20 @@ export interface StoredAccount {
  */
 export async function upsertAccount(db: Pool, input: AccountInput): Promise<StoredAccount> {
   const account = parseAccountInput(input);
-  const values = [account.name, account.nameKey, account.domain, account.ownerRepId, account.country, account.employees];
+  const values = [account.name, account.nameKey, account.nameCore, account.domain, account.ownerRepId, account.country, account.employees];
   const sql = account.domain
-    ? `INSERT INTO accounts (name, name_key, domain, owner_rep_id, country, employees) VALUES ($1, $2, $3, $4, $5, $6)
+    ? `INSERT INTO accounts (name, name_key, name_core, domain, owner_rep_id, country, employees) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (domain) WHERE domain IS NOT NULL DO UPDATE
-         SET name = EXCLUDED.name, name_key = EXCLUDED.name_key, owner_rep_id = EXCLUDED.owner_rep_id,
+         SET name = EXCLUDED.name, name_key = EXCLUDED.name_key, name_core = EXCLUDED.name_core, owner_rep_id = EXCLUDED.owner_rep_id,
              country = EXCLUDED.country, employees = EXCLUDED.employees, updated_at = now()
        RETURNING id, (xmax = 0) AS created`
     : `WITH existing AS (
-         SELECT id FROM accounts WHERE domain IS NULL AND name_key = $2 AND country IS NOT DISTINCT FROM $5 ORDER BY id LIMIT 1 FOR UPDATE
+         SELECT id FROM accounts WHERE domain IS NULL AND name_key = $2 AND country IS NOT DISTINCT FROM $6 ORDER BY id LIMIT 1 FOR UPDATE
        ), updated AS (
-         UPDATE accounts a SET name = $1, owner_rep_id = $4, employees = $6, updated_at = now() FROM existing e WHERE a.id = e.id RETURNING a.id
+         UPDATE accounts a SET name = $1, owner_rep_id = $5, employees = $7, updated_at = now() FROM existing e WHERE a.id = e.id RETURNING a.id
        ), inserted AS (
-         INSERT INTO accounts (name, name_key, domain, owner_rep_id, country, employees)
-         SELECT $1, $2, $3, $4, $5, $6 WHERE NOT EXISTS (SELECT 1 FROM existing) RETURNING id
+         INSERT INTO accounts (name, name_key, name_core, domain, owner_rep_id, country, employees)
+         SELECT $1, $2, $3, $4, $5, $6, $7 WHERE NOT EXISTS (SELECT 1 FROM existing) RETURNING id
        )
        SELECT id, false AS created FROM updated UNION ALL SELECT id, true AS created FROM inserted`;
   const { rows } = await db.query<{ id: string; created: boolean }>(sql, values).catch((err: unknown) => {
@@ -185,15 +211,16 @@ export async function importAccounts(db: Pool, inputs: readonly AccountInput[]):
   if (accounts.length === 0) return { inserted: 0, updated: 0 };
   const { rows } = await db
     .query<{ inserted: boolean }>(
-      `INSERT INTO accounts (name, name_key, domain, owner_rep_id, country, employees)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[])
+      `INSERT INTO accounts (name, name_key, name_core, domain, owner_rep_id, country, employees)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[])
        ON CONFLICT (domain) WHERE domain IS NOT NULL DO UPDATE
-         SET name = EXCLUDED.name, name_key = EXCLUDED.name_key, owner_rep_id = EXCLUDED.owner_rep_id,
+         SET name = EXCLUDED.name, name_key = EXCLUDED.name_key, name_core = EXCLUDED.name_core, owner_rep_id = EXCLUDED.owner_rep_id,
              country = EXCLUDED.country, employees = EXCLUDED.employees, updated_at = now()
        RETURNING (xmax = 0) AS inserted`,
       [
         accounts.map((a) => a.name),
         accounts.map((a) => a.nameKey),
+        accounts.map((a) => a.nameCore),
         accounts.map((a) => a.domain),
         accounts.map((a) => a.ownerRepId),
         accounts.map((a) => a.country),

@@ -1,6 +1,7 @@
 -- Accounts (the companies leads belong to) and what matching looks contacts up by: phone, account.
 -- Every lookup in activities/matching.ts is an index scan: contacts by email key (unique), by phone (btree);
--- accounts by domain (unique btree) and by company-name key, exact (btree) or fuzzy (GIN trigram, `%`).
+-- accounts by domain (unique btree) and by company name: exact key (btree), fuzzy (GIN trigram, `%`, on the
+-- distinctive words, or on the whole key for names made only of generic words).
 
 -- Up Migration
 -- Trusted since PostgreSQL 13: the database owner may create it without superuser rights.
@@ -12,6 +13,10 @@ CREATE TABLE accounts (
   -- companyNameKey(name) from src/matching/company-name.ts: written by the application, never computed here,
   -- so the key the matcher searches with and the key stored are produced by the same code.
   name_key text NOT NULL,
+  -- distinctiveWords(name_key): the key without generic words ("zentrix" for "zentrix technologies"), '' if
+  -- nothing is left. Fuzzy matching searches it: a generic word is shared by thousands of accounts, and
+  -- searching the whole key would make each of them a candidate to recheck.
+  name_core text NOT NULL,
   -- Registrable domain (acme.co.uk, never www.acme.co.uk or a free-mail provider), lowercase.
   domain text CHECK (domain = lower(domain) AND domain LIKE '%_._%'),
   owner_rep_id text REFERENCES reps (id),
@@ -22,8 +27,8 @@ CREATE TABLE accounts (
 );
 CREATE UNIQUE INDEX accounts_domain ON accounts (domain) WHERE domain IS NOT NULL;
 CREATE INDEX accounts_name_key ON accounts (name_key);
--- GIN over GiST: the matcher filters with `%` under a 0.6 threshold and sorts the few survivors itself;
--- GIN answers that filter faster and stays smaller, and KNN ordering (GiST only) is not needed.
+-- GIN, not GiST: on the benchmark's 200,000 accounts GiST answered `%` in 55-150 ms, GIN in 1-20 ms.
+CREATE INDEX accounts_name_core_trgm ON accounts USING gin (name_core gin_trgm_ops);
 CREATE INDEX accounts_name_key_trgm ON accounts USING gin (name_key gin_trgm_ops);
 
 ALTER TABLE contacts

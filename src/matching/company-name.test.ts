@@ -1,6 +1,6 @@
 // Company-name keys and name matching: what makes two spellings one company, and what keeps two companies apart.
 import fc from 'fast-check';
-import { chooseNameMatch, companyNameKey, scoreNameMatch, trigramSimilarity, type NameCandidate } from './company-name';
+import { chooseNameMatch, companyNameKey, distinctiveWords, scoreNameMatch, trigramSimilarity, type NameCandidate } from './company-name';
 
 describe('companyNameKey', () => {
   test.each([
@@ -13,8 +13,11 @@ describe('companyNameKey', () => {
     ['Acme Pty Ltd', 'acme'],
     ['Acme B.V.', 'acme'],
     ['Acme N.V.', 'acme'],
-    ['Müller Technik GmbH', 'mueller technik'],
-    ['Mueller Technik', 'mueller technik'],
+    ['Müller Technik GmbH', 'muller technik'],
+    ['Mueller Technik', 'muller technik'],
+    ['Muller Technik', 'muller technik'],
+    ['Göthe Bau', 'gothe bau'],
+    ['Goethe Bau', 'gothe bau'],
     ['Schmidt GmbH & Co. KG', 'schmidt'],
     ['Verein Sonnenschein e.V.', 'verein sonnenschein'],
     ['Beispiel UG (haftungsbeschränkt)', 'beispiel'],
@@ -45,6 +48,10 @@ describe('companyNameKey', () => {
     expect(companyNameKey('Co-operative Bank')).toBe('co operative bank');
   });
 
+  test('"ue", "oe", "ae" fold only between consonants, where they spell an umlaut', () => {
+    expect(companyNameKey('Blue Queen Aerospace')).toBe('blue queen aerospace');
+  });
+
   test('"The" goes only as the first word', () => {
     expect(companyNameKey('Thebes Trading')).toBe('thebes trading');
     expect(companyNameKey('Catch The Wave Ltd')).toBe('catch the wave');
@@ -59,7 +66,7 @@ describe('companyNameKey', () => {
     expect(companyNameKey('  -- & ..  ')).toBe('');
   });
 
-  const nameWord = fc.constantFrom('acme', 'zentrix', 'mueller', 'northwind', 'orbis', 'garcia', 'dubois', 'technik', 'analytics', 'harbor', '3m');
+  const nameWord = fc.constantFrom('acme', 'zentrix', 'muller', 'northwind', 'orbis', 'garcia', 'dubois', 'technik', 'analytics', 'harbor', '3m');
   const baseName = fc.array(nameWord, { minLength: 1, maxLength: 3 }).map((words) => words.join(' '));
   const legalForm = fc.constantFrom('', ' Inc', ' Inc.', ', Inc.', ' LLC', ' Ltd', ' Limited', ' PLC', ' Corp.', ' Corporation', ' Co.', ' GmbH', ' AG', ' GmbH & Co. KG', ' S.A.', ' S.L.', ' SARL', ' SAS', ' B.V.', ' Pty Ltd');
 
@@ -86,6 +93,18 @@ describe('companyNameKey', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('distinctiveWords', () => {
+  test.each([
+    ['zentrix technologies', 'zentrix'],
+    ['zentrix technolgies', 'zentrix'],
+    ['blue harbor logistica', 'blue harbor'],
+    ['global services', ''],
+    ['muller technik', 'muller'],
+  ])('%j -> %j', (key, words) => {
+    expect(distinctiveWords(key)).toBe(words);
   });
 });
 
@@ -125,13 +144,32 @@ describe('scoreNameMatch', () => {
     });
   });
 
+  test('the three spellings of an umlaut are one key', () => {
+    expect(scoreNameMatch('Muller Technik', 'Müller Technik GmbH')).toMatchObject({ exactKey: true, confidence: 0.98 });
+  });
+
   test('a misspelling still matches, with its similarity as confidence', () => {
-    expect(scoreNameMatch('Muller Technik', 'Mueller Technik GmbH')).toMatchObject({
+    expect(scoreNameMatch('Kestrl Robotics', 'Kestrel Robotics GmbH')).toMatchObject({
       matched: true,
       exactKey: false,
-      confidence: 0.72,
-      reason: "name 'Muller Technik' ~ account 'Mueller Technik GmbH' (similarity 0.72)",
+      confidence: 0.74,
+      reason: "name 'Kestrl Robotics' ~ account 'Kestrel Robotics GmbH' (similarity 0.74; distinctive words 'kestrl' vs 'kestrel' 0.50)",
     });
+  });
+
+  test('a shared generic word is not enough: the distinctive words must agree', () => {
+    expect(scoreNameMatch('Smyth Consulting', 'Smith Consulting')).toMatchObject({
+      matched: false,
+      confidence: 0,
+      reason: "name 'Smyth Consulting' is not account 'Smith Consulting' (similarity 0.70, but distinctive words 'smyth' vs 'smith' 0.33 < 0.5)",
+    });
+    expect(scoreNameMatch('Acme Rocket Technologies', 'Acme Technologies').matched).toBe(false);
+  });
+
+  test('a name of generic words only matches only names like it', () => {
+    expect(scoreNameMatch('Global Service', 'Global Services Ltd')).toMatchObject({ matched: true, exactKey: true });
+    expect(scoreNameMatch('Global Servces', 'Global Services Ltd')).toMatchObject({ matched: true, exactKey: false });
+    expect(scoreNameMatch('Global Services', 'Zentrix Global Services').matched).toBe(false);
   });
 
   test('two companies sharing a word are not a match', () => {
@@ -161,10 +199,7 @@ describe('scoreNameMatch', () => {
 });
 
 describe('chooseNameMatch', () => {
-  const candidate = (accountId: string, name: string, similarity?: number): NameCandidate => {
-    const nameKey = companyNameKey(name);
-    return { accountId, name, nameKey, similarity: similarity ?? trigramSimilarity(nameKey, companyNameKey('Acme Corp')) };
-  };
+  const candidate = (accountId: string, name: string): NameCandidate => ({ accountId, name, nameKey: companyNameKey(name) });
 
   test('no candidate over the threshold is no match', () => {
     expect(chooseNameMatch('Acme Corp', [candidate('1', 'Apex Corp')])).toBeNull();
@@ -175,9 +210,10 @@ describe('chooseNameMatch', () => {
     expect(chooseNameMatch('...', [candidate('1', 'Acme')])).toBeNull();
   });
 
-  test('the same key beats an equally similar different key', () => {
-    const chosen = chooseNameMatch('Acme Corp', [candidate('1', 'Corp Acme Something', 1), candidate('2', 'ACME Inc.')]);
-    expect(chosen).toMatchObject({ accountId: '2', exactKey: true });
+  test('the same key beats an equally similar different key, which still makes it less sure', () => {
+    const chosen = chooseNameMatch('Acme Labs', [candidate('1', 'Labs Acme'), candidate('2', 'ACME Laboratories Inc.')]);
+    expect(chosen).toMatchObject({ accountId: '2', exactKey: true, confidence: 0.91 });
+    expect(chosen?.reason).toBe("name 'Acme Labs' = account 'ACME Laboratories Inc.' (same key 'acme laboratories'); account 'Labs Acme' (id 1) is at 1.00, so confidence 0.91");
   });
 
   test('two accounts with the same key: the older is taken, confidence drops to 0.88 and the reason names the other', () => {
@@ -193,7 +229,7 @@ describe('chooseNameMatch', () => {
   });
 
   test('a clear winner keeps its confidence', () => {
-    const chosen = chooseNameMatch('Acme Corp', [candidate('3', 'Acme Corporation'), candidate('4', 'Acme Labs', 0.62)]);
+    const chosen = chooseNameMatch('Acme Corp', [candidate('3', 'Acme Corporation'), candidate('4', 'Acme Labs')]);
     expect(chosen).toMatchObject({ accountId: '3', confidence: 0.98 });
     expect(chosen?.reason).not.toContain(';');
   });
@@ -204,7 +240,7 @@ describe('chooseNameMatch', () => {
       fc.property(fc.array(fc.tuple(fc.nat(1000), names), { maxLength: 6 }), (rows) => {
         const candidates = rows.map(([id, name]) => candidate(String(id + 1), name));
         const chosen = chooseNameMatch('Acme Corp', candidates);
-        const eligible = candidates.filter((c) => c.similarity >= 0.6 || c.nameKey === 'acme');
+        const eligible = candidates.filter((c) => scoreNameMatch('Acme Corp', c.name).matched);
         if (eligible.length === 0) expect(chosen).toBeNull();
         else {
           expect(eligible.map((c) => c.accountId)).toContain(chosen?.accountId);

@@ -1,11 +1,18 @@
 // Company names as matching sees them: one key per company however it is written, and a scored, explained match.
 
 /**
- * Fuzzy matches below this trigram similarity are not matches. Chosen on the tests' pairs: a typo or a dropped
- * word in a two-word name stays above it ("Muller Technik" ~ "Mueller Technik" 0.72), two companies sharing one
- * of two words fall below it ("Northwind Logistics" vs "Northwind Traders" 0.36).
+ * A fuzzy match needs both: the keys at this trigram similarity or more, and their distinctive words (see
+ * distinctiveWords) at `distinctiveSimilarityThreshold` or more. A typo in a two-word name stays above the
+ * first ("Kestrl Robotics" ~ "Kestrel Robotics" 0.76), two companies sharing one of two words fall below it
+ * ("Northwind Logistics" vs "Northwind Traders" 0.36).
  */
 export const nameSimilarityThreshold = 0.6;
+/**
+ * Generic words can carry the keys past 0.6 alone ("Snoo Technologies" ~ "Bloo Technologies" 0.6): the
+ * distinctive words must agree too. 0.5 forgives one dropped or added letter in a six-letter brand ("kestrl" ~
+ * "kestrel" 0.5), not another name ("smyth" vs "smith" 0.33).
+ */
+export const distinctiveSimilarityThreshold = 0.5;
 /** Same key, different spelling: near certain, short of the certainty of a shared domain or contact. */
 export const exactKeyConfidence = 0.98;
 /** Keys that differ can share every trigram (word order); such a match is never as sure as an exact key. */
@@ -13,11 +20,9 @@ const fuzzyConfidenceCap = 0.95;
 /** A runner-up closer than this to the best candidate makes the pick a coin toss by that much. */
 const ambiguityWindow = 0.1;
 
-// Letters whose ASCII spelling is not their base letter: "Müller" is written "Mueller", never "Muller".
+// Letters whose ASCII spelling is not their base letter. (ä, ö, ü lose their dots like any accent, and their
+// spellings ae, oe, ue are folded to the base letter too: see umlautSpellings.)
 const transliterations: Record<string, string> = {
-  ä: 'ae',
-  ö: 'oe',
-  ü: 'ue',
   ß: 'ss',
   æ: 'ae',
   œ: 'oe',
@@ -66,8 +71,52 @@ const wordVariants: Record<string, string> = {
   solns: 'solutions',
   solution: 'solutions',
   hnos: 'hermanos',
-  gebr: 'gebrueder',
+  gebr: 'gebruder',
 };
+
+// Words that say what a company does or how it is organised, not which company it is: thousands of accounts
+// share each. A name's distinctive words are the others ("Zentrix" in "Zentrix Technologies"). Spelled as
+// keys spell them (after wordVariants and accent folding).
+const genericWords = new Set([
+  // English
+  'technologies', 'systems', 'services', 'solutions', 'consulting', 'consultants', 'software', 'group', 'holdings',
+  'international', 'global', 'partners', 'associates', 'industries', 'enterprises', 'management', 'marketing',
+  'media', 'digital', 'data', 'analytics', 'logistics', 'engineering', 'manufacturing', 'capital', 'ventures',
+  'laboratories', 'networks', 'security', 'energy', 'health', 'healthcare', 'financial', 'finance', 'insurance',
+  'investments', 'properties', 'design', 'development', 'construction', 'trading', 'retail', 'foods', 'pharma',
+  'biotech', 'motors', 'materials', 'devices', 'instruments', 'dynamics', 'interactive', 'telecom',
+  'communications', 'electronics', 'automation', 'robotics', 'cloud', 'center', 'products', 'supply', 'transport',
+  'trust', 'bank', 'agency', 'studio', 'studios',
+  // German
+  'technik', 'maschinenbau', 'logistik', 'beratung', 'systeme', 'elektronik', 'bau', 'handel', 'versicherung',
+  'medizintechnik', 'anlagenbau', 'verwaltung', 'energie', 'gruppe', 'dienstleistungen', 'holding', 'informatik',
+  // Spanish
+  'soluciones', 'tecnologia', 'servicios', 'ingenieria', 'consultores', 'logistica', 'construcciones', 'comercial',
+  'sistemas', 'alimentos', 'energia', 'inversiones', 'transportes', 'grupo',
+  // French
+  'conseil', 'ingenierie', 'logistique', 'distribution', 'informatique', 'systemes', 'transports', 'batiment', 'groupe',
+]);
+
+// A misspelt generic word ("technolgies") is still generic: kept as distinctive, it would make every
+// account with the right spelling a candidate.
+const genericSimilarity = 0.5;
+
+/** The key without its generic words, misspelt or not ("zentrix technolgies" -> "zentrix"); '' when nothing is left. */
+export function distinctiveWords(key: string): string {
+  return key
+    .split(' ')
+    .filter((w) => w && !isGenericWord(w))
+    .join(' ');
+}
+
+const genericTrigrams = [...genericWords].map((word) => trigramsOf(word));
+
+function isGenericWord(word: string): boolean {
+  if (genericWords.has(word)) return true;
+  if (word.length < 5) return false;
+  const trigrams = trigramsOf(word);
+  return genericTrigrams.some((generic) => setSimilarity(trigrams, generic) >= genericSimilarity);
+}
 
 // "&", "and" and their Spanish, German and French forms: "Smith & Sons" is "Smith and Sons" is "Smith Sons".
 const connectives = new Set(['and', 'und', 'y', 'et']);
@@ -80,7 +129,7 @@ const legalForms: string[][] = [
   'inc', 'incorporated', 'llc', 'llp', 'lllp', 'lp', 'ltd', 'limited', 'plc', 'corp', 'corporation', 'co', 'company',
   'pllc', 'pty', 'pte',
   // German-speaking
-  'gmbh', 'ag', 'kg', 'kgaa', 'mbh', 'ohg', 'ug', 'haftungsbeschraenkt', 'gbr', 'ev', 'eg', 'se', 'gesmbh',
+  'gmbh', 'ag', 'kg', 'kgaa', 'mbh', 'ohg', 'ug', 'haftungsbeschrankt', 'gbr', 'ev', 'eg', 'se', 'gesmbh',
   // Spanish-speaking
   'sa', 'sl', 'slu', 'sau', 'sll', 'srl', 'ltda', 'cia', 'sa de cv', 's de rl', 's de rl de cv', 'sapi de cv',
   'sociedad anonima', 'sociedad limitada',
@@ -128,13 +177,19 @@ function wordsOf(name: string): string[] {
     // Dotted initials are one word: "S.A." is "sa", "e.V." is "ev", "J.P." is "jp".
     .replace(/(?<![\p{L}\p{N}])\p{L}(?:\.\s?\p{L}(?![\p{L}\p{N}]))+\.?/gu, (initials) => initials.replace(/[.\s]/g, ''))
     // An apostrophe joins: "McDonald's" is "mcdonalds", "Int'l" is "intl".
-    .replace(/['’`´]/g, '');
+    .replace(/['’`´]/g, '')
+    .replace(umlautSpellings, '$1');
   return plain
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w.length > 0)
     .map((w) => wordVariants[w] ?? w)
     .filter((w) => !connectives.has(w));
 }
+
+// Müller is also written Mueller and Muller: all three become "muller". Only between consonants, where "ue"
+// is almost always an umlaut (Mueller, Goethe, Baer), not a vowel pair of its own (Blue, Queen, Aerospace).
+// Both sides of a comparison go through it, so the odd casualty ("Michael" -> "michal") costs nothing.
+const umlautSpellings = /(?<=[b-df-hj-np-tv-z])([aou])e(?=[b-df-hj-np-tv-z])/g;
 
 function transliterate(text: string): string {
   return Array.from(text, (ch) => transliterations[ch] ?? ch).join('');
@@ -146,8 +201,10 @@ function transliterate(text: string): string {
  * this lets the domain score and explain a pair without a round trip.
  */
 export function trigramSimilarity(a: string, b: string): number {
-  const ta = trigramsOf(a);
-  const tb = trigramsOf(b);
+  return setSimilarity(trigramsOf(a), trigramsOf(b));
+}
+
+function setSimilarity(ta: ReadonlySet<string>, tb: ReadonlySet<string>): number {
   if (ta.size === 0 || tb.size === 0) return 0;
   let shared = 0;
   for (const t of ta) if (tb.has(t)) shared++;
@@ -164,14 +221,49 @@ function trigramsOf(text: string): Set<string> {
   return trigrams;
 }
 
+/** How two keys compare under the matching rule; both name matching paths decide with it. */
+interface KeyComparison {
+  exactKey: boolean;
+  similarity: number;
+  distinctive: string;
+  otherDistinctive: string;
+  /** Trigram similarity of the distinctive words; 1 when neither key has any. */
+  distinctiveSimilarity: number;
+  matched: boolean;
+  /** Confidence before any ambiguity penalty. */
+  base: number;
+}
+
+function compareKeys(key: string, otherKey: string): KeyComparison {
+  const exactKey = key !== '' && key === otherKey;
+  const similarity = trigramSimilarity(key, otherKey);
+  const distinctive = distinctiveWords(key);
+  const otherDistinctive = distinctiveWords(otherKey);
+  // A name of generic words only ("Global Services") is compared whole, and only with names like it.
+  const distinctiveSimilarity = distinctive === '' && otherDistinctive === '' ? 1 : trigramSimilarity(distinctive, otherDistinctive);
+  const matched = exactKey || (similarity >= nameSimilarityThreshold && distinctiveSimilarity >= distinctiveSimilarityThreshold);
+  return { exactKey, similarity, distinctive, otherDistinctive, distinctiveSimilarity, matched, base: matched ? baseConfidence(exactKey, similarity) : 0 };
+}
+
+function describeComparison(name: string, accountName: string, key: string, c: KeyComparison): string {
+  const pair = `name ${quote(name)} %s account ${quote(accountName)}`;
+  if (c.exactKey) return `${pair.replace('%s', '=')} (same key ${quote(key)})`;
+  const words = c.distinctive || c.otherDistinctive ? `${quote(c.distinctive)} vs ${quote(c.otherDistinctive)} ${c.distinctiveSimilarity.toFixed(2)}` : '';
+  if (c.matched) return `${pair.replace('%s', '~')} (similarity ${c.similarity.toFixed(2)}${words ? `; distinctive words ${words}` : ''})`;
+  if (c.similarity < nameSimilarityThreshold) return `${pair.replace('%s', 'is not')} (similarity ${c.similarity.toFixed(2)} < ${nameSimilarityThreshold})`;
+  return `${pair.replace('%s', 'is not')} (similarity ${c.similarity.toFixed(2)}, but distinctive words ${words} < ${distinctiveSimilarityThreshold})`;
+}
+
 export interface NameScore {
   key: string;
   otherKey: string;
   /** Trigram similarity of the two keys, 0..1. */
   similarity: number;
+  /** Trigram similarity of their distinctive words, 0..1. */
+  distinctiveSimilarity: number;
   exactKey: boolean;
   matched: boolean;
-  /** 0 when not matched; see `chooseNameMatch` for how it is set. */
+  /** 0 when not matched; else as `chooseNameMatch` sets it for a single candidate. */
   confidence: number;
   reason: string;
 }
@@ -180,24 +272,24 @@ export interface NameScore {
 export function scoreNameMatch(name: string, accountName: string): NameScore {
   const key = companyNameKey(name);
   const otherKey = companyNameKey(accountName);
-  const similarity = trigramSimilarity(key, otherKey);
-  const exactKey = key !== '' && key === otherKey;
-  const matched = exactKey || similarity >= nameSimilarityThreshold;
-  const confidence = matched ? round2(baseConfidence(exactKey, similarity)) : 0;
-  const reason = exactKey
-    ? `name ${quote(name)} = account ${quote(accountName)} (same key ${quote(key)})`
-    : matched
-      ? `name ${quote(name)} ~ account ${quote(accountName)} (similarity ${similarity.toFixed(2)})`
-      : `name ${quote(name)} is not account ${quote(accountName)} (similarity ${similarity.toFixed(2)} < ${nameSimilarityThreshold})`;
-  return { key, otherKey, similarity, exactKey, matched, confidence, reason };
+  const c = compareKeys(key, otherKey);
+  return {
+    key,
+    otherKey,
+    similarity: c.similarity,
+    distinctiveSimilarity: c.distinctiveSimilarity,
+    exactKey: c.exactKey,
+    matched: c.matched,
+    confidence: round2(c.base),
+    reason: describeComparison(name, accountName, key, c),
+  };
 }
 
-/** An account the database found for a name: its key and pg_trgm's similarity to the searched key. */
+/** An account the database found for a name. */
 export interface NameCandidate {
   accountId: string;
   name: string;
   nameKey: string;
-  similarity: number;
 }
 
 export interface NameMatch {
@@ -211,25 +303,23 @@ export interface NameMatch {
 }
 
 /**
- * Picks the account a company name means among the database's candidates, or null when none clears the
- * threshold. The same key beats any similarity, then higher similarity, then the older account (lower id).
- * A runner-up within 0.1 of the pick lowers the confidence by the difference: two accounts both called
- * "Acme" leave 0.88, and the reason names the other one.
+ * Picks the account a company name means among the database's candidates, or null when none matches (see
+ * nameSimilarityThreshold). The same key beats any similarity, then higher similarity, then the older account
+ * (lower id). A runner-up within 0.1 of the pick lowers the confidence by the difference: two accounts both
+ * called "Acme" leave 0.88, and the reason names the other one.
  */
 export function chooseNameMatch(company: string, candidates: readonly NameCandidate[]): NameMatch | null {
   const key = companyNameKey(company);
   if (key === '') return null;
   const ranked = candidates
-    .map((c) => ({ ...c, exactKey: c.nameKey === key, base: baseConfidence(c.nameKey === key, c.similarity) }))
-    .filter((c) => c.exactKey || c.similarity >= nameSimilarityThreshold)
+    .map((candidate) => ({ ...candidate, ...compareKeys(key, candidate.nameKey) }))
+    .filter((c) => c.matched)
     .sort((x, y) => y.base - x.base || y.similarity - x.similarity || compareIds(x.accountId, y.accountId));
   const [best, runnerUp] = ranked;
   if (!best) return null;
   const penalty = runnerUp ? Math.max(0, ambiguityWindow - (best.base - runnerUp.base)) : 0;
   const confidence = round2(best.base - penalty);
-  let reason = best.exactKey
-    ? `name ${quote(company)} = account ${quote(best.name)} (same key ${quote(key)})`
-    : `name ${quote(company)} ~ account ${quote(best.name)} (similarity ${best.similarity.toFixed(2)})`;
+  let reason = describeComparison(company, best.name, key, best);
   if (runnerUp && penalty > 0) {
     const how = runnerUp.exactKey ? 'has the same key' : `is at ${runnerUp.similarity.toFixed(2)}`;
     reason += `; account ${quote(runnerUp.name)} (id ${runnerUp.accountId}) ${how}, so confidence ${confidence.toFixed(2)}`;

@@ -45,7 +45,8 @@ describe('parseAccountInput', () => {
   test('fills the name key and normalises domain and country', () => {
     expect(parseAccountInput({ name: 'Müller Technik GmbH', domain: 'www.mueller-technik.de', country: 'de', employees: 40 })).toEqual({
       name: 'Müller Technik GmbH',
-      nameKey: 'mueller technik',
+      nameKey: 'muller technik',
+      nameCore: 'muller',
       domain: 'mueller-technik.de',
       ownerRepId: null,
       country: 'DE',

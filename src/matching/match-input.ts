@@ -2,13 +2,18 @@
 import { z } from 'zod';
 import { getDomain } from 'tldts';
 import freeMailDomains from 'email-providers/all.json';
-import { companyNameKey } from './company-name';
+import { companyNameKey, distinctiveWords } from './company-name';
 
 export class MatchInputError extends Error {
   override name = 'MatchInputError';
 }
 
 const freeMail = new Set<string>(freeMailDomains);
+
+/** A mailbox provider's domain (gmail.com, gmx.de, ...), by the email-providers list. */
+export function isFreeMailDomain(domain: string): boolean {
+  return freeMail.has(domain);
+}
 
 /** E.164: a plus, a country code that does not start with 0, at most 15 digits in all. */
 const e164 = /^\+[1-9][0-9]{5,14}$/;
@@ -74,7 +79,10 @@ export const AccountInputSchema = z
       .transform((value) => value ?? null),
     employees: z.number().int('must be a whole number').nonnegative('must not be negative').nullish().transform((value) => value ?? null),
   })
-  .transform((account) => ({ ...account, nameKey: companyNameKey(account.name) }));
+  .transform((account) => {
+    const nameKey = companyNameKey(account.name);
+    return { ...account, nameKey, nameCore: distinctiveWords(nameKey) };
+  });
 export type AccountInput = z.input<typeof AccountInputSchema>;
 export type ParsedAccountInput = z.output<typeof AccountInputSchema>;
 
