@@ -1,12 +1,12 @@
 // The matcher against a real Postgres (a database of this file's own, copied from the migrated template).
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { Pool } from 'pg';
+import type { Pool, QueryResult } from 'pg';
 import { ApplicationFailure } from '@temporalio/common';
 import { ensureDatabase } from '../stack/postgres';
 import { testDirectory } from '../test/support/directory';
 import { upsertDirectory } from './directory';
-import { createMatcher, importAccounts, matchQueries, upsertAccount, type MatchLeadInput } from './matching';
+import { createMatcher, importAccounts, matchQueries, nameSearchSql, upsertAccount, withNameThreshold, type MatchLeadInput } from './matching';
 import { createPool } from './postgres';
 import { companyNameKey, trigramSimilarity } from '../src/matching/company-name';
 
@@ -192,12 +192,15 @@ describe('account', () => {
     }
   });
 
-  test('the name threshold is set for matchLead’s own transaction only: the pooled connection keeps its default', async () => {
+  test('the name threshold holds for the name search’s own request only: the pooled connection keeps its default', async () => {
     const single = createPool(databaseUrl);
     single.options.max = 1;
+    const threshold = `SELECT current_setting('pg_trgm.similarity_threshold') AS threshold`;
     try {
+      const inside = (await single.query(withNameThreshold(0.5, threshold))) as unknown as Array<QueryResult<{ threshold: string }>>;
+      expect(inside[1]?.rows[0]?.threshold).toBe('0.5');
       expect((await createMatcher(single).matchLead({ ...nothing, company: 'Muller Technick' })).account?.accountId).toBe(ids.mueller);
-      const { rows } = await single.query<{ threshold: string }>(`SELECT current_setting('pg_trgm.similarity_threshold') AS threshold`);
+      const { rows } = await single.query<{ threshold: string }>(threshold);
       expect(rows[0]?.threshold).toBe('0.3');
     } finally {
       await single.end();
@@ -219,9 +222,10 @@ test('each lookup is answered by its index', async () => {
     expect(await plan(matchQueries.contactByEmailKey, 'priya@acme.example')).toMatch(usesIndex('contacts_email_normalised_key'));
     expect(await plan(matchQueries.contactByPhone, '+12125550100')).toMatch(usesIndex('contacts_phone'));
     expect(await plan(matchQueries.accountByDomain, 'acme.example')).toMatch(usesIndex('accounts_domain'));
-    expect(await plan(matchQueries.accountsByNameKey, 'acme')).toMatch(usesIndex('accounts_name_key'));
-    expect(await plan(matchQueries.accountsByDistinctiveWords, 'muller technick', 'muller', 0.6)).toMatch(usesIndex('accounts_name_core_trgm'));
-    expect(await plan(matchQueries.accountsByGenericName, 'global servces')).toMatch(usesIndex('accounts_name_key_trgm'));
+    const byName = await plan(nameSearchSql('muller technick', 'muller').sql);
+    expect(byName).toMatch(usesIndex('accounts_name_key'));
+    expect(byName).toMatch(usesIndex('accounts_name_core_trgm'));
+    expect(await plan(nameSearchSql('global servces', '').sql)).toMatch(usesIndex('accounts_name_key_trgm'));
   } finally {
     await client.query('ROLLBACK');
     client.release();

@@ -1,6 +1,6 @@
 // Dedupe and account matching in Postgres: the known contact a lead is (email key, then phone) and the
 // account it belongs to (the contact's, then the domain's, then the closest company name by pg_trgm).
-import type { Pool } from 'pg';
+import { escapeLiteral, type Pool, type QueryResult } from 'pg';
 import { ApplicationFailure } from '@temporalio/common';
 import { chooseNameMatch, companyNameKey, distinctiveSimilarityThreshold, distinctiveWords, nameSimilarityThreshold } from '../src/matching/company-name';
 import {
@@ -13,7 +13,6 @@ import {
   type LeadMatch,
 } from '../src/matching/lead-match';
 import { MatchInputError, parseAccountInput, parseMatchLeadInput, type AccountInput, type MatchLeadInput, type ParsedMatchLeadInput } from '../src/matching/match-input';
-import { withTransaction } from './postgres';
 
 export type { LeadMatch, ContactMatch, AccountMatch } from '../src/matching/lead-match';
 export type { MatchLeadInput, AccountInput } from '../src/matching/match-input';
@@ -22,9 +21,8 @@ export type { MatchLeadInput, AccountInput } from '../src/matching/match-input';
 const nameCandidateLimit = 5;
 
 /**
- * Every statement the matcher runs, exported so the tests and the benchmark EXPLAIN exactly these. Each one is
- * an index scan: contacts_email_normalised_key, contacts_phone, accounts_domain, accounts_name_key,
- * accounts_name_core_trgm, accounts_name_key_trgm.
+ * The statements the matcher runs (and nameSearchSql below), exported so the tests and the benchmark EXPLAIN
+ * exactly these. Each is an index scan: contacts_email_normalised_key, contacts_phone, accounts_domain.
  */
 export const matchQueries = {
   contactByEmailKey: `
@@ -38,27 +36,41 @@ export const matchQueries = {
      ORDER BY c.updated_at DESC, c.id DESC
      LIMIT 1`,
   accountByDomain: `SELECT id, name, owner_rep_id FROM accounts WHERE domain = $1`,
-  accountsByNameKey: `SELECT id, name, name_key, owner_rep_id FROM accounts WHERE name_key = $1 ORDER BY id LIMIT ${nameCandidateLimit}`,
-  // The fuzzy searches run under setNameThreshold, in a transaction of their own. `%` is what the trigram
-  // index answers (a `similarity(...) >= x` filter would read every row); its threshold is the setting
-  // pg_trgm.similarity_threshold. The whole-key similarity is then a plain filter on the few candidates.
-  // $1 the key, $2 its distinctive words, $3 nameSimilarityThreshold.
-  accountsByDistinctiveWords: `
-    SELECT id, name, name_key, owner_rep_id
-      FROM accounts
-     WHERE name_core % $2 AND similarity(name_key, $1) >= $3
-     ORDER BY similarity(name_key, $1) DESC, id
-     LIMIT ${nameCandidateLimit}`,
-  // Names of generic words only ("Global Services") are compared whole, with names like them.
-  accountsByGenericName: `
-    SELECT id, name, name_key, owner_rep_id
-      FROM accounts
-     WHERE name_key % $1 AND name_core = ''
-     ORDER BY similarity(name_key, $1) DESC, id
-     LIMIT ${nameCandidateLimit}`,
-  // is_local: the setting ends with the transaction and never leaks into the pooled connection.
-  setNameThreshold: `SELECT set_config('pg_trgm.similarity_threshold', $1, true)`,
 } as const;
+
+/**
+ * The one statement that finds candidates for a company-name key: accounts with the same key (btree) if any,
+ * else (the one-time NOT EXISTS filter keeps the trigram scan from running at all otherwise) accounts whose
+ * distinctive words are similar (GIN trigram on name_core), or for a name of generic words only, names of
+ * generic words only similar as a whole (GIN trigram on name_key). chooseNameMatch then decides.
+ *
+ * `%` is what a trigram index answers (a `similarity(...) >= x` filter would read every row); its threshold
+ * is the setting pg_trgm.similarity_threshold, which nameSearchSql's caller sets in the same request. The
+ * text is built, not parameterised, for that: keys hold only letters, digits and spaces, and are escaped too.
+ */
+export function nameSearchSql(key: string, distinctive: string): { threshold: number; sql: string } {
+  const k = escapeLiteral(key);
+  const similar = distinctive ? `name_core % ${escapeLiteral(distinctive)} AND similarity(name_key, ${k}) >= ${nameSimilarityThreshold}` : `name_key % ${k} AND name_core = ''`;
+  return {
+    threshold: distinctive ? distinctiveSimilarityThreshold : nameSimilarityThreshold,
+    sql: `WITH exact AS (SELECT id, name, name_key, owner_rep_id FROM accounts WHERE name_key = ${k} ORDER BY id LIMIT ${nameCandidateLimit})
+SELECT * FROM exact
+UNION ALL
+(SELECT id, name, name_key, owner_rep_id FROM accounts
+  WHERE NOT EXISTS (SELECT FROM exact) AND ${similar}
+  ORDER BY similarity(name_key, ${k}) DESC, id
+  LIMIT ${nameCandidateLimit})`,
+  };
+}
+
+/**
+ * Two statements sent as one simple query run in one implicit transaction: set_config(..., is_local) lasts
+ * for it only, so the threshold never leaks into the pooled connection, in one round trip instead of four.
+ */
+export function withNameThreshold(threshold: number, sql: string): string {
+  return `SELECT set_config('pg_trgm.similarity_threshold', '${threshold}', true); ${sql}`;
+}
+
 
 interface ContactQueryRow {
   id: string;
@@ -96,25 +108,13 @@ export function createMatcher(db: Pool) {
     return null;
   }
 
-  /** Candidates for chooseNameMatch, which decides: the same key (btree), else similar names (trigram GIN). */
-  async function findNameCandidates(key: string): Promise<Array<AccountQueryRow & { name_key: string }>> {
-    const exact = await db.query<AccountQueryRow & { name_key: string }>(matchQueries.accountsByNameKey, [key]);
-    if (exact.rows.length > 0) return exact.rows;
-    const distinctive = distinctiveWords(key);
-    return withTransaction(db, async (client) => {
-      if (distinctive) {
-        await client.query(matchQueries.setNameThreshold, [String(distinctiveSimilarityThreshold)]);
-        return (await client.query<AccountQueryRow & { name_key: string }>(matchQueries.accountsByDistinctiveWords, [key, distinctive, nameSimilarityThreshold])).rows;
-      }
-      await client.query(matchQueries.setNameThreshold, [String(nameSimilarityThreshold)]);
-      return (await client.query<AccountQueryRow & { name_key: string }>(matchQueries.accountsByGenericName, [key])).rows;
-    });
-  }
-
   async function findAccountByName(company: string): Promise<AccountMatch | null> {
     const key = companyNameKey(company);
     if (key === '') return null;
-    const rows = await findNameCandidates(key);
+    const { threshold, sql } = nameSearchSql(key, distinctiveWords(key));
+    // A multi-statement query answers with one result per statement.
+    const results = (await db.query(withNameThreshold(threshold, sql))) as unknown as Array<QueryResult<AccountQueryRow & { name_key: string }>>;
+    const rows = results[1]?.rows ?? [];
     const chosen = chooseNameMatch(
       company,
       rows.map((r) => ({ accountId: r.id, name: r.name, nameKey: r.name_key })),

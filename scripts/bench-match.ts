@@ -7,9 +7,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createMatcher, importAccounts, matchQueries, type AccountInput, type LeadMatch, type MatchLeadInput } from '../activities/matching';
+import { createMatcher, importAccounts, matchQueries, nameSearchSql, withNameThreshold, type AccountInput, type LeadMatch, type MatchLeadInput } from '../activities/matching';
 import { createPool } from '../activities/postgres';
-import { companyNameKey, distinctiveSimilarityThreshold, distinctiveWords, nameSimilarityThreshold } from '../src/matching/company-name';
+import { companyNameKey, distinctiveWords } from '../src/matching/company-name';
 import { loadConfig } from '../src/config';
 import { isFreeMailDomain } from '../src/matching/match-input';
 import { ensureDatabase, startEmbeddedPostgres } from '../stack/postgres';
@@ -252,6 +252,8 @@ interface Probe {
   input: MatchLeadInput;
   /** The account a correct match finds; null: none should be found. */
   expectedAccountId: string | null;
+  /** The key of the company the lead really is: another account with this key is a namesake, not a mistake. */
+  companyKey: string | null;
 }
 
 /** How people mistype a company they already buy from. */
@@ -307,20 +309,20 @@ export async function buildProbes(db: pg.Pool, r: Random, count: number, seed: n
   // A returning contact fills in the form again: email, phone, their company's site and name.
   for (const c of await contactRows(share(0.3), '')) {
     const companyDomain = freeMailDomains.includes(c.email_domain) ? null : c.email_domain;
-    probes.push({ kind: 'known email', input: { emailKey: c.email_normalised, phone: c.phone, companyDomain, company: c.company }, expectedAccountId: c.expected });
+    probes.push({ kind: 'known email', input: { emailKey: c.email_normalised, phone: c.phone, companyDomain, company: c.company }, expectedAccountId: c.expected, companyKey: c.company ? companyNameKey(c.company) : null });
   }
   // A chat where only the phone number was given.
   for (const c of await contactRows(share(0.1), 'AND c.phone IS NOT NULL')) {
-    probes.push({ kind: 'phone only', input: { emailKey: null, phone: c.phone, companyDomain: null, company: null }, expectedAccountId: c.account_id });
+    probes.push({ kind: 'phone only', input: { emailKey: null, phone: c.phone, companyDomain: null, company: null }, expectedAccountId: c.account_id, companyKey: null });
   }
   // Someone new at a company we know, writing from work.
   let k = 0;
   for (const a of await accountRows(share(0.2), 'AND domain IS NOT NULL')) {
-    probes.push({ kind: 'new person, known domain', input: { emailKey: `new.lead.${++k}@${a.domain}`, phone: null, companyDomain: a.domain, company: a.name }, expectedAccountId: a.id });
+    probes.push({ kind: 'new person, known domain', input: { emailKey: `new.lead.${++k}@${a.domain}`, phone: null, companyDomain: a.domain, company: a.name }, expectedAccountId: a.id, companyKey: companyNameKey(a.name) });
   }
   // Someone new from a private mailbox, typing the company name their own way.
   for (const a of await accountRows(share(0.25), '')) {
-    probes.push({ kind: 'fuzzy company name', input: { emailKey: `lead.${++k}@gmail.com`, phone: null, companyDomain: null, company: misspell(r, a.name) }, expectedAccountId: a.id });
+    probes.push({ kind: 'fuzzy company name', input: { emailKey: `lead.${++k}@gmail.com`, phone: null, companyDomain: null, company: misspell(r, a.name) }, expectedAccountId: a.id, companyKey: companyNameKey(a.name) });
   }
   // A company nobody has heard of.
   const strangers = createRandom(seed + 7_777);
@@ -328,7 +330,7 @@ export async function buildProbes(db: pg.Pool, r: Random, count: number, seed: n
     const country = strangers.pick(countries);
     const name = strangerName(strangers, country);
     const domain = `${companyNameKey(name).replace(/[^a-z0-9]/g, '')}-${++k}.example`;
-    probes.push({ kind: 'unknown', input: { emailKey: `hello@${domain}`, phone: `+${country.dial}${'8'.repeat(country.digits - 4)}${String(k % 10_000).padStart(4, '0')}`, companyDomain: domain, company: name }, expectedAccountId: null });
+    probes.push({ kind: 'unknown', input: { emailKey: `hello@${domain}`, phone: `+${country.dial}${'8'.repeat(country.digits - 4)}${String(k % 10_000).padStart(4, '0')}`, companyDomain: domain, company: name }, expectedAccountId: null, companyKey: null });
   }
   // Interleave the kinds as real traffic would be.
   for (let i = probes.length - 1; i > 0; i--) {
@@ -354,31 +356,35 @@ const ms = (n: number) => n.toFixed(3).padStart(8);
 /** EXPLAIN ANALYZE of each statement the matcher runs, with a parameter from the probes: which scans answer it. */
 async function explainQueries(db: pg.Pool, probes: Probe[]): Promise<string[]> {
   const sample = (pick: (p: Probe) => string | null) => probes.map(pick).find((v): v is string => v !== null) ?? '';
-  const typo = companyNameKey(probes.find((p) => p.kind === 'fuzzy company name')?.input.company ?? 'Kestrl Robotics');
+  // A misspelt name that is no account's key, so the trigram search runs.
+  let typo = 'kestrl robotics';
+  for (const probe of probes.filter((p) => p.kind === 'fuzzy company name')) {
+    const key = companyNameKey(probe.input.company ?? '');
+    if (distinctiveWords(key) && !(await db.query('SELECT 1 FROM accounts WHERE name_key = $1', [key])).rowCount) {
+      typo = key;
+      break;
+    }
+  }
   const generic = companyNameKey('Global Services Group');
+  const byName = (key: string) => nameSearchSql(key, distinctiveWords(key));
+  const exact = companyNameKey(probes.find((p) => p.kind === 'new person, known domain')?.input.company ?? 'Acme');
   const shapes: Array<{ what: string; sql: string; params: unknown[]; threshold?: number }> = [
     { what: 'contact by email key', sql: matchQueries.contactByEmailKey, params: [sample((p) => p.input.emailKey)] },
     { what: 'contact by phone', sql: matchQueries.contactByPhone, params: [sample((p) => p.input.phone)] },
     { what: 'account by domain', sql: matchQueries.accountByDomain, params: [sample((p) => p.input.companyDomain)] },
-    { what: 'accounts by name key', sql: matchQueries.accountsByNameKey, params: [typo] },
-    { what: `accounts by distinctive words '${distinctiveWords(typo)}'`, sql: matchQueries.accountsByDistinctiveWords, params: [typo, distinctiveWords(typo), nameSimilarityThreshold], threshold: distinctiveSimilarityThreshold },
-    { what: `accounts by generic name '${generic}'`, sql: matchQueries.accountsByGenericName, params: [generic], threshold: nameSimilarityThreshold },
+    { what: `accounts by name, same key '${exact}'`, params: [], ...byName(exact) },
+    { what: `accounts by name, similar distinctive words '${distinctiveWords(typo)}'`, params: [], ...byName(typo) },
+    { what: `accounts by name, generic words only '${generic}'`, params: [], ...byName(generic) },
   ];
   const lines: string[] = [];
-  const client = await db.connect();
-  try {
-    for (const { what, sql, params, threshold } of shapes) {
-      await client.query('BEGIN');
-      if (threshold !== undefined) await client.query(matchQueries.setNameThreshold, [String(threshold)]);
-      const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, params);
-      await client.query('COMMIT');
-      const plan = rows.map((row) => row['QUERY PLAN']);
-      const scans = plan.filter((line) => /Scan/.test(line)).map((line) => line.trim().replace(/^->\s*/, '').replace(/\s*\(actual.*$/, ''));
-      const time = plan.find((line) => line.startsWith('Execution Time'));
-      lines.push(`  ${what}: ${scans.join('; ')}  [${time ?? ''}]${scans.some((scan) => scan.startsWith('Seq Scan')) ? '  <-- SEQUENTIAL SCAN' : ''}`);
-    }
-  } finally {
-    client.release();
+  for (const { what, sql, params, threshold } of shapes) {
+    const explain = `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`;
+    // The name search runs as the matcher runs it: one request, threshold set for its implicit transaction.
+    const result = threshold === undefined ? await db.query<{ 'QUERY PLAN': string }>(explain, params) : ((await db.query(withNameThreshold(threshold, explain))) as unknown as Array<pg.QueryResult<{ 'QUERY PLAN': string }>>)[1]!;
+    const plan = result.rows.map((row) => row['QUERY PLAN']);
+    const scans = plan.filter((line) => /Scan/.test(line)).map((line) => line.trim().replace(/^->\s*/, '').replace(/\s*\(actual.*?\)/, '').replace(/\s*\(never executed\)/, ' (never executed)'));
+    const time = plan.find((line) => line.startsWith('Execution Time'));
+    lines.push(`  ${what}: ${scans.join('; ')}  [${time ?? ''}]${scans.some((scan) => scan.startsWith('Seq Scan')) ? '  <-- SEQUENTIAL SCAN' : ''}`);
   }
   return lines;
 }
@@ -469,7 +475,7 @@ async function main(): Promise<number> {
     const baseline: number[] = [];
     const byKind = new Map<Kind, number[]>();
     const all: number[] = [];
-    const outcomes = new Map<Kind, { right: number; wrong: number; none: number; contact: number }>();
+    const outcomes = new Map<Kind, { right: number; namesake: number; wrong: number; none: number; contact: number }>();
     for (const probe of probes) {
       let start = performance.now();
       await db.query('SELECT 1');
@@ -481,10 +487,11 @@ async function main(): Promise<number> {
       const samples = byKind.get(probe.kind) ?? [];
       samples.push(elapsed);
       byKind.set(probe.kind, samples);
-      const o = outcomes.get(probe.kind) ?? { right: 0, wrong: 0, none: 0, contact: 0 };
+      const o = outcomes.get(probe.kind) ?? { right: 0, namesake: 0, wrong: 0, none: 0, contact: 0 };
       if (match.contact) o.contact++;
       if ((match.account?.accountId ?? null) === probe.expectedAccountId) o.right++;
       else if (!match.account) o.none++;
+      else if (probe.companyKey !== null && companyNameKey(match.account.name) === probe.companyKey) o.namesake++;
       else o.wrong++;
       outcomes.set(probe.kind, o);
     }
@@ -496,8 +503,9 @@ async function main(): Promise<number> {
       const o = outcomes.get(kind)!;
       const outcome =
         kind === 'unknown'
-          ? `${o.right} no account, ${o.wrong} matched some account by a similar name`
-          : `${o.right} right (account or rightly none), ${o.wrong} another account, ${o.none} none; ${o.contact} known contact`;
+          ? `${o.right} no account, ${o.wrong} matched some account (false match)`
+          : `${o.right} right, ${o.namesake} a namesake (another account of the same name), ${o.wrong} wrong, ${o.none} none` +
+            (o.contact ? `; ${o.contact} known contact` : '');
       log(`  ${kind.padEnd(26)} ${String(s.n).padStart(5)} ${ms(s.p50)} ${ms(s.p99)} ${ms(s.max)}   ${outcome}`);
     }
     const total = summarise(all);
