@@ -4,8 +4,8 @@ import type { DirectoryFile, Rep } from './directory-file';
 import type { Tier } from './qualification';
 import { checkAvailability, AvailabilityClock, type AvailabilityChecks, type ExclusionCode, type LoadByRep, type Unavailability } from './policy/availability';
 import { businessCalendarFor } from './policy/business-calendar';
-import type { Sla } from './policy/business-time';
-import { chargeRotation, rankRotation, type FairnessLedger, type LedgerChange, type RotationStanding } from './policy/fairness-ledger';
+import type { BusinessCalendar, Sla } from './policy/business-time';
+import { chargeRotation, rankRotation, type FairnessLedger, type LedgerChange, type RotationRanking, type RotationStanding } from './policy/fairness-ledger';
 import { tiers, urgencies, type RoutingLead } from './policy/lead-attributes';
 import type { RoutingPolicy, SlaDuration, Strategy } from './policy/policy-schema';
 import { chooseSla, matchRule, type RuleTraceEntry } from './policy/rule-matching';
@@ -123,6 +123,9 @@ const tieBreaks: Record<Exclude<Strategy, 'owner-first'>, string> = {
 };
 
 interface Slot {
+  /** The member's id and weight, so slots rank in the rotation as they are. */
+  repId: string;
+  weight: number;
   /** The team member whose turn this is. */
   member: Rep;
   /** Who is actually offered: the member, or their backup while they are out of office. */
@@ -149,19 +152,22 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
   const strategy = route.strategy;
   const ordering = strategy === 'owner-first' ? (route.fallback ?? 'weighted-round-robin') : strategy;
   const chosenSla = chooseSla(policy, lead, matched);
-  const repsById = new Map(directory.reps.map((rep) => [rep.id, rep]));
+  const repsById = indexReps(directory.reps);
   const clock = new AvailabilityClock(nowMs);
   const offerChecks: AvailabilityChecks = { schedule: true, tier: lead.tier, load };
 
   const excluded: Exclusion[] = [];
   const details: CandidateDetail[] = [];
   const offeredReps: Rep[] = [];
-  const offeredIds = new Set<string>();
-  const considered = new Set<string>();
+  // Only owners and backups can be offered twice (once in their own right, once standing in): the rest of a big
+  // team is checked against these small sets rather than a set of everyone.
+  const ownersConsidered: string[] = [];
+  const offeredSpecially = new Set<string>();
+  let offeredNormally: Set<string> | null = null;
 
   /** The rep, or their backup while they are out of office; the exclusion says why the rep is not asked. */
-  function standIn(rep: Rep, checks: AvailabilityChecks): { offered: Rep | null; exclusion?: Unavailability } {
-    const unavailable = checkAvailability(rep, clock, checks);
+  function standIn(rep: Rep, checks: AvailabilityChecks, known?: Unavailability): { offered: Rep | null; exclusion?: Unavailability } {
+    const unavailable = known ?? checkAvailability(rep, clock, checks);
     if (!unavailable) return { offered: rep };
     if (unavailable.code !== 'out-of-office' || !unavailable.backupRepId) return { offered: null, exclusion: unavailable };
     const backup = repsById.get(unavailable.backupRepId);
@@ -172,8 +178,13 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
   }
 
   function addCandidate(rep: Rep, detail: CandidateDetail): boolean {
-    if (offeredIds.has(rep.id)) return false;
-    offeredIds.add(rep.id);
+    if (detail.role === 'team') {
+      if (offeredSpecially.has(rep.id)) return false;
+      offeredNormally?.add(rep.id);
+    } else {
+      if (offeredSpecially.has(rep.id) || offeredNormally?.has(rep.id)) return false;
+      offeredSpecially.add(rep.id);
+    }
     offeredReps.push(rep);
     details.push(detail);
     return true;
@@ -186,8 +197,8 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
       [lead.accountOwnerRepId, 'account-owner', 'owns the account'],
     ];
     for (const [ownerId, role, owns] of owners) {
-      if (!ownerId || considered.has(ownerId) || offeredReps.length > 0) continue;
-      considered.add(ownerId);
+      if (!ownerId || ownersConsidered.includes(ownerId) || offeredReps.length > 0) continue;
+      ownersConsidered.push(ownerId);
       const owner = repsById.get(ownerId);
       if (!owner) {
         excluded.push({ repId: ownerId, role, code: 'not-in-directory', reason: `${role === 'contact-owner' ? 'contact' : 'account'} owner is not in the directory` });
@@ -204,20 +215,31 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
 
   // The team, each member's slot filled by the member or their backup, ordered by the strategy.
   const slots: Slot[] = [];
+  const activeMemberIds: string[] = [];
   for (const member of directory.reps) {
-    if (member.teamId !== team.id || considered.has(member.id)) continue;
-    considered.add(member.id);
-    const result = standIn(member, offerChecks);
+    if (member.teamId !== team.id) continue;
+    if (member.active) activeMemberIds.push(member.id);
+    if (ownersConsidered.length > 0 && ownersConsidered.includes(member.id)) continue;
+    const unavailable = checkAvailability(member, clock, offerChecks);
+    if (!unavailable) {
+      slots.push({ repId: member.id, weight: member.weight, member, offered: member });
+      continue;
+    }
+    const result = standIn(member, offerChecks, unavailable);
     if (result.exclusion) excluded.push({ repId: member.id, role: 'team', code: result.exclusion.code, reason: result.exclusion.reason });
-    if (result.offered) slots.push({ member, offered: result.offered, standIn: result.offered === member ? undefined : { reason: result.exclusion!.reason.split(';')[0]! } });
+    if (result.offered) slots.push({ repId: member.id, weight: member.weight, member, offered: result.offered, standIn: result.offered === member ? undefined : { reason: result.exclusion!.reason.split(';')[0]! } });
   }
 
-  let standings: RotationStanding[] = [];
+  let ranking: RotationRanking | null = null;
   if (ordering === 'weighted-round-robin') {
-    const slotByMember = new Map(slots.map((s) => [s.member.id, s]));
-    standings = rankRotation(ledger, team.id, slots.map((s) => ({ repId: s.member.id, weight: s.member.weight })));
+    ranking = rankRotation(ledger, team.id, slots);
+    const unranked = slots.slice();
     slots.length = 0;
-    for (const standing of standings) slots.push({ ...slotByMember.get(standing.repId)!, standing });
+    for (const standing of ranking.standings) {
+      const slot = unranked[standing.index]!;
+      slot.standing = standing;
+      slots.push(slot);
+    }
   } else {
     const tier = lead.tier;
     slots.sort((a, b) => {
@@ -226,6 +248,7 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
       return (la?.total ?? 0) - (lb?.total ?? 0) || (la?.byTier[tier] ?? 0) - (lb?.byTier[tier] ?? 0) || (a.offered.id < b.offered.id ? -1 : a.offered.id > b.offered.id ? 1 : 0);
     });
   }
+  if (slots.some((s) => s.standIn)) offeredNormally = new Set();
   let firstFromRotation: Slot | undefined;
   for (const slot of slots) {
     const reason = slot.standing ? describeStanding(slot.standing) : describeLoad(load[slot.offered.id], lead.tier);
@@ -239,11 +262,11 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
   let nextLedger = ledger;
   let ledgerChanges: LedgerChange[] = [];
   let fairness: RoutingExplanation['fairness'] = null;
-  if (ordering === 'weighted-round-robin') {
+  if (ranking) {
     const charged = !ownerOffered && firstFromRotation ? firstFromRotation.member.id : null;
-    const lifted = standings.filter((s) => s.liftedFrom !== undefined).map((s) => ({ repId: s.repId, from: s.liftedFrom!, to: s.pass }));
+    const lifted = ranking.standings.filter((s) => s.liftedFrom !== undefined).map((s) => ({ repId: s.repId, from: s.liftedFrom!, to: s.pass }));
     fairness = { chargedRepId: charged, lifted };
-    if (charged) ({ ledger: nextLedger, changes: ledgerChanges } = chargeRotation(ledger, team.id, standings, charged));
+    if (charged) ({ ledger: nextLedger, changes: ledgerChanges } = chargeRotation(ledger, ranking, charged));
   }
 
   // Managers are asked later and at any hour: only deactivation, the away toggle and leave skip them.
@@ -262,9 +285,10 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
     }
   }
 
+  const candidateSla = createCandidateSla(chosenSla.duration, policy.businessDayHours, clock);
   const stages: OfferStage[] = [
     ...offeredReps.map((rep, i): OfferStage => {
-      const { sla, text } = candidateSla(chosenSla.duration, rep, policy.businessDayHours, nowMs);
+      const { sla, text } = candidateSla(rep);
       return { kind: 'candidate', level: 0, repIds: [rep.id], slaMs: sla.ms, sla, slaText: text, why: `${details[i]!.why} — ${ruleLabel}` };
     }),
     ...chain.map((level, index): OfferStage => ({
@@ -278,7 +302,9 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
     })),
   ];
   // Anyone who can still act may claim from the catch-all queue, away or not: by then any owner beats none.
-  const claimants = [...new Set([...chain.map((level) => level.rep.id), ...directory.reps.filter((rep) => rep.teamId === team.id && rep.active).map((rep) => rep.id)])];
+  const chainIds = chain.map((level) => level.rep.id);
+  const claimants = [...chainIds];
+  for (const id of activeMemberIds) if (!chainIds.includes(id)) claimants.push(id);
   const catchAllMs = team.catchAllRealertMinutes * minute;
 
   const plan: RoutingPlan = {
@@ -315,17 +341,42 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
   return { plan, ledger: nextLedger, ledgerChanges };
 }
 
-function candidateSla(duration: SlaDuration, rep: Rep, businessDayHours: number, nowMs: number): { sla: Sla; text: string } {
+// A worker routes many leads over the same loaded directory; index its reps once per snapshot.
+const repIndexes = new WeakMap<readonly Rep[], Map<string, Rep>>();
+function indexReps(reps: readonly Rep[]): Map<string, Rep> {
+  let index = repIndexes.get(reps);
+  if (!index) {
+    index = new Map(reps.map((rep) => [rep.id, rep]));
+    repIndexes.set(reps, index);
+  }
+  return index;
+}
+
+/**
+ * The SLA each candidate stage carries. Candidates who share a calendar (zone, hours, holidays) share one SLA
+ * object: a plan over a big team then holds a handful of them rather than one per rep.
+ */
+function createCandidateSla(duration: SlaDuration, businessDayHours: number, clock: AvailabilityClock): (rep: Rep) => { sla: Sla; text: string } {
   switch (duration.unit) {
     case 'minutes':
-      return { sla: { ms: Math.round(duration.amount * minute), businessHours: null }, text: duration.text };
-    case 'hours':
-      return { sla: { ms: Math.round(duration.amount * 60 * minute), businessHours: null }, text: duration.text };
+    case 'hours': {
+      const shared = { sla: { ms: Math.round(duration.amount * (duration.unit === 'hours' ? 60 : 1) * minute), businessHours: null }, text: duration.text };
+      return () => shared;
+    }
     case 'business-hours':
     case 'business-days': {
       const hours = duration.unit === 'business-hours' ? duration.amount : duration.amount * businessDayHours;
-      const text = duration.unit === 'business-hours' ? `${duration.text} (${rep.timeZone})` : `${duration.text} (${hours} working hours, ${rep.timeZone})`;
-      return { sla: { ms: Math.round(hours * 60 * minute), businessHours: businessCalendarFor(rep, nowMs) }, text };
+      const byCalendar = new Map<BusinessCalendar, { sla: Sla; text: string }>();
+      return (rep) => {
+        const calendar = businessCalendarFor(rep, clock.nowMs, clock.localTime(rep.timeZone).date);
+        let shared = byCalendar.get(calendar);
+        if (!shared) {
+          const text = duration.unit === 'business-hours' ? `${duration.text} (${rep.timeZone})` : `${duration.text} (${hours} working hours, ${rep.timeZone})`;
+          shared = { sla: { ms: Math.round(hours * 60 * minute), businessHours: calendar }, text };
+          byCalendar.set(calendar, shared);
+        }
+        return shared;
+      };
     }
   }
 }

@@ -1,9 +1,9 @@
 // Whether a rep can be offered a lead right now, and if not, why, in the words a sales manager reads.
 import type { Rep } from '../directory-file';
 import type { Tier } from '../qualification';
-import { holidayOn, holidayRegionLabel } from './holidays';
+import { holidayOn, holidayRegionLabel, type HolidayRegion } from './holidays';
 import { localTimeAt, type LocalTime } from './time-zones';
-import { formatMinutes, weekMinuteRanges, type MinuteRange, type WorkingHours } from './working-hours';
+import { formatMinutes, weekMinuteRanges, type MinuteRange } from './working-hours';
 
 export type ExclusionCode = 'deactivated' | 'away' | 'out-of-office' | 'holiday' | 'outside-hours' | 'at-capacity' | 'at-tier-capacity' | 'not-in-directory';
 
@@ -22,29 +22,78 @@ export interface RepLoad {
 
 export type LoadByRep = Readonly<Record<string, RepLoad | undefined>>;
 
-/** What one decision checks against; local times are computed once per zone per decision. */
+/** What one decision checks against; local times and holidays are looked up once per zone and region per decision. */
 export class AvailabilityClock {
   private readonly localTimes = new Map<string, LocalTime>();
+  private readonly holidays = new Map<string, Unavailability | null>();
+  private readonly offHours = new Map<string, Unavailability>();
   constructor(readonly nowMs: number) {}
 
   localTime(timeZone: string): LocalTime {
     let local = this.localTimes.get(timeZone);
     if (!local) {
-      local = localTimeAt(this.nowMs, timeZone);
+      local = localTimeInMinute(this.nowMs, timeZone);
       this.localTimes.set(timeZone, local);
     }
     return local;
   }
+
+  /** "holiday: Thanksgiving Day (US)" for a rep's region and zone today, or null on a working day. */
+  holiday(profile: RepProfile, region: HolidayRegion, timeZone: string): Unavailability | null {
+    const key = profile.holidayKey!;
+    let holiday = this.holidays.get(key);
+    if (holiday === undefined) {
+      const date = this.localTime(timeZone).date;
+      const name = holidayOn(date, region);
+      // National holidays read "(US)"; a state's own ones "(US-IL)".
+      const national = !region.state || holidayOn(date, { country: region.country }) === name;
+      holiday = name ? { code: 'holiday', reason: `holiday: ${name} (${national ? region.country : holidayRegionLabel(region)})` } : null;
+      this.holidays.set(key, holiday);
+    }
+    return holiday;
+  }
+
+  /** "outside working hours: 19:40 America/Chicago", shared by every rep of the zone in this decision. */
+  outsideHours(timeZone: string): Unavailability {
+    let reason = this.offHours.get(timeZone);
+    if (!reason) {
+      reason = { code: 'outside-hours', reason: `outside working hours: ${formatMinutes(this.localTime(timeZone).minutes)} ${timeZone}` };
+      this.offHours.set(timeZone, reason);
+    }
+    return reason;
+  }
 }
 
-const weeks = new WeakMap<WorkingHours, MinuteRange[][]>();
-function weekOf(hours: WorkingHours): MinuteRange[][] {
-  let week = weeks.get(hours);
-  if (!week) {
-    week = weekMinuteRanges(hours);
-    weeks.set(hours, week);
+// Leads of a burst arrive within the same minute, and local time only changes by the minute: one Intl call per
+// zone per minute serves them all.
+const lastLocalTimes = new Map<string, { minute: number; local: LocalTime }>();
+function localTimeInMinute(ms: number, timeZone: string): LocalTime {
+  const minute = Math.floor(ms / 60_000);
+  const last = lastLocalTimes.get(timeZone);
+  if (last && last.minute === minute) return last.local;
+  const local = localTimeAt(minute * 60_000, timeZone);
+  lastLocalTimes.set(timeZone, { minute, local });
+  return local;
+}
+
+/**
+ * What a rep's directory entry means for availability, worked out once per entry object. Entries are treated as
+ * immutable snapshots (the directory is parsed afresh when it changes), so the profile never goes stale.
+ */
+interface RepProfile {
+  week: MinuteRange[][];
+  /** Region and zone: reps who share both share a holiday lookup. */
+  holidayKey: string | null;
+}
+
+const profiles = new WeakMap<Rep, RepProfile>();
+function profileOf(rep: Rep): RepProfile {
+  let profile = profiles.get(rep);
+  if (!profile) {
+    profile = { week: weekMinuteRanges(rep.workingHours), holidayKey: rep.holidays ? `${holidayRegionLabel(rep.holidays)}|${rep.timeZone}` : null };
+    profiles.set(rep, profile);
   }
-  return week;
+  return profile;
 }
 
 const isDate = (text: string) => text.length === 10;
@@ -57,10 +106,16 @@ export interface AvailabilityChecks {
   load: LoadByRep;
 }
 
-/** Undefined when the rep may be offered the lead now. Checks run from the most to the least permanent reason. */
+const deactivated: Unavailability = Object.freeze({ code: 'deactivated', reason: 'deactivated' });
+const away: Unavailability = Object.freeze({ code: 'away', reason: 'away' });
+
+/**
+ * Undefined when the rep may be offered the lead now. Checks run from the most to the least permanent reason.
+ * The answer may be shared with other reps of the same decision: read it, do not change it.
+ */
 export function checkAvailability(rep: Rep, clock: AvailabilityClock, checks: AvailabilityChecks): Unavailability | undefined {
-  if (!rep.active) return { code: 'deactivated', reason: 'deactivated' };
-  if (rep.away) return { code: 'away', reason: 'away' };
+  if (!rep.active) return deactivated;
+  if (rep.away) return away;
   if (rep.outOfOffice.length > 0) {
     const local = clock.localTime(rep.timeZone);
     for (const window of rep.outOfOffice) {
@@ -74,19 +129,20 @@ export function checkAvailability(rep: Rep, clock: AvailabilityClock, checks: Av
     }
   }
   if (checks.schedule) {
-    const local = clock.localTime(rep.timeZone);
+    const profile = profileOf(rep);
     if (rep.holidays) {
-      const holiday = holidayOn(local.date, rep.holidays);
-      if (holiday) {
-        // National holidays read "(US)"; a state's own ones "(US-IL)".
-        const national = rep.holidays.state ? holidayOn(local.date, { country: rep.holidays.country }) === holiday : true;
-        return { code: 'holiday', reason: `holiday: ${holiday} (${national ? rep.holidays.country : holidayRegionLabel(rep.holidays)})` };
+      const holiday = clock.holiday(profile, rep.holidays, rep.timeZone);
+      if (holiday) return holiday;
+    }
+    const local = clock.localTime(rep.timeZone);
+    let working = false;
+    for (const [start, end] of profile.week[local.weekday] ?? []) {
+      if (local.minutes >= start && local.minutes < end) {
+        working = true;
+        break;
       }
     }
-    const today = weekOf(rep.workingHours)[local.weekday] ?? [];
-    if (!today.some(([start, end]) => local.minutes >= start && local.minutes < end)) {
-      return { code: 'outside-hours', reason: `outside working hours: ${formatMinutes(local.minutes)} ${rep.timeZone}` };
-    }
+    if (!working) return clock.outsideHours(rep.timeZone);
   }
   if (checks.tier) {
     const load = checks.load[rep.id];

@@ -14,24 +14,27 @@ export interface CalendarOwner {
   holidays: HolidayRegion | null;
 }
 
-// Plans for many leads on the same day share calendars; bounded so a long-running worker does not grow forever.
-const calendars = new Map<string, BusinessCalendar>();
+// Plans for many leads on the same day share calendars: one per owner key, rebuilt when the local day changes.
+// Bounded so a long-running worker with a changing directory does not grow forever.
+const calendars = new Map<string, { localDate: string; calendar: BusinessCalendar }>();
 const maxCachedCalendars = 2_000;
-const weekKeys = new WeakMap<WorkingHours, string>();
+const ownerKeys = new WeakMap<CalendarOwner, string>();
 
-function weekKey(hours: WorkingHours): string {
-  let key = weekKeys.get(hours);
+/** Zone, holiday region and hours as one key; owners (directory entries) are immutable snapshots. */
+function ownerKey(owner: CalendarOwner): string {
+  let key = ownerKeys.get(owner);
   if (key === undefined) {
-    key = weekdays.map((day) => (hours[day] ?? []).join(',')).join(';');
-    weekKeys.set(hours, key);
+    key = `${owner.timeZone}|${owner.holidays ? holidayRegionLabel(owner.holidays) : ''}|${weekdays.map((day) => (owner.workingHours[day] ?? []).join(',')).join(';')}`;
+    ownerKeys.set(owner, key);
   }
   return key;
 }
 
 /** The calendar valid from the local day of nowMs for calendarHorizonDays; the same inputs give an equal calendar. */
 export function businessCalendarFor(owner: CalendarOwner, nowMs: number, localDate = localTimeAt(nowMs, owner.timeZone).date): BusinessCalendar {
-  const key = `${owner.timeZone}|${owner.holidays ? holidayRegionLabel(owner.holidays) : ''}|${localDate}|${weekKey(owner.workingHours)}`;
-  let calendar = calendars.get(key);
+  const key = ownerKey(owner);
+  const cached = calendars.get(key);
+  let calendar = cached?.localDate === localDate ? cached.calendar : undefined;
   if (!calendar) {
     // Anchored to the local day, not the instant, so every plan made that day carries the same calendar.
     const dayStart = Date.parse(`${localDate}T00:00:00Z`) - 2 * dayMs;
@@ -45,7 +48,7 @@ export function businessCalendarFor(owner: CalendarOwner, nowMs: number, localDa
       horizonEndMs,
     };
     if (calendars.size >= maxCachedCalendars) calendars.clear();
-    calendars.set(key, calendar);
+    calendars.set(key, { localDate, calendar });
   }
   return calendar;
 }

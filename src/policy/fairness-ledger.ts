@@ -41,6 +41,8 @@ export interface RotationMember {
 export interface RotationStanding {
   repId: string;
   weight: number;
+  /** Position of the member in the list given to rankRotation. */
+  index: number;
   dealt: number;
   /** Credit after any catch-up lift. */
   pass: number;
@@ -50,45 +52,86 @@ export interface RotationStanding {
   liftedFrom?: number;
 }
 
+export interface RotationRanking {
+  teamId: string;
+  /** The team's floor before this decision. */
+  floor: number;
+  /** Available members, first turn first. */
+  standings: RotationStanding[];
+}
+
 export function emptyLedger(): FairnessLedger {
   return {};
 }
 
+// Ids come from the directory ("constructor" is a valid one): look entries up as own properties only.
+function teamEntries(ledger: FairnessLedger, teamId: string): Readonly<Record<string, LedgerEntry>> | undefined {
+  return Object.hasOwn(ledger, teamId) ? ledger[teamId] : undefined;
+}
+
 export function teamFloor(ledger: FairnessLedger, teamId: string): number {
   let floor = 0;
-  for (const entry of Object.values(ledger[teamId] ?? {})) if (entry.floor > floor) floor = entry.floor;
+  const entries = teamEntries(ledger, teamId);
+  for (const repId in entries) {
+    const entry = entries[repId];
+    if (entry && entry.floor > floor) floor = entry.floor;
+  }
   return floor;
 }
 
 /** Available members in rotation order, their credits lifted to the team's floor where behind. */
-export function rankRotation(ledger: FairnessLedger, teamId: string, members: readonly RotationMember[]): RotationStanding[] {
-  const entries = ledger[teamId] ?? {};
+export function rankRotation(ledger: FairnessLedger, teamId: string, members: readonly RotationMember[]): RotationRanking {
+  const entries = teamEntries(ledger, teamId);
   const floor = teamFloor(ledger, teamId);
-  const standings = members.map((m): RotationStanding => {
-    const entry = entries[m.repId];
+  const standings = members.map((m, index): RotationStanding => {
+    const entry = entries && Object.hasOwn(entries, m.repId) ? entries[m.repId] : undefined;
     const stored = entry?.pass ?? 0;
-    const pass = Math.max(stored, floor);
-    const standing: RotationStanding = { repId: m.repId, weight: m.weight, dealt: entry?.dealt ?? 0, pass, next: pass + 1 / m.weight };
+    const pass = stored < floor ? floor : stored;
+    const standing: RotationStanding = { repId: m.repId, weight: m.weight, index, dealt: entry?.dealt ?? 0, pass, next: pass + 1 / m.weight };
     if (pass > stored) standing.liftedFrom = stored;
     return standing;
   });
   // On a tie, the rep with less credit now goes first: with weights 2 and 1 both at 1.0 after the lead, the one
   // who has had nothing yet (0 → 1.0) before the one who has (0.5 → 1.0), so weights do not bunch a rep's turns.
-  return standings.sort((a, b) => a.next - b.next || a.pass - b.pass || (a.repId < b.repId ? -1 : a.repId > b.repId ? 1 : 0));
+  standings.sort((a, b) => a.next - b.next || a.pass - b.pass || (a.repId < b.repId ? -1 : a.repId > b.repId ? 1 : 0));
+  return { teamId, floor, standings };
 }
 
 /**
  * Deals the lead to `chargedRepId` (one of the ranked members): their credit rises by 1/weight, every lifted
  * member's lift is recorded, and the floor moves up to the lowest credit among the members now.
  */
-export function chargeRotation(ledger: FairnessLedger, teamId: string, standings: readonly RotationStanding[], chargedRepId: string): { ledger: FairnessLedger; changes: LedgerChange[] } {
-  const after = standings.map((s) => (s.repId === chargedRepId ? { ...s, dealt: s.dealt + 1, pass: s.next } : s));
-  let floor = teamFloor(ledger, teamId);
-  if (after.length > 0) floor = Math.max(floor, Math.min(...after.map((s) => s.pass)));
-  const changes: LedgerChange[] = after
-    .filter((s) => s.repId === chargedRepId || s.liftedFrom !== undefined)
-    .map((s) => ({ teamId, repId: s.repId, entry: { dealt: s.dealt, pass: s.pass, floor } }));
-  const team = { ...(ledger[teamId] ?? {}) };
-  for (const change of changes) team[change.repId] = change.entry;
-  return { ledger: { ...ledger, [teamId]: team }, changes };
+export function chargeRotation(ledger: FairnessLedger, ranking: RotationRanking, chargedRepId: string): { ledger: FairnessLedger; changes: LedgerChange[] } {
+  const { teamId, standings } = ranking;
+  let lowest = Infinity;
+  for (const s of standings) {
+    const pass = s.repId === chargedRepId ? s.next : s.pass;
+    if (pass < lowest) lowest = pass;
+  }
+  const floor = Math.max(ranking.floor, lowest === Infinity ? 0 : lowest);
+  const changes: LedgerChange[] = [];
+  for (const s of standings) {
+    if (s.repId === chargedRepId) changes.push({ teamId, repId: s.repId, entry: { dealt: s.dealt + 1, pass: s.next, floor } });
+    else if (s.liftedFrom !== undefined) changes.push({ teamId, repId: s.repId, entry: { dealt: s.dealt, pass: s.pass, floor } });
+  }
+  return { ledger: applyLedgerChanges(ledger, changes), changes };
+}
+
+/** A new ledger with the changes written over the old one; the old one is left as it was. */
+export function applyLedgerChanges(ledger: FairnessLedger, changes: readonly LedgerChange[]): FairnessLedger {
+  if (changes.length === 0) return ledger;
+  const next: Record<string, Record<string, LedgerEntry>> = { ...ledger };
+  const copied = new Set<string>();
+  for (const { teamId, repId, entry } of changes) {
+    if (!copied.has(teamId)) {
+      // A null-prototype copy: several times faster than a spread for teams of hundreds of reps.
+      const team = Object.create(null) as Record<string, LedgerEntry>;
+      const old = teamEntries(ledger, teamId);
+      for (const id in old) team[id] = old[id]!;
+      next[teamId] = team;
+      copied.add(teamId);
+    }
+    next[teamId]![repId] = entry;
+  }
+  return next;
 }
