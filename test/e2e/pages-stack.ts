@@ -1,7 +1,5 @@
-// The real stack of test/support/harness.ts with the rep pages registered, an intake key, and the API on a port.
+// The real stack of test/support/harness.ts (the rep pages included) listening on a port, with an intake key.
 import type { AddressInfo } from 'node:net';
-import { createApiKey } from '../../api/credentials';
-import { registerOfferPages } from '../../api/pages';
 import { myOffersUrl, offerLinkUrls } from '../../activities/offer-links';
 import { createHarness, type Harness } from '../support/harness';
 import type { LeadView } from '../../workflows/messages';
@@ -23,20 +21,14 @@ export interface PagesStack {
   teardown(): Promise<void>;
 }
 
-/**
- * The harness signs links with its own secret once activities sign them (`h.linkSecret`); until then this one,
- * shared by the links the tests sign and the pages that check them.
- */
-const fallbackSecret = 'e2e-link-secret-0123456789-abcdefghijklmn';
-
 export async function startPagesStack(): Promise<PagesStack> {
   const h = await createHarness();
-  const linkSecret = 'linkSecret' in h && typeof h.linkSecret === 'string' ? h.linkSecret : fallbackSecret;
+  const { linkSecret } = h;
   const now = async () => new Date(await h.env.currentTimeMs());
-  await h.api.register(registerOfferPages, { client: h.env.client, db: h.db, linkSecret, taskQueue: h.taskQueue, now });
+  // The harness registers the rep pages on its API with its link secret, as the production API does.
   await h.api.listen({ host: '127.0.0.1', port: 0 });
   const baseUrl = `http://127.0.0.1:${(h.api.server.address() as AddressInfo).port}`;
-  const { token: intakeKey } = await createApiKey(h.db, { name: 'e2e intake', scopes: ['leads:write', 'leads:read'] });
+  const intakeKey = h.intakeToken;
   const auth = { authorization: `Bearer ${intakeKey}` };
 
   return {
