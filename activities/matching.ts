@@ -21,8 +21,9 @@ export type { MatchLeadInput, AccountInput } from '../src/matching/match-input';
 const nameCandidateLimit = 5;
 
 /**
- * The statements the matcher runs (and nameSearchSql below), exported so the tests and the benchmark EXPLAIN
- * exactly these. Each is an index scan: contacts_email_normalised_key, contacts_phone, accounts_domain.
+ * The statements the matcher runs (and similarNamesSql below), exported so the tests and the benchmark EXPLAIN
+ * exactly these. Each is an index scan: contacts_email_normalised_key, contacts_phone, accounts_domain,
+ * accounts_name_key.
  */
 export const matchQueries = {
   contactByEmailKey: `
@@ -36,30 +37,25 @@ export const matchQueries = {
      ORDER BY c.updated_at DESC, c.id DESC
      LIMIT 1`,
   accountByDomain: `SELECT id, name, owner_rep_id FROM accounts WHERE domain = $1`,
+  accountsByNameKey: `SELECT id, name, name_key, owner_rep_id FROM accounts WHERE name_key = $1 ORDER BY id LIMIT ${nameCandidateLimit}`,
 } as const;
 
 /**
- * The one statement that finds candidates for a company-name key: accounts with the same key (btree) if any,
- * else (the one-time NOT EXISTS filter keeps the trigram scan from running at all otherwise) accounts whose
- * distinctive words are similar (GIN trigram on name_core), or for a name of generic words only, names of
- * generic words only similar as a whole (GIN trigram on name_key). chooseNameMatch then decides.
+ * Accounts with a name similar to `key`, for chooseNameMatch to decide among: those whose distinctive words
+ * are similar (GIN trigram on name_core), or for a name of generic words only, names of generic words only
+ * similar as a whole (GIN trigram on name_key). Asked only when no account has the key itself
+ * (matchQueries.accountsByNameKey): planning this statement alone costs more than that whole lookup.
  *
  * `%` is what a trigram index answers (a `similarity(...) >= x` filter would read every row); its threshold
- * is the setting pg_trgm.similarity_threshold, which nameSearchSql's caller sets in the same request. The
- * text is built, not parameterised, for that: keys hold only letters, digits and spaces, and are escaped too.
+ * is the setting pg_trgm.similarity_threshold, set by withNameThreshold in the same request. The text is
+ * built, not parameterised, for that: keys hold only letters, digits and spaces, and are escaped as well.
  */
-export function nameSearchSql(key: string, distinctive: string): { threshold: number; sql: string } {
+export function similarNamesSql(key: string, distinctive: string): { threshold: number; sql: string } {
   const k = escapeLiteral(key);
   const similar = distinctive ? `name_core % ${escapeLiteral(distinctive)} AND similarity(name_key, ${k}) >= ${nameSimilarityThreshold}` : `name_key % ${k} AND name_core = ''`;
   return {
     threshold: distinctive ? distinctiveSimilarityThreshold : nameSimilarityThreshold,
-    sql: `WITH exact AS (SELECT id, name, name_key, owner_rep_id FROM accounts WHERE name_key = ${k} ORDER BY id LIMIT ${nameCandidateLimit})
-SELECT * FROM exact
-UNION ALL
-(SELECT id, name, name_key, owner_rep_id FROM accounts
-  WHERE NOT EXISTS (SELECT FROM exact) AND ${similar}
-  ORDER BY similarity(name_key, ${k}) DESC, id
-  LIMIT ${nameCandidateLimit})`,
+    sql: `SELECT id, name, name_key, owner_rep_id FROM accounts WHERE ${similar} ORDER BY similarity(name_key, ${k}) DESC, id LIMIT ${nameCandidateLimit}`,
   };
 }
 
@@ -111,10 +107,13 @@ export function createMatcher(db: Pool) {
   async function findAccountByName(company: string): Promise<AccountMatch | null> {
     const key = companyNameKey(company);
     if (key === '') return null;
-    const { threshold, sql } = nameSearchSql(key, distinctiveWords(key));
-    // A multi-statement query answers with one result per statement.
-    const results = (await db.query(withNameThreshold(threshold, sql))) as unknown as Array<QueryResult<AccountQueryRow & { name_key: string }>>;
-    const rows = results[1]?.rows ?? [];
+    let { rows } = await db.query<AccountQueryRow & { name_key: string }>(matchQueries.accountsByNameKey, [key]);
+    if (rows.length === 0) {
+      const { threshold, sql } = similarNamesSql(key, distinctiveWords(key));
+      // A multi-statement query answers with one result per statement.
+      const results = (await db.query(withNameThreshold(threshold, sql))) as unknown as Array<QueryResult<AccountQueryRow & { name_key: string }>>;
+      rows = results[1]?.rows ?? [];
+    }
     const chosen = chooseNameMatch(
       company,
       rows.map((r) => ({ accountId: r.id, name: r.name, nameKey: r.name_key })),

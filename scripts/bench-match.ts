@@ -7,7 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createMatcher, importAccounts, matchQueries, nameSearchSql, withNameThreshold, type AccountInput, type LeadMatch, type MatchLeadInput } from '../activities/matching';
+import { createMatcher, importAccounts, matchQueries, similarNamesSql, withNameThreshold, type AccountInput, type LeadMatch, type MatchLeadInput } from '../activities/matching';
 import { createPool } from '../activities/postgres';
 import { companyNameKey, distinctiveWords } from '../src/matching/company-name';
 import { loadConfig } from '../src/config';
@@ -366,15 +366,15 @@ async function explainQueries(db: pg.Pool, probes: Probe[]): Promise<string[]> {
     }
   }
   const generic = companyNameKey('Global Services Group');
-  const byName = (key: string) => nameSearchSql(key, distinctiveWords(key));
+  const similarNames = (key: string) => similarNamesSql(key, distinctiveWords(key));
   const exact = companyNameKey(probes.find((p) => p.kind === 'new person, known domain')?.input.company ?? 'Acme');
   const shapes: Array<{ what: string; sql: string; params: unknown[]; threshold?: number }> = [
     { what: 'contact by email key', sql: matchQueries.contactByEmailKey, params: [sample((p) => p.input.emailKey)] },
     { what: 'contact by phone', sql: matchQueries.contactByPhone, params: [sample((p) => p.input.phone)] },
     { what: 'account by domain', sql: matchQueries.accountByDomain, params: [sample((p) => p.input.companyDomain)] },
-    { what: `accounts by name, same key '${exact}'`, params: [], ...byName(exact) },
-    { what: `accounts by name, similar distinctive words '${distinctiveWords(typo)}'`, params: [], ...byName(typo) },
-    { what: `accounts by name, generic words only '${generic}'`, params: [], ...byName(generic) },
+    { what: `accounts by name key '${exact}'`, sql: matchQueries.accountsByNameKey, params: [exact] },
+    { what: `accounts by similar distinctive words '${distinctiveWords(typo)}'`, params: [], ...similarNames(typo) },
+    { what: `accounts by similar name of generic words '${generic}'`, params: [], ...similarNames(generic) },
   ];
   const lines: string[] = [];
   for (const { what, sql, params, threshold } of shapes) {
@@ -383,8 +383,8 @@ async function explainQueries(db: pg.Pool, probes: Probe[]): Promise<string[]> {
     const result = threshold === undefined ? await db.query<{ 'QUERY PLAN': string }>(explain, params) : ((await db.query(withNameThreshold(threshold, explain))) as unknown as Array<pg.QueryResult<{ 'QUERY PLAN': string }>>)[1]!;
     const plan = result.rows.map((row) => row['QUERY PLAN']);
     const scans = plan.filter((line) => /Scan/.test(line)).map((line) => line.trim().replace(/^->\s*/, '').replace(/\s*\(actual.*?\)/, '').replace(/\s*\(never executed\)/, ' (never executed)'));
-    const time = plan.find((line) => line.startsWith('Execution Time'));
-    lines.push(`  ${what}: ${scans.join('; ')}  [${time ?? ''}]${scans.some((scan) => scan.startsWith('Seq Scan')) ? '  <-- SEQUENTIAL SCAN' : ''}`);
+    const time = ['Planning Time', 'Execution Time'].map((label) => plan.find((line) => line.startsWith(label))).join(', ');
+    lines.push(`  ${what}: ${scans.join('; ')}  [${time}]${scans.some((scan) => scan.startsWith('Seq Scan')) ? '  <-- SEQUENTIAL SCAN' : ''}`);
   }
   return lines;
 }
