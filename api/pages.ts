@@ -9,7 +9,7 @@ import { consumeLink, findLinkUse, signLink, verifyLink, type LinkFailure, type 
 import { formatInstant } from '../src/notifications';
 import { acceptOffer, declineOffer, refusalTypes } from '../workflows/messages';
 import { esc, renderLeadCard, renderNotice, renderPage } from './pages/html';
-import { describeNow, judgeOffer, pageLeadFromRow, readLeadSituation, readReps, type LeadSituation, type RepProfile } from './pages/lead-situation';
+import { describeNow, judgeOffer, leadColumns, pageLeadFromRow, readLeadSituation, readReps, type LeadRow, type LeadSituation, type RepProfile } from './pages/lead-situation';
 
 export interface OfferPagesOptions {
   client: Client;
@@ -141,8 +141,8 @@ async function definePages(app: FastifyInstance, opts: OfferPagesOptions): Promi
     }
     const repId = verified.claims.repId;
     const rep = (await readReps(db, [repId])).get(repId) ?? null;
-    const offers = await db.query<{ lead_id: string; offer_number: number; kind: string; rep_ids: string[]; deadline: Date; row: Record<string, unknown> }>(
-      `SELECT o.lead_id, o.offer_number, o.kind, o.rep_ids, o.deadline, to_jsonb(l) AS row
+    const offers = await db.query<LeadRow & { lead_id: string; offer_number: number; kind: string; deadline: Date }>(
+      `SELECT o.lead_id, o.offer_number, o.kind, o.deadline, ${leadColumns.split(', ').map((c) => `l.${c}`).join(', ')}
          FROM lead_offers o JOIN leads l ON l.id = o.lead_id
         WHERE o.status = 'open' AND $1 = ANY (o.rep_ids) AND o.deadline > $2
         ORDER BY o.deadline, o.lead_id`,
@@ -159,7 +159,7 @@ async function definePages(app: FastifyInstance, opts: OfferPagesOptions): Promi
       const forms = used
         ? renderNotice('info', `<p>You answered at ${esc(formatInstant(used.usedAt, rep?.timeZone ?? null))} (${esc(used.outcome)}).</p>`)
         : acceptForm(`../links/${accept}`, o.kind === 'catch-all') + (o.kind === 'catch-all' ? '' : declineForm(`../links/${decline}`, null));
-      cards.push(renderLeadCard(pageLeadFromRow(o.row), { extra: deadline + forms }));
+      cards.push(renderLeadCard(pageLeadFromRow(o), { extra: deadline + forms }));
     }
     const title = `Open offers for ${rep?.name ?? repId}`;
     return sendPage(reply, 200, title, cards.length ? cards.join('') : renderNotice('info', '<p>No open offers right now. New offers arrive by email.</p>'));

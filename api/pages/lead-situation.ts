@@ -88,53 +88,42 @@ export async function readLeadSituation(client: Client, db: Pool, leadId: string
   };
 }
 
-/**
- * The lead row, read as JSON: the leads table is growing new intake columns (normalised text instead of the
- * message, nullable name), and these pages only need a few fields whichever shape it has.
- */
 async function readLeadRow(db: Pool, leadId: string): Promise<(PageLead & { status: string; owner: string | null }) | null> {
-  const { rows } = await db.query<{ row: Record<string, unknown> }>('SELECT to_jsonb(l) AS row FROM leads l WHERE id = $1', [leadId]);
-  const row = rows[0]?.row;
-  if (!row) return null;
-  return { ...pageLeadFromRow(row), status: text(row.status) ?? 'received', owner: text(row.owner_rep_id) };
+  const { rows } = await db.query<LeadRow & { status: string; owner_rep_id: string | null }>(`SELECT ${leadColumns}, status, owner_rep_id FROM leads WHERE id = $1`, [leadId]);
+  const row = rows[0];
+  return row ? { ...pageLeadFromRow(row), status: row.status, owner: row.owner_rep_id } : null;
 }
 
-/** A `to_jsonb(leads)` row as the pages show it, whichever intake columns the table has. */
-export function pageLeadFromRow(row: Record<string, unknown>): PageLead {
-  return {
-    name: text(row.name),
-    email: text(row.email),
-    phone: text(row.phone),
-    company: text(row.company),
-    message: text(row.message) ?? text(row.text) ?? '',
-    source: text(row.source),
-    score: typeof row.score === 'number' ? row.score : null,
-    tier: text(row.tier),
-    urgency: text(row.urgency),
-    serviceLine: text(row.service_line),
-  };
+/** The columns of `leads` a page shows; select them (with a table alias if needed) and pass the row to pageLeadFromRow. */
+export const leadColumns = 'name, email, phone, company, message, source, score, tier, urgency, service_line';
+
+export interface LeadRow {
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  company: string | null;
+  message: string;
+  source: string;
+  score: number | null;
+  tier: string | null;
+  urgency: string | null;
+  service_line: string | null;
+}
+
+export function pageLeadFromRow(row: LeadRow): PageLead {
+  return { name: row.name, email: row.email, phone: row.phone, company: row.company, message: row.message, source: row.source, score: row.score, tier: row.tier, urgency: row.urgency, serviceLine: row.service_line };
 }
 
 function emptyLead(q: { score: number; tier: string; urgency: string; serviceLine: string } | null): PageLead {
   return { name: null, email: null, phone: null, company: null, message: '', source: null, score: q?.score ?? null, tier: q?.tier ?? null, urgency: q?.urgency ?? null, serviceLine: q?.serviceLine ?? null };
 }
 
-/**
- * Names and time zones of reps. Read as JSON because the directory is moving each rep into a validated JSON
- * document (timeZone inside) next to its indexed columns; either shape answers here.
- */
+/** Names and time zones of reps, from the directory's validated JSON (`doc`). */
 export async function readReps(db: Pool, repIds: string[]): Promise<Map<string, RepProfile>> {
   const ids = [...new Set(repIds)];
   if (!ids.length) return new Map();
-  const { rows } = await db.query<{ id: string; rep: Record<string, unknown> }>('SELECT id, to_jsonb(r) AS rep FROM reps r WHERE id = ANY($1)', [ids]);
-  return new Map(
-    rows.map(({ id, rep }) => {
-      const nested = Object.values(rep).filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v));
-      const pick = (...keys: string[]) => [rep, ...nested].flatMap((o) => keys.map((k) => text(o[k]))).find((v) => v !== null) ?? null;
-      const timeZone = pick('time_zone', 'timezone', 'timeZone');
-      return [id, { id, name: pick('name') ?? id, timeZone: timeZone && isTimeZone(timeZone) ? timeZone : null }];
-    }),
-  );
+  const { rows } = await db.query<{ id: string; name: string | null; time_zone: string | null }>("SELECT id, doc ->> 'name' AS name, doc ->> 'timeZone' AS time_zone FROM reps WHERE id = ANY($1)", [ids]);
+  return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name ?? r.id, timeZone: r.time_zone && isTimeZone(r.time_zone) ? r.time_zone : null }]));
 }
 
 export type OfferVerdict =
@@ -193,10 +182,6 @@ export function describeNow(situation: LeadSituation, nameOf: (id: string) => st
   if (current.kind === 'catch-all') return 'it waits in the catch-all queue for anyone on the team to claim it';
   if (current.kind === 'escalation') return `it is escalated to ${current.repIds.map(nameOf).join(', ')} (level ${current.level})`;
   return `it is now offered to ${current.repIds.map(nameOf).join(', ')}`;
-}
-
-function text(value: unknown): string | null {
-  return typeof value === 'string' && value.trim() ? value : null;
 }
 
 function isTimeZone(zone: string): boolean {
