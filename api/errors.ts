@@ -44,12 +44,17 @@ export function httpError(statusCode: number, field: string, message: string, re
   return new HttpError(statusCode, message, [{ field, message }], reason);
 }
 
+/** A dotted field path; an empty key (JSON allows one) is written `""` so the field is still named. */
+function dotted(path: ReadonlyArray<string | number>): string {
+  return path.map((p) => (p === '' ? '""' : String(p))).join('.');
+}
+
 /** zod issues as field issues; `prefix` places them inside a larger body (e.g. `leads.3`). */
 export function issuesFromZod(issues: readonly z.core.$ZodIssue[], prefix: Array<string | number> = []): FieldIssue[] {
   return issues.flatMap((issue): FieldIssue[] => {
     const path = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p.description) : p))];
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: [...path, key].join('.'), message: `unknown field ${key}` }));
-    return [{ field: path.join('.') || 'body', message: issue.message }];
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: dotted([...path, key]), message: `unknown field ${key || '""'}` }));
+    return [{ field: dotted(path) || 'body', message: issue.message }];
   });
 }
 
@@ -73,13 +78,14 @@ interface ValidationEntry {
 function validationIssues(context: string | undefined, entries: ValidationEntry[]): FieldIssue[] {
   const root = context === 'body' ? 'body' : context === 'querystring' ? 'query' : (context ?? 'request');
   return entries.flatMap((entry): FieldIssue[] => {
-    const path = entry.instancePath.split('/').filter(Boolean);
+    // instancePath is "/" + the zod path joined by "/": "/" alone is the root, "//x" has an empty key first.
+    const path = entry.instancePath === '/' ? [] : entry.instancePath.slice(1).split('/');
     const name = (segments: string[]) => {
       if (segments.length === 0) return root;
-      return context === 'headers' ? headerName(segments.join('.')) : segments.join('.');
+      return context === 'headers' ? headerName(segments.join('.')) : dotted(segments);
     };
     if (entry.keyword === 'unrecognized_keys' && Array.isArray(entry.params.keys)) {
-      return (entry.params.keys as string[]).map((key) => ({ field: name([...path, key]), message: `unknown field ${key}` }));
+      return (entry.params.keys as string[]).map((key) => ({ field: name([...path, key]), message: `unknown field ${key || '""'}` }));
     }
     return [{ field: name(path), message: entry.message ?? 'invalid' }];
   });

@@ -1,5 +1,5 @@
 // The HTTP API intake systems, reps and admins call. A client of Temporal and Postgres; it holds no lead state itself.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
@@ -40,7 +40,17 @@ export interface ApiDeps {
 }
 
 export function buildApi({ client, db, taskQueue, now = () => Promise.resolve(new Date()), logger = false, rateLimits, mergeWindowMs = 30 * 60_000 }: ApiDeps): FastifyInstance {
-  const app = Fastify({ logger, bodyLimit: bodyLimits.single });
+  const app = Fastify({
+    logger,
+    bodyLimit: bodyLimits.single,
+    // URLs the router refuses before any route or hook runs (bad percent-encoding, over-long parameters) still get
+    // the error shape.
+    frameworkErrors: (error: FastifyError, _request, reply: FastifyReply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      const message = tooLong ? 'a path parameter is longer than 100 characters' : 'the URL is not valid (check its percent-encoding)';
+      void reply.code(tooLong ? 414 : 400).send({ error: message, issues: [{ field: 'url', message }] });
+    },
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // JSON in, JSON out: a text/plain body would only reach the validator as a string and be refused less clearly.

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ChatTranscriptSchema, PartnerBatchSchema, parsePartnerBatch, WebFormSchema, maxPartnerBatch } from '../../src/intake/schemas';
 import { normaliseChat, normalisePartnerLead, normaliseWebForm } from '../../src/intake/normalise';
 import type { NormalisedLead } from '../../src/intake/normalised-lead';
-import { LeadSubmissionSchema } from '../../src/lead-submission';
+import { leadSources } from '../../src/lead-submission';
 import { submitLead, type SubmitLeadResult } from '../submit-lead';
 import { badRequest, ErrorBodySchema, FieldIssueSchema, HttpError, issuesFromZod, type FieldIssue } from '../errors';
 import { deriveSubmissionId } from '../lead-id';
@@ -49,6 +49,15 @@ const PartnerBatchResultSchema = z
   .register(apiSchemas, { id: 'PartnerBatchResult' });
 
 const PartnerRefusedSchema = ErrorBodySchema.extend({ results: z.array(PartnerItemResultSchema).optional().describe('Present when the envelope was fine but every lead was refused') });
+
+/**
+ * POST /v1/leads: a web form with, optionally, the source it came from (the route's original shape, name + email +
+ * source, is one such form). The shape is checked here; the web form's own rules (a way to reach the person) after.
+ */
+const SourcedWebFormSchema = z.strictObject({
+  ...WebFormSchema.shape,
+  source: z.enum(leadSources, { message: `source must be one of ${leadSources.join(', ')}` }).default('web-form'),
+});
 
 const intakeErrors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 413: ErrorBodySchema, 415: ErrorBodySchema, 429: ErrorBodySchema };
 const submittedResponses = { 200: SubmittedSchema, 202: SubmittedSchema, ...intakeErrors };
@@ -138,12 +147,12 @@ export function intakeRoutes(app: FastifyInstance, deps: RouteDeps, done: (err?:
     config: intakeAccess,
     schema: {
       tags: ['intake'],
-      summary: 'Submit a lead (the web form, in the original shape)',
+      summary: 'Submit a lead (alias of the web form, with a source)',
       description:
-        'The first intake route, kept for existing integrations: `name`, `email`, `source` required, optional `company`, `phone`, `message`, `externalId`. It is read as a web form (POST /v1/leads/web-form) from the given source, and answers the same way.',
+        'The first intake route, kept for existing integrations: a web form (POST /v1/leads/web-form) plus an optional `source` (`web-form`, `chat`, `partner-api`; default `web-form`). Answers the same way.',
       security: security.apiKey,
       headers: IntakeHeaders,
-      body: LeadSubmissionSchema,
+      body: SourcedWebFormSchema,
       response: submittedResponses,
     },
     handler: async (request, reply) => {

@@ -196,8 +196,13 @@ export function repRoutes(app: FastifyInstance, { client, db, now }: RouteDeps, 
       if (err instanceof WorkflowNotFoundError) {
         const record = await readLeadRecord(db, leadId);
         if (!record) throw httpError(404, 'offerId', `no lead ${leadId}`, refusalTypes.unknownOffer);
-        const offered = record.offers.some((o) => o.offerNumber === offerNumber && o.repIds.includes(repId)) || record.owner === repId;
+        const offer = record.offers.find((o) => o.offerNumber === offerNumber);
+        const offered = offer?.repIds.includes(repId) === true || record.owner === repId;
         if (!offered) throw httpError(403, 'offerId', `offer ${offerNumber} of lead ${leadId} was not made to ${repId}`, refusalTypes.notOffered);
+        // A retry of an answer that was given before the lead closed gets that answer again, not a refusal.
+        if (offer?.answeredBy === repId && offer.outcome === (action === 'accept' ? 'accepted' : 'declined')) {
+          return action === 'accept' ? { leadId, owner: repId, offerNumber } : { leadId, offerNumber };
+        }
         throw httpError(409, 'offerId', `lead ${leadId} is closed (${record.status}${record.owner ? `, owned by ${record.owner}` : ''})`, 'LeadClosed');
       }
       throw err;
