@@ -3,7 +3,6 @@
 import type { SpamKind, LabelledInquiry } from './corpus';
 import type { Language } from './language';
 import type { LabelModel, Prediction, TrainingExample } from './label-model';
-import { trainLogisticRegression } from './logistic-regression';
 import { trainNaiveBayes } from './naive-bayes';
 import { detectTestSubmission, hasLetterRun, trainSpellingModel, type SpellingModel } from './spam-signals';
 import { readTimeline, urgencyOfTimeline, type Timeline } from './timeline';
@@ -40,22 +39,25 @@ export interface LeadClassifier {
   classify(input: ClassifyInput): Classification;
 }
 
-export type ModelKind = 'naive-bayes' | 'logistic-regression';
-
 export interface ClassifierOptions {
-  /** Which learner reads the features. */
-  model?: ModelKind;
-  /** L2 penalty and epochs of logistic regression. */
-  l2?: number;
-  epochs?: number;
-  /** Laplace smoothing of every model. */
+  /** Weight of character n-grams in the spam model. */
+  pitchCharNgramWeight?: number;
+  /** Laplace smoothing of the service-line model. */
   alpha?: number;
+  /** Laplace smoothing of the urgency model (its wording cues are few; more smoothing keeps one word from deciding). */
+  urgencyAlpha?: number;
+  /** Laplace smoothing of the spam model. */
+  spamAlpha?: number;
   /** Weight of word-bigram features relative to single words. */
   bigramWeight?: number;
   /** Weight of character 3-5-gram features (they catch typos and words shared across languages). */
   charNgramWeight?: number;
-  /** Temperature of the naive Bayes posteriors (see NaiveBayesOptions). */
+  /** Weight of cross-language concept features (0 leaves them out). */
+  conceptWeight?: number;
+  /** Temperature of the service-line and spam posteriors (see NaiveBayesOptions); calibrated by cross-validation. */
   temperature?: number;
+  /** Temperature of the urgency posteriors (few features per text: less to temper). */
+  urgencyTemperature?: number;
   /** Probability of sales spam from which a lead is thrown out. */
   spamThreshold?: number;
   /** Where a text with no word the model knows goes; defaults to `other` when the corpus has it. */
@@ -65,13 +67,15 @@ export interface ClassifierOptions {
 // Chosen by 5-fold cross-validation on the default training corpus (scripts/eval.ts --cross-validate), never on
 // the evaluation set.
 export const defaultClassifierOptions: Required<Omit<ClassifierOptions, 'fallbackServiceLine'>> = {
-  model: 'naive-bayes',
-  l2: 0.0005,
-  epochs: 30,
   alpha: 0.3,
+  urgencyAlpha: 1,
+  spamAlpha: 0.05,
   bigramWeight: 0.5,
-  charNgramWeight: 0.15,
+  charNgramWeight: 4,
+  pitchCharNgramWeight: 2,
   temperature: 4,
+  urgencyTemperature: 1.5,
+  conceptWeight: 2,
   spamThreshold: 0.5,
 };
 
@@ -79,6 +83,7 @@ interface ModelInput {
   tokenised: TokenisedText;
   topic: Features;
   wording: Features;
+  pitch: Features;
 }
 
 function describeWords(words: string[]): string {
@@ -106,26 +111,34 @@ export function trainClassifier(examples: readonly LabelledInquiry[], options: C
 
   // Topic (service line, spam) reads words, bigrams and character n-grams; wording (urgency) reads words and
   // bigrams only: "down", "no rush", "asap" matter there, the spelling of "kubernetes" does not.
-  const topicWeights: FeatureWeights = { words: 1, bigrams: o.bigramWeight, charNgrams: o.charNgramWeight, skip: [timeWords, genericWords] };
-  const wordingWeights: FeatureWeights = { words: 1, bigrams: o.bigramWeight, charNgrams: 0 };
+  const topicWeights: FeatureWeights = { words: 1, bigrams: o.bigramWeight, charNgrams: o.charNgramWeight, concepts: o.conceptWeight, skip: [timeWords, genericWords] };
+  const wordingWeights: FeatureWeights = { words: 1, bigrams: o.bigramWeight, charNgrams: 0, concepts: o.conceptWeight };
+  // Spam reads everything: "we need" and "we offer", "today only" are what tell a pitch from an inquiry.
+  const pitchWeights: FeatureWeights = { words: 1, bigrams: o.bigramWeight, charNgrams: o.pitchCharNgramWeight, concepts: o.conceptWeight, everyWord: true };
   const prepare = (text: string): ModelInput => {
     const tokenised = tokenise(text);
-    return { tokenised, topic: featuresOf(tokenised, topicWeights), wording: featuresOf(tokenised, wordingWeights) };
+    return { tokenised, topic: featuresOf(tokenised, topicWeights), wording: featuresOf(tokenised, wordingWeights), pitch: featuresOf(tokenised, pitchWeights) };
   };
 
   const prepared = examples.map((example) => ({ example, input: prepare(example.text) }));
-  const train = <L extends string>(set: ReadonlyArray<TrainingExample<L>>): LabelModel<L> =>
-    o.model === 'logistic-regression'
-      ? trainLogisticRegression(set, { l2: o.l2, epochs: o.epochs, learningRate: 0.5, seed: 1 })
-      : trainNaiveBayes(set, { alpha: o.alpha, temperature: o.temperature });
-  const serviceLineModel = train(prepared.filter((p) => !p.example.spam).map((p) => ({ features: p.input.topic.vector, label: p.example.serviceLine })));
-  const urgencyModel = train<Urgency>(prepared.filter((p) => !p.example.spam).map((p) => ({ features: p.input.wording.vector, label: p.example.urgency })));
+  const train = <L extends string>(set: ReadonlyArray<TrainingExample<L>>, alpha: number, temperature = o.temperature): LabelModel<L> =>
+    trainNaiveBayes(set, { alpha, temperature });
+  const serviceLineModel = train(
+    prepared.filter((p) => !p.example.spam).map((p) => ({ features: p.input.topic.vector, label: p.example.serviceLine })),
+    o.alpha,
+  );
+  const urgencyModel = train<Urgency>(
+    prepared.filter((p) => !p.example.spam).map((p) => ({ features: p.input.wording.vector, label: p.example.urgency })),
+    o.urgencyAlpha,
+    o.urgencyTemperature,
+  );
   // Test submissions and gibberish are caught by their shape; teaching them to the word model would only make it
   // suspicious of short genuine messages.
   const spamModel = train(
     prepared
       .filter((p) => !p.example.spam || p.example.spamKind === undefined || p.example.spamKind === 'sales-spam')
-      .map((p) => ({ features: p.input.topic.vector, label: p.example.spam ? 'spam' : 'genuine' })),
+      .map((p) => ({ features: p.input.pitch.vector, label: p.example.spam ? 'spam' : 'genuine' })),
+    o.spamAlpha,
   );
   const spelling = trainSpellingModel(prepared.filter((p) => !p.example.spam).map((p) => p.input.tokenised.words));
 
@@ -160,7 +173,7 @@ function telltaleWords<L extends string>(model: LabelModel<L>, features: Feature
 
 function classifyWith(input: ClassifyInput, prepare: (text: string) => ModelInput, m: Models): Classification {
   const text = typeof input.text === 'string' ? input.text : '';
-  const { tokenised, topic, wording } = prepare(text);
+  const { tokenised, topic, wording, pitch } = prepare(text);
   const reasons: string[] = [];
 
   // Service line.
@@ -208,7 +221,7 @@ function classifyWith(input: ClassifyInput, prepare: (text: string) => ModelInpu
   let spam = false;
   let spamKind: SpamKind | undefined;
   let spamConfidence: number;
-  const spamPrediction = m.spamModel.predict(topic.vector);
+  const spamPrediction = m.spamModel.predict(pitch.vector);
   const pSpam = spamPrediction.probabilities['spam'] ?? 0;
   const testCue = detectTestSubmission(tokenised.words);
   const knownCount = knownWords.length + tokenised.words.filter((w) => stopWords.has(w)).length;
@@ -228,12 +241,12 @@ function classifyWith(input: ClassifyInput, prepare: (text: string) => ModelInpu
     spam = true;
     spamKind = 'sales-spam';
     spamConfidence = pSpam;
-    const words = telltaleWords(m.spamModel, topic, 'spam', 'genuine');
+    const words = telltaleWords(m.spamModel, pitch, 'spam', 'genuine');
     reasons.push(`sales spam: ${words.length > 0 ? `words ${describeWords(words)}` : 'its wording'} (p=${percent(pSpam)})`);
   } else {
     spamConfidence = 1 - pSpam;
     if (pSpam >= 0.2) {
-      const words = telltaleWords(m.spamModel, topic, 'spam', 'genuine');
+      const words = telltaleWords(m.spamModel, pitch, 'spam', 'genuine');
       reasons.push(`some sales-pitch wording${words.length > 0 ? ` (${describeWords(words)})` : ''}, but p(spam)=${percent(pSpam)} is below ${m.spamThreshold}`);
     }
   }

@@ -20,54 +20,62 @@ export function trainNaiveBayes<L extends string>(examples: ReadonlyArray<Traini
   if (!(options.temperature > 0)) throw new Error(`temperature must be positive, got ${options.temperature}`);
 
   const labels = [...new Set(examples.map((e) => e.label))].sort();
-  const documents = new Map<L, number>(labels.map((l) => [l, 0]));
-  const featureWeights = new Map<L, Map<string, number>>(labels.map((l) => [l, new Map()]));
-  const totalWeight = new Map<L, number>(labels.map((l) => [l, 0]));
-  const vocabulary = new Set<string>();
-
+  const k = labels.length;
+  const labelIndex = new Map<L, number>(labels.map((l, i) => [l, i]));
+  const documents = new Float64Array(k);
+  const totals = new Float64Array(k);
+  // feature → its summed weight in each class
+  const weights = new Map<string, Float64Array>();
   for (const { features, label } of examples) {
-    documents.set(label, (documents.get(label) ?? 0) + 1);
-    const counts = featureWeights.get(label)!;
+    const c = labelIndex.get(label)!;
+    documents[c]!++;
     for (const [feature, weight] of features) {
-      counts.set(feature, (counts.get(feature) ?? 0) + weight);
-      totalWeight.set(label, (totalWeight.get(label) ?? 0) + weight);
-      vocabulary.add(feature);
+      let row = weights.get(feature);
+      if (!row) weights.set(feature, (row = new Float64Array(k)));
+      row[c]! += weight;
+      totals[c]! += weight;
     }
   }
 
-  const logPrior = new Map<L, number>(labels.map((l) => [l, Math.log((documents.get(l) ?? 0) / examples.length)]));
-  const denominators = new Map<L, number>(labels.map((l) => [l, Math.log((totalWeight.get(l) ?? 0) + options.alpha * vocabulary.size)]));
-  const logLikelihood = (feature: string, label: L): number =>
-    Math.log((featureWeights.get(label)!.get(feature) ?? 0) + options.alpha) - denominators.get(label)!;
+  const logPrior = Array.from(documents, (n) => Math.log(n / examples.length));
+  const denominators = Array.from(totals, (total) => Math.log(total + options.alpha * weights.size));
+  // Smoothed log-likelihoods, computed once and in place: prediction is then a sum of table lookups.
+  for (const row of weights.values()) for (let c = 0; c < k; c++) row[c] = Math.log(row[c]! + options.alpha) - denominators[c]!;
+  const logLikelihoods = weights;
 
   function predict(features: FeatureVector): Prediction<L> {
-    const scores = new Map<L, number>(labels.map((l) => [l, logPrior.get(l)!]));
+    const scores = [...logPrior];
     let knownFeatures = 0;
     for (const [feature, weight] of features) {
       // A feature no class has seen carries the same smoothed likelihood ratio everywhere but skews by class size.
-      if (!vocabulary.has(feature)) continue;
+      const row = logLikelihoods.get(feature);
+      if (!row) continue;
       knownFeatures++;
-      for (const label of labels) scores.set(label, scores.get(label)! + weight * logLikelihood(feature, label));
+      for (let c = 0; c < k; c++) scores[c]! += weight * row[c]!;
     }
-    for (const label of labels) scores.set(label, scores.get(label)! / options.temperature);
-    const max = Math.max(...scores.values());
-    let sum = 0;
-    for (const label of labels) sum += Math.exp(scores.get(label)! - max);
+    const tempered = scores.map((s) => s / options.temperature);
+    const max = Math.max(...tempered);
+    const exps = tempered.map((s) => Math.exp(s - max));
+    const sum = exps.reduce((a, b) => a + b, 0);
     const probabilities = {} as Record<L, number>;
-    for (const label of labels) probabilities[label] = Math.exp(scores.get(label)! - max) / sum;
-    const ranked = [...labels].sort((a, b) => scores.get(b)! - scores.get(a)! || (a < b ? -1 : 1));
-    return { label: ranked[0]!, probabilities, runnerUp: ranked[1] ?? null, knownFeatures };
+    labels.forEach((label, c) => (probabilities[label] = exps[c]! / sum));
+    const ranked = labels.map((_, c) => c).sort((a, b) => scores[b]! - scores[a]! || a - b);
+    return { label: labels[ranked[0]!]!, probabilities, runnerUp: ranked.length > 1 ? labels[ranked[1]!]! : null, knownFeatures };
   }
 
   function evidence(features: FeatureVector, label: L, against: L): Evidence[] {
+    const a = labelIndex.get(label);
+    const b = labelIndex.get(against);
+    if (a === undefined || b === undefined) return [];
     const found: Evidence[] = [];
     for (const [feature, weight] of features) {
-      if (!vocabulary.has(feature)) continue;
-      const delta = weight * (logLikelihood(feature, label) - logLikelihood(feature, against));
+      const row = logLikelihoods.get(feature);
+      if (!row) continue;
+      const delta = weight * (row[a]! - row[b]!);
       if (delta > 0) found.push({ feature, weight: delta });
     }
-    return found.sort((a, b) => b.weight - a.weight || (a.feature < b.feature ? -1 : 1));
+    return found.sort((x, y) => y.weight - x.weight || (x.feature < y.feature ? -1 : 1));
   }
 
-  return { labels, predict, evidence, knows: (feature) => vocabulary.has(feature) };
+  return { labels, predict, evidence, knows: (feature) => logLikelihoods.has(feature) };
 }

@@ -1,11 +1,16 @@
 // Turns an inquiry into what the model reads: folded words, language-aware stems, word bigrams and character n-grams.
 import { newStemmer, type Stemmer } from 'snowball-stemmers';
+import { conceptOf } from './concepts';
 import { detectLanguage, type Language } from './language';
 import { stopWords } from './stop-words';
 
+const foldCache = new Map<string, string>();
+
 /** Lowercase without diacritics: "Migración" → "migracion", "Größe" → "grosse". */
 export function foldText(text: string): string {
-  return text
+  const cached = foldCache.get(text);
+  if (cached !== undefined) return cached;
+  const folded = text
     .toLowerCase()
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
@@ -13,6 +18,12 @@ export function foldText(text: string): string {
     .replace(/æ/g, 'ae')
     .replace(/œ/g, 'oe')
     .replace(/ø/g, 'o');
+  // Words repeat across a corpus; whole texts do not, so only short strings are kept.
+  if (text.length <= 40) {
+    if (foldCache.size > 200_000) foldCache.clear();
+    foldCache.set(text, folded);
+  }
+  return folded;
 }
 
 // Header lines of forwarded and quoted mail say who wrote when, not what they want (and their dates are not
@@ -66,9 +77,21 @@ export interface TokenisedText {
   language: Language;
   /** Content words in order: no stop words, no bare numbers, no single letters. */
   tokens: Token[];
+  /**
+   * Every word in order, stop words included ("we offer", "can you"), plus the shapes of what pitches are made of:
+   * prices, percentages, links.
+   */
+  allTokens: Token[];
   /** Every word, folded, stop words included (for test-submission and language cues). */
   words: string[];
 }
+
+// Shapes that sales pitches are made of, as pseudo-words: "$499", "49€", "20 %", "www.example.com".
+const shapes: Array<[RegExp, string]> = [
+  [/(?:[$€£]\s?\d[\d.,]*\s?[km]?|\d[\d.,]*\s?(?:[$€£]|eur(?:os?)?\b|usd\b|dollars?\b))/giu, '<price>'],
+  [/\d+(?:[.,]\d+)?\s?%/gu, '<percent>'],
+  [/\b(?:https?:\/\/|www\.)\S+|\b[\w-]+\.(?:com|net|org|io|co|biz|info|example)\b/giu, '<link>'],
+];
 
 // "can't" → "can not": the negation survives tokenisation ("cannot log in", "doesn't work").
 function expandNegations(text: string): string {
@@ -85,12 +108,17 @@ export function tokenise(text: string): TokenisedText {
   const words = raw.map(foldText);
   const language = detectLanguage(words, body);
   const tokens: Token[] = [];
+  const allTokens: Token[] = [];
   raw.forEach((word, i) => {
     const folded = words[i] ?? '';
-    if (folded.length < 2 || /^\d+$/.test(folded) || stopWords.has(folded)) return;
-    tokens.push({ stem: stemOf(word, language), word });
+    if (/^\d+$/.test(folded)) return;
+    const content = folded.length >= 2 && !stopWords.has(folded);
+    const token = { stem: content ? stemOf(word, language) : folded, word };
+    allTokens.push(token);
+    if (content) tokens.push(token);
   });
-  return { language, tokens, words };
+  for (const [shape, name] of shapes) for (const match of body.match(shape) ?? []) allTokens.push({ stem: name, word: match.trim() });
+  return { language, tokens, allTokens, words };
 }
 
 /** How much each kind of feature counts (0 leaves it out), and which words a model does not read. */
@@ -99,11 +127,15 @@ export interface FeatureWeights {
   bigrams: number;
   /** Character n-grams share this much weight per word, however long the word. */
   charNgrams: number;
+  /** Weight of cross-language concept features (see concepts.ts). */
+  concepts?: number;
+  /** Read stop words and shapes too (allTokens), not only content words. */
+  everyWord?: boolean;
   /** Folded words left out (e.g. time words for the topic models). */
   skip?: ReadonlyArray<ReadonlySet<string>>;
 }
 
-/** Feature → weight (presence, not counts: repeating a word does not make an inquiry more about it). */
+/** Feature → weight. */
 export type FeatureVector = Map<string, number>;
 
 export interface Features {
@@ -113,6 +145,19 @@ export interface Features {
 }
 
 const charNgramSizes = [3, 4, 5];
+const charNgramCache = new Map<string, string[]>();
+
+/** The character 3-5-grams of a word with its boundaries marked: "aws" → "_aw", "aws", "ws_", "_aws", … */
+function charNgramsOf(word: string): string[] {
+  const cached = charNgramCache.get(word);
+  if (cached) return cached;
+  const padded = `_${foldText(word)}_`;
+  const grams: string[] = [];
+  for (const n of charNgramSizes) for (let start = 0; start + n <= padded.length; start++) grams.push(`c:${padded.slice(start, start + n)}`);
+  if (charNgramCache.size > 100_000) charNgramCache.clear();
+  charNgramCache.set(word, grams);
+  return grams;
+}
 
 export function featuresOf(tokenised: TokenisedText, weights: FeatureWeights): Features {
   const vector: FeatureVector = new Map();
@@ -123,18 +168,21 @@ export function featuresOf(tokenised: TokenisedText, weights: FeatureWeights): F
     if (written !== undefined) surface.set(feature, written);
   };
   const skip = weights.skip ?? [];
-  const tokens = tokenised.tokens.filter((token) => {
+  const tokens = (weights.everyWord ? tokenised.allTokens : tokenised.tokens).filter((token) => {
     const folded = foldText(token.word);
     return !skip.some((set) => set.has(folded) || set.has(token.stem));
   });
+  // A word said three times weighs more than once, but not three times more: 1 + ln(count).
+  const repeats = new Map<string, number>();
+  for (const token of tokens) repeats.set(token.stem, (repeats.get(token.stem) ?? 0) + 1);
   tokens.forEach((token, i) => {
-    add(`w:${token.stem}`, weights.words, token.word);
+    add(`w:${token.stem}`, weights.words * (1 + Math.log(repeats.get(token.stem)!)), token.word);
+    const concept = (weights.concepts ?? 0) > 0 ? conceptOf(foldText(token.word)) : undefined;
+    if (concept !== undefined) add(`k:${concept}`, weights.concepts!, token.word);
     const next = tokens[i + 1];
     if (next) add(`b:${token.stem} ${next.stem}`, weights.bigrams, `${token.word} ${next.word}`);
-    if (weights.charNgrams > 0) {
-      const padded = `_${foldText(token.word)}_`;
-      const grams: string[] = [];
-      for (const n of charNgramSizes) for (let start = 0; start + n <= padded.length; start++) grams.push(`c:${padded.slice(start, start + n)}`);
+    if (weights.charNgrams > 0 && !token.stem.startsWith('<')) {
+      const grams = charNgramsOf(token.word);
       for (const gram of grams) add(gram, weights.charNgrams / grams.length);
     }
   });
