@@ -9,7 +9,15 @@ async function main(): Promise<void> {
   const db = createPool(requireSetting(config, 'DATABASE_URL'));
   const connection = await Connection.connect({ address: requireSetting(config, 'TEMPORAL_ADDRESS') });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const app = buildApi({ client, db, taskQueue: config.TEMPORAL_TASK_QUEUE, logger: true });
+  const app = buildApi({
+    client,
+    db,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    logger: true,
+    mergeWindowMs: config.LEADRELAY_MERGE_WINDOW_MINUTES * 60_000,
+    // The offer emails' links land on this process's pages, signed with the worker's secret.
+    linkSecret: requireSetting(config, 'LEADRELAY_LINK_SECRET'),
+  });
   const stop = async () => {
     await app.close();
     await connection.close();

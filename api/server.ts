@@ -9,6 +9,7 @@ import { principalKey } from './credentials';
 import { bodyLimits } from './body-limits';
 import { HttpError, registerErrorHandling } from './errors';
 import { registerOpenApi } from './openapi';
+import { registerOfferPages } from './pages';
 import type { RouteDeps } from './route-deps';
 import { adminDirectoryRoutes } from './routes/admin-directory';
 import { adminPolicyRoutes } from './routes/admin-policies';
@@ -37,9 +38,14 @@ export interface ApiDeps {
   rateLimits?: Partial<RateLimits>;
   /** Same person within this window: the second submission joins the first lead. Default 30 minutes. */
   mergeWindowMs?: number;
+  /**
+   * LEADRELAY_LINK_SECRET. When given, the pages behind the offer emails' links (api/pages.ts) are served too;
+   * without it the API serves only its JSON routes (tests that register the pages themselves leave it out).
+   */
+  linkSecret?: string;
 }
 
-export function buildApi({ client, db, taskQueue, now = () => Promise.resolve(new Date()), logger = false, rateLimits, mergeWindowMs = 30 * 60_000 }: ApiDeps): FastifyInstance {
+export function buildApi({ client, db, taskQueue, now = () => Promise.resolve(new Date()), logger = false, rateLimits, mergeWindowMs = 30 * 60_000, linkSecret }: ApiDeps): FastifyInstance {
   const app = Fastify({
     logger,
     bodyLimit: bodyLimits.single,
@@ -81,5 +87,6 @@ export function buildApi({ client, db, taskQueue, now = () => Promise.resolve(ne
   void app.register(repRoutes, deps);
   void app.register(adminDirectoryRoutes, deps);
   void app.register(adminPolicyRoutes, deps);
+  if (linkSecret) void app.register(registerOfferPages, { client, db, linkSecret, taskQueue, now });
   return app;
 }
