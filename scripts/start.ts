@@ -10,6 +10,7 @@ import { createActivities } from '../activities';
 import { createSmtpMailer } from '../activities/mail';
 import { createPool } from '../activities/postgres';
 import { createApiKey } from '../api/credentials';
+import { registerOfferPages } from '../api/pages';
 import { buildApi } from '../api/server';
 import { loadConfig } from '../src/config';
 import { startMailCatcher } from '../stack/mail-catcher';
@@ -116,7 +117,8 @@ async function main(): Promise<void> {
     });
 
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-    const app = buildApi({ client, db, taskQueue: config.TEMPORAL_TASK_QUEUE, linkSecret, mergeWindowMs: config.LEADRELAY_MERGE_WINDOW_MINUTES * 60_000 });
+    const app = buildApi({ client, db, taskQueue: config.TEMPORAL_TASK_QUEUE, mergeWindowMs: config.LEADRELAY_MERGE_WINDOW_MINUTES * 60_000 });
+    await registerOfferPages(app, { client, db, linkSecret, taskQueue: config.TEMPORAL_TASK_QUEUE });
     await app.listen({ host: config.API_HOST, port: config.API_PORT });
     stops.push({ what: 'API', stop: () => app.close() });
     urls.unshift(['API', apiUrl]);

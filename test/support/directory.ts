@@ -58,13 +58,12 @@ default:
   fallback: least-loaded
 `;
 
-/** A tier-A cloud lead from a business address: first offers carry the 5-minute SLA. */
+/** A tier-A cloud lead from a new business address (no phone: a shared one would make it a known contact). */
 export function hotLead(overrides: Record<string, unknown> = {}) {
   return {
     name: 'Priya Shah',
     email: `priya.${Math.random().toString(36).slice(2, 8)}@acme-corp.example`,
     company: 'Acme Corp',
-    phone: '+1 312 555 0147',
     companySize: 800,
     message: 'We must migrate our data centre (120 VMs) to AWS ASAP; budget around $250k approved. Can someone call me today?',
     source: 'web-form',
