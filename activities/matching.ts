@@ -1,6 +1,6 @@
 // Dedupe and account matching in Postgres: the known contact a lead is (email key, then phone) and the
 // account it belongs to (the contact's, then the domain's, then the closest company name by pg_trgm).
-import { escapeLiteral, type Pool, type QueryResult } from 'pg';
+import { escapeLiteral, type Pool, type QueryResult, type QueryResultRow } from 'pg';
 import { ApplicationFailure } from '@temporalio/common';
 import { chooseNameMatch, companyNameKey, distinctiveSimilarityThreshold, distinctiveWords, nameSimilarityThreshold } from '../src/matching/company-name';
 import {
@@ -68,6 +68,14 @@ export function withNameThreshold(threshold: number, sql: string): string {
 }
 
 
+/**
+ * Runs one of matchQueries as a named prepared statement: each pooled connection plans it once, where
+ * planning an unnamed statement cost more than executing it (0.25 ms against 0.05 ms on 1M contacts).
+ */
+function runPrepared<Row extends QueryResultRow>(db: Pool, query: keyof typeof matchQueries, value: string): Promise<QueryResult<Row>> {
+  return db.query<Row>({ name: `leadrelay-match-${query}`, text: matchQueries[query], values: [value] });
+}
+
 interface ContactQueryRow {
   id: string;
   owner_rep_id: string | null;
@@ -86,12 +94,12 @@ interface AccountQueryRow {
 export function createMatcher(db: Pool) {
   async function findContact(lead: ParsedMatchLeadInput): Promise<{ match: ContactMatch; row: ContactRow } | null> {
     const lookups = [
-      { method: 'email', key: lead.emailKey, sql: matchQueries.contactByEmailKey },
-      { method: 'phone', key: lead.phone, sql: matchQueries.contactByPhone },
+      { method: 'email', key: lead.emailKey, query: 'contactByEmailKey' },
+      { method: 'phone', key: lead.phone, query: 'contactByPhone' },
     ] as const;
-    for (const { method, key, sql } of lookups) {
+    for (const { method, key, query } of lookups) {
       if (key === null) continue;
-      const { rows } = await db.query<ContactQueryRow>(sql, [key]);
+      const { rows } = await runPrepared<ContactQueryRow>(db, query, key);
       const found = rows[0];
       if (!found) continue;
       const row: ContactRow = {
@@ -107,7 +115,7 @@ export function createMatcher(db: Pool) {
   async function findAccountByName(company: string): Promise<AccountMatch | null> {
     const key = companyNameKey(company);
     if (key === '') return null;
-    let { rows } = await db.query<AccountQueryRow & { name_key: string }>(matchQueries.accountsByNameKey, [key]);
+    let { rows } = await runPrepared<AccountQueryRow & { name_key: string }>(db, 'accountsByNameKey', key);
     if (rows.length === 0) {
       const { threshold, sql } = similarNamesSql(key, distinctiveWords(key));
       // A multi-statement query answers with one result per statement.
@@ -135,7 +143,7 @@ export function createMatcher(db: Pool) {
     const contactAccount = contact?.row.account;
     if (contact && contactAccount) return { contact: contact.match, account: describeContactAccount({ ...contact.row, account: contactAccount }) };
     if (lead.companyDomain) {
-      const { rows } = await db.query<AccountQueryRow>(matchQueries.accountByDomain, [lead.companyDomain]);
+      const { rows } = await runPrepared<AccountQueryRow>(db, 'accountByDomain', lead.companyDomain);
       const found = rows[0];
       if (found) return { contact: contact?.match ?? null, account: describeDomainAccount(lead.companyDomain, { accountId: found.id, name: found.name, ownerRepId: found.owner_rep_id }) };
     }
