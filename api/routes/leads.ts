@@ -81,12 +81,12 @@ export function leadRoutes(app: FastifyInstance, { client, db }: RouteDeps, done
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
   routes.get('/v1/leads/:id', {
-    config: { access: { keys: ['leads:write', 'leads:read'], reps: true } },
+    config: { access: { keys: ['leads:write', 'leads:read', 'partner'], reps: true } },
     schema: {
       tags: ['leads'],
       summary: 'A lead: status, owner, current offer, SLA deadline, escalation level, explanation, offers so far',
       description:
-        'Any intake key may follow a lead it was given (the `Location` of its submission); the person\'s details are included for admin keys, keys with `leads:read`, and reps who were offered or own the lead. Other reps get 403.',
+        'Any intake or partner key may follow a lead it was given (the `Location` of its submission); the person\'s details are included for admin keys, keys with `leads:read`, and reps who were offered or own the lead. Other reps get 403.',
       security: security.either,
       params: LeadParams,
       response: { 200: LeadSchema, ...readErrors },

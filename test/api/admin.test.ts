@@ -221,3 +221,27 @@ test('at deploy, the default policy file becomes the first active version when n
     await db.end();
   }
 });
+
+test('admin refusals: unknown reps, teams and policy versions are 404 naming the field; malformed ids are 400', async () => {
+  const cases: Array<[Parameters<typeof admin>[0], string, unknown, number, string]> = [
+    ['GET', '/v1/admin/teams/nope', undefined, 404, 'id'],
+    ['POST', '/v1/admin/teams/nope/deactivate', undefined, 404, 'id'],
+    ['POST', '/v1/admin/teams/nope/activate', undefined, 404, 'id'],
+    ['GET', '/v1/admin/teams/Not_An_Id', undefined, 400, 'id'],
+    ['POST', '/v1/admin/reps/nope/deactivate', undefined, 404, 'id'],
+    ['POST', '/v1/admin/reps/nope/activate', undefined, 404, 'id'],
+    ['PUT', '/v1/admin/reps/nope/away', { away: true }, 404, 'id'],
+    ['POST', '/v1/admin/reps/nope/out-of-office', { from: '2026-12-01', until: '2026-12-02' }, 404, 'id'],
+    ['DELETE', '/v1/admin/reps/ana/out-of-office/x', undefined, 400, 'index'],
+    ['PATCH', '/v1/admin/reps/nope', { away: true }, 404, 'id'],
+    ['GET', '/v1/admin/policies/999', undefined, 404, 'version'],
+    ['GET', '/v1/admin/policies/latest', undefined, 400, 'version'],
+    ['POST', '/v1/admin/policies/999/activate', undefined, 404, 'version'],
+    ['POST', '/v1/admin/policies', { yaml: '' }, 400, 'yaml'],
+    ['POST', '/v1/admin/policies', { yaml: 'sla: [' }, 400, 'yaml'],
+  ];
+  for (const [method, url, payload, status, field] of cases) {
+    const res = await admin(method, url, payload);
+    expect({ url, status: res.status, fields: fieldsOf(res.body) }).toEqual({ url, status, fields: [field] });
+  }
+});

@@ -41,7 +41,18 @@ async function firstOffer(leadId: string): Promise<{ view: LeadView; offered: 'a
   });
   const offered = view.currentOffer?.repIds[0];
   if (offered !== 'ana' && offered !== 'ben') throw new Error(`expected a cloud rep, got ${JSON.stringify(view.currentOffer)}`);
+  await offerRecorded(leadId, 1);
   return { view, offered, other: offered === 'ana' ? 'ben' : 'ana' };
+}
+
+/** The workflow shows an offer as it opens it; the offer's row (what "my offers" lists) follows with its email. */
+async function offerRecorded(leadId: string, offerNumber: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const { rows } = await h.db.query('SELECT 1 FROM lead_offers WHERE lead_id = $1 AND offer_number = $2', [leadId, offerNumber]);
+    if (rows.length) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`offer ${offerNumber} of lead ${leadId} never reached lead_offers`);
 }
 
 test('web form intake: 202 with Location and the lead id; the same Idempotency-Key answers 200 with the same lead; keys scope idempotency', async () => {
@@ -156,10 +167,11 @@ test('a lead\'s state and timeline: status, offer, deadline and explanation for 
     const { offered, other } = await firstOffer(leadId);
 
     const status = await get(creds.intake, `/v1/leads/${leadId}`);
+    expect((await get(creds.partner, `/v1/leads/${leadId}`)).body).not.toHaveProperty('person');
     expect(status.status).toBe(200);
     expect(status.body).toMatchObject({ leadId, status: 'offered', closed: false, owner: null, teamId: 'cloud', escalationLevel: 0, currentOffer: { offerId: `${leadId}.1`, repIds: [offered], outcome: 'open' } });
     expect(Date.parse(status.body.slaDeadline as string)).toBeGreaterThan(Date.parse((status.body.currentOffer as { offeredAt: string }).offeredAt));
-    expect((status.body.explanation as { routing: string }).routing).toContain('cloud');
+    expect((status.body.explanation as { routing: string }).routing).toMatch(/team Cloud/);
     expect((status.body.explanation as { qualification: { tier: string } }).qualification.tier).toBe('A');
     // An intake key (leads:write) follows its lead, but the person's details are not for it.
     expect(status.body).not.toHaveProperty('person');
@@ -229,6 +241,7 @@ test('rep routes: my offers; accept and decline act as the token\'s rep only; 40
     expect((await post(creds.reps[offered], `/v1/offers/${offerId}/decline`, { reason: 'on a customer visit all day' })).status).toBe(200);
     const second = await waitForLead(h, leadId, (v) => v.currentOffer?.offerNumber === 2, 'the second offer');
     expect(second.currentOffer?.repIds).toEqual([other]);
+    await offerRecorded(leadId, 2);
     expect((await get(creds.reps[offered], '/v1/me/offers')).body.offers).not.toEqual(expect.arrayContaining([expect.objectContaining({ leadId })]));
     expect((await get(creds.reps[other], '/v1/me/offers')).body.offers).toEqual(expect.arrayContaining([expect.objectContaining({ offerId: `${leadId}.2` })]));
 
@@ -245,5 +258,19 @@ test('rep routes: my offers; accept and decline act as the token\'s rep only; 40
     expect(late).toMatchObject({ status: 409, body: { reason: 'LeadClosed' } });
     expect(late.body.error).toContain(`owned by ${other}`);
     expect((await post(creds.reps.mgr, `/v1/offers/${leadId}.2/accept`, {})).status).toBe(403);
+
+    // The workflow's history is readable in the Web UI: no credential may be in it.
+    // Payloads are bytes (base64 in the fetched history) with JSON inside: decode every one, so the search sees
+    // what the Web UI shows.
+    const texts: string[] = [];
+    JSON.stringify(await leadHandle(h, leadId).fetchHistory(), (_key, value: unknown) => {
+      if (value instanceof Uint8Array) texts.push(Buffer.from(value).toString('utf8'));
+      else if (typeof value === 'string') texts.push(value, Buffer.from(value, 'base64').toString('utf8'));
+      return value instanceof Uint8Array ? null : value;
+    });
+    const history = texts.join('\n');
+    expect(history).toContain(`"repId":"${other}"`);
+    for (const token of [creds.intake, creds.reps.ana, creds.reps.ben]) expect(history).not.toContain(token.split('.')[1]);
+    expect(history).not.toMatch(/lr[kr]_[0-9a-f]{16}/);
   });
 });
