@@ -22,7 +22,7 @@ export interface KeysIo {
 export async function main(args: string[], io: KeysIo = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) }): Promise<number> {
   const [command, ...rest] = args;
   if (!command || command === '--help' || command === '-h') {
-    io.out(usage);
+    (command ? io.out : io.err)(usage);
     return command ? 0 : 2;
   }
   let parsed: ReturnType<typeof parseArgs<{ options: { name: { type: 'string' }; scope: { type: 'string'; multiple: true }; rep: { type: 'string' } }; allowPositionals: true; strict: true }>>;

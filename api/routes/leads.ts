@@ -56,6 +56,10 @@ const LeadSchema = z
     explanation: z.object({
       routing: z.string().nullable().describe('Why the lead went where it went: the rule, the candidates in order, who was excluded and why'),
       qualification: z.record(z.string(), z.unknown()).nullable().describe('Score, tier, urgency and service line, each point with its reason'),
+      decision: z
+        .record(z.string(), z.unknown())
+        .nullable()
+        .describe('The routing decision in structure: policy version, rule and why, strategy, candidates in order with why, excluded reps with reasons, tie-break, SLA'),
     }),
     person: PersonSchema.optional().describe('Only for admin keys, keys with leads:read, and reps who were offered or own the lead'),
   })
@@ -106,7 +110,7 @@ export function leadRoutes(app: FastifyInstance, { client, db }: RouteDeps, done
         escalationLevel: state.view.escalationLevel,
         currentOffer: state.view.currentOffer ? presentOffer(leadId, state.view.currentOffer) : null,
         offers: state.view.offers.map((o) => presentOffer(leadId, o)),
-        explanation: { routing: state.view.routing, qualification: (state.view.qualification as unknown as Record<string, unknown> | null) ?? null },
+        explanation: { routing: state.view.routing, qualification: (state.view.qualification as unknown as Record<string, unknown> | null) ?? null, decision: await readRoutingExplanation(leadId) },
       };
       if (seesPerson) lead.person = (await readLeadPerson(db, leadId)) ?? undefined;
       return lead;
@@ -157,6 +161,11 @@ export function leadRoutes(app: FastifyInstance, { client, db }: RouteDeps, done
     const record = await readLeadRecord(db, leadId);
     if (!record) return null;
     return { view: record, closed: record.status === 'assigned' || record.status === 'rejected-spam' };
+  }
+
+  async function readRoutingExplanation(leadId: string): Promise<Record<string, unknown> | null> {
+    const { rows } = await db.query<{ explanation: Record<string, unknown> | null }>(`SELECT plan -> 'explanation' AS explanation FROM routing_decisions WHERE lead_id = $1`, [leadId]);
+    return rows[0]?.explanation ?? null;
   }
 
   /** Refuses reps who were never offered the lead; says whether the caller may see the person's details. */

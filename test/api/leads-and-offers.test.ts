@@ -173,6 +173,7 @@ test('a lead\'s state and timeline: status, offer, deadline and explanation for 
     expect(Date.parse(status.body.slaDeadline as string)).toBeGreaterThan(Date.parse((status.body.currentOffer as { offeredAt: string }).offeredAt));
     expect((status.body.explanation as { routing: string }).routing).toMatch(/team Cloud/);
     expect((status.body.explanation as { qualification: { tier: string } }).qualification.tier).toBe('A');
+    expect((status.body.explanation as { decision: unknown }).decision).toMatchObject({ policyVersion: 1, candidates: [offered, other], excluded: [{ repId: 'cleo', reason: 'away' }] });
     // An intake key (leads:write) follows its lead, but the person's details are not for it.
     expect(status.body).not.toHaveProperty('person');
     expect(JSON.stringify(status.body)).not.toContain(form.email);
