@@ -1,0 +1,49 @@
+// Spam by shape: test submissions, a spelling model for gibberish, runs of one letter.
+import { detectTestSubmission, hasLetterRun, trainSpellingModel } from './spam-signals';
+import { tokenise } from './tokens';
+
+const words = (text: string) => tokenise(text).words;
+
+describe('detectTestSubmission', () => {
+  test.each([
+    ['test', 'test'],
+    ['Testing the contact form, please ignore', 'testing'],
+    ['asdf', 'asdf'],
+    ['Lorem ipsum dolor sit amet, consectetur adipiscing elit.', 'lorem'],
+    ['test test 123', 'test'],
+    ['Nur ein Test, bitte ignorieren.', 'test'],
+    ['esto es una prueba', 'prueba'],
+    ['ceci est un test, merci de ne pas répondre', 'test'],
+  ])('%j is a test (cue %j)', (text, cue) => {
+    expect(detectTestSubmission(words(text))).toBe(cue);
+  });
+
+  test.each([['We need a penetration test of our web app'], ['Can you load test our backup restore?'], ['hello'], ['']])('%j is not a test', (text) => {
+    expect(detectTestSubmission(words(text))).toBeNull();
+  });
+
+  test('a long message that mentions testing is not a test submission', () => {
+    expect(detectTestSubmission(words('test '.repeat(30)))).toBeNull();
+  });
+});
+
+describe('trainSpellingModel', () => {
+  const model = trainSpellingModel(
+    ['We would like to migrate our servers to the cloud', 'Our printer is broken again', 'Necesitamos una auditoría de seguridad', 'Wir brauchen Unterstützung', 'Nous cherchons un prestataire'].map(words),
+  );
+
+  test('real words score above keyboard mashing, and mashing falls below the threshold', () => {
+    expect(model.score(words('our servers are broken'))).toBeGreaterThan(model.score(words('sdfkjh qwpz')));
+    expect(model.score(words('xkcd qpzm vbnt'))).toBeLessThan(model.threshold);
+  });
+
+  test('no letters, no score', () => {
+    expect(model.score(words('123 456'))).toBeNaN();
+  });
+});
+
+test('hasLetterRun: four or more of one letter in a row', () => {
+  expect(hasLetterRun(['jjjjjjj'])).toBe(true);
+  expect(hasLetterRun(['aaaa'])).toBe(true);
+  expect(hasLetterRun(['committee', 'aaa'])).toBe(false);
+});
