@@ -67,7 +67,6 @@ export function withNameThreshold(threshold: number, sql: string): string {
   return `SELECT set_config('pg_trgm.similarity_threshold', '${threshold}', true); ${sql}`;
 }
 
-
 /**
  * Runs one of matchQueries as a named prepared statement: each pooled connection plans it once, where
  * planning an unnamed statement cost more than executing it (0.25 ms against 0.05 ms on 1M contacts).
