@@ -93,6 +93,18 @@ export async function writeRep(db: Pool | PoolClient, rep: Rep): Promise<void> {
   await db.query(`INSERT INTO reps (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = $2, updated_at = now()`, [rep.id, JSON.stringify(rep)]);
 }
 
+/** Creates a team; false when the id is taken (by a concurrent create too: the primary key decides). */
+export async function insertTeam(db: Pool | PoolClient, team: Team): Promise<boolean> {
+  const { rowCount } = await db.query('INSERT INTO teams (id, doc, active) VALUES ($1, $2, true) ON CONFLICT (id) DO NOTHING', [team.id, JSON.stringify(team)]);
+  return rowCount === 1;
+}
+
+/** Creates a rep; false when the id is taken. */
+export async function insertRep(db: Pool | PoolClient, rep: Rep): Promise<boolean> {
+  const { rowCount } = await db.query('INSERT INTO reps (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [rep.id, JSON.stringify(rep)]);
+  return rowCount === 1;
+}
+
 export interface StoredTeam {
   team: Team;
   active: boolean;

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listReps, listTeams, readRep, readTeam, setTeamActive, writeRep, writeTeam, type StoredRep, type StoredTeam } from '../../activities/directory';
+import { insertRep, insertTeam, listReps, listTeams, readRep, readTeam, setTeamActive, writeRep, writeTeam, type StoredRep, type StoredTeam } from '../../activities/directory';
 import { loadActivePolicy } from '../../activities/policies';
 import { withTransaction } from '../../activities/postgres';
 import { OutOfOfficeSchema, RepSchema, TeamSchema, type Rep, type Team } from '../../src/directory-file';
@@ -67,9 +67,8 @@ export function adminDirectoryRoutes(app: FastifyInstance, { db }: RouteDeps, do
     handler: async (request, reply) => {
       const team = request.body;
       const stored = await withTransaction(db, async (tx) => {
-        if (await readTeam(tx, team.id, { lock: true })) throw httpError(409, 'id', `team ${team.id} exists; PATCH /v1/admin/teams/${team.id} to change it`);
         await checkTeamReferences(tx, team);
-        await writeTeam(tx, team);
+        if (!(await insertTeam(tx, team))) throw httpError(409, 'id', `team ${team.id} exists; PATCH /v1/admin/teams/${team.id} to change it`);
         return readTeam(tx, team.id);
       });
       return reply.code(201).header('location', `/v1/admin/teams/${team.id}`).send(stored as StoredTeam);
@@ -152,9 +151,8 @@ export function adminDirectoryRoutes(app: FastifyInstance, { db }: RouteDeps, do
     handler: async (request, reply) => {
       const rep = request.body;
       const stored = await withTransaction(db, async (tx) => {
-        if (await readRep(tx, rep.id, { lock: true })) throw httpError(409, 'id', `rep ${rep.id} exists; PATCH /v1/admin/reps/${rep.id} to change them`);
         await checkRepReferences(tx, rep);
-        await writeRep(tx, rep);
+        if (!(await insertRep(tx, rep))) throw httpError(409, 'id', `rep ${rep.id} exists; PATCH /v1/admin/reps/${rep.id} to change them`);
         return readRep(tx, rep.id);
       });
       return reply.code(201).header('location', `/v1/admin/reps/${rep.id}`).send(stored as StoredRep);
