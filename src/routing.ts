@@ -5,7 +5,7 @@ import type { Tier } from './qualification';
 import { checkAvailability, AvailabilityClock, type AvailabilityChecks, type ExclusionCode, type LoadByRep, type Unavailability } from './policy/availability';
 import { businessCalendarFor } from './policy/business-calendar';
 import type { BusinessCalendar, Sla } from './policy/business-time';
-import { chargeRotation, rankRotation, type FairnessLedger, type LedgerChange, type RotationRanking, type RotationStanding } from './policy/fairness-ledger';
+import { applyLedgerChanges, chargeRotation, rankRotation, type FairnessLedger, type LedgerChange, type RotationRanking, type RotationStanding } from './policy/fairness-ledger';
 import { tiers, urgencies, type RoutingLead } from './policy/lead-attributes';
 import type { RoutingPolicy, SlaDuration, Strategy } from './policy/policy-schema';
 import { chooseSla, matchRule, type RuleTraceEntry } from './policy/rule-matching';
@@ -98,8 +98,11 @@ export interface PlanRoutingInput {
 
 export interface PlanRoutingResult {
   plan: RoutingPlan;
-  /** The ledger after this decision; unchanged unless the round robin dealt the first offer. */
-  ledger: FairnessLedger;
+  /**
+   * The ledger after this decision (the input is left as it was); unchanged unless the round robin dealt the
+   * first offer. Built on first read: a caller that stores ledgerChanges never pays for a copy of a big team.
+   */
+  readonly ledger: FairnessLedger;
   /** Only the entries this decision wrote, for an upsert in the routing transaction. */
   ledgerChanges: LedgerChange[];
 }
@@ -259,14 +262,13 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
   }
 
   // The round robin is charged only when it dealt the first offer; the member's turn is used even when their backup took it.
-  let nextLedger = ledger;
   let ledgerChanges: LedgerChange[] = [];
   let fairness: RoutingExplanation['fairness'] = null;
   if (ranking) {
     const charged = !ownerOffered && firstFromRotation ? firstFromRotation.member.id : null;
     const lifted = ranking.standings.filter((s) => s.liftedFrom !== undefined).map((s) => ({ repId: s.repId, from: s.liftedFrom!, to: s.pass }));
     fairness = { chargedRepId: charged, lifted };
-    if (charged) ({ ledger: nextLedger, changes: ledgerChanges } = chargeRotation(ledger, ranking, charged));
+    if (charged) ledgerChanges = chargeRotation(ranking, charged);
   }
 
   // Managers are asked later and at any hour: only deactivation, the away toggle and leave skip them.
@@ -338,7 +340,14 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
       fairness,
     },
   };
-  return { plan, ledger: nextLedger, ledgerChanges };
+  let nextLedger: FairnessLedger | undefined;
+  return {
+    plan,
+    ledgerChanges,
+    get ledger() {
+      return (nextLedger ??= applyLedgerChanges(ledger, ledgerChanges));
+    },
+  };
 }
 
 // A worker routes many leads over the same loaded directory; index its reps once per snapshot.

@@ -3,7 +3,7 @@ import type { Rep } from '../directory-file';
 import type { Tier } from '../qualification';
 import { holidayOn, holidayRegionLabel, type HolidayRegion } from './holidays';
 import { localTimeAt, type LocalTime } from './time-zones';
-import { formatMinutes, weekMinuteRanges, type MinuteRange } from './working-hours';
+import { formatMinutes, parseMinuteRange, weekdays } from './working-hours';
 
 export type ExclusionCode = 'deactivated' | 'away' | 'out-of-office' | 'holiday' | 'outside-hours' | 'at-capacity' | 'at-tier-capacity' | 'not-in-directory';
 
@@ -25,7 +25,8 @@ export type LoadByRep = Readonly<Record<string, RepLoad | undefined>>;
 /** What one decision checks against; local times and holidays are looked up once per zone and region per decision. */
 export class AvailabilityClock {
   private readonly localTimes = new Map<string, LocalTime>();
-  private readonly holidays = new Map<string, Unavailability | null>();
+  /** Zone → country → state → today's holiday (null: none). Nested so that no key is built per rep. */
+  private readonly holidays = new Map<string, Map<string, Map<string, Unavailability | null>>>();
   private readonly offHours = new Map<string, Unavailability>();
   constructor(readonly nowMs: number) {}
 
@@ -39,16 +40,20 @@ export class AvailabilityClock {
   }
 
   /** "holiday: Thanksgiving Day (US)" for a rep's region and zone today, or null on a working day. */
-  holiday(profile: RepProfile, region: HolidayRegion, timeZone: string): Unavailability | null {
-    const key = profile.holidayKey!;
-    let holiday = this.holidays.get(key);
+  holiday(region: HolidayRegion, timeZone: string): Unavailability | null {
+    let byCountry = this.holidays.get(timeZone);
+    if (!byCountry) this.holidays.set(timeZone, (byCountry = new Map<string, Map<string, Unavailability | null>>()));
+    let byState = byCountry.get(region.country);
+    if (!byState) byCountry.set(region.country, (byState = new Map<string, Unavailability | null>()));
+    const state = region.state ?? '';
+    let holiday = byState.get(state);
     if (holiday === undefined) {
       const date = this.localTime(timeZone).date;
       const name = holidayOn(date, region);
       // National holidays read "(US)"; a state's own ones "(US-IL)".
       const national = !region.state || holidayOn(date, { country: region.country }) === name;
       holiday = name ? { code: 'holiday', reason: `holiday: ${name} (${national ? region.country : holidayRegionLabel(region)})` } : null;
-      this.holidays.set(key, holiday);
+      byState.set(state, holiday);
     }
     return holiday;
   }
@@ -74,26 +79,6 @@ function localTimeInMinute(ms: number, timeZone: string): LocalTime {
   const local = localTimeAt(minute * 60_000, timeZone);
   lastLocalTimes.set(timeZone, { minute, local });
   return local;
-}
-
-/**
- * What a rep's directory entry means for availability, worked out once per entry object. Entries are treated as
- * immutable snapshots (the directory is parsed afresh when it changes), so the profile never goes stale.
- */
-interface RepProfile {
-  week: MinuteRange[][];
-  /** Region and zone: reps who share both share a holiday lookup. */
-  holidayKey: string | null;
-}
-
-const profiles = new WeakMap<Rep, RepProfile>();
-function profileOf(rep: Rep): RepProfile {
-  let profile = profiles.get(rep);
-  if (!profile) {
-    profile = { week: weekMinuteRanges(rep.workingHours), holidayKey: rep.holidays ? `${holidayRegionLabel(rep.holidays)}|${rep.timeZone}` : null };
-    profiles.set(rep, profile);
-  }
-  return profile;
 }
 
 const isDate = (text: string) => text.length === 10;
@@ -129,15 +114,16 @@ export function checkAvailability(rep: Rep, clock: AvailabilityClock, checks: Av
     }
   }
   if (checks.schedule) {
-    const profile = profileOf(rep);
     if (rep.holidays) {
-      const holiday = clock.holiday(profile, rep.holidays, rep.timeZone);
+      const holiday = clock.holiday(rep.holidays, rep.timeZone);
       if (holiday) return holiday;
     }
+    // Only today's ranges matter: read them straight from the entry (each range string is parsed once, ever).
     const local = clock.localTime(rep.timeZone);
     let working = false;
-    for (const [start, end] of profile.week[local.weekday] ?? []) {
-      if (local.minutes >= start && local.minutes < end) {
+    for (const text of rep.workingHours[weekdays[local.weekday]!] ?? []) {
+      const range = parseMinuteRange(text);
+      if (typeof range !== 'string' && local.minutes >= range[0] && local.minutes < range[1]) {
         working = true;
         break;
       }

@@ -99,9 +99,10 @@ export function rankRotation(ledger: FairnessLedger, teamId: string, members: re
 
 /**
  * Deals the lead to `chargedRepId` (one of the ranked members): their credit rises by 1/weight, every lifted
- * member's lift is recorded, and the floor moves up to the lowest credit among the members now.
+ * member's lift is recorded, and the floor moves up to the lowest credit among the members now. Returns the
+ * entries to write; applyLedgerChanges gives the whole new ledger.
  */
-export function chargeRotation(ledger: FairnessLedger, ranking: RotationRanking, chargedRepId: string): { ledger: FairnessLedger; changes: LedgerChange[] } {
+export function chargeRotation(ranking: RotationRanking, chargedRepId: string): LedgerChange[] {
   const { teamId, standings } = ranking;
   let lowest = Infinity;
   for (const s of standings) {
@@ -114,7 +115,7 @@ export function chargeRotation(ledger: FairnessLedger, ranking: RotationRanking,
     if (s.repId === chargedRepId) changes.push({ teamId, repId: s.repId, entry: { dealt: s.dealt + 1, pass: s.next, floor } });
     else if (s.liftedFrom !== undefined) changes.push({ teamId, repId: s.repId, entry: { dealt: s.dealt, pass: s.pass, floor } });
   }
-  return { ledger: applyLedgerChanges(ledger, changes), changes };
+  return changes;
 }
 
 /** A new ledger with the changes written over the old one; the old one is left as it was. */
