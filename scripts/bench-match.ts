@@ -7,7 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createMatcher, importAccounts, matchQueries, similarNamesSql, withNameThreshold, type AccountInput, type LeadMatch, type MatchLeadInput } from '../activities/matching';
+import { createMatcher, importAccounts, matchQueries, similarNamesSql, withNameSearchSettings, type AccountInput, type LeadMatch, type MatchLeadInput } from '../activities/matching';
 import { createPool } from '../activities/postgres';
 import { companyNameKey, distinctiveWords } from '../src/matching/company-name';
 import { loadConfig } from '../src/config';
@@ -383,7 +383,7 @@ async function explainQueries(db: pg.Pool, probes: Probe[]): Promise<string[]> {
   for (const { what, sql, params, threshold } of shapes) {
     const explain = `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`;
     // The name search runs as the matcher runs it: one request, threshold set for its implicit transaction.
-    const result = threshold === undefined ? await db.query<{ 'QUERY PLAN': string }>(explain, params) : ((await db.query(withNameThreshold(threshold, explain))) as unknown as Array<pg.QueryResult<{ 'QUERY PLAN': string }>>)[1]!;
+    const result = threshold === undefined ? await db.query<{ 'QUERY PLAN': string }>(explain, params) : ((await db.query(withNameSearchSettings(threshold, explain))) as unknown as Array<pg.QueryResult<{ 'QUERY PLAN': string }>>)[1]!;
     const plan = result.rows.map((row) => row['QUERY PLAN']);
     const scans = plan.filter((line) => /Scan/.test(line)).map((line) => line.trim().replace(/^->\s*/, '').replace(/\s*\(actual.*?\)/, '').replace(/\s*\(never executed\)/, ' (never executed)'));
     const time = ['Planning Time', 'Execution Time'].map((label) => plan.find((line) => line.startsWith(label))).join(', ');
