@@ -9,9 +9,9 @@ import {
   formatInstant,
   type EmailContent,
   type EmailLead,
+  type EmailScore,
   type OfferEmailInput,
 } from './notifications';
-import type { Qualification } from './qualification';
 
 const lead: LeadSubmission = {
   name: 'Priya Shah',
@@ -22,12 +22,11 @@ const lead: LeadSubmission = {
   source: 'web-form',
 };
 
-const qualification: Qualification = {
+const qualification: EmailScore = {
   score: 85,
   tier: 'A',
   urgency: 'now',
   serviceLine: 'cloud-migration',
-  spam: false,
   parts: [
     { points: 15, reason: 'asks about cloud-migration' },
     { points: 35, reason: 'urgency now' },
