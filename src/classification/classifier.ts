@@ -52,8 +52,11 @@ export interface ClassifierOptions {
   bigramWeight?: number;
   /** Weight of character 3-5-gram features (they catch typos and words shared across languages). */
   charNgramWeight?: number;
-  /** Weight of cross-language concept features (0 leaves them out). */
+  /** Weight of cross-language concept features for the service line (0 leaves them out). */
   conceptWeight?: number;
+  /** The same for the urgency and spam models. */
+  urgencyConceptWeight?: number;
+  pitchConceptWeight?: number;
   /** Temperature of the service-line and spam posteriors (see NaiveBayesOptions); calibrated by cross-validation. */
   temperature?: number;
   /** Temperature of the urgency posteriors (few features per text: less to temper). */
@@ -71,11 +74,13 @@ export const defaultClassifierOptions: Required<Omit<ClassifierOptions, 'fallbac
   urgencyAlpha: 1,
   spamAlpha: 0.05,
   bigramWeight: 0.5,
-  charNgramWeight: 4,
+  charNgramWeight: 3,
   pitchCharNgramWeight: 2,
   temperature: 4,
   urgencyTemperature: 1.5,
-  conceptWeight: 2,
+  conceptWeight: 5,
+  urgencyConceptWeight: 1,
+  pitchConceptWeight: 1,
   spamThreshold: 0.5,
 };
 
@@ -112,9 +117,9 @@ export function trainClassifier(examples: readonly LabelledInquiry[], options: C
   // Topic (service line, spam) reads words, bigrams and character n-grams; wording (urgency) reads words and
   // bigrams only: "down", "no rush", "asap" matter there, the spelling of "kubernetes" does not.
   const topicWeights: FeatureWeights = { words: 1, bigrams: o.bigramWeight, charNgrams: o.charNgramWeight, concepts: o.conceptWeight, skip: [timeWords, genericWords] };
-  const wordingWeights: FeatureWeights = { words: 1, bigrams: o.bigramWeight, charNgrams: 0, concepts: o.conceptWeight };
+  const wordingWeights: FeatureWeights = { words: 1, bigrams: o.bigramWeight, charNgrams: 0, concepts: o.urgencyConceptWeight };
   // Spam reads everything: "we need" and "we offer", "today only" are what tell a pitch from an inquiry.
-  const pitchWeights: FeatureWeights = { words: 1, bigrams: o.bigramWeight, charNgrams: o.pitchCharNgramWeight, concepts: o.conceptWeight, everyWord: true };
+  const pitchWeights: FeatureWeights = { words: 1, bigrams: o.bigramWeight, charNgrams: o.pitchCharNgramWeight, concepts: o.pitchConceptWeight, everyWord: true };
   const prepare = (text: string): ModelInput => {
     const tokenised = tokenise(text);
     return { tokenised, topic: featuresOf(tokenised, topicWeights), wording: featuresOf(tokenised, wordingWeights), pitch: featuresOf(tokenised, pitchWeights) };
