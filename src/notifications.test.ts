@@ -157,14 +157,6 @@ describe('composeOfferEmail', () => {
     expect(() => composeOfferEmail(offer({ rep: { name: ' ' } }))).toThrow('rep.name is required');
     expect(() => composeOfferEmail(offer({ deadline: 'tomorrow' }))).toThrow('deadline must be an ISO-8601 instant');
   });
-
-  test('the deprecated context without links still tells the rep how to answer through the API', () => {
-    const legacy = { leadId: 'lead-xyz', lead, qualification, offerNumber: 7, stageKind: 'candidate' as const, level: 0, deadline: '2030-01-02T10:05:00.000Z', whyYou: 'w', apiUrl: 'http://api.test' };
-    const text = lines(composeOfferEmail(legacy));
-    expect(text[0]).toBe('New lead for you: Priya Shah (Acme Corp) <priya@acme-corp.example>, +44 20 7946 0000, via web-form.');
-    expect(text).toContain('Accept:  POST http://api.test/v1/leads/lead-xyz/accept {"offerNumber": 7, "repId": "<your rep id>"}');
-    expect(text).toContain('Decline: POST http://api.test/v1/leads/lead-xyz/decline {"offerNumber": 7, "repId": "<your rep id>", "reason": "…"}');
-  });
 });
 
 describe('composeReminderEmail', () => {

@@ -78,36 +78,18 @@ export interface CatchAllAlertInput {
   timeZone?: string | null;
 }
 
-/**
- * @deprecated The offer context before signed links: the email describes the API calls instead. Kept only so
- * activities/index.ts keeps sending offers until it passes `rep` and `links`; remove with that switch.
- */
-export interface LegacyOfferContext {
-  leadId: string;
-  lead: EmailLead;
-  qualification: EmailScore;
-  offerNumber: number;
-  stageKind: StageKind;
-  level: number;
-  deadline: string;
-  whyYou: string;
-  apiUrl: string;
-}
-
 export class NotificationInputError extends Error {}
 
 const excerptLength = 600;
 
-export function composeOfferEmail(offer: OfferEmailInput | LegacyOfferContext): EmailContent {
-  const legacy = isLegacy(offer) ? offer : null;
-  const input = legacy ? fromLegacy(legacy) : (offer as OfferEmailInput);
-  const o = readOffer(input, legacy);
+export function composeOfferEmail(input: OfferEmailInput): EmailContent {
+  const o = readOffer(input);
   const headline = input.stageKind === 'escalation' ? `Escalated lead (level ${input.level})` : 'New lead';
   return {
     subject: `${headline}: ${o.who} — tier ${input.qualification.tier}, answer by ${o.deadlineShort}`,
-    text: [`${headline} ${o.forWhom}: ${o.contactLine}.`, '', ...actionText(o), '', ...leadText(input, o), '', ...footerText(input, o)].join('\n'),
+    text: [`${headline} for you, ${input.rep.name}: ${o.contactLine}.`, '', ...actionText(o), '', ...leadText(input, o), '', ...footerText(input, o)].join('\n'),
     html: page(`${headline}: ${o.who}`, [
-      `<p>${esc(headline)} ${esc(o.forWhom)}: ${esc(o.contactLine)}.</p>`,
+      `<p>${esc(headline)} for you, ${esc(input.rep.name)}: ${esc(o.contactLine)}.</p>`,
       actionHtml(o),
       leadHtml(input, o),
       footerHtml(input, o),
@@ -227,7 +209,6 @@ export function excerptOf(message: string, length = excerptLength): string {
 
 interface OfferFacts {
   who: string;
-  forWhom: string;
   contactLine: string;
   deadline: Date;
   deadlineLong: string;
@@ -236,24 +217,13 @@ interface OfferFacts {
   accept: string;
   decline: string;
   excerpt: string;
-  /** Set for a LegacyOfferContext: the answers are API calls, not links. */
-  legacyOfferNumber: number | null;
 }
 
 /** Kinds of lead event that mean a rep let the lead pass. */
 const passKinds = new Set(['declined', 'timed-out']);
 
-function isLegacy(offer: OfferEmailInput | LegacyOfferContext): offer is LegacyOfferContext {
-  return 'apiUrl' in offer && !(offer as Partial<OfferEmailInput>).links;
-}
-
-function fromLegacy(ctx: LegacyOfferContext): OfferEmailInput {
-  const { leadId, lead, qualification, offerNumber, stageKind, level, deadline, whyYou } = ctx;
-  return { leadId, lead, qualification, offerNumber, stageKind, level, deadline, whyYou, rep: { name: '' }, links: { accept: `${ctx.apiUrl}/v1/leads/${ctx.leadId}/accept`, decline: `${ctx.apiUrl}/v1/leads/${ctx.leadId}/decline` } };
-}
-
-function readOffer(input: OfferEmailInput, legacy: LegacyOfferContext | null = null): OfferFacts {
-  if (!legacy && (typeof input.rep?.name !== 'string' || !input.rep.name.trim())) throw new NotificationInputError('rep.name is required');
+function readOffer(input: OfferEmailInput): OfferFacts {
+  if (typeof input.rep?.name !== 'string' || !input.rep.name.trim()) throw new NotificationInputError('rep.name is required');
   const timeZone = checkTimeZone(input.rep.timeZone ?? null, 'rep.timeZone');
   const deadline = instant(input.deadline, 'deadline');
   const who = describeWho(input.lead);
@@ -261,7 +231,6 @@ function readOffer(input: OfferEmailInput, legacy: LegacyOfferContext | null = n
   const message = 'text' in input.lead ? input.lead.text : input.lead.message;
   return {
     who,
-    forWhom: legacy ? 'for you' : `for you, ${input.rep.name}`,
     contactLine: `${who}${input.lead.email ? ` <${input.lead.email}>` : ''}${input.lead.phone ? `, ${input.lead.phone}` : ''}${contact ? '' : ' (no email or phone given)'}, via ${input.lead.source}`,
     deadline,
     deadlineLong: formatInstant(deadline, timeZone, 'long'),
@@ -270,20 +239,14 @@ function readOffer(input: OfferEmailInput, legacy: LegacyOfferContext | null = n
     accept: httpUrl(input.links?.accept, 'links.accept'),
     decline: httpUrl(input.links?.decline, 'links.decline'),
     excerpt: excerptOf(message ?? ''),
-    legacyOfferNumber: legacy ? legacy.offerNumber : null,
   };
 }
 
 function actionText(o: OfferFacts): string[] {
-  if (o.legacyOfferNumber !== null) {
-    const body = `{"offerNumber": ${o.legacyOfferNumber}, "repId": "<your rep id>"`;
-    return [`Answer by ${o.deadlineLong}, or the lead moves on.`, `Accept:  POST ${o.accept} ${body}}`, `Decline: POST ${o.decline} ${body}, "reason": "…"}`];
-  }
   return [`Answer by ${o.deadlineLong}, or the lead moves on.`, `Accept:  ${o.accept}`, `Decline: ${o.decline}`];
 }
 
 function actionHtml(o: OfferFacts): string {
-  if (o.legacyOfferNumber !== null) return `<pre>${esc(actionText(o).join('\n'))}</pre>`;
   return `<p><strong>Answer by ${esc(o.deadlineLong)}</strong>, or the lead moves on.</p><p>${button(o.accept, 'Accept', '#0a7d36')} ${button(o.decline, 'Decline', '#8a1f11')}</p>`;
 }
 
