@@ -120,12 +120,12 @@ export function trainClassifier(examples: readonly LabelledInquiry[], options: C
   const wordingWeights: FeatureWeights = { words: 1, bigrams: o.bigramWeight, charNgrams: 0, concepts: o.urgencyConceptWeight };
   // Spam reads everything: "we need" and "we offer", "today only" are what tell a pitch from an inquiry.
   const pitchWeights: FeatureWeights = { words: 1, bigrams: o.bigramWeight, charNgrams: o.pitchCharNgramWeight, concepts: o.pitchConceptWeight, everyWord: true };
-  const prepare = (text: string): ModelInput => {
+  const prepare = (text: string, explain = true): ModelInput => {
     const tokenised = tokenise(text);
-    return { tokenised, topic: featuresOf(tokenised, topicWeights), wording: featuresOf(tokenised, wordingWeights), pitch: featuresOf(tokenised, pitchWeights) };
+    return { tokenised, topic: featuresOf(tokenised, topicWeights, explain), wording: featuresOf(tokenised, wordingWeights, explain), pitch: featuresOf(tokenised, pitchWeights, explain) };
   };
 
-  const prepared = examples.map((example) => ({ example, input: prepare(example.text) }));
+  const prepared = examples.map((example) => ({ example, input: prepare(example.text, false) }));
   const train = <L extends string>(set: ReadonlyArray<TrainingExample<L>>, alpha: number, temperature = o.temperature): LabelModel<L> =>
     trainNaiveBayes(set, { alpha, temperature });
   const serviceLineModel = train(

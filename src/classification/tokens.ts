@@ -159,13 +159,14 @@ function charNgramsOf(word: string): string[] {
   return grams;
 }
 
-export function featuresOf(tokenised: TokenisedText, weights: FeatureWeights): Features {
+/** The features of a text; `explain` also keeps the words behind them (training does without, to save memory). */
+export function featuresOf(tokenised: TokenisedText, weights: FeatureWeights, explain = true): Features {
   const vector: FeatureVector = new Map();
   const surface = new Map<string, string>();
   const add = (feature: string, weight: number, written?: string) => {
     if (weight <= 0 || vector.has(feature)) return;
     vector.set(feature, weight);
-    if (written !== undefined) surface.set(feature, written);
+    if (explain && written !== undefined) surface.set(feature, written);
   };
   const skip = weights.skip ?? [];
   const tokens = (weights.everyWord ? tokenised.allTokens : tokenised.tokens).filter((token) => {
