@@ -109,13 +109,21 @@ export function distinctiveWords(key: string): string {
     .join(' ');
 }
 
-const genericTrigrams = [...genericWords].map((word) => trigramsOf(word));
+// Which generic words hold each trigram: a word is compared only with the generic words it shares one with.
+const genericTrigramCounts = [...genericWords].map((word) => trigramsOf(word).size);
+const genericWordsByTrigram = new Map<string, number[]>();
+[...genericWords].forEach((word, i) => {
+  for (const trigram of trigramsOf(word)) genericWordsByTrigram.set(trigram, [...(genericWordsByTrigram.get(trigram) ?? []), i]);
+});
 
 function isGenericWord(word: string): boolean {
   if (genericWords.has(word)) return true;
   if (word.length < 5) return false;
   const trigrams = trigramsOf(word);
-  return genericTrigrams.some((generic) => setSimilarity(trigrams, generic) >= genericSimilarity);
+  const shared = new Map<number, number>();
+  for (const trigram of trigrams) for (const i of genericWordsByTrigram.get(trigram) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
+  for (const [i, count] of shared) if (count / (trigrams.size + (genericTrigramCounts[i] ?? 0) - count) >= genericSimilarity) return true;
+  return false;
 }
 
 // "&", "and" and their Spanish, German and French forms: "Smith & Sons" is "Smith and Sons" is "Smith Sons".
@@ -216,7 +224,7 @@ function trigramsOf(text: string): Set<string> {
   for (const word of text.toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
     if (!word) continue;
     const chars = Array.from(`  ${word} `);
-    for (let i = 0; i + 3 <= chars.length; i++) trigrams.add(chars.slice(i, i + 3).join(''));
+    for (let i = 0; i + 3 <= chars.length; i++) trigrams.add(`${chars[i]}${chars[i + 1]}${chars[i + 2]}`);
   }
   return trigrams;
 }
@@ -234,10 +242,10 @@ interface KeyComparison {
   base: number;
 }
 
-function compareKeys(key: string, otherKey: string): KeyComparison {
+/** `distinctive` is distinctiveWords(key), passed in when one key is compared with many. */
+function compareKeys(key: string, otherKey: string, distinctive = distinctiveWords(key)): KeyComparison {
   const exactKey = key !== '' && key === otherKey;
   const similarity = trigramSimilarity(key, otherKey);
-  const distinctive = distinctiveWords(key);
   const otherDistinctive = distinctiveWords(otherKey);
   // A name of generic words only ("Global Services") is compared whole, and only with names like it.
   const distinctiveSimilarity = distinctive === '' && otherDistinctive === '' ? 1 : trigramSimilarity(distinctive, otherDistinctive);
@@ -311,8 +319,9 @@ export interface NameMatch {
 export function chooseNameMatch(company: string, candidates: readonly NameCandidate[]): NameMatch | null {
   const key = companyNameKey(company);
   if (key === '') return null;
+  const distinctive = distinctiveWords(key);
   const ranked = candidates
-    .map((candidate) => ({ ...candidate, ...compareKeys(key, candidate.nameKey) }))
+    .map((candidate) => ({ ...candidate, ...compareKeys(key, candidate.nameKey, distinctive) }))
     .filter((c) => c.matched)
     .sort((x, y) => y.base - x.base || y.similarity - x.similarity || compareIds(x.accountId, y.accountId));
   const [best, runnerUp] = ranked;
