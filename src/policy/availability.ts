@@ -91,6 +91,7 @@ export interface AvailabilityChecks {
   load: LoadByRep;
 }
 
+const noHours: readonly string[] = [];
 const deactivated: Unavailability = Object.freeze({ code: 'deactivated', reason: 'deactivated' });
 const away: Unavailability = Object.freeze({ code: 'away', reason: 'away' });
 
@@ -121,7 +122,7 @@ export function checkAvailability(rep: Rep, clock: AvailabilityClock, checks: Av
     // Only today's ranges matter: read them straight from the entry (each range string is parsed once, ever).
     const local = clock.localTime(rep.timeZone);
     let working = false;
-    for (const text of rep.workingHours[weekdays[local.weekday]!] ?? []) {
+    for (const text of rep.workingHours[weekdays[local.weekday]!] ?? noHours) {
       const range = parseMinuteRange(text);
       if (typeof range !== 'string' && local.minutes >= range[0] && local.minutes < range[1]) {
         working = true;

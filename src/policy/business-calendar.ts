@@ -26,12 +26,14 @@ const calendars = new Map<string, Map<string, Map<string, CachedCalendar[]>>>();
 let cachedCount = 0;
 const maxCachedCalendars = 2_000;
 
+// Called for every candidate with a business-hours SLA: compares without allocating.
 function sameHours(a: WorkingHours, b: WorkingHours): boolean {
   if (a === b) return true;
   for (const day of weekdays) {
-    const x = a[day] ?? [];
-    const y = b[day] ?? [];
-    if (x.length !== y.length) return false;
+    const x = a[day];
+    const y = b[day];
+    if (x === y) continue;
+    if (!x || !y || x.length !== y.length) return false;
     for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
   }
   return true;
@@ -51,9 +53,13 @@ function bucketFor(owner: CalendarOwner): CachedCalendar[] {
 
 /** The calendar valid from the local day of nowMs for calendarHorizonDays; the same inputs give an equal calendar. */
 export function businessCalendarFor(owner: CalendarOwner, nowMs: number, localDate = localTimeAt(nowMs, owner.timeZone).date): BusinessCalendar {
-  const bucket = bucketFor(owner);
-  const index = bucket.findIndex((c) => sameHours(c.hours, owner.workingHours));
-  const cached = index >= 0 ? bucket[index] : undefined;
+  let cached: CachedCalendar | undefined;
+  for (const c of bucketFor(owner)) {
+    if (sameHours(c.hours, owner.workingHours)) {
+      cached = c;
+      break;
+    }
+  }
   if (cached && cached.localDate === localDate) return cached.calendar;
 
   // Anchored to the local day, not the instant, so every plan made that day carries the same calendar.
