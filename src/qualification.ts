@@ -104,7 +104,7 @@ const euroPerUnit: Record<string, number> = { EUR: 1, USD: 0.92, GBP: 1.17, CHF:
 // Words of someone ready to buy, folded (quote, proposal, RFP …) in the four languages.
 const buyingWords = new Set(
   `quote quotes quotation proposal proposals pricing price prices cost costs estimate budget rfp rfq tender purchase buy hire engage
-   sign demo offer
+   demo offer
    presupuesto presupuestos cotizacion propuesta propuestas precio precios tarifas coste costo licitacion contratar comprar oferta
    angebot angebote preis preise kosten kostenvoranschlag budget ausschreibung beauftragen kaufen
    devis proposition tarif tarifs prix cout couts budget appel offres acheter`.split(/\s+/),
