@@ -3,12 +3,12 @@
 /**
  * A fuzzy match needs both: the keys at this trigram similarity or more, and their distinctive words (see
  * distinctiveWords) at `distinctiveSimilarityThreshold` or more. A typo in a two-word name stays above the
- * first ("Kestrl Robotics" ~ "Kestrel Robotics" 0.76), two companies sharing one of two words fall below it
+ * first ("Kestrl Robotics" ~ "Kestrel Robotics" 0.74), two companies sharing one of two words fall below it
  * ("Northwind Logistics" vs "Northwind Traders" 0.36).
  */
 export const nameSimilarityThreshold = 0.6;
 /**
- * Generic words can carry the keys past 0.6 alone ("Snoo Technologies" ~ "Bloo Technologies" 0.6): the
+ * Generic words can carry the keys past 0.6 alone ("Snoo Technologies" ~ "Bloo Technologies" 0.64): the
  * distinctive words must agree too. 0.5 forgives one dropped or added letter in a six-letter brand ("kestrl" ~
  * "kestrel" 0.5), not another name ("smyth" vs "smith" 0.33).
  */
@@ -205,8 +205,8 @@ function transliterate(text: string): string {
 
 /**
  * pg_trgm's similarity(), computed the same way: each word padded with two spaces before and one after, the
- * set of its three-character windows, shared windows over all windows. The database ranks with the real one;
- * this lets the domain score and explain a pair without a round trip.
+ * set of its three-character windows, shared windows over all windows. The database finds candidates with
+ * the real one; the domain decides and explains with this one (activities/matching.test.ts holds them equal).
  */
 export function trigramSimilarity(a: string, b: string): number {
   return setSimilarity(trigramsOf(a), trigramsOf(b));
@@ -254,12 +254,12 @@ function compareKeys(key: string, otherKey: string, distinctive = distinctiveWor
 }
 
 function describeComparison(name: string, accountName: string, key: string, c: KeyComparison): string {
-  const pair = `name ${quote(name)} %s account ${quote(accountName)}`;
-  if (c.exactKey) return `${pair.replace('%s', '=')} (same key ${quote(key)})`;
+  const pair = (relation: string) => `name ${quote(name)} ${relation} account ${quote(accountName)}`;
+  if (c.exactKey) return `${pair('=')} (same key ${quote(key)})`;
   const words = c.distinctive || c.otherDistinctive ? `${quote(c.distinctive)} vs ${quote(c.otherDistinctive)} ${c.distinctiveSimilarity.toFixed(2)}` : '';
-  if (c.matched) return `${pair.replace('%s', '~')} (similarity ${c.similarity.toFixed(2)}${words ? `; distinctive words ${words}` : ''})`;
-  if (c.similarity < nameSimilarityThreshold) return `${pair.replace('%s', 'is not')} (similarity ${c.similarity.toFixed(2)} < ${nameSimilarityThreshold})`;
-  return `${pair.replace('%s', 'is not')} (similarity ${c.similarity.toFixed(2)}, but distinctive words ${words} < ${distinctiveSimilarityThreshold})`;
+  if (c.matched) return `${pair('~')} (similarity ${c.similarity.toFixed(2)}${words ? `; distinctive words ${words}` : ''})`;
+  if (c.similarity < nameSimilarityThreshold) return `${pair('is not')} (similarity ${c.similarity.toFixed(2)} < ${nameSimilarityThreshold})`;
+  return `${pair('is not')} (similarity ${c.similarity.toFixed(2)}, but distinctive words ${words} < ${distinctiveSimilarityThreshold})`;
 }
 
 export interface NameScore {
