@@ -32,7 +32,7 @@ function readOptions(args: string[]) {
 // ---- seeded generation of realistic companies ---------------------------------------------------------------
 
 /** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-export function createRandom(seed: number) {
+function createRandom(seed: number) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -162,7 +162,7 @@ function companyName(r: Random, country: Country): string {
   }
 }
 
-export function generateAccounts(r: Random, count: number, repIds: string[]): Array<AccountInput & { country: string }> {
+function generateAccounts(r: Random, count: number, repIds: string[]): Array<AccountInput & { country: string }> {
   const usedDomains = new Set<string>();
   const accounts: Array<AccountInput & { country: string }> = [];
   for (let i = 0; i < count; i++) {
@@ -203,7 +203,7 @@ const freeMailDomains = ['gmail.com', 'outlook.com', 'yahoo.com', 'hotmail.com',
  * the account's domain (free-mail when it has none), 80% with a personal phone in the account country's plan,
  * 5% with the account's switchboard number, 60% owned. Deterministic: every choice is a hash of the row number.
  */
-export async function seedContacts(pool: pg.Pool, count: number, seed: number): Promise<void> {
+async function seedContacts(pool: pg.Pool, count: number, seed: number): Promise<void> {
   // Temporary tables live on one connection.
   const db = await pool.connect();
   try {
@@ -238,9 +238,10 @@ async function seedContactsOn(db: pg.PoolClient, count: number, seed: number, re
        JOIN LATERAL (SELECT ($2::text[])[1 + abs((h.h1 / 100) % array_length($2::text[], 1))] AS last) l ON true`,
     [firstNames, lastNames, freeMailDomains, repIds, count, seed],
   );
+  await db.query('DROP TABLE seed_dial, seed_accounts');
 }
 
-export async function repIdsOf(db: pg.Pool): Promise<string[]> {
+async function repIdsOf(db: pg.Pool): Promise<string[]> {
   return (await db.query<{ id: string }>('SELECT id FROM reps ORDER BY id')).rows.map((r) => r.id);
 }
 
@@ -257,7 +258,7 @@ interface Probe {
 }
 
 /** How people mistype a company they already buy from. */
-export function misspell(r: Random, name: string): string {
+function misspell(r: Random, name: string): string {
   const edits: Array<(s: string) => string> = [
     (s) => s.toUpperCase(),
     (s) => s.toLowerCase(),
@@ -289,7 +290,7 @@ function typo(r: Random, s: string): string {
   return words.join(' ');
 }
 
-export async function buildProbes(db: pg.Pool, r: Random, count: number, seed: number): Promise<Probe[]> {
+async function buildProbes(db: pg.Pool, r: Random, count: number, seed: number): Promise<Probe[]> {
   const { rows: bounds } = await db.query<{ contacts: string; accounts: string }>('SELECT (SELECT max(id) FROM contacts) AS contacts, (SELECT max(id) FROM accounts) AS accounts');
   const maxContact = Number(bounds[0]?.contacts);
   const maxAccount = Number(bounds[0]?.accounts);
@@ -435,7 +436,10 @@ async function main(): Promise<number> {
       log(`PostgreSQL: embedded, ${dir}, port ${port}`);
     }
     await migrateAndLoadDirectory(databaseUrl, { directory: config.LEADRELAY_DIRECTORY, policy: config.LEADRELAY_POLICY }, log);
-    const db = createPool(databaseUrl, log);
+    // Stopping Postgres can reach a connection the pool is still closing; that is no news then.
+    const db = createPool(databaseUrl, (line) => {
+      if (!cleaning) log(line);
+    });
     cleanups.push(() => db.end());
     const { rows: version } = await db.query<{ server_version: string }>('SHOW server_version');
     log(`server ${version[0]?.server_version}, ${os.cpus().length} cores, node ${process.version}`);
@@ -554,14 +558,12 @@ function freePort(): Promise<number> {
   });
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-      process.exitCode = 1;
-    },
-  );
-}
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exitCode = 1;
+  },
+);
