@@ -3,14 +3,15 @@
 import type { Pool } from 'pg';
 import { ApplicationFailure } from '@temporalio/common';
 import type { LeadClassifier } from '../src/classification/classifier';
+import type { AsyncLeadClassifier } from './llm-classifier';
 import { WebFormSchema } from '../src/intake/schemas';
 import { normaliseWebForm } from '../src/intake/normalise';
 import type { AnyLeadWorkflowInput, LeadStatus, MergedSubmission, NormalisedLead } from '../src/lead';
 import type { LeadMatch } from '../src/matching/lead-match';
 import { composeCatchAllAlert, composeEscalationEmail, composeOfferEmail, composeReminderEmail, type EmailLead, type LeadEventLine } from '../src/notifications';
-import { qualify, type Qualification } from '../src/qualification';
+import { qualifyClassified, type Qualification, type QualificationInput } from '../src/qualification';
 import type { LedgerEntry } from '../src/policy/fairness-ledger';
-import { describeRouting, planRouting, RoutingError, type FairnessLedger, type OfferStage, type RoutingPlan } from '../src/routing';
+import { describeRouting, planRouting, RoutingError, type OfferStage, type RoutingPlan } from '../src/routing';
 import { loadDirectory, loadRepLoad, readRep } from './directory';
 import { sendOnce, type Mailer } from './mail';
 import { createMatcher } from './matching';
@@ -26,8 +27,11 @@ export interface ActivityDeps {
   apiUrl: string;
   /** Signs the Accept/Decline links. Lives only in the worker's environment, never in workflow history. */
   linkSecret: string;
-  /** Trained once at worker start from the built-in corpus and the deployment's own examples. */
-  classifier: LeadClassifier;
+  /**
+   * Trained once at worker start from the built-in corpus and the deployment's own examples; or the optional LLM
+   * classifier (LEADRELAY_LLM_API_KEY), which falls back to the trained one when its endpoint fails.
+   */
+  classifier: LeadClassifier | AsyncLeadClassifier;
 }
 
 export interface Decision {
@@ -192,8 +196,7 @@ export function createActivities({ db, mailer, mailFrom, apiUrl, linkSecret, cla
     async qualifyLead({ leadId, input, merged = [], match = null }: { leadId: string; input: AnyLeadWorkflowInput; merged?: MergedSubmission[]; match?: LeadMatch | null }): Promise<Qualification> {
       const lead = leadFromInput(input);
       const others = merged.map((m) => m.lead);
-      const q = qualify(
-        {
+      const facts: QualificationInput = {
           text: [lead.text, ...others.map((o) => o.text)].filter((t) => t.trim() !== '').join('\n\n'),
           receivedAt: input.receivedAt,
           timeZone: lead.timeZone,
@@ -207,9 +210,8 @@ export function createActivities({ db, mailer, mailFrom, apiUrl, linkSecret, cla
           companySize: lead.companySize ?? others.find((o) => o.companySize !== null)?.companySize ?? null,
           budget: lead.budget ?? others.find((o) => o.budget)?.budget ?? null,
           knownCustomer: Boolean(match?.contact?.ownerRepId ?? match?.account?.ownerRepId),
-        },
-        classifier,
-      );
+      };
+      const q = qualifyClassified(facts, await classifier.classify({ text: facts.text, receivedAt: facts.receivedAt, timeZone: facts.timeZone ?? null }));
       await db.query('UPDATE leads SET score = $2, tier = $3, urgency = $4, service_line = $5, qualification = $6 WHERE id = $1', [leadId, q.score, q.tier, q.urgency, q.serviceLine, JSON.stringify(q)]);
       return q;
     },
@@ -250,7 +252,7 @@ export function createActivities({ db, mailer, mailFrom, apiUrl, linkSecret, cla
           },
           directory: await loadDirectory(tx),
           load: await loadRepLoad(tx),
-          ledger: ledger as FairnessLedger,
+          ledger,
           // The workflow's clock: availability is judged at the moment the workflow routes, also on a test server.
           now: at ? new Date(at) : new Date(),
         });

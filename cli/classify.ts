@@ -1,18 +1,17 @@
 // `npx leadrelay classify`: classifies and scores inquiries given as JSON lines on stdin, one JSON line out per line in.
-import fs from 'node:fs';
-import path from 'node:path';
 import readline from 'node:readline';
 import type { Readable } from 'node:stream';
+import { loadClassifier as loadTrainedClassifier } from '../workers/classifier';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { trainClassifier, type LeadClassifier } from '../src/classification/classifier';
-import { combineCorpora, corpusModes, parseCorpus, type CorpusMode } from '../src/classification/corpus';
+import type { LeadClassifier } from '../src/classification/classifier';
+import { corpusModes, type CorpusMode } from '../src/classification/corpus';
 import { arrivalDay } from '../src/classification/timeline';
 import { companyDomainOf, domainOfEmail, isDisposableDomain, isFreeMailDomain } from '../src/intake/email';
 import { extractBudget } from '../src/intake/extract';
 import { qualify, type QualificationInput } from '../src/qualification';
 
-export const defaultCorpusPath = path.join(__dirname, '..', 'data', 'classifier', 'training.jsonl');
+export { defaultCorpusPath } from '../workers/classifier';
 
 const usage = `usage: leadrelay classify [--corpus extra.jsonl] [--corpus-mode append|replace] [--received-at <ISO time>]
 Reads JSON lines on stdin: {"text": "...", "receivedAt"?: ISO time, "timeZone"?: IANA zone, and optionally the
@@ -56,9 +55,7 @@ export interface ClassifyIo {
 
 /** Trains on the default corpus, plus (or instead of) a deployment's own examples. */
 export function loadClassifier(options: { corpus?: string; mode?: CorpusMode } = {}): LeadClassifier {
-  const defaults = parseCorpus(fs.readFileSync(defaultCorpusPath, 'utf8'), path.relative(process.cwd(), defaultCorpusPath));
-  const own = options.corpus ? parseCorpus(fs.readFileSync(options.corpus, 'utf8'), options.corpus) : [];
-  return trainClassifier(combineCorpora(defaults, own, options.mode ?? 'append'));
+  return loadTrainedClassifier({ ownCorpusPath: options.corpus, mode: options.mode });
 }
 
 /** What qualification needs, read from a line: the sender's domain decides business/free/disposable mail. */

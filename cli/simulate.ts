@@ -2,13 +2,15 @@
 // and the fairness spread. Reads files only; touches no database, ledger or mailbox.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { LeadClassifier } from '../src/classification/classifier';
+import { loadClassifier } from '../workers/classifier';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { DirectoryFileError, parseDirectoryFile } from '../src/directory-file';
 import { regions, sources, tiers, urgencies, type RoutingLead } from '../src/policy/lead-attributes';
 import { parsePolicy } from '../src/policy/parse-policy';
 import { simulateRouting, type SimulatedLead, type SimulationResult } from '../src/policy/simulate-routing';
-import { qualifyLead } from '../src/qualification';
+import { qualify } from '../src/qualification';
 import type { Tier, Urgency } from '../src/qualification';
 import { describeRouting } from '../src/routing';
 
@@ -88,7 +90,7 @@ export async function main(args: string[], options: SimulateOptions = {}): Promi
     const directory = await readDirectory(directoryPath);
     const parsed = parsePolicy(await readText(values.policy), { teamIds: directory.teams.map((t) => t.id) });
     if (!parsed.ok) throw new InputError(parsed.errors.map((e) => `${values.policy}:${e.line}:${e.column}: ${e.path ? `${e.path}: ` : ''}${e.message}`).join('\n'));
-    const leads = await readLeads(values.leads, options.qualify ?? qualifyByKeywords, at !== null);
+    const leads = await readLeads(values.leads, options.qualify ?? qualifyByClassifier(), at !== null);
     const result = simulateRouting({ policy: parsed.policy, policyVersion, directory, leads, at });
     if (values.json) out(JSON.stringify(result, null, 2));
     else out(render(result, { policyPath: values.policy, directoryPath, leadsPath: values.leads, at, policyVersion }));
@@ -127,12 +129,19 @@ async function readDirectory(file: string) {
 }
 
 /**
- * The keyword qualification the service ran before the classifier, a stand-in until one is plugged in. Only the
- * text is known here, so the lead is scored on what it says (a free-mail sender earns no business-domain points).
+ * Text-only rows are qualified by the same classifier the worker trains (built-in corpus plus
+ * LEADRELAY_CLASSIFIER_CORPUS). Only the text is known, so the lead is scored on what it says.
  */
-function qualifyByKeywords(row: LeadRow): { serviceLine: string; urgency: Urgency; tier: Tier } {
-  const q = qualifyLead({ name: 'Simulated lead', email: 'simulated@gmail.com', message: row.text ?? '', source: 'web-form' });
-  return { serviceLine: q.serviceLine, urgency: q.urgency, tier: q.tier };
+function qualifyByClassifier(): (row: LeadRow) => { serviceLine: string; urgency: Urgency; tier: Tier } {
+  let classifier: LeadClassifier | undefined;
+  return (row) => {
+    classifier ??= loadClassifier({ ownCorpusPath: process.env.LEADRELAY_CLASSIFIER_CORPUS || undefined });
+    const q = qualify(
+      { text: row.text ?? '', receivedAt: row.receivedAt ?? new Date().toISOString(), timeZone: null, name: null, email: null, company: null, companyDomain: null, freeMail: false, disposableEmail: false, phone: null, companySize: null, budget: null, knownCustomer: false },
+      classifier,
+    );
+    return { serviceLine: q.serviceLine, urgency: q.urgency, tier: q.tier };
+  };
 }
 
 async function readLeads(file: string, qualify: NonNullable<SimulateOptions['qualify']>, oneInstant: boolean): Promise<SimulatedLead[]> {

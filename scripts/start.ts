@@ -10,14 +10,13 @@ import { createActivities } from '../activities';
 import { createSmtpMailer } from '../activities/mail';
 import { createPool } from '../activities/postgres';
 import { createApiKey } from '../api/credentials';
-import { registerOfferPages } from '../api/pages';
 import { buildApi } from '../api/server';
 import { loadConfig } from '../src/config';
 import { startMailCatcher } from '../stack/mail-catcher';
 import { cacheDir, dataDir } from '../stack/paths';
 import { ensureDatabase, startEmbeddedPostgres } from '../stack/postgres';
 import { registerSearchAttributes, startDevServer } from '../stack/temporal';
-import { loadClassifier } from '../workers/classifier';
+import { loadClassifier, withOptionalLlm } from '../workers/classifier';
 import { createLeadWorker } from '../workers/worker';
 import { migrateAndLoadDirectory } from './migrate';
 
@@ -100,7 +99,7 @@ async function main(): Promise<void> {
 
     const apiUrl = config.PUBLIC_API_URL ?? `http://${config.API_HOST}:${config.API_PORT}`;
     const linkSecret = config.LEADRELAY_LINK_SECRET ?? (await devLinkSecret(dataDir(config)));
-    const classifier = loadClassifier({ ownCorpusPath: config.LEADRELAY_CLASSIFIER_CORPUS });
+    const classifier = withOptionalLlm(loadClassifier({ ownCorpusPath: config.LEADRELAY_CLASSIFIER_CORPUS }));
     const worker = await createLeadWorker({
       connection: nativeConnection,
       namespace: config.TEMPORAL_NAMESPACE,
@@ -117,8 +116,7 @@ async function main(): Promise<void> {
     });
 
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-    const app = buildApi({ client, db, taskQueue: config.TEMPORAL_TASK_QUEUE, mergeWindowMs: config.LEADRELAY_MERGE_WINDOW_MINUTES * 60_000 });
-    await registerOfferPages(app, { client, db, linkSecret, taskQueue: config.TEMPORAL_TASK_QUEUE });
+    const app = buildApi({ client, db, taskQueue: config.TEMPORAL_TASK_QUEUE, mergeWindowMs: config.LEADRELAY_MERGE_WINDOW_MINUTES * 60_000, linkSecret });
     await app.listen({ host: config.API_HOST, port: config.API_PORT });
     stops.push({ what: 'API', stop: () => app.close() });
     urls.unshift(['API', apiUrl]);

@@ -4,8 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { trainClassifier, type Classification, type LeadClassifier } from './classification/classifier';
 import { parseCorpus } from './classification/corpus';
-import type { LeadSubmission } from './lead';
-import { qualify, qualifyClassified, qualifyLead, tierFor, type Qualification, type QualificationInput } from './qualification';
+import { qualify, qualifyClassified, tierFor, type Qualification, type QualificationInput } from './qualification';
 
 const at = '2025-03-10T09:00:00Z';
 
@@ -237,24 +236,5 @@ describe('qualify with the trained classifier', () => {
       }),
       { numRuns: 300 },
     );
-  });
-});
-
-describe('deprecated qualifyLead (keyword rules, until the lead workflow calls qualify)', () => {
-  const lead = (overrides: Partial<LeadSubmission> = {}): LeadSubmission => ({ name: 'Priya Shah', email: 'priya@gmail.com', message: '', source: 'web-form', ...overrides });
-
-  test('a spam cue throws the lead out, quoting the cue', () => {
-    expect(qualifyLead(lead({ message: 'Interested in a guest post on your blog?' }))).toMatchObject({ spam: true, spamKind: 'sales-spam', spamReason: 'sales spam: "guest post"', score: 0 });
-  });
-
-  test('every part has a kind, and fit + intent is the score', () => {
-    const q = qualifyLead(lead({ email: 'p@acme.example', company: 'Acme', message: 'We must migrate our data centre to AWS this month' }));
-    expect(q.parts).toEqual([
-      { points: 15, reason: 'asks about cloud-migration', kind: 'intent' },
-      { points: 15, reason: 'urgency this-month', kind: 'intent' },
-      { points: 15, reason: 'names a company', kind: 'fit' },
-      { points: 20, reason: 'business email domain acme.example', kind: 'fit' },
-    ]);
-    expect(q).toMatchObject({ fit: 35, intent: 30, score: 65, tier: 'B', timeline: null });
   });
 });

@@ -5,7 +5,6 @@ import type { SpamKind } from './classification/corpus';
 import { foldText } from './classification/tokens';
 import type { Timeline } from './classification/timeline';
 import type { Urgency } from './classification/urgency';
-import type { LeadSubmission } from './lead';
 
 export type { Urgency } from './classification/urgency';
 export type { Timeline } from './classification/timeline';
@@ -205,66 +204,3 @@ export function qualify(input: QualificationInput, classifier: LeadClassifier): 
   return qualifyClassified(input, classifier.classify({ text: input.text, receivedAt: input.receivedAt, timeZone: input.timeZone ?? null }));
 }
 
-// ---- the first keyword rules, kept until the lead workflow calls `qualify` ----
-
-const legacyServiceLineCues: Array<[string, RegExp]> = [
-  ['support', /\b(outage|is down|not working|broken|ticket|our (contract|account)|existing customer|support)\b/],
-  ['cybersecurity', /\b(security|pen ?test|penetration|ransomware|soc ?2|iso ?27001|phishing|breach|firewall)\b/],
-  ['cloud-migration', /\b(cloud|aws|azure|gcp|migrat\w*|data ?cent(er|re)|kubernetes|lift and shift)\b/],
-  ['data-analytics', /\b(analytics|dashboards?|data warehouse|bi\b|power ?bi|tableau|reporting|etl|snowflake)\b/],
-  ['managed-it', /\b(managed (it|services)|helpdesk|help desk|laptops?|devices|office 365|m365|it team|msp)\b/],
-];
-const legacyUrgencyCues: Array<[Exclude<Urgency, 'none'>, RegExp, number]> = [
-  ['now', /\b(asap|urgent\w*|immediately|today|right away|emergency)\b/, 35],
-  ['this-week', /\b(this week|by (monday|tuesday|wednesday|thursday|friday)|within days)\b/, 25],
-  ['this-month', /\b(this month|next few weeks|within (a|one) month|next month)\b/, 15],
-];
-const legacySpamCues = /\b(seo (services|agency)|backlinks?|guest post|casino|crypto ?currency investment|viagra|rank (#|number )?1 on google|web traffic offer)\b/;
-const legacyFreeMailDomains = new Set(['gmail.com', 'googlemail.com', 'yahoo.com', 'hotmail.com', 'outlook.com', 'live.com', 'icloud.com', 'aol.com', 'proton.me', 'protonmail.com', 'gmx.de', 'web.de']);
-
-/**
- * @deprecated Keyword rules from the first version; use `qualify(input, classifier)`. Kept so the current lead
- * workflow keeps running until it switches. Its rules either fire or not, so its confidences are 1 or 0.
- */
-export function qualifyLead(lead: LeadSubmission): Qualification {
-  // Intent is read from what the person wrote; a company called "Emergency Plumbing" is not urgent.
-  const text = lead.message.toLowerCase();
-  const domain = lead.email.split('@')[1]?.toLowerCase() ?? '';
-  const none = { timeline: null, fit: 0, intent: 0 };
-
-  const spamMatch = legacySpamCues.exec(`${text} ${lead.company ?? ''}`.toLowerCase());
-  if (spamMatch) {
-    const spamReason = `sales spam: "${spamMatch[0]}"`;
-    return { ...none, score: 0, tier: 'C', urgency: 'none', serviceLine: 'other', spam: true, parts: [], spamReason, spamKind: 'sales-spam', confidence: { serviceLine: 0, urgency: 0, spam: 1 }, reasons: [spamReason] };
-  }
-
-  const parts: ScorePart[] = [];
-  const serviceLine = legacyServiceLineCues.find(([, cue]) => cue.test(text))?.[0] ?? 'other';
-  if (serviceLine !== 'other') parts.push({ points: 15, reason: `asks about ${serviceLine}`, kind: 'intent' });
-
-  const urgencyCue = legacyUrgencyCues.find(([, cue]) => cue.test(text));
-  const urgency: Urgency = urgencyCue?.[0] ?? 'none';
-  if (urgencyCue) parts.push({ points: urgencyCue[2], reason: `urgency ${urgency}`, kind: 'intent' });
-
-  if (lead.company) parts.push({ points: 15, reason: 'names a company', kind: 'fit' });
-  if (domain && !legacyFreeMailDomains.has(domain)) parts.push({ points: 20, reason: `business email domain ${domain}`, kind: 'fit' });
-  if (lead.phone) parts.push({ points: 5, reason: 'left a phone number', kind: 'fit' });
-  if (lead.message.trim().length >= 80) parts.push({ points: 10, reason: 'detailed message', kind: 'fit' });
-
-  const fit = parts.filter((p) => p.kind === 'fit').reduce((sum, p) => sum + p.points, 0);
-  const intent = parts.filter((p) => p.kind === 'intent').reduce((sum, p) => sum + p.points, 0);
-  const score = Math.min(100, fit + intent);
-  return {
-    score,
-    tier: tierFor(score),
-    urgency,
-    serviceLine,
-    spam: false,
-    parts,
-    fit,
-    intent,
-    timeline: null,
-    confidence: { serviceLine: serviceLine === 'other' ? 0 : 1, urgency: urgencyCue ? 1 : 0, spam: 1 },
-    reasons: parts.map((p) => p.reason),
-  };
-}

@@ -5,7 +5,7 @@ import { createActivities } from '../activities';
 import { createSmtpMailer } from '../activities/mail';
 import { createPool } from '../activities/postgres';
 import { loadConfig, requireSetting } from '../src/config';
-import { loadClassifier } from './classifier';
+import { loadClassifier, withOptionalLlm } from './classifier';
 import { createLeadWorker } from './worker';
 
 async function main(): Promise<void> {
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
       mailFrom: config.MAIL_FROM,
       apiUrl: config.PUBLIC_API_URL ?? `http://localhost:${config.API_PORT}`,
       linkSecret: requireSetting(config, 'LEADRELAY_LINK_SECRET'),
-      classifier: loadClassifier({ ownCorpusPath: config.LEADRELAY_CLASSIFIER_CORPUS }),
+      classifier: withOptionalLlm(loadClassifier({ ownCorpusPath: config.LEADRELAY_CLASSIFIER_CORPUS })),
     }),
   });
   try {

@@ -14,7 +14,6 @@ import type { LeadClassifier } from '../../src/classification/classifier';
 import { loadClassifier } from '../../workers/classifier';
 import { createSmtpMailer } from '../../activities/mail';
 import { createPool } from '../../activities/postgres';
-import { registerOfferPages } from '../../api/pages';
 import { buildApi } from '../../api/server';
 import { ensureDatabase } from '../../stack/postgres';
 import { startMailCatcher, type MailCatcher } from '../../stack/mail-catcher';
@@ -70,8 +69,7 @@ export async function createHarness(): Promise<Harness> {
   const taskQueue = `leads-${randomBytes(4).toString('hex')}`;
   const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
   const now = async () => new Date(await env.currentTimeMs());
-  const api = buildApi({ client: env.client, db, taskQueue, now });
-  await registerOfferPages(api, { client: env.client, db, linkSecret, taskQueue, now });
+  const api = buildApi({ client: env.client, db, taskQueue, now, linkSecret });
   return {
     env,
     db,

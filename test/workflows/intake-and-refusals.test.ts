@@ -167,20 +167,21 @@ test('bad input is answered with 400 naming the field, and starts nothing', asyn
   const cases: Array<[Record<string, unknown>, Record<string, string>, string]> = [
     [hotLead({ email: 'not-an-email' }), {}, 'email'],
     [hotLead({ source: 'fax' }), {}, 'source'],
-    [hotLead({ name: '' }), {}, 'name'],
+    [hotLead({ email: undefined }), {}, 'email'],
     [hotLead({ favouriteColour: 'blue' }), {}, 'favouriteColour'],
     [hotLead(), { 'idempotency-key': ' ' }, 'Idempotency-Key'],
   ];
+  const auth = { authorization: `Bearer ${h.intakeToken}` };
   for (const [payload, headers, field] of cases) {
-    const res = await h.api.inject({ method: 'POST', url: '/v1/leads', payload, headers });
+    const res = await h.api.inject({ method: 'POST', url: '/v1/leads', payload, headers: { ...auth, ...headers } });
     expect({ field, status: res.statusCode }).toEqual({ field, status: 400 });
     expect(res.json<Issues>().issues.map((i) => i.field)).toContain(field);
   }
   const { rows } = await h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM leads WHERE email = 'not-an-email'`);
   expect(rows[0]?.n).toBe(0);
-  const notJson = await h.api.inject({ method: 'POST', url: '/v1/leads', payload: '{"name":', headers: { 'content-type': 'application/json' } });
+  const notJson = await h.api.inject({ method: 'POST', url: '/v1/leads', payload: '{"name":', headers: { ...auth, 'content-type': 'application/json' } });
   expect(notJson.statusCode).toBe(400);
-  const decline = await h.api.inject({ method: 'POST', url: '/v1/leads/ffffffffffffffffffffffff/decline', payload: { offerNumber: 1, repId: 'ana' } });
+  const decline = await h.api.inject({ method: 'POST', url: '/v1/offers/ffffffffffffffffffffffff.1/decline', payload: {}, headers: { authorization: `Bearer ${await h.repToken('ana')}` } });
   expect(decline.statusCode).toBe(400);
   expect(decline.json<Issues>().issues[0]?.field).toBe('reason');
 });
