@@ -340,14 +340,28 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
       fairness,
     },
   };
-  let nextLedger: FairnessLedger | undefined;
-  return {
-    plan,
-    ledgerChanges,
-    get ledger() {
-      return (nextLedger ??= applyLedgerChanges(ledger, ledgerChanges));
-    },
-  };
+  return new RoutingDecision(plan, ledgerChanges, ledger);
+}
+
+/**
+ * A class rather than an object literal with a getter: a literal's getter gets its own hidden class per call,
+ * which V8 keeps in old space, and that held every decision's plan alive until a full collection.
+ */
+class RoutingDecision implements PlanRoutingResult {
+  #previous: FairnessLedger;
+  #next: FairnessLedger | undefined;
+
+  constructor(
+    readonly plan: RoutingPlan,
+    readonly ledgerChanges: LedgerChange[],
+    previous: FairnessLedger,
+  ) {
+    this.#previous = previous;
+  }
+
+  get ledger(): FairnessLedger {
+    return (this.#next ??= applyLedgerChanges(this.#previous, this.ledgerChanges));
+  }
 }
 
 // A worker routes many leads over the same loaded directory; index its reps once per snapshot.
