@@ -87,34 +87,23 @@ interface Percentiles {
   max: number;
 }
 
-/**
- * Wall-clock time per call, and this process's CPU time per call (process.cpuUsage, µs resolution). On a shared
- * machine the wall clock also counts time the OS gave to other processes; the CPU time does not.
- */
-function measure(label: string, run: (i: number) => void, count = iterations, prepare?: (i: number) => void): { wall: Percentiles; cpu: Percentiles } {
+/** Wall-clock time per call (the load average printed first says how busy the machine was). */
+function measure(label: string, run: (i: number) => void, count = iterations, prepare?: (i: number) => void): Percentiles {
   for (let i = 0; i < warmup; i++) {
     prepare?.(i);
     run(i);
   }
-  const wall = new Float64Array(count);
-  const cpu = new Float64Array(count);
+  const samples = new Float64Array(count);
   for (let i = 0; i < count; i++) {
     prepare?.(i);
-    const c0 = process.cpuUsage();
     const t0 = performance.now();
     run(i);
-    wall[i] = performance.now() - t0;
-    const c = process.cpuUsage(c0);
-    cpu[i] = (c.user + c.system) / 1000;
+    samples[i] = performance.now() - t0;
   }
-  const percentiles = (samples: Float64Array): Percentiles => {
-    samples.sort();
-    const pick = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
-    return { p50: pick(0.5), p99: pick(0.99), max: samples[samples.length - 1]! };
-  };
-  const result = { wall: percentiles(wall), cpu: percentiles(cpu) };
-  const show = (p: Percentiles) => `p50 ${p.p50.toFixed(3)} ms  p99 ${p.p99.toFixed(3)} ms  max ${p.max.toFixed(3)} ms`;
-  console.log(`${label.padEnd(40)} wall: ${show(result.wall)}   cpu: ${show(result.cpu)}`);
+  samples.sort();
+  const pick = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
+  const result = { p50: pick(0.5), p99: pick(0.99), max: samples[samples.length - 1]! };
+  console.log(`${label.padEnd(44)} p50 ${result.p50.toFixed(3)} ms   p99 ${result.p99.toFixed(3)} ms   max ${result.max.toFixed(3)} ms`);
   return result;
 }
 
@@ -170,10 +159,10 @@ const sort = measure('baseline: sort 1,000 reps by weight, id', () => {
 });
 if (sink === 0) throw new Error('the baseline sort did not run');
 
-const ratio = (a: Percentiles, b: Percentiles) => `p50 ${(a.p50 / b.p50).toFixed(1)}x  p99 ${(a.p99 / b.p99).toFixed(1)}x`;
+const ratio = (a: Percentiles, b: Percentiles) => `p50 ${(a.p50 / b.p50).toFixed(1)}x   p99 ${(a.p99 / b.p99).toFixed(1)}x`;
 console.log('');
 console.log(`candidates per decision: ${big.candidatesPerDecision.toFixed(0)} of 1,000 reps (the rest excluded with a reason)`);
-console.log(`ratio 1,000 reps / 10 reps:        wall ${ratio(big.wall, small.wall)}   cpu ${ratio(big.cpu, small.cpu)}`);
-console.log(`ratio 1,000 reps / sort of 1,000:  wall ${ratio(big.wall, sort.wall)}   cpu ${ratio(big.cpu, sort.cpu)}`);
-console.log(`fresh snapshot / reused snapshot:  wall ${ratio(cold.wall, big.wall)}   cpu ${ratio(cold.cpu, big.cpu)}`);
-console.log(`target p99 ≤ 1 ms over 1,000 reps: wall ${big.wall.p99 <= 1 ? 'met' : 'NOT met'} (${big.wall.p99.toFixed(3)} ms), cpu ${big.cpu.p99 <= 1 ? 'met' : 'NOT met'} (${big.cpu.p99.toFixed(3)} ms)`);
+console.log(`ratio 1,000 reps / 10 reps:         ${ratio(big, small)}`);
+console.log(`ratio 1,000 reps / sort of 1,000:   ${ratio(big, sort)}`);
+console.log(`ratio fresh snapshot / reused:      ${ratio(cold, big)}`);
+console.log(`target p99 ≤ 1 ms over 1,000 reps:  ${big.p99 <= 1 ? 'met' : 'NOT met'} (${big.p99.toFixed(3)} ms; a fresh snapshot each time: ${cold.p99.toFixed(3)} ms)`);

@@ -133,8 +133,9 @@ interface Slot {
   member: Rep;
   /** Who is actually offered: the member, or their backup while they are out of office. */
   offered: Rep;
-  standIn?: { reason: string };
-  standing?: RotationStanding;
+  // Always present (undefined until known), so every slot has the same shape.
+  standIn: { reason: string } | undefined;
+  standing: RotationStanding | undefined;
 }
 
 export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
@@ -155,7 +156,7 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
   const strategy = route.strategy;
   const ordering = strategy === 'owner-first' ? (route.fallback ?? 'weighted-round-robin') : strategy;
   const chosenSla = chooseSla(policy, lead, matched);
-  const repsById = indexReps(directory.reps);
+  const repsById = lookupReps(directory.reps);
   const clock = new AvailabilityClock(nowMs);
   const offerChecks: AvailabilityChecks = { schedule: true, tier: lead.tier, load };
 
@@ -225,12 +226,15 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
     if (ownersConsidered.length > 0 && ownersConsidered.includes(member.id)) continue;
     const unavailable = checkAvailability(member, clock, offerChecks);
     if (!unavailable) {
-      slots.push({ repId: member.id, weight: member.weight, member, offered: member });
+      slots.push({ repId: member.id, weight: member.weight, member, offered: member, standIn: undefined, standing: undefined });
       continue;
     }
     const result = standIn(member, offerChecks, unavailable);
     if (result.exclusion) excluded.push({ repId: member.id, role: 'team', code: result.exclusion.code, reason: result.exclusion.reason });
-    if (result.offered) slots.push({ repId: member.id, weight: member.weight, member, offered: result.offered, standIn: result.offered === member ? undefined : { reason: result.exclusion!.reason.split(';')[0]! } });
+    if (result.offered) {
+      const standIn = result.offered === member ? undefined : { reason: result.exclusion!.reason.split(';')[0]! };
+      slots.push({ repId: member.id, weight: member.weight, member, offered: result.offered, standIn, standing: undefined });
+    }
   }
 
   let ranking: RotationRanking | null = null;
@@ -305,8 +309,7 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
   ];
   // Anyone who can still act may claim from the catch-all queue, away or not: by then any owner beats none.
   const chainIds = chain.map((level) => level.rep.id);
-  const claimants = [...chainIds];
-  for (const id of activeMemberIds) if (!chainIds.includes(id)) claimants.push(id);
+  const claimants = chainIds.concat(chainIds.length === 0 ? activeMemberIds : activeMemberIds.filter((id) => !chainIds.includes(id)));
   const catchAllMs = team.catchAllRealertMinutes * minute;
 
   const plan: RoutingPlan = {
@@ -364,15 +367,26 @@ class RoutingDecision implements PlanRoutingResult {
   }
 }
 
-// A worker routes many leads over the same loaded directory; index its reps once per snapshot.
-const repIndexes = new WeakMap<readonly Rep[], Map<string, Rep>>();
-function indexReps(reps: readonly Rep[]): Map<string, Rep> {
-  let index = repIndexes.get(reps);
-  if (!index) {
+// Only owners, backups and managers are looked up by id: a few per decision. A directory read afresh for each
+// decision is scanned for them; one routed over a second time (or asked for many ids) is indexed once.
+const repIndexes = new WeakMap<readonly Rep[], Map<string, Rep> | 'seen'>();
+function lookupReps(reps: readonly Rep[]): { get(id: string): Rep | undefined } {
+  const known = repIndexes.get(reps);
+  let index = known instanceof Map ? known : undefined;
+  const buildIndex = () => {
     index = new Map(reps.map((rep) => [rep.id, rep]));
     repIndexes.set(reps, index);
-  }
-  return index;
+    return index;
+  };
+  if (known === 'seen') buildIndex();
+  else if (!known) repIndexes.set(reps, 'seen');
+  let lookups = 0;
+  return {
+    get(id) {
+      if (!index && ++lookups > 8) buildIndex();
+      return index ? index.get(id) : reps.find((rep) => rep.id === id);
+    },
+  };
 }
 
 /**
@@ -413,7 +427,7 @@ function describeLoad(load: { total: number; byTier: Partial<Record<Tier, number
   return `${load?.total ?? 0} open offer(s), ${load?.byTier[tier] ?? 0} of tier ${tier}`;
 }
 
-const round = (n: number) => String(Math.round(n * 100) / 100);
+const round = (n: number) => (Number.isInteger(n) ? n : Math.round(n * 100) / 100);
 
 function describeLead(lead: RoutingLead): string {
   return [

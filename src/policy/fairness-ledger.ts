@@ -48,8 +48,8 @@ export interface RotationStanding {
   pass: number;
   /** The credit the rep would have after taking this lead: the ordering key. */
   next: number;
-  /** Credit before the lift, when the rep was lifted to the floor. */
-  liftedFrom?: number;
+  /** Credit before the lift, when the rep was lifted to the floor; undefined otherwise. */
+  liftedFrom: number | undefined;
 }
 
 export interface RotationRanking {
@@ -87,9 +87,8 @@ export function rankRotation(ledger: FairnessLedger, teamId: string, members: re
     const entry = entries && Object.hasOwn(entries, m.repId) ? entries[m.repId] : undefined;
     const stored = entry?.pass ?? 0;
     const pass = stored < floor ? floor : stored;
-    const standing: RotationStanding = { repId: m.repId, weight: m.weight, index, dealt: entry?.dealt ?? 0, pass, next: pass + 1 / m.weight };
-    if (pass > stored) standing.liftedFrom = stored;
-    return standing;
+    // liftedFrom is always set (undefined when not lifted) so every standing has the same shape.
+    return { repId: m.repId, weight: m.weight, index, dealt: entry?.dealt ?? 0, pass, next: pass + 1 / m.weight, liftedFrom: pass > stored ? stored : undefined };
   });
   // On a tie, the rep with less credit now goes first: with weights 2 and 1 both at 1.0 after the lead, the one
   // who has had nothing yet (0 → 1.0) before the one who has (0.5 → 1.0), so weights do not bunch a rep's turns.
