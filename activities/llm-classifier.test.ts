@@ -2,8 +2,8 @@
 // collects tests from src/ and test/ only.)
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLlmClassifier, llmClassifierFromEnv } from '../../activities/llm-classifier';
-import { trainClassifier } from './classifier';
+import { createLlmClassifier, llmClassifierFromEnv } from './llm-classifier';
+import { trainClassifier } from '../src/classification/classifier';
 
 const fallback = trainClassifier([
   { text: 'migrate our servers to AWS', serviceLine: 'cloud-migration', urgency: 'none', spam: false },

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { main } from '../../cli/classify';
+import { main } from './classify';
 
 async function run(args: string[], lines: string[]): Promise<{ code: number; out: Array<Record<string, unknown>>; err: string[] }> {
   const out: string[] = [];
