@@ -30,7 +30,7 @@ test('accepted on the first offer: the rep owns the lead, in the workflow, Postg
     expect(mail.messageId).toBe(`<${body.leadId}.1.offer@leadrelay>`);
 
     const accepted = await answer(h, body.leadId, 'accept', { offerNumber: 1, repId: 'ana' });
-    expect(accepted).toEqual({ status: 200, body: { leadId: body.leadId, owner: 'ana', offerNumber: 1 } });
+    expect(accepted).toEqual({ status: 200, body: { leadId: body.leadId, offerId: `${body.leadId}.1`, owner: 'ana', offerNumber: 1 } });
 
     const handle = leadHandle(h, body.leadId);
     expect(await handle.result()).toEqual<LeadOutcome>({ leadId: body.leadId, status: 'assigned', owner: 'ana', offers: 1 });
