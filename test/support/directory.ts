@@ -31,7 +31,7 @@ export const testDirectory: DirectoryFileInput = {
   ],
 };
 
-/** Hot leads get 5 minutes, warm an hour, cold four hours; partner leads one London business day. */
+/** Hot leads get 5 minutes, warm an hour, cold four hours; UK partner leads one London business day. */
 export const testPolicy = `
 sla:
   - name: hot
@@ -43,8 +43,8 @@ sla:
   - name: cold
     within: 4 hours
 rules:
-  - name: Partner leads
-    when: { source: partner-api }
+  - name: UK partner leads
+    when: { source: partner-api, country: GB }
     team: partners
     strategy: least-loaded
     sla: 1 business day

@@ -31,7 +31,7 @@ export interface Harness {
   bundle: WorkflowBundleWithSourceMap;
   /** Signs the links in offer emails, as LEADRELAY_LINK_SECRET does in production. */
   linkSecret: string;
-  /** Bearer token of an intake API key (leads:write, leads:read). */
+  /** Bearer token of an intake API key (leads:write, leads:read, partner). */
   intakeToken: string;
   /** Bearer token of an admin API key. */
   adminToken: string;
@@ -58,7 +58,7 @@ export async function createHarness(): Promise<Harness> {
   const db = createPool(dbUrl);
   await upsertDirectory(db, testDirectory);
   await ensureDefaultPolicy(db, testPolicy);
-  const intakeToken = (await createApiKey(db, { name: 'test intake', scopes: ['leads:write', 'leads:read'] })).token;
+  const intakeToken = (await createApiKey(db, { name: 'test intake', scopes: ['leads:write', 'leads:read', 'partner'] })).token;
   const adminToken = (await createApiKey(db, { name: 'test admin', scopes: ['admin'] })).token;
   const repTokens = new Map<string, Promise<string>>();
   const mail = await startMailCatcher({ viewerPort: null });

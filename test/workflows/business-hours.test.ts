@@ -31,7 +31,7 @@ test('a one-business-day SLA offered Friday 15:00 in London runs out Monday 15:0
       method: 'POST',
       url: '/v1/leads/partner',
       headers: { authorization: `Bearer ${h.intakeToken}` },
-      payload: { leads: [{ externalId: `P-${Date.now()}`, name: 'Olu Adeyemi', email: 'olu@contoso-partner.example', company: 'Contoso', message: 'Customer needs help with their Microsoft 365 tenant and laptops.' }] },
+      payload: { leads: [{ externalId: `P-${Date.now()}`, name: 'Olu Adeyemi', email: 'olu@contoso-partner.example', company: 'Contoso', country: 'GB', message: 'Customer needs help with their Microsoft 365 tenant and laptops.' }] },
     });
     expect(res.statusCode).toBe(202);
     const leadId = res.json<{ results: Array<{ leadId: string }> }>().results[0]?.leadId ?? '';
