@@ -1,6 +1,7 @@
 // From each intake shape to the NormalisedLead: realistic messy leads in four languages, and properties that hold
 // for anything the schemas accept.
 import fc from 'fast-check';
+import { regionOfCountry } from './country';
 import { canonicalEmail, isDisposableDomain, isFreeMailDomain } from './email';
 import type { NormalisedLead } from './normalised-lead';
 import { normaliseChat, normalisePartnerLead, normaliseWebForm } from './normalise';
@@ -259,7 +260,9 @@ describe('properties of normalisation', () => {
     expect(lead.emailKey).toBe(lead.email === null ? null : canonicalEmail(lead.email));
     if (lead.email !== null) expect(lead.email).toBe(lead.email.trim().toLowerCase());
     if (lead.country !== null) expect(lead.country).toMatch(/^[A-Z]{2}$/);
-    expect(lead.region === null).toBe(lead.country === null);
+    // Every country has a sales region except Antarctica (AQ), which a .aq address can still name.
+    expect(lead.region).toBe(lead.country === null ? null : regionOfCountry(lead.country));
+    if (lead.country !== null && lead.country !== 'AQ') expect(lead.region).not.toBeNull();
     if (lead.companySize !== null) expect(Number.isInteger(lead.companySize) && lead.companySize >= 1).toBe(true);
     if (lead.budget !== null) {
       expect(lead.budget.amount).toBeGreaterThan(0);
