@@ -54,12 +54,16 @@ export async function loadRepLoad(db: Pool | PoolClient): Promise<RepLoad> {
  * then reps, replacing the stored version of each entry it names. Entries it does not name are left alone, so reps
  * created through the admin API survive a reload of the file.
  */
-export async function upsertDirectory(db: Pool, file: DirectoryFileInput | LegacyDirectory): Promise<void> {
+export async function upsertDirectory(db: Pool, file: DirectoryFileInput | LegacyDirectory, { onlyNew = false }: { onlyNew?: boolean } = {}): Promise<{ written: number; kept: number }> {
   const parsed = DirectoryFileSchema.safeParse(withoutLegacyFields(file));
   if (!parsed.success) throw new DirectoryFileError(parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; '));
-  await withTransaction(db, async (tx) => {
-    for (const team of parsed.data.teams) await writeTeam(tx, team);
-    for (const rep of parsed.data.reps) await writeRep(tx, rep);
+  // onlyNew seeds: an entry already stored may carry an admin's edits (an away toggle, a leave window) that a
+  // restart must not undo, so only entries the database does not have yet are written.
+  return withTransaction(db, async (tx) => {
+    let written = 0;
+    for (const team of parsed.data.teams) written += onlyNew ? Number(await insertTeam(tx, team)) : (await writeTeam(tx, team), 1);
+    for (const rep of parsed.data.reps) written += onlyNew ? Number(await insertRep(tx, rep)) : (await writeRep(tx, rep), 1);
+    return { written, kept: parsed.data.teams.length + parsed.data.reps.length - written };
   });
 }
 

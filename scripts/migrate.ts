@@ -13,16 +13,20 @@ import { repoRoot } from '../stack/paths';
  * Applies the migrations, loads the directory file, and installs the policy file as version 1 when no policy is
  * active yet (later versions come through the admin API, and a restart never overrides them).
  */
-export async function migrateAndLoadDirectory(databaseUrl: string, files: { directory: string; policy: string }, log: (line: string) => void): Promise<void> {
+export async function migrateAndLoadDirectory(databaseUrl: string, files: { directory: string; policy: string; replaceDirectory?: boolean }, log: (line: string) => void): Promise<void> {
   await migrate(databaseUrl, () => {});
   const file = path.resolve(repoRoot, files.directory);
   const directory = parseDirectoryFile(JSON.parse(await fs.readFile(file, 'utf8')));
   const policyFile = path.resolve(repoRoot, files.policy);
   const db = createPool(databaseUrl, log);
   try {
-    await upsertDirectory(db, directory);
+    // The file seeds the directory; once stored, reps and teams belong to the admin API, unless asked otherwise.
+    const { written, kept } = await upsertDirectory(db, directory, { onlyNew: !files.replaceDirectory });
     const policy = await ensureDefaultPolicy(db, await fs.readFile(policyFile, 'utf8'));
-    log(`schema migrated; directory ${path.relative(repoRoot, file)} loaded: ${directory.teams.length} teams, ${directory.reps.length} reps; routing policy v${policy.version}${policy.created ? ` from ${path.relative(repoRoot, policyFile)}` : ' (already active)'}`);
+    log(
+      `schema migrated; directory ${path.relative(repoRoot, file)}: ${written} teams and reps written, ${kept} already stored and kept` +
+        `${kept && !files.replaceDirectory ? ' (npm run migrate -- --replace-directory overwrites them)' : ''}; routing policy v${policy.version}${policy.created ? ` from ${path.relative(repoRoot, policyFile)}` : ' (already active)'}`,
+    );
   } finally {
     await db.end();
   }
@@ -30,7 +34,7 @@ export async function migrateAndLoadDirectory(databaseUrl: string, files: { dire
 
 if (require.main === module) {
   const config = loadConfig(process.env);
-  migrateAndLoadDirectory(requireSetting(config, 'DATABASE_URL'), { directory: config.LEADRELAY_DIRECTORY, policy: config.LEADRELAY_POLICY }, console.log).catch((err: unknown) => {
+  migrateAndLoadDirectory(requireSetting(config, 'DATABASE_URL'), { directory: config.LEADRELAY_DIRECTORY, policy: config.LEADRELAY_POLICY, replaceDirectory: process.argv.includes('--replace-directory') }, console.log).catch((err: unknown) => {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);
   });
