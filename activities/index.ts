@@ -64,6 +64,12 @@ export interface OpenOfferInput {
 }
 
 export type MatchOutcome = LeadMatch & { summary: string };
+
+/** Plans made before stages carried their reason (leads still running from then) get one from the stage itself. */
+function whyYouFor(o: OpenOfferInput): string {
+  if (typeof o.whyYou === 'string' && o.whyYou !== '') return o.whyYou;
+  return o.stage.kind === 'escalation' ? `escalation level ${o.stage.level}: every earlier candidate declined or let the SLA pass` : 'you are the next candidate for this lead';
+}
 export type RoutedPlan = RoutingPlan & { description: string };
 
 /** Leads started before intake normalisation carried the raw web-form submission; read it the same way now. */
@@ -288,7 +294,7 @@ export function createActivities({ db, mailer, mailFrom, apiUrl, linkSecret, cla
         stageKind: o.stage.kind,
         level: o.stage.level,
         deadline: o.deadline,
-        whyYou: o.whyYou,
+        whyYou: whyYouFor(o),
         rep: { name: rep.name, timeZone: rep.timeZone },
         links: offerLinkUrls({ apiUrl, secret: linkSecret, leadId: o.leadId, offerNumber: o.offerNumber, repId, expiresAt: o.deadline }),
         myOffersUrl: myOffersUrl({ apiUrl, secret: linkSecret, repId, expiresAt: new Date(Date.parse(o.deadline) + 7 * 86_400_000) }),
@@ -310,7 +316,7 @@ export function createActivities({ db, mailer, mailFrom, apiUrl, linkSecret, cla
         stageKind: o.stage.kind,
         level: o.stage.level,
         deadline: o.deadline,
-        whyYou: o.whyYou,
+        whyYou: whyYouFor(o),
         rep: { name: rep.name, timeZone: rep.timeZone },
         links: offerLinkUrls({ apiUrl, secret: linkSecret, leadId: o.leadId, offerNumber: o.offerNumber, repId, expiresAt: o.deadline }),
         remindedAt,

@@ -172,7 +172,7 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
   /** The rep, or their backup while they are out of office; the exclusion says why the rep is not asked. */
   function standIn(rep: Rep, checks: AvailabilityChecks, known?: Unavailability): { offered: Rep | null; exclusion?: Unavailability } {
     const unavailable = known ?? checkAvailability(rep, clock, checks);
-    if (!unavailable) return { offered: rep };
+    if (!unavailable) return { offered: rep, exclusion: undefined };
     if (unavailable.code !== 'out-of-office' || !unavailable.backupRepId) return { offered: null, exclusion: unavailable };
     const backup = repsById.get(unavailable.backupRepId);
     if (!backup) return { offered: null, exclusion: { ...unavailable, reason: `${unavailable.reason}; backup ${unavailable.backupRepId} is not in the directory` } };
@@ -184,7 +184,8 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
   function addCandidate(rep: Rep, detail: CandidateDetail): boolean {
     if (detail.role === 'team') {
       if (offeredSpecially.has(rep.id)) return false;
-      offeredNormally?.add(rep.id);
+      // Only a stand-in can be asked again later, so only stand-ins need remembering.
+      if (offeredNormally && standInIds?.has(rep.id)) offeredNormally.add(rep.id);
     } else {
       if (offeredSpecially.has(rep.id) || offeredNormally?.has(rep.id)) return false;
       offeredSpecially.add(rep.id);
@@ -212,17 +213,17 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
       if (result.exclusion) excluded.push({ repId: owner.id, role, code: result.exclusion.code, reason: result.exclusion.reason });
       if (!result.offered) continue;
       if (result.offered === owner) addCandidate(owner, { repId: owner.id, role, why: `${owner.id} ${owns}` });
-      else addCandidate(result.offered, { repId: result.offered.id, role: 'backup', why: `${result.offered.id} stands in for ${owner.id}, who ${owns} (${result.exclusion!.reason.split(';')[0]})`, standsInFor: owner.id });
+      else addCandidate(result.offered, { repId: result.offered.id, role: 'backup', why: `${result.offered.id} stands in for ${owner.id}, who ${owns} (${firstClause(result.exclusion!.reason)})`, standsInFor: owner.id });
     }
   }
   const ownerOffered = offeredReps.length > 0;
 
   // The team, each member's slot filled by the member or their backup, ordered by the strategy.
   const slots: Slot[] = [];
-  const activeMemberIds: string[] = [];
+  // Backups standing in for a member: the only team slots that can also be offered in their own right.
+  let standInIds: Set<string> | null = null;
   for (const member of directory.reps) {
     if (member.teamId !== team.id) continue;
-    if (member.active) activeMemberIds.push(member.id);
     if (ownersConsidered.length > 0 && ownersConsidered.includes(member.id)) continue;
     const unavailable = checkAvailability(member, clock, offerChecks);
     if (!unavailable) {
@@ -232,7 +233,11 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
     const result = standIn(member, offerChecks, unavailable);
     if (result.exclusion) excluded.push({ repId: member.id, role: 'team', code: result.exclusion.code, reason: result.exclusion.reason });
     if (result.offered) {
-      const standIn = result.offered === member ? undefined : { reason: result.exclusion!.reason.split(';')[0]! };
+      let standIn: Slot['standIn'];
+      if (result.offered !== member) {
+        standIn = { reason: firstClause(result.exclusion!.reason) };
+        (standInIds ??= new Set()).add(result.offered.id);
+      }
       slots.push({ repId: member.id, weight: member.weight, member, offered: result.offered, standIn, standing: undefined });
     }
   }
@@ -241,11 +246,11 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
   if (ordering === 'weighted-round-robin') {
     ranking = rankRotation(ledger, team.id, slots);
     const unranked = slots.slice();
-    slots.length = 0;
-    for (const standing of ranking.standings) {
-      const slot = unranked[standing.index]!;
-      slot.standing = standing;
-      slots.push(slot);
+    const standings = ranking.standings;
+    for (let i = 0; i < standings.length; i++) {
+      const slot = unranked[standings[i]!.index]!;
+      slot.standing = standings[i];
+      slots[i] = slot;
     }
   } else {
     const tier = lead.tier;
@@ -255,10 +260,11 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
       return (la?.total ?? 0) - (lb?.total ?? 0) || (la?.byTier[tier] ?? 0) - (lb?.byTier[tier] ?? 0) || (a.offered.id < b.offered.id ? -1 : a.offered.id > b.offered.id ? 1 : 0);
     });
   }
-  if (slots.some((s) => s.standIn)) offeredNormally = new Set();
+  if (standInIds) offeredNormally = new Set();
+  const standingTexts: StandingTexts = new Map();
   let firstFromRotation: Slot | undefined;
   for (const slot of slots) {
-    const reason = slot.standing ? describeStanding(slot.standing) : describeLoad(load[slot.offered.id], lead.tier);
+    const reason = slot.standing ? describeStandingOnce(standingTexts, slot.standing) : describeLoad(load[slot.offered.id], lead.tier);
     const why = slot.standIn ? `${slot.offered.id} stands in for ${slot.member.id} (${slot.standIn.reason}); ${slot.member.id}'s turn: ${reason}` : `${slot.offered.id}: ${reason}`;
     const detail: CandidateDetail = { repId: slot.offered.id, role: slot.standIn ? 'backup' : 'team', why };
     if (slot.standIn) detail.standsInFor = slot.member.id;
@@ -270,7 +276,8 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
   let fairness: RoutingExplanation['fairness'] = null;
   if (ranking) {
     const charged = !ownerOffered && firstFromRotation ? firstFromRotation.member.id : null;
-    const lifted = ranking.standings.filter((s) => s.liftedFrom !== undefined).map((s) => ({ repId: s.repId, from: s.liftedFrom!, to: s.pass }));
+    const lifted: Array<{ repId: string; from: number; to: number }> = [];
+    for (const s of ranking.standings) if (s.liftedFrom !== undefined) lifted.push({ repId: s.repId, from: s.liftedFrom, to: s.pass });
     fairness = { chargedRepId: charged, lifted };
     if (charged) ledgerChanges = chargeRotation(ranking, charged);
   }
@@ -292,12 +299,16 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
   }
 
   const candidateSla = createCandidateSla(chosenSla.duration, policy.businessDayHours, clock);
-  const stages: OfferStage[] = [
-    ...offeredReps.map((rep, i): OfferStage => {
-      const { sla, text } = candidateSla(rep);
-      return { kind: 'candidate', level: 0, repIds: [rep.id], slaMs: sla.ms, sla, slaText: text, why: `${details[i]!.why} — ${ruleLabel}` };
-    }),
-    ...chain.map((level, index): OfferStage => ({
+  const stages: OfferStage[] = [];
+  const candidateIds: string[] = [];
+  for (let i = 0; i < offeredReps.length; i++) {
+    const rep = offeredReps[i]!;
+    const { sla, text } = candidateSla(rep);
+    stages.push({ kind: 'candidate', level: 0, repIds: [rep.id], slaMs: sla.ms, sla, slaText: text, why: `${details[i]!.why} — ${ruleLabel}` });
+    candidateIds.push(rep.id);
+  }
+  chain.forEach((level, index) => {
+    stages.push({
       kind: 'escalation',
       level: index + 1,
       repIds: [level.rep.id],
@@ -305,11 +316,16 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
       sla: { ms: level.slaMinutes * minute, businessHours: null },
       slaText: `${level.slaMinutes} minutes`,
       why: `escalation level ${index + 1}${level.standsInFor ? ` (standing in for ${level.standsInFor})` : ''}: every earlier candidate declined or let the SLA pass`,
-    })),
-  ];
+    });
+  });
   // Anyone who can still act may claim from the catch-all queue, away or not: by then any owner beats none.
+  // The chain first, then the team's active members in directory order.
   const chainIds = chain.map((level) => level.rep.id);
-  const claimants = chainIds.concat(chainIds.length === 0 ? activeMemberIds : activeMemberIds.filter((id) => !chainIds.includes(id)));
+  const claimants = chainIds.slice();
+  for (const member of directory.reps) {
+    if (member.teamId !== team.id || !member.active || (chainIds.length > 0 && chainIds.includes(member.id))) continue;
+    claimants.push(member.id);
+  }
   const catchAllMs = team.catchAllRealertMinutes * minute;
 
   const plan: RoutingPlan = {
@@ -333,7 +349,7 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
       teamName: team.name,
       strategy,
       fallback: strategy === 'owner-first' ? ordering : null,
-      candidates: offeredReps.map((rep) => rep.id),
+      candidates: candidateIds,
       candidateDetails: details,
       excluded,
       tieBreak: strategy === 'owner-first' ? `contact owner, else account owner, first; then ${tieBreaks[ordering]}` : tieBreaks[ordering],
@@ -418,6 +434,21 @@ function createCandidateSla(duration: SlaDuration, businessDayHours: number, clo
   }
 }
 
+/** A decision's standing reasons by weight, dealt and credit: reps level in the rotation share one string. */
+type StandingTexts = Map<number, Map<number, Map<number, string>>>;
+
+function describeStandingOnce(texts: StandingTexts, s: RotationStanding): string {
+  // A lifted credit names where it came from: rare, and the key would need a fourth level.
+  if (s.liftedFrom !== undefined) return describeStanding(s);
+  let byDealt = texts.get(s.weight);
+  if (!byDealt) texts.set(s.weight, (byDealt = new Map<number, Map<number, string>>()));
+  let byPass = byDealt.get(s.dealt);
+  if (!byPass) byDealt.set(s.dealt, (byPass = new Map<number, string>()));
+  let text = byPass.get(s.pass);
+  if (text === undefined) byPass.set(s.pass, (text = describeStanding(s)));
+  return text;
+}
+
 function describeStanding(s: RotationStanding): string {
   const lifted = s.liftedFrom !== undefined ? `, credit lifted from ${round(s.liftedFrom)} to the team's floor ${round(s.pass)} after time away` : '';
   return `round robin, ${s.dealt} lead(s) dealt, weight ${s.weight}, credit ${round(s.pass)} (${round(s.next)} after this lead)${lifted}`;
@@ -425,6 +456,12 @@ function describeStanding(s: RotationStanding): string {
 
 function describeLoad(load: { total: number; byTier: Partial<Record<Tier, number>> } | undefined, tier: Tier): string {
   return `${load?.total ?? 0} open offer(s), ${load?.byTier[tier] ?? 0} of tier ${tier}`;
+}
+
+/** What split(';')[0] gives, without the array. */
+function firstClause(text: string): string {
+  const end = text.indexOf(';');
+  return end === -1 ? text : text.slice(0, end);
 }
 
 const round = (n: number) => (Number.isInteger(n) ? n : Math.round(n * 100) / 100);

@@ -28,6 +28,8 @@ export class AvailabilityClock {
   /** Zone → country → state → today's holiday (null: none). Nested so that no key is built per rep. */
   private readonly holidays = new Map<string, Map<string, Map<string, Unavailability | null>>>();
   private readonly offHours = new Map<string, Unavailability>();
+  /** "at capacity 6/6" and "at A-tier capacity 2/2" recur across a big team: one reason per load and cap. */
+  private readonly capacityReasons = new Map<string, Map<number, Map<number, Unavailability>>>();
   constructor(readonly nowMs: number) {}
 
   localTime(timeZone: string): LocalTime {
@@ -56,6 +58,21 @@ export class AvailabilityClock {
       byState.set(state, holiday);
     }
     return holiday;
+  }
+
+  /** The capacity reason for this load and cap (tier null: total capacity), shared by the decision's reps. */
+  atCapacity(tier: Tier | null, load: number, cap: number): Unavailability {
+    const kind = tier ?? '';
+    let byLoad = this.capacityReasons.get(kind);
+    if (!byLoad) this.capacityReasons.set(kind, (byLoad = new Map<number, Map<number, Unavailability>>()));
+    let byCap = byLoad.get(load);
+    if (!byCap) byLoad.set(load, (byCap = new Map<number, Unavailability>()));
+    let reason = byCap.get(cap);
+    if (!reason) {
+      reason = tier === null ? { code: 'at-capacity', reason: `at capacity ${load}/${cap}` } : { code: 'at-tier-capacity', reason: `at ${tier}-tier capacity ${load}/${cap}` };
+      byCap.set(cap, reason);
+    }
+    return reason;
   }
 
   /** "outside working hours: 19:40 America/Chicago", shared by every rep of the zone in this decision. */
@@ -134,10 +151,10 @@ export function checkAvailability(rep: Rep, clock: AvailabilityClock, checks: Av
   if (checks.tier) {
     const load = checks.load[rep.id];
     const total = load?.total ?? 0;
-    if (rep.capacity.total !== null && total >= rep.capacity.total) return { code: 'at-capacity', reason: `at capacity ${total}/${rep.capacity.total}` };
+    if (rep.capacity.total !== null && total >= rep.capacity.total) return clock.atCapacity(null, total, rep.capacity.total);
     const tierCap = rep.capacity.perTier[checks.tier];
     const tierLoad = load?.byTier[checks.tier] ?? 0;
-    if (tierCap !== undefined && tierLoad >= tierCap) return { code: 'at-tier-capacity', reason: `at ${checks.tier}-tier capacity ${tierLoad}/${tierCap}` };
+    if (tierCap !== undefined && tierLoad >= tierCap) return clock.atCapacity(checks.tier, tierLoad, tierCap);
   }
   return undefined;
 }
