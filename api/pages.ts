@@ -3,11 +3,10 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import { consumeLink, findLinkUse, signLink, verifyLink, type LinkFailure, type OfferAction, type OfferLinkClaims } from '../activities/offer-links';
 import { formatInstant } from '../src/notifications';
-import { acceptOffer, declineOffer, refusalTypes } from '../workflows/messages';
+import { refusalStatus, runOfferAnswer, type OfferAnswerOutcome } from './offer-answers';
 import { esc, renderLeadCard, renderNotice, renderPage } from './pages/html';
 import { describeNow, judgeOffer, leadColumns, pageLeadFromRow, readLeadSituation, readReps, type LeadRow, type LeadSituation, type RepProfile } from './pages/lead-situation';
 
@@ -27,16 +26,6 @@ const offerActions = ['accept', 'decline'] as const;
 const TokenParams = z.object({ '*': z.string().max(2000, 'token is too long') }).transform((p) => ({ token: p['*'] }));
 const MyOffersQuery = z.object({ token: z.string({ message: 'token is required: open the "my offers" link from one of your offer emails' }).min(1, 'token is required').max(2000) });
 const AnswerForm = z.object({ reason: z.string().trim().max(2000, 'reason is at most 2000 characters').optional() });
-
-const refusalStatus: Record<string, number> = {
-  [refusalTypes.malformed]: 400,
-  [refusalTypes.unknownOffer]: 404,
-  [refusalTypes.notOffered]: 403,
-  [refusalTypes.staleOffer]: 409,
-  [refusalTypes.notDeclinable]: 409,
-};
-
-type AnswerResult = { kind: 'answered' } | { kind: 'refused'; type: string; message: string } | { kind: 'closed' };
 
 /**
  * Register with `app.register(registerOfferPages, options)`. The pages live in a context of their own (HTML
@@ -167,23 +156,8 @@ async function definePages(app: FastifyInstance, opts: OfferPagesOptions): Promi
 
   // ── Steps ─────────────────────────────────────────────────────────────────────────────────────
 
-  async function answerOffer(claims: OfferLinkClaims, reason: string | undefined): Promise<AnswerResult> {
-    const handle = client.workflow.getHandle(`lead:${claims.leadId}`);
-    try {
-      // Same update id as the JSON API: a retry, or the same answer given through both, is answered once.
-      await handle.executeUpdate(claims.action === 'accept' ? acceptOffer : declineOffer, {
-        args: [{ offerNumber: claims.offerNumber, repId: claims.repId, ...(claims.action === 'decline' && reason ? { reason } : {}) }],
-        updateId: `${claims.action}:${claims.offerNumber}:${claims.repId}`,
-      });
-      return { kind: 'answered' };
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-        return { kind: 'refused', type: err.cause.type ?? 'Refused', message: err.cause.message };
-      }
-      // The server answers an update to a finished run as if the workflow did not exist.
-      if (err instanceof WorkflowNotFoundError) return { kind: 'closed' };
-      throw err;
-    }
+  function answerOffer(claims: OfferLinkClaims, reason: string | undefined): Promise<OfferAnswerOutcome> {
+    return runOfferAnswer(client, { action: claims.action, leadId: claims.leadId, offerNumber: claims.offerNumber, repId: claims.repId, reason: claims.action === 'decline' ? reason : undefined });
   }
 
   async function sendConfirmation(reply: FastifyReply, token: string, claims: OfferLinkClaims, at: Date, status: number, error: string | null) {

@@ -5,6 +5,7 @@ import { withTransaction } from '../activities/postgres';
 import { describePerson, intakeDeadlineMs, type LeadWorkflowInput, type MergedSubmission, type NormalisedLead } from '../src/lead';
 import type { leadWorkflow } from '../workflows/lead';
 import { mergeSubmissionSignal, searchAttributes as sa } from '../workflows/messages';
+import { workflowIdFor } from './lead-id';
 
 export interface SubmitLeadDeps {
   client: Client;
@@ -28,8 +29,6 @@ export interface SubmitLeadResult {
   /** The submission joined a lead already running for the same person. */
   merged: boolean;
 }
-
-export const workflowIdFor = (leadId: string) => `lead:${leadId}`;
 
 /**
  * The row in lead_submissions is written in the same transaction that starts (or signals) the workflow, under a

@@ -1,4 +1,5 @@
 // Where a lead stands, as the rep pages need it, and what that means for one rep's link to one offer.
+import { workflowIdFor } from '../lead-id';
 import type { Pool } from 'pg';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { formatInstant } from '../../src/notifications';
@@ -44,7 +45,7 @@ export async function readLeadSituation(client: Client, db: Pool, leadId: string
   }>('SELECT offer_number, kind, level, rep_ids, offered_at, deadline, status, answered_by, reason, closed_at FROM lead_offers WHERE lead_id = $1 ORDER BY offer_number', [leadId]);
   const closedAt = new Map(offerRows.rows.map((o) => [o.offer_number, o.closed_at?.toISOString() ?? null]));
 
-  const handle = client.workflow.getHandle(`lead:${leadId}`);
+  const handle = client.workflow.getHandle(workflowIdFor(leadId));
   try {
     const description = await handle.describe();
     if (description.status.name === 'RUNNING') {

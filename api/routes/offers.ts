@@ -2,13 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import { acceptOffer, declineOffer, refusalTypes } from '../../workflows/messages';
+import { refusalTypes } from '../../workflows/messages';
 import { actingRep } from '../auth';
 import { ErrorBodySchema, httpError } from '../errors';
-import { workflowIdFor } from '../lead-id';
 import { readLeadRecord } from '../lead-records';
+import { refusalStatus, runOfferAnswer, type OfferAction } from '../offer-answers';
 import { apiSchemas, security } from '../openapi';
 import type { RouteDeps } from '../route-deps';
 
@@ -59,14 +57,6 @@ const MyOfferSchema = z
     decline: z.string().describe('POST here with { reason } to decline'),
   })
   .register(apiSchemas, { id: 'MyOffer' });
-
-const refusalStatus: Record<string, number> = {
-  [refusalTypes.malformed]: 400,
-  [refusalTypes.unknownOffer]: 404,
-  [refusalTypes.notOffered]: 403,
-  [refusalTypes.staleOffer]: 409,
-  [refusalTypes.notDeclinable]: 409,
-};
 
 const excerptLength = 280;
 
@@ -179,34 +169,21 @@ export function repRoutes(app: FastifyInstance, { client, db, now }: RouteDeps, 
     },
   });
 
-  async function answerOffer(action: 'accept' | 'decline', leadId: string, offerNumber: number, repId: string, reason?: string): Promise<unknown> {
-    const handle = client.workflow.getHandle(workflowIdFor(leadId));
-    try {
-      // The update id names the offer, the rep and the action: a retried request gets the first one's answer,
-      // and one rep's answer can never be handed to another rep.
-      return await handle.executeUpdate(action === 'accept' ? acceptOffer : declineOffer, {
-        args: [{ offerNumber, repId, ...(reason ? { reason } : {}) }],
-        updateId: `${action}:${offerNumber}:${repId}`,
-      });
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-        throw httpError(refusalStatus[err.cause.type ?? ''] ?? 409, 'offerId', err.cause.message, err.cause.type ?? undefined);
-      }
-      // The server answers an update to a finished run as if the workflow did not exist; Postgres knows better.
-      if (err instanceof WorkflowNotFoundError) {
-        const record = await readLeadRecord(db, leadId);
-        if (!record) throw httpError(404, 'offerId', `no lead ${leadId}`, refusalTypes.unknownOffer);
-        const offer = record.offers.find((o) => o.offerNumber === offerNumber);
-        const offered = offer?.repIds.includes(repId) === true || record.owner === repId;
-        if (!offered) throw httpError(403, 'offerId', `offer ${offerNumber} of lead ${leadId} was not made to ${repId}`, refusalTypes.notOffered);
-        // A retry of an answer that was given before the lead closed gets that answer again, not a refusal.
-        if (offer?.answeredBy === repId && offer.outcome === (action === 'accept' ? 'accepted' : 'declined')) {
-          return action === 'accept' ? { leadId, owner: repId, offerNumber } : { leadId, offerNumber };
-        }
-        throw httpError(409, 'offerId', `lead ${leadId} is closed (${record.status}${record.owner ? `, owned by ${record.owner}` : ''})`, 'LeadClosed');
-      }
-      throw err;
+  async function answerOffer(action: OfferAction, leadId: string, offerNumber: number, repId: string, reason?: string): Promise<unknown> {
+    const outcome = await runOfferAnswer(client, { action, leadId, offerNumber, repId, reason });
+    if (outcome.kind === 'answered') return outcome.result;
+    if (outcome.kind === 'refused') throw httpError(refusalStatus[outcome.type] ?? 409, 'offerId', outcome.message, outcome.type);
+    // The run has finished; Postgres knows how.
+    const record = await readLeadRecord(db, leadId);
+    if (!record) throw httpError(404, 'offerId', `no lead ${leadId}`, refusalTypes.unknownOffer);
+    const offer = record.offers.find((o) => o.offerNumber === offerNumber);
+    const offered = offer?.repIds.includes(repId) === true || record.owner === repId;
+    if (!offered) throw httpError(403, 'offerId', `offer ${offerNumber} of lead ${leadId} was not made to ${repId}`, refusalTypes.notOffered);
+    // A retry of an answer that was given before the lead closed gets that answer again, not a refusal.
+    if (offer?.answeredBy === repId && offer.outcome === (action === 'accept' ? 'accepted' : 'declined')) {
+      return action === 'accept' ? { leadId, owner: repId, offerNumber } : { leadId, offerNumber };
     }
+    throw httpError(409, 'offerId', `lead ${leadId} is closed (${record.status}${record.owner ? `, owned by ${record.owner}` : ''})`, 'LeadClosed');
   }
 
   done();
