@@ -8,7 +8,8 @@ import { WebFormSchema } from '../src/intake/schemas';
 import { normaliseWebForm } from '../src/intake/normalise';
 import type { AnyLeadWorkflowInput, LeadStatus, MergedSubmission, NormalisedLead } from '../src/lead';
 import type { LeadMatch } from '../src/matching/lead-match';
-import { composeCatchAllAlert, composeEscalationEmail, composeOfferEmail, composeReminderEmail, type EmailLead, type LeadEventLine } from '../src/notifications';
+import { composeCatchAllAlert, composeEscalationEmail, composeOfferEmail, composeReminderEmail, type EmailLead, type LeadEventLine, type OfferEmailInput } from '../src/notifications';
+import type { Rep } from '../src/directory-file';
 import { qualifyClassified, type Qualification, type QualificationInput } from '../src/qualification';
 import type { LedgerEntry } from '../src/policy/fairness-ledger';
 import { describeRouting, planRouting, RoutingError, type OfferStage, type RoutingPlan } from '../src/routing';
@@ -138,6 +139,25 @@ export function createActivities({ db, mailer, mailFrom, apiUrl, linkSecret, cla
     const stored = await readRep(db, repId);
     if (!stored) throw ApplicationFailure.nonRetryable(`rep ${repId} is not in the directory`, 'UnknownRep');
     return stored.rep;
+  }
+
+  /** What the offer, reminder and escalation emails to the offered rep share, with that rep's signed links. */
+  async function offerEmail(o: OpenOfferInput): Promise<{ offer: OfferEmailInput; rep: Rep }> {
+    const repId = o.stage.repIds[0] as string;
+    const rep = await offeredRep(repId);
+    const offer: OfferEmailInput = {
+      leadId: o.leadId,
+      offerNumber: o.offerNumber,
+      lead: emailLead(leadFromInput(o.input)),
+      qualification: o.qualification,
+      stageKind: o.stage.kind,
+      level: o.stage.level,
+      deadline: o.deadline,
+      whyYou: whyYouFor(o),
+      rep: { name: rep.name, timeZone: rep.timeZone },
+      links: offerLinkUrls({ apiUrl, secret: linkSecret, leadId: o.leadId, offerNumber: o.offerNumber, repId, expiresAt: o.deadline }),
+    };
+    return { offer, rep };
   }
 
   function emailLead(lead: NormalisedLead): EmailLead {
@@ -284,45 +304,18 @@ export function createActivities({ db, mailer, mailFrom, apiUrl, linkSecret, cla
         [o.leadId, o.offerNumber, o.stage.kind, o.stage.level, o.stage.repIds, o.offeredAt, o.deadline],
       );
       if (o.stage.kind === 'catch-all') return;
-      const repId = o.stage.repIds[0] as string;
-      const rep = await offeredRep(repId);
-      const offer = {
-        leadId: o.leadId,
-        offerNumber: o.offerNumber,
-        lead: emailLead(leadFromInput(o.input)),
-        qualification: o.qualification,
-        stageKind: o.stage.kind,
-        level: o.stage.level,
-        deadline: o.deadline,
-        whyYou: whyYouFor(o),
-        rep: { name: rep.name, timeZone: rep.timeZone },
-        links: offerLinkUrls({ apiUrl, secret: linkSecret, leadId: o.leadId, offerNumber: o.offerNumber, repId, expiresAt: o.deadline }),
-        myOffersUrl: myOffersUrl({ apiUrl, secret: linkSecret, repId, expiresAt: new Date(Date.parse(o.deadline) + 7 * 86_400_000) }),
-      };
-      const content = o.stage.kind === 'escalation' ? composeEscalationEmail({ ...offer, history: await leadHistory(o.leadId) }) : composeOfferEmail(offer);
+      const { offer, rep } = await offerEmail(o);
+      const withPage = { ...offer, myOffersUrl: myOffersUrl({ apiUrl, secret: linkSecret, repId: rep.id, expiresAt: new Date(Date.parse(o.deadline) + 7 * 86_400_000) }) };
+      const content = o.stage.kind === 'escalation' ? composeEscalationEmail({ ...withPage, history: await leadHistory(o.leadId) }) : composeOfferEmail(withPage);
       await sendOnce(db, mailer, mailFrom, { leadId: o.leadId, offerNumber: o.offerNumber, kind: 'offer' }, rep.email, content);
     },
 
     /** Half the SLA gone without an answer: one reminder to the same rep, with the same links. */
     async remindOffer(o: OpenOfferInput & { remindedAt?: string }): Promise<void> {
-      const repId = o.stage.repIds[0] as string;
-      const rep = await offeredRep(repId);
+      const { offer, rep } = await offerEmail(o);
       const remindedAt = o.remindedAt ?? new Date().toISOString();
-      const content = composeReminderEmail({
-        leadId: o.leadId,
-        offerNumber: o.offerNumber,
-        lead: emailLead(leadFromInput(o.input)),
-        qualification: o.qualification,
-        stageKind: o.stage.kind,
-        level: o.stage.level,
-        deadline: o.deadline,
-        whyYou: whyYouFor(o),
-        rep: { name: rep.name, timeZone: rep.timeZone },
-        links: offerLinkUrls({ apiUrl, secret: linkSecret, leadId: o.leadId, offerNumber: o.offerNumber, repId, expiresAt: o.deadline }),
-        remindedAt,
-      });
-      await sendOnce(db, mailer, mailFrom, { leadId: o.leadId, offerNumber: o.offerNumber, kind: 'reminder' }, rep.email, content);
-      await recordEvent({ leadId: o.leadId, key: `offer:${o.offerNumber}:reminded`, kind: 'reminded', at: remindedAt, offerNumber: o.offerNumber, repId, summary: `reminded ${repId}: half of the SLA passed without an answer (deadline ${o.deadline})` });
+      await sendOnce(db, mailer, mailFrom, { leadId: o.leadId, offerNumber: o.offerNumber, kind: 'reminder' }, rep.email, composeReminderEmail({ ...offer, remindedAt }));
+      await recordEvent({ leadId: o.leadId, key: `offer:${o.offerNumber}:reminded`, kind: 'reminded', at: remindedAt, offerNumber: o.offerNumber, repId: rep.id, summary: `reminded ${rep.id}: half of the SLA passed without an answer (deadline ${o.deadline})` });
     },
 
     async closeOffer({ leadId, offerNumber, status, answeredBy, reason, at }: { leadId: string; offerNumber: number; status: 'accepted' | 'declined' | 'timed-out'; answeredBy: string | null; reason: string | null; at: string }): Promise<void> {

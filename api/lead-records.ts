@@ -1,9 +1,9 @@
 // A lead's view read back from Postgres: for a closed lead (the workflow's query answers while it runs), and for a
 // lead whose workflow has not yet recorded it (only its submission exists) or cannot answer a query just now.
 import type { Pool } from 'pg';
-import { intakeDeadlineMs, type LeadStatus } from '../src/lead';
+import type { LeadStatus } from '../src/lead';
 import type { NormalisedLead } from '../src/intake/normalised-lead';
-import type { LeadView, OfferView } from '../workflows/messages';
+import { receivedLeadView, type LeadView, type OfferView } from '../workflows/messages';
 
 export interface LeadPerson {
   name: string | null;
@@ -63,19 +63,7 @@ async function readSubmittedLead(db: Pool, leadId: string): Promise<LeadView | n
   const { rows } = await db.query<{ received_at: Date }>('SELECT received_at FROM lead_submissions WHERE lead_id = $1 AND NOT merged ORDER BY received_at LIMIT 1', [leadId]);
   const first = rows[0];
   if (!first) return null;
-  return {
-    leadId,
-    status: 'received',
-    deadline: new Date(first.received_at.getTime() + intakeDeadlineMs).toISOString(),
-    escalationLevel: 0,
-    teamId: null,
-    owner: null,
-    currentOffer: null,
-    offers: [],
-    qualification: null,
-    routing: null,
-    ignoredSignals: [],
-  };
+  return receivedLeadView(leadId, first.received_at.getTime());
 }
 
 /** Whom the lead is about: the recorded lead, else its first submission. Only for callers who may see it. */

@@ -2,7 +2,7 @@
 // record → dedupe → qualify → route → offer to each candidate under an SLA → escalate → catch-all.
 import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { describePerson, intakeDeadlineMs, type AnyLeadWorkflowInput, type LeadStatus, type MergedSubmission } from '../src/lead';
+import { describePerson, type AnyLeadWorkflowInput, type LeadStatus, type MergedSubmission } from '../src/lead';
 import { slaDeadline } from '../src/policy/business-time';
 import type { OfferStage } from '../src/routing';
 import {
@@ -12,6 +12,7 @@ import {
   declineSignal,
   leadStateQuery,
   mergeSubmissionSignal,
+  receivedLeadView,
   refusalTypes,
   searchAttributes as sa,
   type LeadView,
@@ -44,20 +45,7 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
   const source = 'lead' in input ? input.lead.source : input.submission.source;
 
   // ── State ───────────────────────────────────────────────────────────────────────────────
-  const view: LeadView = {
-    leadId,
-    status: 'received',
-    deadline: new Date(Date.now() + intakeDeadlineMs).toISOString(),
-    escalationLevel: 0,
-    teamId: null,
-    owner: null,
-    currentOffer: null,
-    offers: [],
-    qualification: null,
-    routing: null,
-    ignoredSignals: [],
-    merged: [],
-  };
+  const view: LeadView = { ...receivedLeadView(leadId, Date.now()), merged: [] };
   /** The answer to the current offer, once a valid one arrives. */
   let answer: Answer | undefined;
   /** Merged submissions wait for the lead's own record before adding to it. */

@@ -1,7 +1,7 @@
 // The lead workflow's public surface, imported by the workflow, the worker and the API alike.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { LeadStatus, MergedSubmission } from '../src/lead';
+import { intakeDeadlineMs, type LeadStatus, type MergedSubmission } from '../src/lead';
 import type { Qualification } from '../src/qualification';
 import type { StageKind } from '../src/routing';
 
@@ -59,6 +59,23 @@ export interface LeadView {
   ignoredSignals: IgnoredSignal[];
   /** Later submissions from the same person merged into this lead (a chat after the form). */
   merged?: Array<{ submissionId: string; source: string; receivedAt: string }>;
+}
+
+/** A lead as intake leaves it: received, nothing decided yet, due out of intake `intakeDeadlineMs` after `receivedAtMs`. */
+export function receivedLeadView(leadId: string, receivedAtMs: number): LeadView {
+  return {
+    leadId,
+    status: 'received',
+    deadline: new Date(receivedAtMs + intakeDeadlineMs).toISOString(),
+    escalationLevel: 0,
+    teamId: null,
+    owner: null,
+    currentOffer: null,
+    offers: [],
+    qualification: null,
+    routing: null,
+    ignoredSignals: [],
+  };
 }
 
 export interface AcceptResult {
