@@ -3,7 +3,6 @@
 // Options: --contacts N --accounts N --leads N --seed N. DATABASE_URL: use that server (needs CREATEDB).
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -14,6 +13,7 @@ import { loadConfig } from '../src/config';
 import { isFreeMailDomain } from '../src/matching/match-input';
 import { ensureDatabase, startEmbeddedPostgres } from '../stack/postgres';
 import { migrateAndLoadDirectory } from './migrate';
+import { freePort } from '../stack/free-port';
 
 // ---- options ---------------------------------------------------------------------------------------------
 
@@ -547,16 +547,6 @@ async function main(): Promise<number> {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 main().then(
   (code) => {

@@ -1,7 +1,6 @@
 // Provisions the real servers the suite runs against, once: PostgreSQL (embedded unless DATABASE_URL is set)
 // with a migrated template database, and the time-skipping test server from Maven Central.
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
@@ -9,6 +8,7 @@ import { ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from '../
 import { migrate } from '../stack/migrate';
 import { cacheDir } from '../stack/paths';
 import { provisionTestServer } from '../stack/temporal';
+import { freePort } from '../stack/free-port';
 
 export const templateDatabase = 'leadrelay_test_template';
 
@@ -39,15 +39,4 @@ export default async function globalSetup(): Promise<void> {
   const testServer = config.TEMPORAL_TEST_SERVER_PATH ?? (await provisionTestServer(cacheDir(config), log));
   if (testServer) process.env.TEMPORAL_TEST_SERVER_PATH = testServer;
   else log('Maven/Java not found: the SDK will download its own test server');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
