@@ -117,9 +117,9 @@ function requireReachable(
   ctx.addIssue({ code: 'custom', path: ['email'], message: reachMessage });
 }
 
-/** A web form, often half-filled. At least an email or a phone number is required. */
-export const WebFormSchema = z
-  .strictObject({
+/** What a form and a partner lead both say about the person; fresh schemas per call, as each object owns its fields. */
+function contactFields() {
+  return {
     name: nameField(),
     email: emailField().describe(describe.email),
     phone: phoneField().describe(describe.phone),
@@ -128,6 +128,13 @@ export const WebFormSchema = z
     message: messageField().describe(describe.message),
     country: countryField().describe(describe.country),
     companySize: companySizeField().describe(describe.companySize),
+  };
+}
+
+/** A web form, often half-filled. At least an email or a phone number is required. */
+export const WebFormSchema = z
+  .strictObject({
+    ...contactFields(),
     externalId: externalIdField().describe('Your own id for this submission, if any'),
     pageUrl: pageUrlField().describe('The page the form was sent from'),
   }, objectBody('a web form object'))
@@ -174,14 +181,7 @@ export const PartnerLeadSchema = z
       .min(1, 'externalId must not be empty')
       .max(200, 'externalId must be at most 200 characters')
       .describe('The partner\'s own id for the lead: its identity, so resubmitting it is safe'),
-    name: nameField(),
-    email: emailField().describe(describe.email),
-    phone: phoneField().describe(describe.phone),
-    company: text('company', 200),
-    website: websiteField().describe(describe.website),
-    message: messageField().describe(describe.message),
-    country: countryField().describe(describe.country),
-    companySize: companySizeField().describe(describe.companySize),
+    ...contactFields(),
   }, objectBody('a lead object'))
   .superRefine(requireReachable);
 export type PartnerLead = z.output<typeof PartnerLeadSchema>;
