@@ -21,10 +21,6 @@ export async function readLeadRecord(db: Pool, leadId: string): Promise<LeadView
   );
   const row = lead.rows[0];
   if (!row) return readSubmittedLead(db, leadId);
-  const offers = await db.query<{ offer_number: number; kind: OfferView['kind']; level: number; rep_ids: string[]; offered_at: Date; deadline: Date; status: OfferView['outcome']; answered_by: string | null; reason: string | null }>(
-    'SELECT offer_number, kind, level, rep_ids, offered_at, deadline, status, answered_by, reason FROM lead_offers WHERE lead_id = $1 ORDER BY offer_number',
-    [leadId],
-  );
   // The routing explanation: the timeline's routed event, or the decision log of leads from before it.
   const routed = await db.query<{ summary: string }>(
     `(SELECT summary, 1 AS pref, at FROM lead_events WHERE lead_id = $1 AND kind = 'routed')
@@ -32,17 +28,7 @@ export async function readLeadRecord(db: Pool, leadId: string): Promise<LeadView
      ORDER BY pref, at LIMIT 1`,
     [leadId],
   );
-  const offerViews: OfferView[] = offers.rows.map((o) => ({
-    offerNumber: o.offer_number,
-    kind: o.kind,
-    level: o.level,
-    repIds: o.rep_ids,
-    offeredAt: o.offered_at.toISOString(),
-    deadline: o.deadline.toISOString(),
-    outcome: o.status,
-    ...(o.answered_by ? { answeredBy: o.answered_by } : {}),
-    ...(o.reason ? { reason: o.reason } : {}),
-  }));
+  const offerViews = (await readStoredOffers(db, leadId)).map((o) => o.view);
   return {
     leadId,
     status: row.status,
@@ -73,4 +59,31 @@ export async function readLeadPerson(db: Pool, leadId: string): Promise<LeadPers
   const submitted = await db.query<{ lead: NormalisedLead }>('SELECT lead FROM lead_submissions WHERE lead_id = $1 AND NOT merged ORDER BY received_at LIMIT 1', [leadId]);
   const lead = submitted.rows[0]?.lead;
   return lead ? { name: lead.name, email: lead.email, phone: lead.phone, company: lead.company, message: lead.text, source: lead.source } : null;
+}
+
+export interface StoredOffer {
+  view: OfferView;
+  closedAt: string | null;
+}
+
+/** The lead's offers as lead_offers holds them (statuses: open, accepted, declined, timed-out), in offer order. */
+export async function readStoredOffers(db: Pool, leadId: string): Promise<StoredOffer[]> {
+  const { rows } = await db.query<{ offer_number: number; kind: OfferView['kind']; level: number; rep_ids: string[]; offered_at: Date; deadline: Date; status: OfferView['outcome']; answered_by: string | null; reason: string | null; closed_at: Date | null }>(
+    'SELECT offer_number, kind, level, rep_ids, offered_at, deadline, status, answered_by, reason, closed_at FROM lead_offers WHERE lead_id = $1 ORDER BY offer_number',
+    [leadId],
+  );
+  return rows.map((o) => ({
+    view: {
+      offerNumber: o.offer_number,
+      kind: o.kind,
+      level: o.level,
+      repIds: o.rep_ids,
+      offeredAt: o.offered_at.toISOString(),
+      deadline: o.deadline.toISOString(),
+      outcome: o.status,
+      ...(o.answered_by ? { answeredBy: o.answered_by } : {}),
+      ...(o.reason ? { reason: o.reason } : {}),
+    },
+    closedAt: o.closed_at?.toISOString() ?? null,
+  }));
 }

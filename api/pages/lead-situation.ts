@@ -1,5 +1,6 @@
 // Where a lead stands, as the rep pages need it, and what that means for one rep's link to one offer.
 import { workflowIdFor } from '../lead-id';
+import { readStoredOffers } from '../lead-records';
 import type { Pool } from 'pg';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { formatInstant } from '../../src/notifications';
@@ -31,19 +32,8 @@ export interface RepProfile {
 /** The live workflow state while it runs, Postgres once it has closed; null when no such lead exists. */
 export async function readLeadSituation(client: Client, db: Pool, leadId: string): Promise<LeadSituation | null> {
   const record = await readLeadRow(db, leadId);
-  const offerRows = await db.query<{
-    offer_number: number;
-    kind: OfferView['kind'];
-    level: number;
-    rep_ids: string[];
-    offered_at: Date;
-    deadline: Date;
-    status: string;
-    answered_by: string | null;
-    reason: string | null;
-    closed_at: Date | null;
-  }>('SELECT offer_number, kind, level, rep_ids, offered_at, deadline, status, answered_by, reason, closed_at FROM lead_offers WHERE lead_id = $1 ORDER BY offer_number', [leadId]);
-  const closedAt = new Map(offerRows.rows.map((o) => [o.offer_number, o.closed_at?.toISOString() ?? null]));
+  const stored = await readStoredOffers(db, leadId);
+  const closedAt = new Map(stored.map((o) => [o.view.offerNumber, o.closedAt]));
 
   const handle = client.workflow.getHandle(workflowIdFor(leadId));
   try {
@@ -65,19 +55,7 @@ export async function readLeadSituation(client: Client, db: Pool, leadId: string
     if (!(err instanceof WorkflowNotFoundError)) throw err;
   }
   if (!record) return null;
-  const offers: SituationOffer[] = offerRows.rows.map((o) => ({
-    offerNumber: o.offer_number,
-    kind: o.kind,
-    level: o.level,
-    repIds: o.rep_ids,
-    offeredAt: o.offered_at.toISOString(),
-    deadline: o.deadline.toISOString(),
-    // Postgres says "expired"/"superseded" where the workflow view says timed-out.
-    outcome: o.status === 'accepted' || o.status === 'declined' || o.status === 'open' ? o.status : 'timed-out',
-    ...(o.answered_by ? { answeredBy: o.answered_by } : {}),
-    ...(o.reason ? { reason: o.reason } : {}),
-    closedAt: o.closed_at?.toISOString() ?? null,
-  }));
+  const offers: SituationOffer[] = stored.map((o) => ({ ...o.view, closedAt: o.closedAt }));
   return {
     leadId,
     running: false,

@@ -25,7 +25,7 @@ const OfferSchema = z
     repIds: z.array(z.string()),
     offeredAt: z.string(),
     deadline: z.string(),
-    outcome: z.string().describe('open, accepted, declined, timed-out (or expired, superseded)'),
+    outcome: z.string().describe('open, accepted, declined or timed-out'),
     answeredBy: z.string().optional(),
     reason: z.string().optional(),
   })
