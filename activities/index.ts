@@ -1,6 +1,6 @@
 // The workflow's hands: Postgres and SMTP around the pure domain. Every activity is idempotent, keyed by lead id
 // and offer number (or a key the workflow chooses), never by attempt.
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { ApplicationFailure } from '@temporalio/common';
 import type { LeadClassifier } from '../src/classification/classifier';
 import type { AsyncLeadClassifier } from './llm-classifier';
@@ -99,8 +99,11 @@ function eventKindOf(d: Decision): string {
 export function createActivities({ db, mailer, mailFrom, apiUrl, linkSecret, classifier }: ActivityDeps) {
   const matcher = createMatcher(db);
 
-  async function recordEvent(e: { leadId: string; key: string; kind: string; at: string; summary: string; offerNumber?: number | null; repId?: string | null; detail?: unknown }): Promise<void> {
-    await db.query(
+  async function recordEvent(
+    e: { leadId: string; key: string; kind: string; at: string; summary: string; offerNumber?: number | null; repId?: string | null; detail?: unknown },
+    on: Pool | PoolClient = db,
+  ): Promise<void> {
+    await on.query(
       `INSERT INTO lead_events (lead_id, key, kind, at, offer_number, rep_id, summary, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (lead_id, key) DO NOTHING`,
       [e.leadId, e.key, e.kind, e.at, e.offerNumber ?? null, e.repId ?? null, e.summary, JSON.stringify(e.detail ?? {})],
@@ -115,11 +118,8 @@ export function createActivities({ db, mailer, mailFrom, apiUrl, linkSecret, cla
         [d.leadId, d.key, d.kind, d.summary, JSON.stringify(d.detail ?? {}), d.at],
       );
       const detail = (d.detail ?? {}) as { offerNumber?: number; answeredBy?: string; repId?: string; repIds?: string[] };
-      await tx.query(
-        `INSERT INTO lead_events (lead_id, key, kind, at, offer_number, rep_id, summary, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (lead_id, key) DO NOTHING`,
-        [d.leadId, d.key, eventKindOf(d), d.at, detail.offerNumber ?? null, detail.answeredBy ?? detail.repId ?? (detail.repIds?.length === 1 ? detail.repIds[0] : null), d.summary, JSON.stringify(d.detail ?? {})],
-      );
+      const repId = detail.answeredBy ?? detail.repId ?? (detail.repIds?.length === 1 ? detail.repIds[0] : null);
+      await recordEvent({ leadId: d.leadId, key: d.key, kind: eventKindOf(d), at: d.at, offerNumber: detail.offerNumber, repId, summary: d.summary, detail: d.detail }, tx);
     });
   }
 
