@@ -493,6 +493,58 @@ describe('escalation and catch-all', () => {
   });
 });
 
+describe('candidate limit', () => {
+  const floor: Directory = {
+    teams: [team('floor', { escalation: [{ repId: 'mgr', slaMinutes: 15 }] }), team('leadership')],
+    reps: [...['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7'].map((id) => rep(id, 'floor')), rep('off', 'floor', { away: true }), rep('mgr', 'leadership')],
+  };
+  const limited = (extra: string) => policyOf(`${extra}sla:\n  - name: any\n    within: 5 minutes\ndefault:\n  team: floor\n  strategy: weighted-round-robin\n`);
+
+  test('five candidates by default, then the escalation chain; the rest of the rotation is explained as not reached', () => {
+    const { plan } = route({ policy: limited(''), directory: floor });
+    expect(plan.explanation.maxCandidates).toBe(5);
+    expect(candidateIds(plan)).toEqual(['a1', 'a2', 'a3', 'a4', 'a5']);
+    expect(plan.stages.map((s) => `${s.kind}:${s.repIds.join(',')}`)).toEqual(['candidate:a1', 'candidate:a2', 'candidate:a3', 'candidate:a4', 'candidate:a5', 'escalation:mgr']);
+    const reason = "available, ranked after the last of the plan's 5 candidate(s): the lead escalates before this turn";
+    expect(plan.explanation.excluded).toEqual([
+      { repId: 'off', role: 'team', code: 'away', reason: 'away' },
+      { repId: 'a6', role: 'team', code: 'beyond-candidate-limit', reason },
+      { repId: 'a7', role: 'team', code: 'beyond-candidate-limit', reason },
+    ]);
+    // Reps who can still act may claim the lead from the catch-all queue, whatever the limit.
+    expect(plan.catchAll.repIds).toEqual(['mgr', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'off']);
+  });
+
+  test('the policy sets the limit and a rule overrides it; a bad limit is refused naming the field', () => {
+    expect(candidateIds(route({ policy: limited('maxCandidates: 2\n'), directory: floor }).plan)).toEqual(['a1', 'a2']);
+    const byRule = policyOf('maxCandidates: 2\nsla:\n  - name: any\n    within: 5 minutes\nrules:\n  - name: wide\n    when: { tier: A }\n    team: floor\n    strategy: least-loaded\n    maxCandidates: 7\ndefault:\n  team: floor\n  strategy: least-loaded\n');
+    expect(candidateIds(route({ policy: byRule, directory: floor, lead: lead({ tier: 'A' }) }).plan)).toHaveLength(7);
+    expect(candidateIds(route({ policy: byRule, directory: floor, lead: lead({ tier: 'B' }) }).plan)).toHaveLength(2);
+    const refused = parsePolicy('maxCandidates: 0\nsla:\n  - name: any\n    within: 5 minutes\n');
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.errors.map((e) => `${e.line}:${e.path}`)).toEqual(['1:maxCandidates']);
+  });
+
+  test('the owner counts towards the limit; the round robin is not charged when the owner takes the lead', () => {
+    const ownerFirst = policyOf('maxCandidates: 1\nsla:\n  - name: any\n    within: 5 minutes\ndefault:\n  team: floor\n  strategy: owner-first\n');
+    const result = route({ policy: ownerFirst, directory: floor, lead: lead({ contactOwnerRepId: 'a4' }) });
+    expect(candidateIds(result.plan)).toEqual(['a4']);
+    expect(result.ledgerChanges).toEqual([]);
+    expect(result.plan.explanation.excluded.filter((e) => e.code === 'beyond-candidate-limit').map((e) => e.repId)).toEqual(['a1', 'a2', 'a3', 'a5', 'a6', 'a7']);
+  });
+
+  test('the next lead starts the rotation after the charged rep, so the limit never starves the end of the team', () => {
+    const firsts: string[] = [];
+    let ledger = emptyLedger();
+    for (let i = 0; i < 7; i++) {
+      const result = planRouting({ policy: limited('maxCandidates: 2\n'), policyVersion: 1, lead: lead(), directory: floor, load: {}, ledger, now: monday });
+      ledger = result.ledger;
+      firsts.push(candidateIds(result.plan)[0]!);
+    }
+    expect(firsts).toEqual(['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7']);
+  });
+});
+
 describe('describeRouting', () => {
   test('reads as policy version, rule, strategy and SLA, candidates with reasons, exclusions, tie-break and chain', () => {
     const { plan } = route({ lead: lead({ contactOwnerRepId: 'ben' }) });
@@ -500,7 +552,7 @@ describe('describeRouting', () => {
       [
         'Policy v7, rule "cloud" → team CLOUD: service line cloud-migration is in [cloud-migration, data-analytics].',
         'Strategy: owner-first, then weighted-round-robin. SLA: 5 minutes (hot: tier A is in [A]).',
-        'Candidates: ben owns the known contact; ana: round robin, 0 lead(s) dealt, weight 1, credit 0 (1 after this lead); eli: round robin, 0 lead(s) dealt, weight 1, credit 0 (1 after this lead).',
+        'Candidates (at most 5): ben owns the known contact; ana: round robin, 0 lead(s) dealt, weight 1, credit 0 (1 after this lead); eli: round robin, 0 lead(s) dealt, weight 1, credit 0 (1 after this lead).',
         'Excluded: cleo: away; dev: deactivated.',
         'Tie-break: contact owner, else account owner, first; then weighted round robin: lowest credit after the lead (leads dealt ÷ weight) first, then lowest credit now, then rep id.',
         'Escalation: mgr → head → catch-all (cloud-ops@leadrelay.test).',
@@ -512,11 +564,12 @@ describe('describeRouting', () => {
     const empty: Directory = { teams: [team('solo')], reps: [] };
     const solo = policyOf('sla:\n  - name: any\n    within: 1 hour\ndefault:\n  team: solo\n  strategy: least-loaded\n');
     const text = describeRouting(route({ directory: empty, policy: solo }).plan);
-    expect(text).toContain('Candidates: none.');
+    expect(text).toContain('Candidates (at most 5): none.');
     expect(text).toContain('Excluded: none.');
     expect(text).toContain('Escalation: catch-all (solo-ops@leadrelay.test).');
-    const many: Directory = { teams: [team('solo')], reps: Array.from({ length: 30 }, (_, i) => rep(`r${String(i).padStart(2, '0')}`, 'solo')) };
-    expect(describeRouting(route({ directory: many, policy: solo }).plan)).toContain('; … and 5 more.');
+    // 40 reps: 5 candidates, 35 beyond the limit, of whom 25 are listed.
+    const many: Directory = { teams: [team('solo')], reps: Array.from({ length: 40 }, (_, i) => rep(`r${String(i).padStart(2, '0')}`, 'solo')) };
+    expect(describeRouting(route({ directory: many, policy: solo }).plan)).toMatch(/r29: available, ranked after the last of the plan's 5 candidate\(s\)[^\n]*; … and 10 more\.\n/);
   });
 });
 
@@ -561,6 +614,7 @@ describe('properties', () => {
         strategy: fc.constantFrom('owner-first', 'weighted-round-robin', 'least-loaded'),
         fallback: fc.constantFrom('weighted-round-robin', 'least-loaded'),
         tier: fc.constantFrom('A', 'B', 'C'),
+        maxCandidates: fc.integer({ min: 1, max: 6 }),
         contactOwner: fc.option(fc.constantFrom('r00', 'r03', 'r05', 'ghost'), { nil: null }),
         accountOwner: fc.option(fc.constantFrom('r01', 'r04', 'ghost'), { nil: null }),
         loads: fc.array(fc.record({ total: fc.integer({ min: 0, max: 5 }), a: fc.integer({ min: 0, max: 3 }) }), { minLength: 10, maxLength: 10 }),
@@ -590,6 +644,7 @@ describe('properties', () => {
         reps,
       };
       const pol = PolicySchema.parse({
+        maxCandidates: s.maxCandidates,
         sla: [{ name: 'hot', when: { tier: 'A' }, within: '5 minutes' }, { name: 'rest', within: '1 business day' }],
         rules: s.teamIds.length > 1 ? [{ name: 'second', when: { tier: 'C' }, team: 'team1', strategy: 'least-loaded' }] : [],
         default: { team: 'team0', strategy: s.strategy, ...(s.strategy === 'owner-first' ? { fallback: s.fallback } : {}) },
@@ -649,6 +704,11 @@ describe('properties', () => {
       expect(plan.explanation.candidates).toEqual(offered);
       expect(plan.explanation.candidateDetails.map((c) => c.repId)).toEqual(offered);
       expect(new Set(offered).size).toBe(offered.length);
+      expect(offered.length).toBeLessThanOrEqual(input.policy.maxCandidates);
+      // Reps left out only by the limit are available: the plan did not stop short while the limit allowed more.
+      const notReached = plan.explanation.excluded.filter((e) => e.code === 'beyond-candidate-limit');
+      if (notReached.length > 0) expect(offered).toHaveLength(input.policy.maxCandidates);
+      for (const e of notReached) expect(independentlyAvailable(input.directory.reps.find((x) => x.id === e.repId)!, input.now as number, input.lead.tier, input.load)).toBe(true);
       // Every rep of the team is a candidate or excluded with a reason, never both.
       for (const r of input.directory.reps.filter((x) => x.teamId === plan.teamId)) {
         const reasons = plan.explanation.excluded.filter((e) => e.repId === r.id && e.role !== 'escalation');

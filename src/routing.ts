@@ -36,10 +36,13 @@ export interface OfferStage {
 
 export type RepRole = 'contact-owner' | 'account-owner' | 'team' | 'backup' | 'escalation';
 
+/** Available, but ranked after the plan's last candidate: the lead escalates before their turn comes. */
+export type NotReachedCode = 'beyond-candidate-limit';
+
 export interface Exclusion {
   repId: string;
   reason: string;
-  code: ExclusionCode;
+  code: ExclusionCode | NotReachedCode;
   /** In what capacity the rep was considered. */
   role: RepRole;
 }
@@ -65,6 +68,8 @@ export interface RoutingExplanation {
   fallback: Exclude<Strategy, 'owner-first'> | null;
   /** Rep ids in offer order: the same order as the candidate stages. */
   candidates: string[];
+  /** The most reps offered before escalating (the rule's maxCandidates, else the policy's); absent from plans made before the limit. */
+  maxCandidates?: number;
   candidateDetails: CandidateDetail[];
   excluded: Exclusion[];
   tieBreak: string;
@@ -154,6 +159,7 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
   if (!team) throw new RoutingError('unknown-team', `${ruleLabel} of policy v${policyVersion} routes to team ${route.team}, which is not in the directory`);
 
   const strategy = route.strategy;
+  const maxCandidates = route.maxCandidates ?? policy.maxCandidates;
   const ordering = strategy === 'owner-first' ? (route.fallback ?? 'weighted-round-robin') : strategy;
   const chosenSla = chooseSla(policy, lead, matched);
   const repsById = lookupReps(directory.reps);
@@ -263,7 +269,15 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
   if (standInIds) offeredNormally = new Set();
   const standingTexts: StandingTexts = new Map();
   let firstFromRotation: Slot | undefined;
+  let notReached: string | undefined;
   for (const slot of slots) {
+    if (offeredReps.length >= maxCandidates) {
+      // A member standing aside for a backup is already explained (out of office); so is a rep offered earlier.
+      if (slot.standIn || offeredSpecially.has(slot.member.id) || offeredNormally?.has(slot.member.id)) continue;
+      notReached ??= `available, ranked after the last of the plan's ${maxCandidates} candidate(s): the lead escalates before this turn`;
+      excluded.push({ repId: slot.member.id, role: 'team', code: 'beyond-candidate-limit', reason: notReached });
+      continue;
+    }
     const reason = slot.standing ? describeStandingOnce(standingTexts, slot.standing) : describeLoad(load[slot.offered.id], lead.tier);
     const why = slot.standIn ? `${slot.offered.id} stands in for ${slot.member.id} (${slot.standIn.reason}); ${slot.member.id}'s turn: ${reason}` : `${slot.offered.id}: ${reason}`;
     const detail: CandidateDetail = { repId: slot.offered.id, role: slot.standIn ? 'backup' : 'team', why };
@@ -350,6 +364,7 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
       strategy,
       fallback: strategy === 'owner-first' ? ordering : null,
       candidates: candidateIds,
+      maxCandidates,
       candidateDetails: details,
       excluded,
       tieBreak: strategy === 'owner-first' ? `contact owner, else account owner, first; then ${tieBreaks[ordering]}` : tieBreaks[ordering],
@@ -498,7 +513,7 @@ export function describeRouting(plan: RoutingPlan, options: { maxListed?: number
   return [
     `Policy v${e.policyVersion}, ${e.rule}.`,
     `Strategy: ${strategy}. SLA: ${e.sla.text} (${e.sla.name}: ${e.sla.why}).`,
-    `Candidates: ${list(e.candidateDetails, (c) => c.why)}.`,
+    `Candidates${e.maxCandidates === undefined ? '' : ` (at most ${e.maxCandidates})`}: ${list(e.candidateDetails, (c) => c.why)}.`,
     `Excluded: ${list(e.excluded, (x) => `${x.repId}${x.role === 'team' || x.role === 'escalation' ? '' : ` (${x.role})`}: ${x.reason}`)}.`,
     `Tie-break: ${e.tieBreak}.`,
     `Escalation: ${[...chain, `catch-all (${plan.catchAll.alertEmail})`].join(' → ')}.`,

@@ -73,6 +73,11 @@ export type Conditions = z.output<typeof ConditionsSchema>;
 const fallback = z.enum(fallbackStrategies, { error: `a fallback strategy: ${fallbackStrategies.join(', ')}` });
 const strategy = z.enum(strategies, { error: `a strategy: ${strategies.join(', ')}` });
 
+// A plan asks its candidates one after another, each with the full SLA: more than a few and a lead nobody takes
+// waits hours before a manager hears of it (and the plan crossing Temporal grows with the team).
+export const defaultMaxCandidates = 5;
+const maxCandidatesLimit = 50;
+
 const routeFields = {
   team: name,
   strategy,
@@ -80,6 +85,8 @@ const routeFields = {
   fallback: fallback.optional(),
   /** Overrides the SLA table for leads this rule routes. */
   sla: DurationSchema.optional(),
+  /** Overrides the policy's maxCandidates for leads this rule routes. */
+  maxCandidates: z.number().int().min(1).max(maxCandidatesLimit).optional(),
 };
 
 function checkFallback(route: { strategy: Strategy; fallback?: FallbackStrategy | undefined }, ctx: z.RefinementCtx) {
@@ -99,6 +106,8 @@ export const PolicySchema = z
   .strictObject({
     /** How many working hours "1 business day" means. */
     businessDayHours: z.number().positive().max(24).default(8),
+    /** How many reps a lead is offered to, one after another, before it escalates to the team's managers. */
+    maxCandidates: z.number().int().min(1).max(maxCandidatesLimit).default(defaultMaxCandidates),
     territories: z.record(name, oneOrMany(countryCode)).default({}),
     /** First entry whose conditions match gives the first-offer SLA; the last entry must match every lead. */
     sla: z.array(SlaEntrySchema).min(1, 'give at least one SLA entry'),
