@@ -5,7 +5,7 @@ import type { Tier } from './qualification';
 import { checkAvailability, AvailabilityClock, type AvailabilityChecks, type ExclusionCode, type LoadByRep, type Unavailability } from './policy/availability';
 import { businessCalendarFor } from './policy/business-calendar';
 import type { BusinessCalendar, Sla } from './policy/business-time';
-import { applyLedgerChanges, chargeRotation, rankRotation, type FairnessLedger, type LedgerChange, type RotationRanking, type RotationStanding } from './policy/fairness-ledger';
+import { applyLedgerChanges, chargeRotation, liftedMembers, rankRotation, standingOf, type FairnessLedger, type LedgerChange, type RotationRanking, type RotationStanding } from './policy/fairness-ledger';
 import { tiers, urgencies, type RoutingLead } from './policy/lead-attributes';
 import type { RoutingPolicy, SlaDuration, Strategy } from './policy/policy-schema';
 import { chooseSla, matchRule, type RuleTraceEntry } from './policy/rule-matching';
@@ -130,17 +130,11 @@ const tieBreaks: Record<Exclude<Strategy, 'owner-first'>, string> = {
   'least-loaded': 'least loaded: fewest open offers, then fewest open offers of this tier, then rep id',
 };
 
-interface Slot {
-  /** The member's id and weight, so slots rank in the rotation as they are. */
-  repId: string;
-  weight: number;
-  /** The team member whose turn this is. */
-  member: Rep;
-  /** Who is actually offered: the member, or their backup while they are out of office. */
-  offered: Rep;
-  // Always present (undefined until known), so every slot has the same shape.
-  standIn: { reason: string } | undefined;
-  standing: RotationStanding | undefined;
+/** A member out of office whose place in the order their backup takes. */
+interface StandIn {
+  backup: Rep;
+  /** Why the member is not asked: "out of office until 2026-12-02". */
+  reason: string;
 }
 
 export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
@@ -224,76 +218,80 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
   }
   const ownerOffered = offeredReps.length > 0;
 
-  // The team, each member's slot filled by the member or their backup, ordered by the strategy.
-  const slots: Slot[] = [];
-  // Backups standing in for a member: the only team slots that can also be offered in their own right.
+  // The team members who have a place in the order: available, or out of office with an available backup, who
+  // then takes the place. Plain Rep objects, ranked as they are; stand-ins are the rare case, kept aside.
+  const places: Rep[] = [];
+  let standIns: Map<Rep, StandIn> | null = null;
+  // Backups standing in for a member: the only team places that can also be offered in their own right.
   let standInIds: Set<string> | null = null;
   for (const member of directory.reps) {
     if (member.teamId !== team.id) continue;
     if (ownersConsidered.length > 0 && ownersConsidered.includes(member.id)) continue;
     const unavailable = checkAvailability(member, clock, offerChecks);
     if (!unavailable) {
-      slots.push({ repId: member.id, weight: member.weight, member, offered: member, standIn: undefined, standing: undefined });
+      places.push(member);
+      continue;
+    }
+    if (unavailable.code !== 'out-of-office' || !unavailable.backupRepId) {
+      excluded.push({ repId: member.id, role: 'team', code: unavailable.code, reason: unavailable.reason });
       continue;
     }
     const result = standIn(member, offerChecks, unavailable);
-    if (result.exclusion) excluded.push({ repId: member.id, role: 'team', code: result.exclusion.code, reason: result.exclusion.reason });
+    excluded.push({ repId: member.id, role: 'team', code: result.exclusion!.code, reason: result.exclusion!.reason });
     if (result.offered) {
-      let standIn: Slot['standIn'];
-      if (result.offered !== member) {
-        standIn = { reason: firstClause(result.exclusion!.reason) };
-        (standInIds ??= new Set()).add(result.offered.id);
-      }
-      slots.push({ repId: member.id, weight: member.weight, member, offered: result.offered, standIn, standing: undefined });
+      (standIns ??= new Map()).set(member, { backup: result.offered, reason: firstClause(result.exclusion!.reason) });
+      (standInIds ??= new Set()).add(result.offered.id);
+      places.push(member);
     }
   }
 
+  // Positions into `places`, first offer first.
   let ranking: RotationRanking | null = null;
+  let order: number[];
   if (ordering === 'weighted-round-robin') {
-    ranking = rankRotation(ledger, team.id, slots);
-    const unranked = slots.slice();
-    const standings = ranking.standings;
-    for (let i = 0; i < standings.length; i++) {
-      const slot = unranked[standings[i]!.index]!;
-      slot.standing = standings[i];
-      slots[i] = slot;
-    }
+    ranking = rankRotation(ledger, team.id, places);
+    order = ranking.order;
   } else {
     const tier = lead.tier;
-    slots.sort((a, b) => {
-      const la = load[a.offered.id];
-      const lb = load[b.offered.id];
-      return (la?.total ?? 0) - (lb?.total ?? 0) || (la?.byTier[tier] ?? 0) - (lb?.byTier[tier] ?? 0) || (a.offered.id < b.offered.id ? -1 : a.offered.id > b.offered.id ? 1 : 0);
+    const offeredAt = (i: number) => standIns?.get(places[i]!)?.backup ?? places[i]!;
+    order = places.map((_, i) => i);
+    order.sort((a, b) => {
+      const x = offeredAt(a);
+      const y = offeredAt(b);
+      const la = load[x.id];
+      const lb = load[y.id];
+      return (la?.total ?? 0) - (lb?.total ?? 0) || (la?.byTier[tier] ?? 0) - (lb?.byTier[tier] ?? 0) || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
     });
   }
   if (standInIds) offeredNormally = new Set();
   const standingTexts: StandingTexts = new Map();
-  let firstFromRotation: Slot | undefined;
+  let firstFromRotation = -1;
   let notReached: string | undefined;
-  for (const slot of slots) {
+  for (const position of order) {
+    const member = places[position]!;
+    const stand = standIns?.get(member);
+    const offered = stand?.backup ?? member;
     if (offeredReps.length >= maxCandidates) {
       // A member standing aside for a backup is already explained (out of office); so is a rep offered earlier.
-      if (slot.standIn || offeredSpecially.has(slot.member.id) || offeredNormally?.has(slot.member.id)) continue;
+      if (stand || offeredSpecially.has(member.id) || offeredNormally?.has(member.id)) continue;
       notReached ??= `available, ranked after the last of the plan's ${maxCandidates} candidate(s): the lead escalates before this turn`;
-      excluded.push({ repId: slot.member.id, role: 'team', code: 'beyond-candidate-limit', reason: notReached });
+      excluded.push({ repId: member.id, role: 'team', code: 'beyond-candidate-limit', reason: notReached });
       continue;
     }
-    const reason = slot.standing ? describeStandingOnce(standingTexts, slot.standing) : describeLoad(load[slot.offered.id], lead.tier);
-    const why = slot.standIn ? `${slot.offered.id} stands in for ${slot.member.id} (${slot.standIn.reason}); ${slot.member.id}'s turn: ${reason}` : `${slot.offered.id}: ${reason}`;
-    const detail: CandidateDetail = { repId: slot.offered.id, role: slot.standIn ? 'backup' : 'team', why };
-    if (slot.standIn) detail.standsInFor = slot.member.id;
-    if (addCandidate(slot.offered, detail) && offeredReps.length === 1) firstFromRotation = slot;
+    const reason = ranking ? describeStandingOnce(standingTexts, ranking, position) : describeLoad(load[offered.id], lead.tier);
+    const why = stand ? `${offered.id} stands in for ${member.id} (${stand.reason}); ${member.id}'s turn: ${reason}` : `${offered.id}: ${reason}`;
+    const detail: CandidateDetail = { repId: offered.id, role: stand ? 'backup' : 'team', why };
+    if (stand) detail.standsInFor = member.id;
+    if (addCandidate(offered, detail) && offeredReps.length === 1) firstFromRotation = position;
   }
 
   // The round robin is charged only when it dealt the first offer; the member's turn is used even when their backup took it.
   let ledgerChanges: LedgerChange[] = [];
   let fairness: RoutingExplanation['fairness'] = null;
   if (ranking) {
-    const charged = !ownerOffered && firstFromRotation ? firstFromRotation.member.id : null;
-    const lifted: Array<{ repId: string; from: number; to: number }> = [];
-    for (const s of ranking.standings) if (s.liftedFrom !== undefined) lifted.push({ repId: s.repId, from: s.liftedFrom, to: s.pass });
-    fairness = { chargedRepId: charged, lifted };
-    if (charged) ledgerChanges = chargeRotation(ranking, charged);
+    const charged = !ownerOffered && firstFromRotation >= 0 ? firstFromRotation : -1;
+    fairness = { chargedRepId: charged >= 0 ? places[charged]!.id : null, lifted: liftedMembers(ranking) };
+    if (charged >= 0) ledgerChanges = chargeRotation(ranking, charged);
   }
 
   // Managers are asked later and at any hour: only deactivation, the away toggle and leave skip them.
@@ -452,15 +450,18 @@ function createCandidateSla(duration: SlaDuration, businessDayHours: number, clo
 /** A decision's standing reasons by weight, dealt and credit: reps level in the rotation share one string. */
 type StandingTexts = Map<number, Map<number, Map<number, string>>>;
 
-function describeStandingOnce(texts: StandingTexts, s: RotationStanding): string {
+function describeStandingOnce(texts: StandingTexts, ranking: RotationRanking, position: number): string {
   // A lifted credit names where it came from: rare, and the key would need a fourth level.
-  if (s.liftedFrom !== undefined) return describeStanding(s);
-  let byDealt = texts.get(s.weight);
-  if (!byDealt) texts.set(s.weight, (byDealt = new Map<number, Map<number, string>>()));
-  let byPass = byDealt.get(s.dealt);
-  if (!byPass) byDealt.set(s.dealt, (byPass = new Map<number, string>()));
-  let text = byPass.get(s.pass);
-  if (text === undefined) byPass.set(s.pass, (text = describeStanding(s)));
+  if (!Number.isNaN(ranking.liftedFrom[position])) return describeStanding(standingOf(ranking, position));
+  const weight = ranking.members[position]!.weight;
+  const dealt = ranking.dealt[position]!;
+  const pass = ranking.pass[position]!;
+  let byDealt = texts.get(weight);
+  if (!byDealt) texts.set(weight, (byDealt = new Map<number, Map<number, string>>()));
+  let byPass = byDealt.get(dealt);
+  if (!byPass) byDealt.set(dealt, (byPass = new Map<number, string>()));
+  let text = byPass.get(pass);
+  if (text === undefined) byPass.set(pass, (text = describeStanding(standingOf(ranking, position))));
   return text;
 }
 

@@ -1,4 +1,4 @@
-// The weighted round robin's fairness ledger: pure state in, new state out. The lead engineer persists it
+// The weighted round robin's fairness ledger: pure state in, new state out. The routing activity persists it
 // (one row per team and rep) in the same Postgres transaction as the routing decision, so decisions are serial.
 //
 // How it stays fair. Every rep in a team's rotation has a credit, `pass`: the leads dealt to them divided by
@@ -34,15 +34,15 @@ export interface LedgerChange {
 }
 
 export interface RotationMember {
-  repId: string;
+  /** The rep id: a directory Rep is a RotationMember as it is. */
+  id: string;
   weight: number;
 }
 
+/** One member's place in the rotation, for explanations. */
 export interface RotationStanding {
   repId: string;
   weight: number;
-  /** Position of the member in the list given to rankRotation. */
-  index: number;
   dealt: number;
   /** Credit after any catch-up lift. */
   pass: number;
@@ -52,12 +52,23 @@ export interface RotationStanding {
   liftedFrom: number | undefined;
 }
 
+/**
+ * The available members in rotation order. Credits are kept in typed arrays indexed by the member's position in
+ * the list given to rankRotation, so ranking a team of a thousand allocates a few arrays rather than an object
+ * per rep (each one a young-generation collection sooner, which is what a decision's tail latency is made of).
+ */
 export interface RotationRanking {
   teamId: string;
   /** The team's floor before this decision. */
   floor: number;
-  /** Available members, first turn first. */
-  standings: RotationStanding[];
+  members: readonly RotationMember[];
+  /** Member positions, first turn first. */
+  order: number[];
+  dealt: Float64Array;
+  pass: Float64Array;
+  next: Float64Array;
+  /** Credit before the lift; NaN when the member was not lifted. */
+  liftedFrom: Float64Array;
 }
 
 export function emptyLedger(): FairnessLedger {
@@ -69,12 +80,21 @@ function teamEntries(ledger: FairnessLedger, teamId: string): Readonly<Record<st
   return Object.hasOwn(ledger, teamId) ? ledger[teamId] : undefined;
 }
 
+// The floor of a team's entries, remembered per entries object: applyLedgerChanges learns it while copying, so a
+// ledger carried from decision to decision is not scanned again.
+const floors = new WeakMap<object, number>();
+
 export function teamFloor(ledger: FairnessLedger, teamId: string): number {
-  let floor = 0;
   const entries = teamEntries(ledger, teamId);
-  for (const repId in entries) {
-    const entry = entries[repId];
-    if (entry && entry.floor > floor) floor = entry.floor;
+  if (!entries) return 0;
+  let floor = floors.get(entries);
+  if (floor === undefined) {
+    floor = 0;
+    for (const repId in entries) {
+      const entry = entries[repId];
+      if (entry && entry.floor > floor) floor = entry.floor;
+    }
+    floors.set(entries, floor);
   }
   return floor;
 }
@@ -83,36 +103,66 @@ export function teamFloor(ledger: FairnessLedger, teamId: string): number {
 export function rankRotation(ledger: FairnessLedger, teamId: string, members: readonly RotationMember[]): RotationRanking {
   const entries = teamEntries(ledger, teamId);
   const floor = teamFloor(ledger, teamId);
-  const standings = members.map((m, index): RotationStanding => {
-    const entry = entries && Object.hasOwn(entries, m.repId) ? entries[m.repId] : undefined;
+  const count = members.length;
+  const dealt = new Float64Array(count);
+  const pass = new Float64Array(count);
+  const next = new Float64Array(count);
+  const liftedFrom = new Float64Array(count);
+  const order: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const member = members[i]!;
+    const entry = entries && Object.hasOwn(entries, member.id) ? entries[member.id] : undefined;
     const stored = entry?.pass ?? 0;
-    const pass = stored < floor ? floor : stored;
-    // liftedFrom is always set (undefined when not lifted) so every standing has the same shape.
-    return { repId: m.repId, weight: m.weight, index, dealt: entry?.dealt ?? 0, pass, next: pass + 1 / m.weight, liftedFrom: pass > stored ? stored : undefined };
-  });
+    pass[i] = stored < floor ? floor : stored;
+    next[i] = pass[i]! + 1 / member.weight;
+    liftedFrom[i] = pass[i]! > stored ? stored : NaN;
+    dealt[i] = entry?.dealt ?? 0;
+    order.push(i);
+  }
   // On a tie, the rep with less credit now goes first: with weights 2 and 1 both at 1.0 after the lead, the one
   // who has had nothing yet (0 → 1.0) before the one who has (0.5 → 1.0), so weights do not bunch a rep's turns.
-  standings.sort((a, b) => a.next - b.next || a.pass - b.pass || (a.repId < b.repId ? -1 : a.repId > b.repId ? 1 : 0));
-  return { teamId, floor, standings };
+  // The comparator answers -1/0/1: a fractional difference would be a new heap number per comparison.
+  order.sort((a, b) => {
+    if (next[a] !== next[b]) return next[a]! < next[b]! ? -1 : 1;
+    if (pass[a] !== pass[b]) return pass[a]! < pass[b]! ? -1 : 1;
+    const x = members[a]!.id;
+    const y = members[b]!.id;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  return { teamId, floor, members, order, dealt, pass, next, liftedFrom };
+}
+
+/** The standing of the member at `position` in the list given to rankRotation. */
+export function standingOf(ranking: RotationRanking, position: number): RotationStanding {
+  const lifted = ranking.liftedFrom[position]!;
+  const member = ranking.members[position]!;
+  return { repId: member.id, weight: member.weight, dealt: ranking.dealt[position]!, pass: ranking.pass[position]!, next: ranking.next[position]!, liftedFrom: Number.isNaN(lifted) ? undefined : lifted };
+}
+
+/** Members lifted to the team's floor in this ranking, in rotation order. */
+export function liftedMembers(ranking: RotationRanking): Array<{ repId: string; from: number; to: number }> {
+  const lifted: Array<{ repId: string; from: number; to: number }> = [];
+  for (const i of ranking.order) if (!Number.isNaN(ranking.liftedFrom[i])) lifted.push({ repId: ranking.members[i]!.id, from: ranking.liftedFrom[i]!, to: ranking.pass[i]! });
+  return lifted;
 }
 
 /**
- * Deals the lead to `chargedRepId` (one of the ranked members): their credit rises by 1/weight, every lifted
- * member's lift is recorded, and the floor moves up to the lowest credit among the members now. Returns the
- * entries to write; applyLedgerChanges gives the whole new ledger.
+ * Deals the lead to the member at `chargedPosition` (in the list given to rankRotation): their credit rises by
+ * 1/weight, every lifted member's lift is recorded, and the floor moves up to the lowest credit among the members
+ * now. Returns the entries to write, in rotation order; applyLedgerChanges gives the whole new ledger.
  */
-export function chargeRotation(ranking: RotationRanking, chargedRepId: string): LedgerChange[] {
-  const { teamId, standings } = ranking;
+export function chargeRotation(ranking: RotationRanking, chargedPosition: number): LedgerChange[] {
+  const { teamId, order, members, dealt, pass, next, liftedFrom } = ranking;
   let lowest = Infinity;
-  for (const s of standings) {
-    const pass = s.repId === chargedRepId ? s.next : s.pass;
-    if (pass < lowest) lowest = pass;
+  for (const i of order) {
+    const credit = i === chargedPosition ? next[i]! : pass[i]!;
+    if (credit < lowest) lowest = credit;
   }
   const floor = Math.max(ranking.floor, lowest === Infinity ? 0 : lowest);
   const changes: LedgerChange[] = [];
-  for (const s of standings) {
-    if (s.repId === chargedRepId) changes.push({ teamId, repId: s.repId, entry: { dealt: s.dealt + 1, pass: s.next, floor } });
-    else if (s.liftedFrom !== undefined) changes.push({ teamId, repId: s.repId, entry: { dealt: s.dealt, pass: s.pass, floor } });
+  for (const i of order) {
+    if (i === chargedPosition) changes.push({ teamId, repId: members[i]!.id, entry: { dealt: dealt[i]! + 1, pass: next[i]!, floor } });
+    else if (!Number.isNaN(liftedFrom[i])) changes.push({ teamId, repId: members[i]!.id, entry: { dealt: dealt[i]!, pass: pass[i]!, floor } });
   }
   return changes;
 }
@@ -120,18 +170,30 @@ export function chargeRotation(ranking: RotationRanking, chargedRepId: string): 
 /** A new ledger with the changes written over the old one; the old one is left as it was. */
 export function applyLedgerChanges(ledger: FairnessLedger, changes: readonly LedgerChange[]): FairnessLedger {
   if (changes.length === 0) return ledger;
-  const next: Record<string, Record<string, LedgerEntry>> = { ...ledger };
-  const copied = new Set<string>();
+  const byTeam = new Map<string, Map<string, LedgerEntry>>();
   for (const { teamId, repId, entry } of changes) {
-    if (!copied.has(teamId)) {
-      // A null-prototype copy: several times faster than a spread for teams of hundreds of reps.
-      const team = Object.create(null) as Record<string, LedgerEntry>;
-      const old = teamEntries(ledger, teamId);
-      for (const id in old) team[id] = old[id]!;
-      next[teamId] = team;
-      copied.add(teamId);
+    let written = byTeam.get(teamId);
+    if (!written) byTeam.set(teamId, (written = new Map<string, LedgerEntry>()));
+    written.set(repId, entry);
+  }
+  const next: Record<string, Readonly<Record<string, LedgerEntry>>> = { ...ledger };
+  for (const [teamId, written] of byTeam) {
+    // A null-prototype copy: several times faster than a spread for teams of hundreds of reps. The team's floor is
+    // learnt on the way, so the next decision does not scan the copy again.
+    const team = Object.create(null) as Record<string, LedgerEntry>;
+    let floor = 0;
+    const old = teamEntries(ledger, teamId);
+    for (const id in old) {
+      const entry = old[id]!;
+      team[id] = entry;
+      if (entry.floor > floor && !written.has(id)) floor = entry.floor;
     }
-    next[teamId]![repId] = entry;
+    for (const [repId, entry] of written) {
+      team[repId] = entry;
+      if (entry.floor > floor) floor = entry.floor;
+    }
+    floors.set(team, floor);
+    next[teamId] = team;
   }
   return next;
 }
