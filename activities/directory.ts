@@ -27,10 +27,50 @@ function storedTeam(doc: unknown): Team {
   return parsed.data;
 }
 
+// Parsed directories by directory_version: routing reads the directory for every lead, and re-reading and
+// re-parsing a thousand reps each time cost more than the decision itself, and kept routing's per-directory caches
+// (rep index, calendars) cold. Keyed by version alone: versions are random, so databases do not share one unless
+// they hold the same rows. A few entries, so several databases in one process do not evict each other at every read.
+const parsedDirectories = new Map<string, Directory>();
+const maxParsedDirectories = 4;
+
+/**
+ * The directory as the caller's transaction sees it. Shared between callers until the directory changes, and
+ * frozen: treat it as read-only (copy what you need to change).
+ */
 export async function loadDirectory(db: Pool | PoolClient): Promise<Directory> {
-  const teams = await db.query<{ doc: unknown }>('SELECT doc FROM teams WHERE active ORDER BY id');
-  const reps = await db.query<{ doc: unknown }>('SELECT doc FROM reps ORDER BY id');
-  return { teams: teams.rows.map((t) => storedTeam(t.doc)), reps: reps.rows.map((r) => storedRep(r.doc)) };
+  // As current as reading the rows: any committed write to reps or teams changed the version this statement sees
+  // (the triggers of migrations/1732520000000_directory_version.sql set it in the writing transaction).
+  const current = (await db.query<{ version: string }>('SELECT version FROM directory_version')).rows[0]!.version;
+  const cached = parsedDirectories.get(current);
+  if (cached) {
+    // Most recently used last, so eviction takes the one unused longest.
+    parsedDirectories.delete(current);
+    parsedDirectories.set(current, cached);
+    return cached;
+  }
+  // The version and the rows from one statement, so from one snapshot: under READ COMMITTED a write committing
+  // between two statements would otherwise file newer rows under the older version.
+  const { rows } = await db.query<{ version: string; teams: unknown[]; reps: unknown[] }>(
+    `SELECT version,
+            (SELECT coalesce(json_agg(doc ORDER BY id), '[]') FROM teams WHERE active) AS teams,
+            (SELECT coalesce(json_agg(doc ORDER BY id), '[]') FROM reps) AS reps
+       FROM directory_version`,
+  );
+  const { version, teams, reps } = rows[0]!;
+  const directory = freezeDirectory({ teams: teams.map(storedTeam), reps: reps.map(storedRep) });
+  parsedDirectories.set(version, directory);
+  if (parsedDirectories.size > maxParsedDirectories) parsedDirectories.delete(parsedDirectories.keys().next().value!);
+  return directory;
+}
+
+// A caller that changed the shared directory would change it for every later lead: make that an error instead.
+// Down to each rep and team only: deeper values may be zod's defaults, shared with every other parse.
+function freezeDirectory(directory: Directory): Directory {
+  for (const entry of [...directory.teams, ...directory.reps]) Object.freeze(entry);
+  Object.freeze(directory.teams);
+  Object.freeze(directory.reps);
+  return Object.freeze(directory);
 }
 
 export async function loadRepLoad(db: Pool | PoolClient): Promise<RepLoad> {
