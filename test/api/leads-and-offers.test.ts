@@ -186,7 +186,12 @@ test('a lead\'s state and timeline: status, offer, deadline and explanation for 
     expect(stranger).toMatchObject({ status: 403, body: { issues: [{ field: 'id' }] } });
     expect(JSON.stringify(stranger.body)).not.toContain(form.email);
 
-    const timeline = await get(creds.reader, `/v1/leads/${leadId}/timeline`);
+    // The offer's row is written as it opens; its timeline event comes with the decision the workflow records next.
+    let timeline = await get(creds.reader, `/v1/leads/${leadId}/timeline`);
+    for (let i = 0; i < 200 && timeline.status === 200 && !(timeline.body.events as Array<{ kind: string }>).some((e) => e.kind === 'offered'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      timeline = await get(creds.reader, `/v1/leads/${leadId}/timeline`);
+    }
     expect(timeline.status).toBe(200);
     const events = timeline.body.events as Array<{ kind: string; at: string; seq: number }>;
     expect(events[0]?.kind).toBe('received');
