@@ -121,7 +121,7 @@ function routingLoop(size: number) {
       const result = planRouting({ policy, policyVersion: 1, lead: leads[i % leads.length]!, directory, load, ledger, now: start + i * 1000 });
       changes = result.ledgerChanges;
       candidates += result.plan.explanation.candidates.length;
-      for (const e of result.plan.explanation.excluded) if (e.code === 'beyond-candidate-limit') available += 1;
+      available += result.plan.explanation.notReached?.length ?? 0;
     },
     iterations,
     () => {

@@ -500,17 +500,14 @@ describe('candidate limit', () => {
   };
   const limited = (extra: string) => policyOf(`${extra}sla:\n  - name: any\n    within: 5 minutes\ndefault:\n  team: floor\n  strategy: weighted-round-robin\n`);
 
-  test('five candidates by default, then the escalation chain; the rest of the rotation is explained as not reached', () => {
+  test('five candidates by default, then the escalation chain; the rest of the rotation is listed as not reached', () => {
     const { plan } = route({ policy: limited(''), directory: floor });
     expect(plan.explanation.maxCandidates).toBe(5);
     expect(candidateIds(plan)).toEqual(['a1', 'a2', 'a3', 'a4', 'a5']);
     expect(plan.stages.map((s) => `${s.kind}:${s.repIds.join(',')}`)).toEqual(['candidate:a1', 'candidate:a2', 'candidate:a3', 'candidate:a4', 'candidate:a5', 'escalation:mgr']);
-    const reason = "available, ranked after the last of the plan's 5 candidate(s): the lead escalates before this turn";
-    expect(plan.explanation.excluded).toEqual([
-      { repId: 'off', role: 'team', code: 'away', reason: 'away' },
-      { repId: 'a6', role: 'team', code: 'beyond-candidate-limit', reason },
-      { repId: 'a7', role: 'team', code: 'beyond-candidate-limit', reason },
-    ]);
+    expect(plan.explanation.notReached).toEqual(['a6', 'a7']);
+    expect(plan.explanation.excluded).toEqual([{ repId: 'off', role: 'team', code: 'away', reason: 'away' }]);
+    expect(describeRouting(plan)).toContain('\nNot reached (available, ranked after the last candidate; the lead escalates first): a6; a7.\n');
     // Reps who can still act may claim the lead from the catch-all queue, whatever the limit.
     expect(plan.catchAll.repIds).toEqual(['mgr', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'off']);
   });
@@ -530,7 +527,7 @@ describe('candidate limit', () => {
     const result = route({ policy: ownerFirst, directory: floor, lead: lead({ contactOwnerRepId: 'a4' }) });
     expect(candidateIds(result.plan)).toEqual(['a4']);
     expect(result.ledgerChanges).toEqual([]);
-    expect(result.plan.explanation.excluded.filter((e) => e.code === 'beyond-candidate-limit').map((e) => e.repId)).toEqual(['a1', 'a2', 'a3', 'a5', 'a6', 'a7']);
+    expect(result.plan.explanation.notReached).toEqual(['a1', 'a2', 'a3', 'a5', 'a6', 'a7']);
   });
 
   test('the next lead starts the rotation after the charged rep, so the limit never starves the end of the team', () => {
@@ -567,9 +564,12 @@ describe('describeRouting', () => {
     expect(text).toContain('Candidates (at most 5): none.');
     expect(text).toContain('Excluded: none.');
     expect(text).toContain('Escalation: catch-all (solo-ops@leadrelay.test).');
-    // 40 reps: 5 candidates, 35 beyond the limit, of whom 25 are listed.
-    const many: Directory = { teams: [team('solo')], reps: Array.from({ length: 40 }, (_, i) => rep(`r${String(i).padStart(2, '0')}`, 'solo')) };
-    expect(describeRouting(route({ directory: many, policy: solo }).plan)).toMatch(/r29: available, ranked after the last of the plan's 5 candidate\(s\)[^\n]*; … and 10 more\.\n/);
+    // 70 reps: 5 candidates; 35 not reached and 30 away, 25 of each listed.
+    const many: Directory = { teams: [team('solo')], reps: Array.from({ length: 70 }, (_, i) => rep(`r${String(i).padStart(2, '0')}`, 'solo', { away: i >= 40 })) };
+    const long = describeRouting(route({ directory: many, policy: solo }).plan);
+    expect(long).toContain(': r05; r06;');
+    expect(long).toContain('; r29; … and 10 more.\n');
+    expect(long).toContain('r64: away; … and 5 more.\n');
   });
 });
 
@@ -706,13 +706,13 @@ describe('properties', () => {
       expect(new Set(offered).size).toBe(offered.length);
       expect(offered.length).toBeLessThanOrEqual(input.policy.maxCandidates);
       // Reps left out only by the limit are available: the plan did not stop short while the limit allowed more.
-      const notReached = plan.explanation.excluded.filter((e) => e.code === 'beyond-candidate-limit');
+      const notReached = plan.explanation.notReached ?? [];
       if (notReached.length > 0) expect(offered).toHaveLength(input.policy.maxCandidates);
-      for (const e of notReached) expect(independentlyAvailable(input.directory.reps.find((x) => x.id === e.repId)!, input.now as number, input.lead.tier, input.load)).toBe(true);
-      // Every rep of the team is a candidate or excluded with a reason, never both.
+      for (const id of notReached) expect(independentlyAvailable(input.directory.reps.find((x) => x.id === id)!, input.now as number, input.lead.tier, input.load)).toBe(true);
+      // Every rep of the team is a candidate, excluded with a reason, or not reached: exactly one of them.
       for (const r of input.directory.reps.filter((x) => x.teamId === plan.teamId)) {
         const reasons = plan.explanation.excluded.filter((e) => e.repId === r.id && e.role !== 'escalation');
-        expect(reasons.length + (offered.includes(r.id) ? 1 : 0)).toBe(1);
+        expect(reasons.length + (offered.includes(r.id) ? 1 : 0) + (notReached.includes(r.id) ? 1 : 0)).toBe(1);
         for (const e of reasons) expect(e.reason.length).toBeGreaterThan(0);
       }
       expect(plan.explanation.policyVersion).toBe(3);

@@ -36,13 +36,10 @@ export interface OfferStage {
 
 export type RepRole = 'contact-owner' | 'account-owner' | 'team' | 'backup' | 'escalation';
 
-/** Available, but ranked after the plan's last candidate: the lead escalates before their turn comes. */
-export type NotReachedCode = 'beyond-candidate-limit';
-
 export interface Exclusion {
   repId: string;
   reason: string;
-  code: ExclusionCode | NotReachedCode;
+  code: ExclusionCode;
   /** In what capacity the rep was considered. */
   role: RepRole;
 }
@@ -70,6 +67,11 @@ export interface RoutingExplanation {
   candidates: string[];
   /** The most reps offered before escalating (the rule's maxCandidates, else the policy's); absent from plans made before the limit. */
   maxCandidates?: number;
+  /**
+   * Team reps who were available but ranked after the last candidate, in offer order: the lead escalates before
+   * their turn. With the candidates and the excluded, every rep of the team. Absent from plans made before the limit.
+   */
+  notReached?: string[];
   candidateDetails: CandidateDetail[];
   excluded: Exclusion[];
   tieBreak: string;
@@ -266,7 +268,7 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
   if (standInIds) offeredNormally = new Set();
   const standingTexts: StandingTexts = new Map();
   let firstFromRotation = -1;
-  let notReached: string | undefined;
+  const notReached: string[] = [];
   for (const position of order) {
     const member = places[position]!;
     const stand = standIns?.get(member);
@@ -274,8 +276,7 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
     if (offeredReps.length >= maxCandidates) {
       // A member standing aside for a backup is already explained (out of office); so is a rep offered earlier.
       if (stand || offeredSpecially.has(member.id) || offeredNormally?.has(member.id)) continue;
-      notReached ??= `available, ranked after the last of the plan's ${maxCandidates} candidate(s): the lead escalates before this turn`;
-      excluded.push({ repId: member.id, role: 'team', code: 'beyond-candidate-limit', reason: notReached });
+      notReached.push(member.id);
       continue;
     }
     const reason = ranking ? describeStandingOnce(standingTexts, ranking, position) : describeLoad(load[offered.id], lead.tier);
@@ -363,6 +364,7 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
       fallback: strategy === 'owner-first' ? ordering : null,
       candidates: candidateIds,
       maxCandidates,
+      notReached,
       candidateDetails: details,
       excluded,
       tieBreak: strategy === 'owner-first' ? `contact owner, else account owner, first; then ${tieBreaks[ordering]}` : tieBreaks[ordering],
@@ -515,6 +517,7 @@ export function describeRouting(plan: RoutingPlan, options: { maxListed?: number
     `Policy v${e.policyVersion}, ${e.rule}.`,
     `Strategy: ${strategy}. SLA: ${e.sla.text} (${e.sla.name}: ${e.sla.why}).`,
     `Candidates${e.maxCandidates === undefined ? '' : ` (at most ${e.maxCandidates})`}: ${list(e.candidateDetails, (c) => c.why)}.`,
+    ...(e.notReached?.length ? [`Not reached (available, ranked after the last candidate; the lead escalates first): ${list(e.notReached, (id) => id)}.`] : []),
     `Excluded: ${list(e.excluded, (x) => `${x.repId}${x.role === 'team' || x.role === 'escalation' ? '' : ` (${x.role})`}: ${x.reason}`)}.`,
     `Tie-break: ${e.tieBreak}.`,
     `Escalation: ${[...chain, `catch-all (${plan.catchAll.alertEmail})`].join(' → ')}.`,
