@@ -334,11 +334,14 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
   // Anyone who can still act may claim from the catch-all queue, away or not: by then any owner beats none.
   // The chain first, then the team's active members in directory order.
   const chainIds = chain.map((level) => level.rep.id);
-  const claimants = chainIds.slice();
-  for (const member of directory.reps) {
-    if (member.teamId !== team.id || !member.active || (chainIds.length > 0 && chainIds.includes(member.id))) continue;
-    claimants.push(member.id);
-  }
+  const claims = (member: Rep) => member.teamId === team.id && member.active && !(chainIds.length > 0 && chainIds.includes(member.id));
+  let claimantCount = chainIds.length;
+  for (const member of directory.reps) if (claims(member)) claimantCount += 1;
+  // Sized once: a big team's list would otherwise be regrown and copied a dozen times, garbage for every lead.
+  const claimants = new Array<string>(claimantCount);
+  let claimant = 0;
+  for (const id of chainIds) claimants[claimant++] = id;
+  for (const member of directory.reps) if (claims(member)) claimants[claimant++] = member.id;
   const catchAllMs = team.catchAllRealertMinutes * minute;
 
   const plan: RoutingPlan = {
