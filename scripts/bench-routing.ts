@@ -168,7 +168,7 @@ if (sink === 0) throw new Error('the baseline sort did not run');
 const ratio = (a: Percentiles, b: Percentiles) => `p50 ${(a.p50 / b.p50).toFixed(1)}x   p99 ${(a.p99 / b.p99).toFixed(1)}x`;
 console.log('');
 console.log(
-  `per decision over 1,000 reps: ${big.availablePerDecision.toFixed(0)} available and ranked, ${big.candidatesPerDecision.toFixed(0)} offered (maxCandidates ${policy.maxCandidates}), every other rep excluded with a reason`,
+  `per decision over 1,000 reps: ${big.availablePerDecision.toFixed(0)} available and ranked, ${big.candidatesPerDecision.toFixed(0)} of them offered (maxCandidates ${policy.maxCandidates}) and the rest listed as not reached; the other ${(1_000 - big.availablePerDecision).toFixed(0)} excluded with a reason`,
 );
 console.log(`ratio 1,000 reps / 10 reps:         ${ratio(big, small)}`);
 console.log(`ratio 1,000 reps / sort of 1,000:   ${ratio(big, sort)}`);
