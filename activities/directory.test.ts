@@ -1,21 +1,18 @@
 // The directory routing reads for every lead, against a real Postgres: parsed once and shared while it is
 // unchanged, read afresh after any write to reps or teams, whatever made it, and never mixed up between databases.
-import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
-import { ensureDatabase } from '../stack/postgres';
 import { testDirectory } from '../test/support/directory';
 import { insertRep, insertTeam, loadDirectory, readRep, setTeamActive, upsertDirectory, writeRep, writeTeam } from './directory';
 import { createPool, withTransaction } from './postgres';
 import type { RepInput, TeamInput } from '../src/directory-file';
 import { RepSchema, TeamSchema } from '../src/directory-file';
+import { copyOfTemplateDatabase } from '../test/support/database';
 
 const pools: Pool[] = [];
 
 /** A database of its own, copied from the migrated template: every copy starts with the same directory version. */
 async function copyOfTemplate(): Promise<Pool> {
-  const server = process.env.LEADRELAY_TEST_PG_SERVER;
-  if (!server) throw new Error('LEADRELAY_TEST_PG_SERVER is unset: run through jest (globalSetup provisions Postgres)');
-  const pool = createPool(await ensureDatabase(server, `leadrelay_test_${randomBytes(4).toString('hex')}`, 'leadrelay_test_template'));
+  const pool = createPool(await copyOfTemplateDatabase());
   pools.push(pool);
   return pool;
 }

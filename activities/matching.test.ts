@@ -1,14 +1,13 @@
 // The matcher against a real Postgres (a database of this file's own, copied from the migrated template).
-import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { escapeLiteral, type Pool, type QueryResult } from 'pg';
 import { ApplicationFailure } from '@temporalio/common';
-import { ensureDatabase } from '../stack/postgres';
 import { testDirectory } from '../test/support/directory';
 import { upsertDirectory } from './directory';
 import { createMatcher, importAccounts, matchQueries, similarNamesSql, upsertAccount, withNameSearchSettings, type MatchLeadInput } from './matching';
 import { createPool } from './postgres';
 import { companyNameKey, trigramSimilarity } from '../src/matching/company-name';
+import { copyOfTemplateDatabase } from '../test/support/database';
 
 let databaseUrl: string;
 let db: Pool;
@@ -26,9 +25,7 @@ async function addContact(email: string, c: { phone?: string; accountId?: string
 }
 
 beforeAll(async () => {
-  const server = process.env.LEADRELAY_TEST_PG_SERVER;
-  if (!server) throw new Error('LEADRELAY_TEST_PG_SERVER is unset: run through jest (globalSetup provisions Postgres)');
-  databaseUrl = await ensureDatabase(server, `leadrelay_test_${randomBytes(4).toString('hex')}`, 'leadrelay_test_template');
+  databaseUrl = await copyOfTemplateDatabase();
   db = createPool(databaseUrl);
   await upsertDirectory(db, testDirectory);
   matchLead = createMatcher(db).matchLead;

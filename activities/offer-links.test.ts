@@ -1,10 +1,9 @@
 // Offer links: a changed, expired, misdirected or reused link never acts; a fresh one acts exactly once.
-import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import type { Pool } from 'pg';
-import { ensureDatabase } from '../stack/postgres';
 import { createPool } from './postgres';
 import { consumeLink, findLinkUse, hashToken, myOffersUrl, offerLinkUrls, signLink, verifyLink, type OfferLinkClaims } from './offer-links';
+import { copyOfTemplateDatabase } from '../test/support/database';
 
 const secret = 'test-secret-0123456789-abcdefghijklmnop';
 const now = new Date('2030-01-02T10:00:00.000Z');
@@ -129,9 +128,7 @@ describe('offerLinkUrls and myOffersUrl', () => {
 describe('consumeLink', () => {
   let db: Pool;
   beforeAll(async () => {
-    const server = process.env.LEADRELAY_TEST_PG_SERVER;
-    if (!server) throw new Error('LEADRELAY_TEST_PG_SERVER is unset: run through jest (globalSetup provisions Postgres)');
-    db = createPool(await ensureDatabase(server, `leadrelay_test_${randomBytes(4).toString('hex')}`, 'leadrelay_test_template'));
+    db = createPool(await copyOfTemplateDatabase());
   });
   afterAll(async () => {
     await db?.end();

@@ -9,8 +9,7 @@ import { migrate } from '../stack/migrate';
 import { cacheDir } from '../stack/paths';
 import { provisionTestServer } from '../stack/temporal';
 import { freePort } from '../stack/free-port';
-
-export const templateDatabase = 'leadrelay_test_template';
+import { templateDatabase } from './support/database';
 
 declare global {
   var leadrelayTestPostgres: { server: RunningPostgres; dir: string } | undefined;

@@ -1,12 +1,11 @@
 // Admin routes on the real stack: the directory (reps, teams, availability) as stored and read back by routing,
 // and the routing policy's life: upload with line-numbered errors, simulate, activate, roll back.
-import { randomBytes } from 'node:crypto';
 import { createHarness, type Harness } from '../support/harness';
 import { loadDirectory, upsertDirectory } from '../../activities/directory';
 import { ensureDefaultPolicy, loadActivePolicy } from '../../activities/policies';
 import { createPool } from '../../activities/postgres';
-import { ensureDatabase } from '../../stack/postgres';
 import { call, createTestCredentials, fieldsOf, type TestCredentials } from './credentials-support';
+import { copyOfTemplateDatabase } from '../support/database';
 
 let h: Harness;
 let creds: TestCredentials;
@@ -208,8 +207,7 @@ test('policies: upload refuses mistakes with their line numbers; drafts are simu
 });
 
 test('at deploy, the default policy file becomes the first active version when none is active, and is left alone after', async () => {
-  const pgServer = process.env.LEADRELAY_TEST_PG_SERVER ?? '';
-  const db = createPool(await ensureDatabase(pgServer, `leadrelay_test_${randomBytes(4).toString('hex')}`, 'leadrelay_test_template'));
+  const db = createPool(await copyOfTemplateDatabase());
   try {
     await upsertDirectory(db, { teams: [{ id: 'cloud', name: 'Cloud', alertEmail: 'ops@leadrelay.test' }], reps: [{ id: 'ana', name: 'Ana', email: 'ana@leadrelay.test', teamId: 'cloud' }] });
     expect(await loadActivePolicy(db)).toBeNull();

@@ -15,12 +15,12 @@ import { loadClassifier } from '../../workers/classifier';
 import { createSmtpMailer } from '../../activities/mail';
 import { createPool } from '../../activities/postgres';
 import { buildApi } from '../../api/server';
-import { ensureDatabase } from '../../stack/postgres';
 import { startMailCatcher, type MailCatcher } from '../../stack/mail-catcher';
 import { registerSearchAttributes } from '../../stack/temporal';
 import { createLeadWorker, workflowsPath } from '../../workers/worker';
 import { leadStateQuery, type LeadView } from '../../workflows/messages';
 import { testDirectory, testPolicy } from './directory';
+import { copyOfTemplateDatabase } from './database';
 
 export interface Harness {
   env: TestWorkflowEnvironment;
@@ -52,9 +52,7 @@ export async function createHarness(): Promise<Harness> {
   }
   const env = await createTimeSkippingEnvironment();
   await registerSearchAttributes(env.connection, 'default');
-  const pgServer = process.env.LEADRELAY_TEST_PG_SERVER;
-  if (!pgServer) throw new Error('LEADRELAY_TEST_PG_SERVER is unset: run the suite through jest (globalSetup provisions Postgres)');
-  const dbUrl = await ensureDatabase(pgServer, `leadrelay_test_${randomBytes(4).toString('hex')}`, 'leadrelay_test_template');
+  const dbUrl = await copyOfTemplateDatabase();
   const db = createPool(dbUrl);
   await upsertDirectory(db, testDirectory);
   await ensureDefaultPolicy(db, testPolicy);
