@@ -111,7 +111,7 @@ function routingLoop(size: number) {
   const { directory, load } = makeDirectory(size);
   let ledger: FairnessLedger = emptyLedger();
   let candidates = 0;
-  let available = 0;
+  let notReached = 0;
   let changes: LedgerChange[] = [];
   const stats = measure(
     `routing decision, ${size} reps`,
@@ -121,14 +121,14 @@ function routingLoop(size: number) {
       const result = planRouting({ policy, policyVersion: 1, lead: leads[i % leads.length]!, directory, load, ledger, now: start + i * 1000 });
       changes = result.ledgerChanges;
       candidates += result.plan.explanation.candidates.length;
-      available += result.plan.explanation.notReached?.length ?? 0;
+      notReached += result.plan.explanation.notReached?.length ?? 0;
     },
     iterations,
     () => {
       ledger = applyLedgerChanges(ledger, changes);
     },
   );
-  return { ...stats, candidatesPerDecision: candidates / (warmup + iterations), availablePerDecision: (candidates + available) / (warmup + iterations) };
+  return { ...stats, candidatesPerDecision: candidates / (warmup + iterations), availablePerDecision: (candidates + notReached) / (warmup + iterations) };
 }
 
 console.log(
