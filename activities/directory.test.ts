@@ -2,7 +2,16 @@
 // unchanged, read afresh after any write to reps or teams, whatever made it, and never mixed up between databases.
 import type { Pool } from 'pg';
 import { testDirectory } from '../test/support/directory';
-import { insertRep, insertTeam, loadDirectory, readRep, setTeamActive, upsertDirectory, writeRep, writeTeam } from './directory';
+import {
+  insertRep,
+  insertTeam,
+  loadDirectory,
+  readRep,
+  setTeamActive,
+  upsertDirectory,
+  writeRep,
+  writeTeam,
+} from './directory';
 import { createPool, withTransaction } from './postgres';
 import type { RepInput, TeamInput } from '../src/directory-file';
 import { RepSchema, TeamSchema } from '../src/directory-file';
@@ -48,7 +57,10 @@ test('a rep changed by the away toggle, the directory file or plain SQL is route
   expect(toggled).not.toBe(before);
   expect(toggled.reps.find((r) => r.id === 'ana')).toMatchObject({ away: true });
 
-  await upsertDirectory(db, { teams: [{ id: 'cloud', name: 'Cloud', alertEmail: 'sales-ops@leadrelay.test' }], reps: [{ id: 'ben', name: 'Benedikt', email: 'ben@leadrelay.test', teamId: 'cloud' }] });
+  await upsertDirectory(db, {
+    teams: [{ id: 'cloud', name: 'Cloud', alertEmail: 'sales-ops@leadrelay.test' }],
+    reps: [{ id: 'ben', name: 'Benedikt', email: 'ben@leadrelay.test', teamId: 'cloud' }],
+  });
   expect(await repIn(db, 'ben')).toMatchObject({ name: 'Benedikt' });
 
   await db.query(`UPDATE reps SET doc = jsonb_set(doc, '{weight}', '3') WHERE id = 'ben'`);
@@ -110,8 +122,14 @@ test('databases used from one process each get their own directory, though copie
   expect(await loadDirectory(left)).toEqual({ teams: [], reps: [] });
   expect(await loadDirectory(right)).toEqual({ teams: [], reps: [] });
 
-  await upsertDirectory(left, { teams: [{ id: 'north', name: 'North', alertEmail: 'north@leadrelay.test' }], reps: [{ id: 'nia', name: 'Nia', email: 'nia@leadrelay.test', teamId: 'north' }] });
-  await upsertDirectory(right, { teams: [{ id: 'south', name: 'South', alertEmail: 'south@leadrelay.test' }], reps: [{ id: 'sol', name: 'Sol', email: 'sol@leadrelay.test', teamId: 'south' }] });
+  await upsertDirectory(left, {
+    teams: [{ id: 'north', name: 'North', alertEmail: 'north@leadrelay.test' }],
+    reps: [{ id: 'nia', name: 'Nia', email: 'nia@leadrelay.test', teamId: 'north' }],
+  });
+  await upsertDirectory(right, {
+    teams: [{ id: 'south', name: 'South', alertEmail: 'south@leadrelay.test' }],
+    reps: [{ id: 'sol', name: 'Sol', email: 'sol@leadrelay.test', teamId: 'south' }],
+  });
   for (let round = 0; round < 2; round++) {
     expect((await loadDirectory(left)).reps.map((r) => r.id)).toEqual(['nia']);
     expect((await loadDirectory(right)).reps.map((r) => r.id)).toEqual(['sol']);
@@ -132,7 +150,8 @@ test('two transactions writing the same reps in opposite orders queue up rather 
   await upsertDirectory(own, testDirectory);
   const a = await own.connect();
   const b = await own.connect();
-  const weight = (id: string, w: number) => `UPDATE reps SET doc = jsonb_set(doc, '{weight}', '${w}') WHERE id = '${id}'`;
+  const weight = (id: string, w: number) =>
+    `UPDATE reps SET doc = jsonb_set(doc, '{weight}', '${w}') WHERE id = '${id}'`;
   try {
     await a.query('BEGIN');
     await b.query('BEGIN');

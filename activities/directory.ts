@@ -2,7 +2,15 @@
 // (open offers per rep) routing decides over. Read by routing, written by the directory file loader and the admin API.
 import type { Pool, PoolClient } from 'pg';
 import { withTransaction } from './postgres';
-import { DirectoryFileError, DirectoryFileSchema, RepSchema, TeamSchema, type DirectoryFileInput, type Rep, type Team } from '../src/directory-file';
+import {
+  DirectoryFileError,
+  DirectoryFileSchema,
+  RepSchema,
+  TeamSchema,
+  type DirectoryFileInput,
+  type Rep,
+  type Team,
+} from '../src/directory-file';
 
 export interface Directory {
   /** Active teams only: a deactivated team takes no leads. */
@@ -17,13 +25,19 @@ export type RepLoad = Record<string, { total: number; byTier: Record<string, num
 /** Stored documents are validated again on the way out: defaults added since they were written apply. */
 function storedRep(doc: unknown): Rep {
   const parsed = RepSchema.safeParse(doc);
-  if (!parsed.success) throw new DirectoryFileError(`stored rep ${JSON.stringify((doc as { id?: unknown })?.id)} no longer validates: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new DirectoryFileError(
+      `stored rep ${JSON.stringify((doc as { id?: unknown })?.id)} no longer validates: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }
 
 function storedTeam(doc: unknown): Team {
   const parsed = TeamSchema.safeParse(doc);
-  if (!parsed.success) throw new DirectoryFileError(`stored team ${JSON.stringify((doc as { id?: unknown })?.id)} no longer validates: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new DirectoryFileError(
+      `stored team ${JSON.stringify((doc as { id?: unknown })?.id)} no longer validates: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }
 
@@ -94,15 +108,24 @@ export async function loadRepLoad(db: Pool | PoolClient): Promise<RepLoad> {
  * then reps, replacing the stored version of each entry it names. Entries it does not name are left alone, so reps
  * created through the admin API survive a reload of the file.
  */
-export async function upsertDirectory(db: Pool, file: DirectoryFileInput | LegacyDirectory, { onlyNew = false }: { onlyNew?: boolean } = {}): Promise<{ written: number; kept: number }> {
+export async function upsertDirectory(
+  db: Pool,
+  file: DirectoryFileInput | LegacyDirectory,
+  { onlyNew = false }: { onlyNew?: boolean } = {},
+): Promise<{ written: number; kept: number }> {
   const parsed = DirectoryFileSchema.safeParse(withoutLegacyFields(file));
-  if (!parsed.success) throw new DirectoryFileError(parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new DirectoryFileError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; '),
+    );
   // onlyNew seeds: an entry already stored may carry an admin's edits (an away toggle, a leave window) that a
   // restart must not undo, so only entries the database does not have yet are written.
   return withTransaction(db, async (tx) => {
     let written = 0;
-    for (const team of parsed.data.teams) written += onlyNew ? Number(await insertTeam(tx, team)) : (await writeTeam(tx, team), 1);
-    for (const rep of parsed.data.reps) written += onlyNew ? Number(await insertRep(tx, rep)) : (await writeRep(tx, rep), 1);
+    for (const team of parsed.data.teams)
+      written += onlyNew ? Number(await insertTeam(tx, team)) : (await writeTeam(tx, team), 1);
+    for (const rep of parsed.data.reps)
+      written += onlyNew ? Number(await insertRep(tx, rep)) : (await writeRep(tx, rep), 1);
     return { written, kept: parsed.data.teams.length + parsed.data.reps.length - written };
   });
 }
@@ -120,7 +143,13 @@ function withoutLegacyFields(file: unknown): unknown {
   if (typeof file !== 'object' || file === null) return file;
   const { teams, reps, ...rest } = file as { teams?: unknown; reps?: unknown };
   const strip = (entries: unknown, fields: string[]) =>
-    Array.isArray(entries) ? entries.map((e: unknown) => (typeof e === 'object' && e !== null ? Object.fromEntries(Object.entries(e).filter(([k]) => !fields.includes(k))) : e)) : entries;
+    Array.isArray(entries)
+      ? entries.map((e: unknown) =>
+          typeof e === 'object' && e !== null
+            ? Object.fromEntries(Object.entries(e).filter(([k]) => !fields.includes(k)))
+            : e,
+        )
+      : entries;
   return { ...rest, teams: strip(teams, ['serviceLines', 'isDefault']), reps: strip(reps, ['openOffers']) };
 }
 
@@ -134,18 +163,27 @@ export async function writeTeam(db: Pool | PoolClient, team: Team): Promise<void
 }
 
 export async function writeRep(db: Pool | PoolClient, rep: Rep): Promise<void> {
-  await db.query(`INSERT INTO reps (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = $2, updated_at = now()`, [rep.id, JSON.stringify(rep)]);
+  await db.query(
+    `INSERT INTO reps (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = $2, updated_at = now()`,
+    [rep.id, JSON.stringify(rep)],
+  );
 }
 
 /** Creates a team; false when the id is taken (by a concurrent create too: the primary key decides). */
 export async function insertTeam(db: Pool | PoolClient, team: Team): Promise<boolean> {
-  const { rowCount } = await db.query('INSERT INTO teams (id, doc, active) VALUES ($1, $2, true) ON CONFLICT (id) DO NOTHING', [team.id, JSON.stringify(team)]);
+  const { rowCount } = await db.query(
+    'INSERT INTO teams (id, doc, active) VALUES ($1, $2, true) ON CONFLICT (id) DO NOTHING',
+    [team.id, JSON.stringify(team)],
+  );
   return rowCount === 1;
 }
 
 /** Creates a rep; false when the id is taken. */
 export async function insertRep(db: Pool | PoolClient, rep: Rep): Promise<boolean> {
-  const { rowCount } = await db.query('INSERT INTO reps (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [rep.id, JSON.stringify(rep)]);
+  const { rowCount } = await db.query('INSERT INTO reps (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [
+    rep.id,
+    JSON.stringify(rep),
+  ]);
   return rowCount === 1;
 }
 
@@ -161,12 +199,17 @@ export interface StoredRep {
 }
 
 export async function listTeams(db: Pool | PoolClient): Promise<StoredTeam[]> {
-  const { rows } = await db.query<{ doc: unknown; active: boolean; updated_at: Date }>('SELECT doc, active, updated_at FROM teams ORDER BY id');
+  const { rows } = await db.query<{ doc: unknown; active: boolean; updated_at: Date }>(
+    'SELECT doc, active, updated_at FROM teams ORDER BY id',
+  );
   return rows.map((r) => ({ team: storedTeam(r.doc), active: r.active, updatedAt: r.updated_at.toISOString() }));
 }
 
 export async function readTeam(db: Pool | PoolClient, id: string, { lock = false } = {}): Promise<StoredTeam | null> {
-  const { rows } = await db.query<{ doc: unknown; active: boolean; updated_at: Date }>(`SELECT doc, active, updated_at FROM teams WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  const { rows } = await db.query<{ doc: unknown; active: boolean; updated_at: Date }>(
+    `SELECT doc, active, updated_at FROM teams WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
   const row = rows[0];
   return row ? { team: storedTeam(row.doc), active: row.active, updatedAt: row.updated_at.toISOString() } : null;
 }
@@ -175,7 +218,10 @@ export async function setTeamActive(db: Pool | PoolClient, id: string, active: b
   await db.query('UPDATE teams SET active = $2, updated_at = now() WHERE id = $1', [id, active]);
 }
 
-export async function listReps(db: Pool | PoolClient, filter: { teamId?: string; active?: boolean } = {}): Promise<StoredRep[]> {
+export async function listReps(
+  db: Pool | PoolClient,
+  filter: { teamId?: string; active?: boolean } = {},
+): Promise<StoredRep[]> {
   const { rows } = await db.query<{ doc: unknown; updated_at: Date }>(
     `SELECT doc, updated_at FROM reps WHERE ($1::text IS NULL OR team_id = $1) AND ($2::boolean IS NULL OR active = $2) ORDER BY id`,
     [filter.teamId ?? null, filter.active ?? null],
@@ -184,7 +230,10 @@ export async function listReps(db: Pool | PoolClient, filter: { teamId?: string;
 }
 
 export async function readRep(db: Pool | PoolClient, id: string, { lock = false } = {}): Promise<StoredRep | null> {
-  const { rows } = await db.query<{ doc: unknown; updated_at: Date }>(`SELECT doc, updated_at FROM reps WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  const { rows } = await db.query<{ doc: unknown; updated_at: Date }>(
+    `SELECT doc, updated_at FROM reps WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
   const row = rows[0];
   return row ? { rep: storedRep(row.doc), updatedAt: row.updated_at.toISOString() } : null;
 }

@@ -37,7 +37,9 @@ function answerSchema(serviceLines: readonly string[]) {
   });
 }
 
-const ChatCompletionSchema = z.object({ choices: z.array(z.object({ message: z.object({ content: z.string() }) })).min(1) });
+const ChatCompletionSchema = z.object({
+  choices: z.array(z.object({ message: z.object({ content: z.string() }) })).min(1),
+});
 
 function systemPrompt(serviceLines: readonly string[]): string {
   return [
@@ -75,7 +77,10 @@ export function createLlmClassifier(options: LlmClassifierOptions): AsyncLeadCla
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const completion = ChatCompletionSchema.parse(await response.json());
     const parsed = schema.safeParse(JSON.parse(completion.choices[0]!.message.content));
-    if (!parsed.success) throw new Error(`answer did not fit: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(answer)'}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new Error(
+        `answer did not fit: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(answer)'}: ${i.message}`).join('; ')}`,
+      );
     return parsed.data;
   }
 
@@ -87,7 +92,13 @@ export function createLlmClassifier(options: LlmClassifierOptions): AsyncLeadCla
         answer = await ask(input.text);
       } catch (error) {
         const offline = fallback.classify(input);
-        return { ...offline, reasons: [`LLM classifier unavailable (${error instanceof Error ? error.message : String(error)}); the offline model answered`, ...offline.reasons] };
+        return {
+          ...offline,
+          reasons: [
+            `LLM classifier unavailable (${error instanceof Error ? error.message : String(error)}); the offline model answered`,
+            ...offline.reasons,
+          ],
+        };
       }
       // Deadlines are read here, not by the model: the same words must give the same due date either way.
       const timeline = readTimeline(input.text, input.receivedAt, input.timeZone);
@@ -96,7 +107,10 @@ export function createLlmClassifier(options: LlmClassifierOptions): AsyncLeadCla
       let urgencyConfidence = answer.confidence.urgency;
       if (timeline) {
         const fromDate = urgencyOfTimeline(timeline, input.receivedAt, input.timeZone);
-        if (fromDate.urgency !== urgency) reasons.push(`'${timeline.text}' is due ${timeline.dueBy} → ${fromDate.urgency} (explicit dates win over the LLM's ${urgency})`);
+        if (fromDate.urgency !== urgency)
+          reasons.push(
+            `'${timeline.text}' is due ${timeline.dueBy} → ${fromDate.urgency} (explicit dates win over the LLM's ${urgency})`,
+          );
         urgency = fromDate.urgency;
         urgencyConfidence = 1;
       }
@@ -106,7 +120,11 @@ export function createLlmClassifier(options: LlmClassifierOptions): AsyncLeadCla
         spam: answer.spam,
         ...(answer.spam ? { spamKind: answer.spamKind ?? 'sales-spam' } : {}),
         timeline,
-        confidence: { serviceLine: answer.confidence.serviceLine, urgency: urgencyConfidence, spam: answer.confidence.spam },
+        confidence: {
+          serviceLine: answer.confidence.serviceLine,
+          urgency: urgencyConfidence,
+          spam: answer.confidence.spam,
+        },
         reasons,
         language: tokenise(input.text).language,
       };
@@ -118,7 +136,11 @@ export function createLlmClassifier(options: LlmClassifierOptions): AsyncLeadCla
  * The LLM classifier when LEADRELAY_LLM_API_KEY is set (LEADRELAY_LLM_BASE_URL, default the OpenAI API;
  * LEADRELAY_LLM_MODEL, default gpt-4o-mini), else null: the default stays offline.
  */
-export function llmClassifierFromEnv(env: Record<string, string | undefined>, fallback: LeadClassifier, fetchImpl?: typeof fetch): AsyncLeadClassifier | null {
+export function llmClassifierFromEnv(
+  env: Record<string, string | undefined>,
+  fallback: LeadClassifier,
+  fetchImpl?: typeof fetch,
+): AsyncLeadClassifier | null {
   const apiKey = env.LEADRELAY_LLM_API_KEY?.trim();
   if (!apiKey) return null;
   const baseUrl = env.LEADRELAY_LLM_BASE_URL?.trim() || 'https://api.openai.com/v1';
@@ -127,5 +149,11 @@ export function llmClassifierFromEnv(env: Record<string, string | undefined>, fa
   } catch {
     throw new Error(`LEADRELAY_LLM_BASE_URL: not a URL: ${JSON.stringify(baseUrl)}`);
   }
-  return createLlmClassifier({ apiKey, baseUrl, model: env.LEADRELAY_LLM_MODEL?.trim() || 'gpt-4o-mini', fallback, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+  return createLlmClassifier({
+    apiKey,
+    baseUrl,
+    model: env.LEADRELAY_LLM_MODEL?.trim() || 'gpt-4o-mini',
+    fallback,
+    ...(fetchImpl ? { fetch: fetchImpl } : {}),
+  });
 }

@@ -4,7 +4,14 @@ import nodemailer from 'nodemailer';
 import type { EmailContent } from '../src/notifications';
 
 export interface Mailer {
-  send(message: { to: string; subject: string; text: string; html?: string; messageId: string; from: string }): Promise<void>;
+  send(message: {
+    to: string;
+    subject: string;
+    text: string;
+    html?: string;
+    messageId: string;
+    from: string;
+  }): Promise<void>;
 }
 
 export function createSmtpMailer(smtpUrl: string): Mailer & { close(): void } {
@@ -28,7 +35,14 @@ export interface OutboxKey {
  * The row is written before the send and marked after it. A crash between the two resends with the same
  * Message-ID, which mail systems collapse; a finished send is never repeated.
  */
-export async function sendOnce(db: Pool, mailer: Mailer, from: string, key: OutboxKey, to: string, content: EmailContent): Promise<void> {
+export async function sendOnce(
+  db: Pool,
+  mailer: Mailer,
+  from: string,
+  key: OutboxKey,
+  to: string,
+  content: EmailContent,
+): Promise<void> {
   const messageId = `<${key.leadId}.${key.offerNumber}.${key.kind}@leadrelay>`;
   await db.query(
     `INSERT INTO outbound_emails (lead_id, offer_number, kind, message_id, recipient, subject)
@@ -41,5 +55,9 @@ export async function sendOnce(db: Pool, mailer: Mailer, from: string, key: Outb
   );
   if (rows[0]?.sent_at) return;
   await mailer.send({ from, to, subject: content.subject, text: content.text, html: content.html, messageId });
-  await db.query('UPDATE outbound_emails SET sent_at = now() WHERE lead_id = $1 AND offer_number = $2 AND kind = $3', [key.leadId, key.offerNumber, key.kind]);
+  await db.query('UPDATE outbound_emails SET sent_at = now() WHERE lead_id = $1 AND offer_number = $2 AND kind = $3', [
+    key.leadId,
+    key.offerNumber,
+    key.kind,
+  ]);
 }

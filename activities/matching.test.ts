@@ -4,7 +4,15 @@ import { escapeLiteral, type Pool, type QueryResult } from 'pg';
 import { ApplicationFailure } from '@temporalio/common';
 import { testDirectory } from '../test/support/directory';
 import { upsertDirectory } from './directory';
-import { createMatcher, importAccounts, matchQueries, similarNamesSql, upsertAccount, withNameSearchSettings, type MatchLeadInput } from './matching';
+import {
+  createMatcher,
+  importAccounts,
+  matchQueries,
+  similarNamesSql,
+  upsertAccount,
+  withNameSearchSettings,
+  type MatchLeadInput,
+} from './matching';
 import { createPool } from './postgres';
 import { companyNameKey, trigramSimilarity } from '../src/matching/company-name';
 import { copyOfTemplateDatabase } from '../test/support/database';
@@ -16,7 +24,10 @@ const ids: Record<string, string> = {};
 
 const nothing: MatchLeadInput = { emailKey: null, phone: null, companyDomain: null, company: null };
 
-async function addContact(email: string, c: { phone?: string; accountId?: string; owner?: string; updatedAt?: string } = {}): Promise<string> {
+async function addContact(
+  email: string,
+  c: { phone?: string; accountId?: string; owner?: string; updatedAt?: string } = {},
+): Promise<string> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO contacts (email_normalised, name, owner_rep_id, phone, account_id, updated_at) VALUES ($1, $1, $2, $3, $4, coalesce($5::timestamptz, now())) RETURNING id`,
     [email, c.owner ?? null, c.phone ?? null, c.accountId ?? null, c.updatedAt ?? null],
@@ -44,8 +55,17 @@ beforeAll(async () => {
   ids.priya = await addContact('priya@acme.example', { owner: 'ben', phone: '+442079460958', accountId: ids.acme });
   ids.loner = await addContact('loner@gmail.com', { owner: 'ana', phone: '+4930123456789' });
   // Two colleagues behind one switchboard number; Omar's record is the fresher.
-  ids.olga = await addContact('olga@orbis.example', { phone: '+12125550100', accountId: ids.orbis, updatedAt: '2026-01-01T00:00:00Z' });
-  ids.omar = await addContact('omar@orbis.example', { phone: '+12125550100', accountId: ids.orbis, owner: 'ana', updatedAt: '2026-06-01T00:00:00Z' });
+  ids.olga = await addContact('olga@orbis.example', {
+    phone: '+12125550100',
+    accountId: ids.orbis,
+    updatedAt: '2026-01-01T00:00:00Z',
+  });
+  ids.omar = await addContact('omar@orbis.example', {
+    phone: '+12125550100',
+    accountId: ids.orbis,
+    owner: 'ana',
+    updatedAt: '2026-06-01T00:00:00Z',
+  });
 });
 
 afterAll(async () => {
@@ -56,7 +76,13 @@ describe('contact', () => {
   test('exact email key: the contact, its owner, and its account through it', async () => {
     const match = await matchLead({ ...nothing, emailKey: 'priya@acme.example', company: 'Something Else Entirely' });
     expect(match).toEqual({
-      contact: { contactId: ids.priya, ownerRepId: 'ben', accountId: ids.acme, method: 'email', reason: `email key priya@acme.example is known contact ${ids.priya}, owned by ben` },
+      contact: {
+        contactId: ids.priya,
+        ownerRepId: 'ben',
+        accountId: ids.acme,
+        method: 'email',
+        reason: `email key priya@acme.example is known contact ${ids.priya}, owned by ben`,
+      },
       account: {
         accountId: ids.acme,
         name: 'The Acme Company Ltd',
@@ -74,14 +100,20 @@ describe('contact', () => {
 
   test('an unknown email with a known phone is the phone’s contact', async () => {
     const match = await matchLead({ ...nothing, emailKey: 'p.shah@gmail.com', phone: '+442079460958' });
-    expect(match.contact).toMatchObject({ contactId: ids.priya, method: 'phone', reason: `phone +442079460958 is known contact ${ids.priya}, owned by ben` });
+    expect(match.contact).toMatchObject({
+      contactId: ids.priya,
+      method: 'phone',
+      reason: `phone +442079460958 is known contact ${ids.priya}, owned by ben`,
+    });
     expect(match.account).toMatchObject({ accountId: ids.acme, method: 'contact' });
   });
 
   test('a phone shared by colleagues is the most recently updated contact, and the reason says so', async () => {
     const match = await matchLead({ ...nothing, phone: '+12125550100' });
     expect(match.contact).toMatchObject({ contactId: ids.omar, ownerRepId: 'ana' });
-    expect(match.contact?.reason).toBe(`phone +12125550100 is known contact ${ids.omar}, owned by ana; 2 contacts share this phone, the most recently updated is taken`);
+    expect(match.contact?.reason).toBe(
+      `phone +12125550100 is known contact ${ids.omar}, owned by ana; 2 contacts share this phone, the most recently updated is taken`,
+    );
   });
 
   test('a contact without an account still finds its account by domain', async () => {
@@ -93,7 +125,12 @@ describe('contact', () => {
 
 describe('account', () => {
   test('a new person at a known domain: the account with confidence 1, no contact', async () => {
-    const match = await matchLead({ ...nothing, emailKey: 'new.person@mueller-technik.de', companyDomain: 'mueller-technik.de', company: 'Zentrix' });
+    const match = await matchLead({
+      ...nothing,
+      emailKey: 'new.person@mueller-technik.de',
+      companyDomain: 'mueller-technik.de',
+      company: 'Zentrix',
+    });
     expect(match).toEqual({
       contact: null,
       account: {
@@ -121,7 +158,12 @@ describe('account', () => {
 
   test('"Mueller Technik" and "Muller Technik" are "Müller Technik GmbH"', async () => {
     for (const company of ['Mueller Technik', 'Muller Technik']) {
-      expect((await matchLead({ ...nothing, company })).account).toMatchObject({ accountId: ids.mueller, method: 'name', confidence: 0.98, ownerRepId: 'ben' });
+      expect((await matchLead({ ...nothing, company })).account).toMatchObject({
+        accountId: ids.mueller,
+        method: 'name',
+        confidence: 0.98,
+        ownerRepId: 'ben',
+      });
     }
   });
 
@@ -132,12 +174,17 @@ describe('account', () => {
       ownerRepId: 'ben',
       method: 'name',
       confidence: 0.72,
-      reason: "name 'Muller Technick' ~ account 'Müller Technik GmbH' (similarity 0.72; distinctive words 'muller' vs 'muller' 1.00)",
+      reason:
+        "name 'Muller Technick' ~ account 'Müller Technik GmbH' (similarity 0.72; distinctive words 'muller' vs 'muller' 1.00)",
     });
   });
 
   test('a company at a domain no account has falls back to the name', async () => {
-    const { account } = await matchLead({ ...nothing, companyDomain: 'zentrix-analytics.example', company: 'Zentrix Analytics' });
+    const { account } = await matchLead({
+      ...nothing,
+      companyDomain: 'zentrix-analytics.example',
+      company: 'Zentrix Analytics',
+    });
     expect(account).toMatchObject({ accountId: ids.zentrix, method: 'name', confidence: 0.98 });
   });
 
@@ -154,28 +201,49 @@ describe('account', () => {
   });
 
   test('a shared generic word does not make a match, even when it carries the similarity past 0.6', async () => {
-    expect(trigramSimilarity(companyNameKey('Smyth Consulting'), companyNameKey('Smith Consulting LLC'))).toBeGreaterThan(0.6);
+    expect(
+      trigramSimilarity(companyNameKey('Smyth Consulting'), companyNameKey('Smith Consulting LLC')),
+    ).toBeGreaterThan(0.6);
     expect(await matchLead({ ...nothing, company: 'Smyth Consulting' })).toEqual({ contact: null, account: null });
   });
 
   test('a name of generic words only is matched among names like it', async () => {
-    expect((await matchLead({ ...nothing, company: 'Global Servces' })).account).toMatchObject({ accountId: ids.global, method: 'name' });
+    expect((await matchLead({ ...nothing, company: 'Global Servces' })).account).toMatchObject({
+      accountId: ids.global,
+      method: 'name',
+    });
     expect((await matchLead({ ...nothing, company: 'Zentrix Global Services' })).account).toBeNull();
   });
 
   test('a free-mail lead: intake passes no company domain, so the name decides', async () => {
-    const { account } = await matchLead({ emailKey: 'someone@gmail.com', phone: null, companyDomain: null, company: 'Acme Ltd' });
+    const { account } = await matchLead({
+      emailKey: 'someone@gmail.com',
+      phone: null,
+      companyDomain: null,
+      company: 'Acme Ltd',
+    });
     expect(account).toMatchObject({ accountId: ids.acme, method: 'name' });
   });
 
   test('a free-mail domain passed as the company domain is refused, not matched, and not retried', async () => {
     const attempt = matchLead({ ...nothing, companyDomain: 'gmail.com', company: 'Acme Ltd' });
     await expect(attempt).rejects.toBeInstanceOf(ApplicationFailure);
-    await expect(attempt).rejects.toMatchObject({ type: 'MatchInputError', nonRetryable: true, message: "companyDomain: gmail.com is a free-mail provider, not a company's domain" });
+    await expect(attempt).rejects.toMatchObject({
+      type: 'MatchInputError',
+      nonRetryable: true,
+      message: "companyDomain: gmail.com is a free-mail provider, not a company's domain",
+    });
   });
 
   test('nothing known: no contact, no account', async () => {
-    expect(await matchLead({ emailKey: 'x@unknown.example', phone: '+33123456789', companyDomain: 'unknown.example', company: 'Quixotic Widgets SARL' })).toEqual({ contact: null, account: null });
+    expect(
+      await matchLead({
+        emailKey: 'x@unknown.example',
+        phone: '+33123456789',
+        companyDomain: 'unknown.example',
+        company: 'Quixotic Widgets SARL',
+      }),
+    ).toEqual({ contact: null, account: null });
   });
 
   test('two accounts with one key: the older, at lower confidence, and the reason names the other', async () => {
@@ -194,10 +262,16 @@ describe('account', () => {
     single.options.max = 1;
     const threshold = `SELECT current_setting('pg_trgm.similarity_threshold') AS threshold`;
     try {
-      const inside = (await single.query(withNameSearchSettings(0.5, threshold))) as unknown as Array<QueryResult<{ threshold: string }>>;
+      const inside = (await single.query(withNameSearchSettings(0.5, threshold))) as unknown as Array<
+        QueryResult<{ threshold: string }>
+      >;
       expect(inside[1]?.rows[0]?.threshold).toBe('0.5');
-      expect((await createMatcher(single).matchLead({ ...nothing, company: 'Muller Technick' })).account?.accountId).toBe(ids.mueller);
-      const { rows } = await single.query<{ threshold: string; seqscan: string }>(`SELECT current_setting('pg_trgm.similarity_threshold') AS threshold, current_setting('enable_seqscan') AS seqscan`);
+      expect(
+        (await createMatcher(single).matchLead({ ...nothing, company: 'Muller Technick' })).account?.accountId,
+      ).toBe(ids.mueller);
+      const { rows } = await single.query<{ threshold: string; seqscan: string }>(
+        `SELECT current_setting('pg_trgm.similarity_threshold') AS threshold, current_setting('enable_seqscan') AS seqscan`,
+      );
       expect(rows[0]).toEqual({ threshold: '0.3', seqscan: 'on' });
     } finally {
       await single.end();
@@ -222,7 +296,9 @@ test('each lookup is answered by its index', async () => {
       return plan(`EXECUTE ${query}(${escapeLiteral(param)})`);
     };
     const usesIndex = (index: string) => new RegExp(`Index (?:Only )?Scan (?:using|on) ${index}\\b`);
-    expect(await genericPlan('contactByEmailKey', 'priya@acme.example')).toMatch(usesIndex('contacts_email_normalised_key'));
+    expect(await genericPlan('contactByEmailKey', 'priya@acme.example')).toMatch(
+      usesIndex('contacts_email_normalised_key'),
+    );
     expect(await genericPlan('contactByPhone', '+12125550100')).toMatch(usesIndex('contacts_phone'));
     expect(await genericPlan('accountByDomain', 'acme.example')).toMatch(usesIndex('accounts_domain'));
     expect(await genericPlan('accountsByNameKey', 'muller technik')).toMatch(usesIndex('accounts_name_key'));
@@ -235,7 +311,9 @@ test('each lookup is answered by its index', async () => {
 test('the similar-names search uses its trigram index even on a table this small, as the matcher sends it', async () => {
   const plan = async (key: string, distinctive: string) => {
     const { threshold, sql } = similarNamesSql(key, distinctive);
-    const results = (await db.query(withNameSearchSettings(threshold, `EXPLAIN ${sql}`))) as unknown as Array<QueryResult<{ 'QUERY PLAN': string }>>;
+    const results = (await db.query(withNameSearchSettings(threshold, `EXPLAIN ${sql}`))) as unknown as Array<
+      QueryResult<{ 'QUERY PLAN': string }>
+    >;
     return (results[1]?.rows ?? []).map((r) => r['QUERY PLAN']).join('\n');
   };
   expect(await plan('muller technick', 'muller')).toMatch(/Bitmap Index Scan on accounts_name_core_trgm\b/);
@@ -243,7 +321,23 @@ test('the similar-names search uses its trigram index even on a table this small
 });
 
 test('property: the domain’s trigram similarity agrees with pg_trgm’s', async () => {
-  const word = fc.constantFrom('acme', 'mueller', 'muller', 'technik', 'zentrix', 'analytics', 'north', 'wind', 'northwind', 'orbis', 'a', 'ab', '3m', 'garcia', 'société');
+  const word = fc.constantFrom(
+    'acme',
+    'mueller',
+    'muller',
+    'technik',
+    'zentrix',
+    'analytics',
+    'north',
+    'wind',
+    'northwind',
+    'orbis',
+    'a',
+    'ab',
+    '3m',
+    'garcia',
+    'société',
+  );
   const key = fc.array(word, { minLength: 1, maxLength: 3 }).map((w) => w.join(' '));
   await fc.assert(
     fc.asyncProperty(key, key, async (a, b) => {
@@ -257,10 +351,22 @@ test('property: the domain’s trigram similarity agrees with pg_trgm’s', asyn
 describe('upsertAccount', () => {
   test('the domain identifies an account: a second upsert updates it in place', async () => {
     const first = await upsertAccount(db, { name: 'Helio Energy Inc', domain: 'helio.example', ownerRepId: 'ana' });
-    const second = await upsertAccount(db, { name: 'Helio Energy Corporation', domain: 'https://www.helio.example', ownerRepId: 'ben', employees: 120 });
+    const second = await upsertAccount(db, {
+      name: 'Helio Energy Corporation',
+      domain: 'https://www.helio.example',
+      ownerRepId: 'ben',
+      employees: 120,
+    });
     expect(first.created).toBe(true);
-    expect(second).toEqual({ accountId: first.accountId, nameKey: 'helio energy', domain: 'helio.example', created: false });
-    const { rows } = await db.query('SELECT name, owner_rep_id, employees FROM accounts WHERE id = $1', [first.accountId]);
+    expect(second).toEqual({
+      accountId: first.accountId,
+      nameKey: 'helio energy',
+      domain: 'helio.example',
+      created: false,
+    });
+    const { rows } = await db.query('SELECT name, owner_rep_id, employees FROM accounts WHERE id = $1', [
+      first.accountId,
+    ]);
     expect(rows[0]).toEqual({ name: 'Helio Energy Corporation', owner_rep_id: 'ben', employees: 120 });
   });
 
@@ -274,12 +380,16 @@ describe('upsertAccount', () => {
   });
 
   test('an unknown owner is refused naming the field, and nothing is written', async () => {
-    await expect(upsertAccount(db, { name: 'Ghost Corp', domain: 'ghost.example', ownerRepId: 'nobody' })).rejects.toThrow("ownerRepId: no rep 'nobody'");
+    await expect(
+      upsertAccount(db, { name: 'Ghost Corp', domain: 'ghost.example', ownerRepId: 'nobody' }),
+    ).rejects.toThrow("ownerRepId: no rep 'nobody'");
     expect((await db.query("SELECT 1 FROM accounts WHERE domain = 'ghost.example'")).rowCount).toBe(0);
   });
 
   test('a free-mail domain can never be an account’s', async () => {
-    await expect(upsertAccount(db, { name: 'Gmail Users', domain: 'gmail.com' })).rejects.toThrow(/^domain: gmail\.com is a free-mail provider/);
+    await expect(upsertAccount(db, { name: 'Gmail Users', domain: 'gmail.com' })).rejects.toThrow(
+      /^domain: gmail\.com is a free-mail provider/,
+    );
   });
 });
 
@@ -291,13 +401,23 @@ describe('importAccounts', () => {
       { name: 'Lumen Conseil SARL', country: 'FR' },
     ]);
     expect(result).toEqual({ inserted: 2, updated: 1 });
-    expect((await matchLead({ ...nothing, company: 'Kestrel Robotics' })).account).toMatchObject({ name: 'Kestrel Robotics GmbH', confidence: 0.98 });
-    expect((await matchLead({ ...nothing, companyDomain: 'orbis.example' })).account).toMatchObject({ accountId: ids.orbis, name: 'Orbis Systems Group' });
+    expect((await matchLead({ ...nothing, company: 'Kestrel Robotics' })).account).toMatchObject({
+      name: 'Kestrel Robotics GmbH',
+      confidence: 0.98,
+    });
+    expect((await matchLead({ ...nothing, companyDomain: 'orbis.example' })).account).toMatchObject({
+      accountId: ids.orbis,
+      name: 'Orbis Systems Group',
+    });
   });
 
   test('a domain twice in one batch is refused, naming both places', async () => {
-    await expect(importAccounts(db, [{ name: 'A', domain: 'twice.example' }, { name: 'B' }, { name: 'C', domain: 'www.twice.example' }])).rejects.toThrow(
-      'accounts.2.domain: twice.example is also accounts.0.domain',
-    );
+    await expect(
+      importAccounts(db, [
+        { name: 'A', domain: 'twice.example' },
+        { name: 'B' },
+        { name: 'C', domain: 'www.twice.example' },
+      ]),
+    ).rejects.toThrow('accounts.2.domain: twice.example is also accounts.0.domain');
   });
 });

@@ -2,7 +2,16 @@
 import fc from 'fast-check';
 import type { Pool } from 'pg';
 import { createPool } from './postgres';
-import { consumeLink, findLinkUse, hashToken, myOffersUrl, offerLinkUrls, signLink, verifyLink, type OfferLinkClaims } from './offer-links';
+import {
+  consumeLink,
+  findLinkUse,
+  hashToken,
+  myOffersUrl,
+  offerLinkUrls,
+  signLink,
+  verifyLink,
+  type OfferLinkClaims,
+} from './offer-links';
 import { copyOfTemplateDatabase } from '../test/support/database';
 
 const secret = 'test-secret-0123456789-abcdefghijklmnop';
@@ -14,7 +23,10 @@ const offerActions = ['accept', 'decline'] as const;
 
 describe('signLink and verifyLink', () => {
   test('a fresh link verifies to exactly the claims it was signed with', () => {
-    expect(verifyLink(signLink(accept, secret), { secret, now, actions: offerActions })).toEqual({ ok: true, claims: accept });
+    expect(verifyLink(signLink(accept, secret), { secret, now, actions: offerActions })).toEqual({
+      ok: true,
+      claims: accept,
+    });
   });
 
   test('the same claims always give the same token, so the email and the "my offers" page share one single-use link', () => {
@@ -48,19 +60,38 @@ describe('signLink and verifyLink', () => {
 
   test('a payload rewritten to another rep, with the original signature, is refused as tampered', () => {
     const [, signature] = signLink(accept, secret).split('.');
-    const forged = Buffer.from(JSON.stringify({ v: 1, a: 'accept', l: leadId, o: 2, r: 'ben', e: deadline.getTime() })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ v: 1, a: 'accept', l: leadId, o: 2, r: 'ben', e: deadline.getTime() }),
+    ).toString('base64url');
     const result = verifyLink(`${forged}.${signature}`, { secret, now, actions: offerActions });
-    expect(result).toEqual({ ok: false, failure: { kind: 'tampered', message: 'the link was changed after leadrelay signed it' } });
+    expect(result).toEqual({
+      ok: false,
+      failure: { kind: 'tampered', message: 'the link was changed after leadrelay signed it' },
+    });
   });
 
   test('a link signed with another secret is refused as tampered', () => {
-    const result = verifyLink(signLink(accept, 'another-secret-0123456789-abcdefghijkl'), { secret, now, actions: offerActions });
+    const result = verifyLink(signLink(accept, 'another-secret-0123456789-abcdefghijkl'), {
+      secret,
+      now,
+      actions: offerActions,
+    });
     expect(result.ok || result.failure.kind).toBe('tampered');
   });
 
   test('garbage and cut-short links are malformed, not errors', () => {
     const token = signLink(accept, secret);
-    for (const bad of ['', '.', 'abc', token.split('.')[0] ?? '', `${token}.x`, 'a b.c', '%%%.%%%', token.slice(0, -4), token.slice(0, -20)]) {
+    for (const bad of [
+      '',
+      '.',
+      'abc',
+      token.split('.')[0] ?? '',
+      `${token}.x`,
+      'a b.c',
+      '%%%.%%%',
+      token.slice(0, -4),
+      token.slice(0, -20),
+    ]) {
       const result = verifyLink(bad, { secret, now, actions: offerActions });
       expect(result.ok || result.failure.kind).toBe('malformed');
     }
@@ -70,7 +101,10 @@ describe('signLink and verifyLink', () => {
     const token = signLink(accept, secret);
     expect(verifyLink(token, { secret, now: new Date(deadline.getTime() - 1), actions: offerActions }).ok).toBe(true);
     const atDeadline = verifyLink(token, { secret, now: deadline, actions: offerActions });
-    expect(atDeadline).toEqual({ ok: false, failure: { kind: 'expired', message: 'the link expired at 2030-01-02T10:05:00.000Z', claims: accept } });
+    expect(atDeadline).toEqual({
+      ok: false,
+      failure: { kind: 'expired', message: 'the link expired at 2030-01-02T10:05:00.000Z', claims: accept },
+    });
   });
 
   test('an offer link is refused where a my-offers link is expected, and the other way round', () => {
@@ -78,7 +112,10 @@ describe('signLink and verifyLink', () => {
     expect(asList.ok || asList.failure.kind).toBe('wrong-action');
     const list = signLink({ action: 'my-offers', repId: 'ana', expiresAt: deadline }, secret);
     const asAnswer = verifyLink(list, { secret, now, actions: offerActions });
-    expect(asAnswer.ok || asAnswer.failure).toMatchObject({ kind: 'wrong-action', message: 'this link is for my-offers, not for accept or decline' });
+    expect(asAnswer.ok || asAnswer.failure).toMatchObject({
+      kind: 'wrong-action',
+      message: 'this link is for my-offers, not for accept or decline',
+    });
   });
 
   test('bad claims and a short secret are refused naming the field', () => {
@@ -93,21 +130,41 @@ describe('signLink and verifyLink', () => {
   test('any valid claims survive the round trip', () => {
     const id = fc.stringMatching(/^[A-Za-z0-9._:-]{1,100}$/);
     fc.assert(
-      fc.property(fc.constantFrom('accept' as const, 'decline' as const), id, fc.integer({ min: 1, max: 10_000 }), id, fc.integer({ min: 1, max: 4_102_444_800_000 }), (action, l, o, r, e) => {
-        const claims: OfferLinkClaims = { action, leadId: l, offerNumber: o, repId: r, expiresAt: new Date(e) };
-        expect(verifyLink(signLink(claims, secret), { secret, now: new Date(e - 1), actions: [action] })).toEqual({ ok: true, claims });
-      }),
+      fc.property(
+        fc.constantFrom('accept' as const, 'decline' as const),
+        id,
+        fc.integer({ min: 1, max: 10_000 }),
+        id,
+        fc.integer({ min: 1, max: 4_102_444_800_000 }),
+        (action, l, o, r, e) => {
+          const claims: OfferLinkClaims = { action, leadId: l, offerNumber: o, repId: r, expiresAt: new Date(e) };
+          expect(verifyLink(signLink(claims, secret), { secret, now: new Date(e - 1), actions: [action] })).toEqual({
+            ok: true,
+            claims,
+          });
+        },
+      ),
     );
   });
 });
 
 describe('offerLinkUrls and myOffersUrl', () => {
   test('accept and decline links point at the API, carry their own action and expire at the deadline', () => {
-    const urls = offerLinkUrls({ apiUrl: 'https://leads.example.com/', secret, leadId, offerNumber: 2, repId: 'ana', expiresAt: deadline.toISOString() });
+    const urls = offerLinkUrls({
+      apiUrl: 'https://leads.example.com/',
+      secret,
+      leadId,
+      offerNumber: 2,
+      repId: 'ana',
+      expiresAt: deadline.toISOString(),
+    });
     for (const action of offerActions) {
       const match = /^https:\/\/leads\.example\.com\/links\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(urls[action]);
       expect(match).not.toBeNull();
-      expect(verifyLink(match?.[1] ?? '', { secret, now, actions: [action] })).toEqual({ ok: true, claims: { ...accept, action } });
+      expect(verifyLink(match?.[1] ?? '', { secret, now, actions: [action] })).toEqual({
+        ok: true,
+        claims: { ...accept, action },
+      });
     }
     expect(urls.accept).not.toBe(urls.decline);
   });
@@ -115,13 +172,22 @@ describe('offerLinkUrls and myOffersUrl', () => {
   test('the my-offers link opens the list for that rep only', () => {
     const url = new URL(myOffersUrl({ apiUrl: 'http://api.test', secret, repId: 'ben', expiresAt: deadline }));
     expect(url.pathname).toBe('/me/offers');
-    expect(verifyLink(url.searchParams.get('token') ?? '', { secret, now, actions: ['my-offers'] })).toEqual({ ok: true, claims: { action: 'my-offers', repId: 'ben', expiresAt: deadline } });
+    expect(verifyLink(url.searchParams.get('token') ?? '', { secret, now, actions: ['my-offers'] })).toEqual({
+      ok: true,
+      claims: { action: 'my-offers', repId: 'ben', expiresAt: deadline },
+    });
   });
 
   test('a bad API URL or deadline is refused naming it', () => {
-    expect(() => offerLinkUrls({ apiUrl: 'not a url', secret, leadId, offerNumber: 1, repId: 'ana', expiresAt: deadline })).toThrow(/apiUrl/);
-    expect(() => offerLinkUrls({ apiUrl: 'ftp://x', secret, leadId, offerNumber: 1, repId: 'ana', expiresAt: deadline })).toThrow(/apiUrl: must be http/);
-    expect(() => offerLinkUrls({ apiUrl: 'http://x', secret, leadId, offerNumber: 1, repId: 'ana', expiresAt: 'soon' })).toThrow(/expiresAt/);
+    expect(() =>
+      offerLinkUrls({ apiUrl: 'not a url', secret, leadId, offerNumber: 1, repId: 'ana', expiresAt: deadline }),
+    ).toThrow(/apiUrl/);
+    expect(() =>
+      offerLinkUrls({ apiUrl: 'ftp://x', secret, leadId, offerNumber: 1, repId: 'ana', expiresAt: deadline }),
+    ).toThrow(/apiUrl: must be http/);
+    expect(() =>
+      offerLinkUrls({ apiUrl: 'http://x', secret, leadId, offerNumber: 1, repId: 'ana', expiresAt: 'soon' }),
+    ).toThrow(/expiresAt/);
   });
 });
 
@@ -147,25 +213,39 @@ describe('consumeLink', () => {
       return Promise.resolve({ outcome: 'accepted', value: 'owner ana' });
     };
     expect(await consumeLink(db, use, act)).toEqual({ consumed: true, value: 'owner ana' });
-    expect(await consumeLink(db, { ...use, at: new Date(now.getTime() + 60_000) }, act)).toEqual({ consumed: false, previous: { usedAt: now, outcome: 'accepted' } });
+    expect(await consumeLink(db, { ...use, at: new Date(now.getTime() + 60_000) }, act)).toEqual({
+      consumed: false,
+      previous: { usedAt: now, outcome: 'accepted' },
+    });
     expect(acted).toBe(1);
     expect(await findLinkUse(db, use.token)).toEqual({ usedAt: now, outcome: 'accepted' });
-    const { rows } = await db.query('SELECT lead_id, offer_number, rep_id, action FROM offer_link_uses WHERE token_hash = $1', [hashToken(use.token)]);
+    const { rows } = await db.query(
+      'SELECT lead_id, offer_number, rep_id, action FROM offer_link_uses WHERE token_hash = $1',
+      [hashToken(use.token)],
+    );
     expect(rows).toEqual([{ lead_id: leadId, offer_number: use.claims.offerNumber, rep_id: 'ana', action: 'accept' }]);
   });
 
   test('the token itself is never stored', async () => {
     const use = freshLink();
     await consumeLink(db, use, () => Promise.resolve({ outcome: 'accepted', value: null }));
-    const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM offer_link_uses WHERE token_hash = $1 OR row_to_json(offer_link_uses)::text LIKE $2', [use.token, `%${use.token.split('.')[1]}%`]);
+    const { rows } = await db.query<{ n: string }>(
+      'SELECT count(*) AS n FROM offer_link_uses WHERE token_hash = $1 OR row_to_json(offer_link_uses)::text LIKE $2',
+      [use.token, `%${use.token.split('.')[1]}%`],
+    );
     expect(rows[0]?.n).toBe('0');
   });
 
   test('when acting fails the use is rolled back and the link still works', async () => {
     const use = freshLink();
-    await expect(consumeLink(db, use, () => Promise.reject(new Error('Temporal unreachable')))).rejects.toThrow('Temporal unreachable');
+    await expect(consumeLink(db, use, () => Promise.reject(new Error('Temporal unreachable')))).rejects.toThrow(
+      'Temporal unreachable',
+    );
     expect(await findLinkUse(db, use.token)).toBeNull();
-    expect(await consumeLink(db, use, () => Promise.resolve({ outcome: 'declined', value: 1 }))).toEqual({ consumed: true, value: 1 });
+    expect(await consumeLink(db, use, () => Promise.resolve({ outcome: 'declined', value: 1 }))).toEqual({
+      consumed: true,
+      value: 1,
+    });
   });
 
   test('two uses at once: one acts, the other waits and finds the link used', async () => {
@@ -179,12 +259,18 @@ describe('consumeLink', () => {
     const results = await Promise.all([consumeLink(db, use, slowAct), consumeLink(db, use, slowAct)]);
     expect(acted).toBe(1);
     expect(results.filter((r) => r.consumed)).toHaveLength(1);
-    expect(results.find((r) => !r.consumed)).toEqual({ consumed: false, previous: { usedAt: now, outcome: 'accepted' } });
+    expect(results.find((r) => !r.consumed)).toEqual({
+      consumed: false,
+      previous: { usedAt: now, outcome: 'accepted' },
+    });
   });
 
   test('a refused answer is an outcome: the link is used up with the refusal recorded', async () => {
     const use = freshLink();
-    expect(await consumeLink(db, use, () => Promise.resolve({ outcome: 'StaleOffer', value: 'refused' }))).toEqual({ consumed: true, value: 'refused' });
+    expect(await consumeLink(db, use, () => Promise.resolve({ outcome: 'StaleOffer', value: 'refused' }))).toEqual({
+      consumed: true,
+      value: 'refused',
+    });
     expect(await findLinkUse(db, use.token)).toEqual({ usedAt: now, outcome: 'StaleOffer' });
   });
 });

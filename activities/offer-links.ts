@@ -62,7 +62,10 @@ const ClaimsSchema = z.discriminatedUnion('a', [
 const OfferClaimsInput = z.strictObject({
   action: z.enum(['accept', 'decline'], { message: 'action must be accept or decline' }),
   leadId: idText('leadId'),
-  offerNumber: z.number({ message: 'offerNumber must be a number' }).int('offerNumber must be a whole number').positive('offerNumber must be positive'),
+  offerNumber: z
+    .number({ message: 'offerNumber must be a number' })
+    .int('offerNumber must be a whole number')
+    .positive('offerNumber must be positive'),
   repId: idText('repId'),
   expiresAt: z.date({ message: 'expiresAt must be a valid date' }),
 });
@@ -92,7 +95,10 @@ export function signLink(claims: LinkClaims, secret: string): string {
  * Checks a token: canonical encoding, MAC (constant-time), one of the expected actions, not past `now`.
  * Never throws for a bad token; the failure says which check refused it.
  */
-export function verifyLink(token: string, opts: { secret: string; now: Date; actions: readonly LinkAction[] }): VerifiedLink {
+export function verifyLink(
+  token: string,
+  opts: { secret: string; now: Date; actions: readonly LinkAction[] },
+): VerifiedLink {
   assertSecret(opts.secret);
   const parts = token.split('.');
   const [body, signature] = parts;
@@ -102,7 +108,8 @@ export function verifyLink(token: string, opts: { secret: string; now: Date; act
   const expected = mac(body, opts.secret);
   const given = Buffer.from(signature, 'base64url');
   // A MAC of the wrong length is a link cut short (mail programs wrap long lines); it says nothing about the secret.
-  if (given.length !== expected.length) return { ok: false, failure: { kind: 'malformed', message: 'the link is incomplete or not a leadrelay link' } };
+  if (given.length !== expected.length)
+    return { ok: false, failure: { kind: 'malformed', message: 'the link is incomplete or not a leadrelay link' } };
   if (!timingSafeEqual(given, expected)) {
     return { ok: false, failure: { kind: 'tampered', message: 'the link was changed after leadrelay signed it' } };
   }
@@ -113,17 +120,28 @@ export function verifyLink(token: string, opts: { secret: string; now: Date; act
     return { ok: false, failure: { kind: 'malformed', message: 'the link payload is not readable' } };
   }
   const parsed = ClaimsSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, failure: { kind: 'malformed', message: 'the link payload is not one leadrelay writes' } };
+  if (!parsed.success)
+    return { ok: false, failure: { kind: 'malformed', message: 'the link payload is not one leadrelay writes' } };
   const p = parsed.data;
   const claims: LinkClaims =
     p.a === 'my-offers'
       ? { action: p.a, repId: p.r, expiresAt: new Date(p.e) }
       : { action: p.a, leadId: p.l, offerNumber: p.o, repId: p.r, expiresAt: new Date(p.e) };
   if (!opts.actions.includes(claims.action)) {
-    return { ok: false, failure: { kind: 'wrong-action', message: `this link is for ${claims.action}, not for ${opts.actions.join(' or ')}`, claims } };
+    return {
+      ok: false,
+      failure: {
+        kind: 'wrong-action',
+        message: `this link is for ${claims.action}, not for ${opts.actions.join(' or ')}`,
+        claims,
+      },
+    };
   }
   if (opts.now.getTime() >= claims.expiresAt.getTime()) {
-    return { ok: false, failure: { kind: 'expired', message: `the link expired at ${claims.expiresAt.toISOString()}`, claims } };
+    return {
+      ok: false,
+      failure: { kind: 'expired', message: `the link expired at ${claims.expiresAt.toISOString()}`, claims },
+    };
   }
   return { ok: true, claims };
 }
@@ -134,10 +152,18 @@ export interface OfferLinkUrls {
 }
 
 /** The Accept and Decline links for one offer to one rep; they expire at the offer's SLA deadline. */
-export function offerLinkUrls(o: { apiUrl: string; secret: string; leadId: string; offerNumber: number; repId: string; expiresAt: Date | string }): OfferLinkUrls {
+export function offerLinkUrls(o: {
+  apiUrl: string;
+  secret: string;
+  leadId: string;
+  offerNumber: number;
+  repId: string;
+  expiresAt: Date | string;
+}): OfferLinkUrls {
   const base = baseUrl(o.apiUrl);
   const expiresAt = toDate(o.expiresAt);
-  const link = (action: OfferAction) => `${base}/links/${signLink({ action, leadId: o.leadId, offerNumber: o.offerNumber, repId: o.repId, expiresAt }, o.secret)}`;
+  const link = (action: OfferAction) =>
+    `${base}/links/${signLink({ action, leadId: o.leadId, offerNumber: o.offerNumber, repId: o.repId, expiresAt }, o.secret)}`;
   return { accept: link('accept'), decline: link('decline') };
 }
 
@@ -188,7 +214,10 @@ export async function findLinkUse(db: Pool, token: string): Promise<LinkUse | nu
 }
 
 async function readUse(db: Pick<Pool, 'query'>, tokenHash: string): Promise<LinkUse | null> {
-  const { rows } = await db.query<{ used_at: Date; outcome: string }>('SELECT used_at, outcome FROM offer_link_uses WHERE token_hash = $1', [tokenHash]);
+  const { rows } = await db.query<{ used_at: Date; outcome: string }>(
+    'SELECT used_at, outcome FROM offer_link_uses WHERE token_hash = $1',
+    [tokenHash],
+  );
   const row = rows[0];
   return row ? { usedAt: row.used_at, outcome: row.outcome } : null;
 }
@@ -199,7 +228,9 @@ export function hashToken(token: string): string {
 }
 
 function mac(body: string, secret: string): Buffer {
-  return createHmac('sha256', secret).update(signingContext + body).digest();
+  return createHmac('sha256', secret)
+    .update(signingContext + body)
+    .digest();
 }
 
 // Buffer's decoder skips stray characters and ignores the spare bits of the last one, so several strings decode
@@ -216,7 +247,10 @@ function assertSecret(secret: string): void {
 
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
-  if (!result.success) throw new OfferLinkInputError(result.error.issues.map((i) => `${i.path.join('.') || 'claims'}: ${i.message}`).join('; '));
+  if (!result.success)
+    throw new OfferLinkInputError(
+      result.error.issues.map((i) => `${i.path.join('.') || 'claims'}: ${i.message}`).join('; '),
+    );
   return result.data;
 }
 
@@ -239,6 +273,7 @@ function baseUrl(apiUrl: string): string {
   } catch {
     throw new OfferLinkInputError(`apiUrl: not a URL: ${apiUrl}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OfferLinkInputError(`apiUrl: must be http or https, got ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new OfferLinkInputError(`apiUrl: must be http or https, got ${url.protocol}`);
   return apiUrl.replace(/\/+$/, '');
 }

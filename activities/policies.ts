@@ -24,7 +24,9 @@ export class InvalidPolicyError extends Error {
     readonly errors: PolicyError[],
     context: string,
   ) {
-    super(`${context}: ${errors.map((e) => `line ${e.line}, column ${e.column}${e.path ? ` (${e.path})` : ''}: ${e.message}`).join('; ')}`);
+    super(
+      `${context}: ${errors.map((e) => `line ${e.line}, column ${e.column}${e.path ? ` (${e.path})` : ''}: ${e.message}`).join('; ')}`,
+    );
   }
 }
 
@@ -39,7 +41,14 @@ interface PolicyRow {
 }
 
 function present(row: PolicyRow): StoredPolicy {
-  return { version: row.version, sha256: row.sha256, status: row.status, uploadedAt: row.uploaded_at.toISOString(), uploadedBy: row.uploaded_by, activatedAt: row.activated_at?.toISOString() ?? null };
+  return {
+    version: row.version,
+    sha256: row.sha256,
+    status: row.status,
+    uploadedAt: row.uploaded_at.toISOString(),
+    uploadedBy: row.uploaded_by,
+    activatedAt: row.activated_at?.toISOString() ?? null,
+  };
 }
 
 function sha256(text: string): string {
@@ -56,15 +65,20 @@ async function activeTeamIds(db: Pool | PoolClient): Promise<string[]> {
 const parsedByHash = new Map<string, RoutingPolicy>();
 
 /** The active policy and its version, or null when none was ever activated. Called by the routing activity. */
-export async function loadActivePolicy(db: Pool | PoolClient): Promise<{ version: number; policy: RoutingPolicy } | null> {
-  const { rows } = await db.query<{ version: number; yaml: string; sha256: string }>(`SELECT version, yaml, sha256 FROM routing_policies WHERE status = 'active'`);
+export async function loadActivePolicy(
+  db: Pool | PoolClient,
+): Promise<{ version: number; policy: RoutingPolicy } | null> {
+  const { rows } = await db.query<{ version: number; yaml: string; sha256: string }>(
+    `SELECT version, yaml, sha256 FROM routing_policies WHERE status = 'active'`,
+  );
   const row = rows[0];
   if (!row) return null;
   let policy = parsedByHash.get(row.sha256);
   if (!policy) {
     // Checked against the directory when it was activated; the schema alone decides here.
     const parsed = parsePolicy(row.yaml);
-    if (!parsed.ok) throw new InvalidPolicyError(parsed.errors, `active routing policy version ${row.version} no longer validates`);
+    if (!parsed.ok)
+      throw new InvalidPolicyError(parsed.errors, `active routing policy version ${row.version} no longer validates`);
     policy = parsed.policy;
     if (parsedByHash.size > 16) parsedByHash.clear();
     parsedByHash.set(row.sha256, policy);
@@ -73,7 +87,11 @@ export async function loadActivePolicy(db: Pool | PoolClient): Promise<{ version
 }
 
 /** Validates a policy against the schema and the current teams; a valid one is stored as a new draft version. */
-export async function draftPolicy(db: Pool, yamlText: string, { uploadedBy = null }: { uploadedBy?: string | null } = {}): Promise<{ ok: true; policy: StoredPolicy } | { ok: false; errors: PolicyError[] }> {
+export async function draftPolicy(
+  db: Pool,
+  yamlText: string,
+  { uploadedBy = null }: { uploadedBy?: string | null } = {},
+): Promise<{ ok: true; policy: StoredPolicy } | { ok: false; errors: PolicyError[] }> {
   const parsed = parsePolicy(yamlText, { teamIds: await activeTeamIds(db) });
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   const { rows } = await db.query<PolicyRow>(
@@ -85,26 +103,41 @@ export async function draftPolicy(db: Pool, yamlText: string, { uploadedBy = nul
 }
 
 export async function listPolicies(db: Pool): Promise<StoredPolicy[]> {
-  const { rows } = await db.query<PolicyRow>('SELECT version, yaml, sha256, status, uploaded_at, uploaded_by, activated_at FROM routing_policies ORDER BY version');
+  const { rows } = await db.query<PolicyRow>(
+    'SELECT version, yaml, sha256, status, uploaded_at, uploaded_by, activated_at FROM routing_policies ORDER BY version',
+  );
   return rows.map(present);
 }
 
 async function readPolicyRow(db: Pool | PoolClient, version: number): Promise<PolicyRow | null> {
-  const { rows } = await db.query<PolicyRow>('SELECT version, yaml, sha256, status, uploaded_at, uploaded_by, activated_at FROM routing_policies WHERE version = $1', [version]);
+  const { rows } = await db.query<PolicyRow>(
+    'SELECT version, yaml, sha256, status, uploaded_at, uploaded_by, activated_at FROM routing_policies WHERE version = $1',
+    [version],
+  );
   return rows[0] ?? null;
 }
 
-export async function readPolicy(db: Pool | PoolClient, version: number): Promise<(StoredPolicy & { yaml: string }) | null> {
+export async function readPolicy(
+  db: Pool | PoolClient,
+  version: number,
+): Promise<(StoredPolicy & { yaml: string }) | null> {
   const row = await readPolicyRow(db, version);
   return row ? { ...present(row), yaml: row.yaml } : null;
 }
 
 /** Parses a stored version (for simulation), checked against the teams as they are now. */
-export async function readParsedPolicy(db: Pool, version: number): Promise<{ stored: StoredPolicy; policy: RoutingPolicy }> {
+export async function readParsedPolicy(
+  db: Pool,
+  version: number,
+): Promise<{ stored: StoredPolicy; policy: RoutingPolicy }> {
   const row = await readPolicyRow(db, version);
   if (!row) throw new PolicyNotFoundError(`no policy version ${version}`);
   const parsed = parsePolicy(row.yaml, { teamIds: await activeTeamIds(db) });
-  if (!parsed.ok) throw new InvalidPolicyError(parsed.errors, `policy version ${version} does not validate against the directory as it is now`);
+  if (!parsed.ok)
+    throw new InvalidPolicyError(
+      parsed.errors,
+      `policy version ${version} does not validate against the directory as it is now`,
+    );
   return { stored: present(row), policy: parsed.policy };
 }
 
@@ -112,18 +145,29 @@ export async function readParsedPolicy(db: Pool, version: number): Promise<{ sto
  * Makes `version` the active policy and retires the one before, in one transaction. A draft or an older (retired)
  * version may be activated; it is validated again, since teams may have changed since it was uploaded.
  */
-export async function activatePolicy(db: Pool, version: number, at: Date = new Date()): Promise<{ policy: StoredPolicy; previous: number | null }> {
+export async function activatePolicy(
+  db: Pool,
+  version: number,
+  at: Date = new Date(),
+): Promise<{ policy: StoredPolicy; previous: number | null }> {
   return withTransaction(db, async (tx) => {
     // One activation at a time: two racing would otherwise both see "no other active version".
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('routing_policies'))`);
     const target = await readPolicyRow(tx, version);
     if (!target) throw new PolicyNotFoundError(`no policy version ${version}`);
     const parsed = parsePolicy(target.yaml, { teamIds: await activeTeamIds(tx) });
-    if (!parsed.ok) throw new InvalidPolicyError(parsed.errors, `policy version ${version} does not validate against the directory as it is now`);
-    const { rows: current } = await tx.query<{ version: number }>(`SELECT version FROM routing_policies WHERE status = 'active'`);
+    if (!parsed.ok)
+      throw new InvalidPolicyError(
+        parsed.errors,
+        `policy version ${version} does not validate against the directory as it is now`,
+      );
+    const { rows: current } = await tx.query<{ version: number }>(
+      `SELECT version FROM routing_policies WHERE status = 'active'`,
+    );
     const previous = current[0]?.version ?? null;
     if (previous === version) return { policy: present(target), previous };
-    if (previous !== null) await tx.query(`UPDATE routing_policies SET status = 'retired' WHERE version = $1`, [previous]);
+    if (previous !== null)
+      await tx.query(`UPDATE routing_policies SET status = 'retired' WHERE version = $1`, [previous]);
     const { rows } = await tx.query<PolicyRow>(
       `UPDATE routing_policies SET status = 'active', activated_at = $2 WHERE version = $1
        RETURNING version, yaml, sha256, status, uploaded_at, uploaded_by, activated_at`,
@@ -141,7 +185,9 @@ export async function activatePolicy(db: Pool, version: number, at: Date = new D
 export async function ensureDefaultPolicy(db: Pool, yamlText: string): Promise<{ version: number; created: boolean }> {
   return withTransaction(db, async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('routing_policies'))`);
-    const { rows: active } = await tx.query<{ version: number }>(`SELECT version FROM routing_policies WHERE status = 'active'`);
+    const { rows: active } = await tx.query<{ version: number }>(
+      `SELECT version FROM routing_policies WHERE status = 'active'`,
+    );
     if (active[0]) return { version: active[0].version, created: false };
     const parsed = parsePolicy(yamlText, { teamIds: await activeTeamIds(tx) });
     if (!parsed.ok) throw new InvalidPolicyError(parsed.errors, 'the default routing policy');

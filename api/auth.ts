@@ -29,7 +29,12 @@ function accessOf(request: FastifyRequest): Access {
 
 export function describeAccess(access: Access): string {
   if (access === 'public') return 'anyone';
-  const parts = [...(access.keys?.length ? [`an API key with scope ${[...access.keys, ...(access.keys.includes('admin') ? [] : ['admin'])].join(' or ')}`] : []), ...(access.reps ? ['a rep token'] : [])];
+  const parts = [
+    ...(access.keys?.length
+      ? [`an API key with scope ${[...access.keys, ...(access.keys.includes('admin') ? [] : ['admin'])].join(' or ')}`]
+      : []),
+    ...(access.reps ? ['a rep token'] : []),
+  ];
   return parts.join(', or ');
 }
 
@@ -39,13 +44,15 @@ export function registerAuthentication(app: FastifyInstance, db: Pool): void {
     const access = accessOf(request);
     if (access === 'public') return;
     const header = request.headers.authorization;
-    if (!header) throw httpError(401, 'Authorization', `send Authorization: Bearer <token> (${describeAccess(access)})`);
+    if (!header)
+      throw httpError(401, 'Authorization', `send Authorization: Bearer <token> (${describeAccess(access)})`);
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match?.[1]) throw httpError(401, 'Authorization', 'Authorization must be "Bearer <token>"');
     const principal = await verifyToken(db, match[1]);
     if (!principal) throw httpError(401, 'Authorization', 'unknown, revoked or malformed token');
     // Admin keys pass every key-guarded route (hasScope), but not rep-only ones: those act as a rep, and a key is not one.
-    const admitted = principal.kind === 'rep' ? access.reps === true : (access.keys ?? []).some((scope) => hasScope(principal, scope));
+    const admitted =
+      principal.kind === 'rep' ? access.reps === true : (access.keys ?? []).some((scope) => hasScope(principal, scope));
     if (!admitted) throw httpError(403, 'Authorization', `this route needs ${describeAccess(access)}`);
     request.principal = principal;
   });

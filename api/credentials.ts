@@ -34,22 +34,37 @@ function hashSecret(secret: string): Buffer {
 export function parseScopes(scopes: readonly string[]): ApiScope[] {
   if (scopes.length === 0) throw new CredentialError(`an API key needs at least one scope (${apiScopes.join(', ')})`);
   const unknown = scopes.filter((s) => !(apiScopes as readonly string[]).includes(s));
-  if (unknown.length) throw new CredentialError(`unknown scope${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}: use ${apiScopes.join(', ')}`);
+  if (unknown.length)
+    throw new CredentialError(
+      `unknown scope${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}: use ${apiScopes.join(', ')}`,
+    );
   return [...new Set(scopes as ApiScope[])];
 }
 
 /** Creates an API key; the returned token is the only copy of the secret. */
-export async function createApiKey(db: Pool, { name, scopes }: { name: string; scopes: readonly string[] }): Promise<{ keyId: string; token: string; scopes: ApiScope[] }> {
+export async function createApiKey(
+  db: Pool,
+  { name, scopes }: { name: string; scopes: readonly string[] },
+): Promise<{ keyId: string; token: string; scopes: ApiScope[] }> {
   const trimmed = name.trim();
-  if (!trimmed || trimmed.length > 100) throw new CredentialError('name: give the key a name of 1 to 100 characters (who uses it)');
+  if (!trimmed || trimmed.length > 100)
+    throw new CredentialError('name: give the key a name of 1 to 100 characters (who uses it)');
   const valid = parseScopes(scopes);
   const { id, token, secretHash } = mintToken('api-key');
-  await db.query('INSERT INTO api_keys (id, name, scopes, secret_sha256) VALUES ($1, $2, $3, $4)', [id, trimmed, valid, secretHash]);
+  await db.query('INSERT INTO api_keys (id, name, scopes, secret_sha256) VALUES ($1, $2, $3, $4)', [
+    id,
+    trimmed,
+    valid,
+    secretHash,
+  ]);
   return { keyId: id, token, scopes: valid };
 }
 
 /** Creates a token for a rep of the directory; the returned token is the only copy of the secret. */
-export async function createRepToken(db: Pool, repId: string): Promise<{ tokenId: string; token: string; repId: string }> {
+export async function createRepToken(
+  db: Pool,
+  repId: string,
+): Promise<{ tokenId: string; token: string; repId: string }> {
   const { rows } = await db.query<{ id: string }>('SELECT id FROM reps WHERE id = $1', [repId]);
   if (!rows[0]) throw new CredentialError(`rep: no rep ${repId} in the directory`);
   const { id, token, secretHash } = mintToken('rep');
@@ -74,12 +89,26 @@ export interface CredentialListing {
 }
 
 export async function listCredentials(db: Pool): Promise<CredentialListing[]> {
-  const { rows } = await db.query<{ id: string; kind: 'api-key' | 'rep'; name: string; scopes: string[]; created_at: Date; revoked_at: Date | null }>(
+  const { rows } = await db.query<{
+    id: string;
+    kind: 'api-key' | 'rep';
+    name: string;
+    scopes: string[];
+    created_at: Date;
+    revoked_at: Date | null;
+  }>(
     `SELECT id, 'api-key' AS kind, name, scopes, created_at, revoked_at FROM api_keys
      UNION ALL SELECT id, 'rep' AS kind, rep_id AS name, '{}'::text[] AS scopes, created_at, revoked_at FROM rep_tokens
      ORDER BY created_at, id`,
   );
-  return rows.map((r) => ({ id: r.id, kind: r.kind, name: r.name, scopes: r.scopes, createdAt: r.created_at.toISOString(), revokedAt: r.revoked_at?.toISOString() ?? null }));
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    name: r.name,
+    scopes: r.scopes,
+    createdAt: r.created_at.toISOString(),
+    revokedAt: r.revoked_at?.toISOString() ?? null,
+  }));
 }
 
 // Compared against when the id is unknown, so a miss costs the same hashing and comparison as a hit.
@@ -95,7 +124,10 @@ export async function verifyToken(db: Pool, token: string): Promise<Principal | 
   const [, prefix, id, secret] = match as unknown as [string, 'lrk' | 'lrr', string, string];
   const presented = hashSecret(secret);
   if (prefix === 'lrk') {
-    const { rows } = await db.query<{ name: string; scopes: ApiScope[]; secret_sha256: Buffer }>('SELECT name, scopes, secret_sha256 FROM api_keys WHERE id = $1 AND revoked_at IS NULL', [id]);
+    const { rows } = await db.query<{ name: string; scopes: ApiScope[]; secret_sha256: Buffer }>(
+      'SELECT name, scopes, secret_sha256 FROM api_keys WHERE id = $1 AND revoked_at IS NULL',
+      [id],
+    );
     const row = rows[0];
     const equal = timingSafeEqual(presented, row?.secret_sha256 ?? absentHash);
     return row && equal ? { kind: 'api-key', keyId: id, name: row.name, scopes: row.scopes } : null;

@@ -6,7 +6,9 @@ import { apiSchemas } from './openapi';
 
 export const FieldIssueSchema = z
   .object({
-    field: z.string().describe('The offending field: a dotted body path (`leads.3.email`), a header, a path parameter, or `body`'),
+    field: z
+      .string()
+      .describe('The offending field: a dotted body path (`leads.3.email`), a header, a path parameter, or `body`'),
     message: z.string(),
     line: z.number().int().optional().describe('For YAML uploads: the line of the offending node'),
     column: z.number().int().optional(),
@@ -18,7 +20,10 @@ export const ErrorBodySchema = z
   .object({
     error: z.string().describe('What went wrong, in one line'),
     issues: z.array(FieldIssueSchema).describe('One entry per offending field'),
-    reason: z.string().optional().describe('A machine-readable refusal type, e.g. `StaleOffer`, `NotOfferedToRep`, `LeadClosed`'),
+    reason: z
+      .string()
+      .optional()
+      .describe('A machine-readable refusal type, e.g. `StaleOffer`, `NotOfferedToRep`, `LeadClosed`'),
   })
   .register(apiSchemas, { id: 'Error' });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
@@ -53,7 +58,8 @@ function dotted(path: ReadonlyArray<string | number>): string {
 export function issuesFromZod(issues: readonly z.core.$ZodIssue[], prefix: Array<string | number> = []): FieldIssue[] {
   return issues.flatMap((issue): FieldIssue[] => {
     const path = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p.description) : p))];
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: dotted([...path, key]), message: `unknown field ${key || '""'}` }));
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => ({ field: dotted([...path, key]), message: `unknown field ${key || '""'}` }));
     return [{ field: dotted(path) || 'body', message: issue.message }];
   });
 }
@@ -85,7 +91,10 @@ function validationIssues(context: string | undefined, entries: ValidationEntry[
       return context === 'headers' ? headerName(segments.join('.')) : dotted(segments);
     };
     if (entry.keyword === 'unrecognized_keys' && Array.isArray(entry.params.keys)) {
-      return (entry.params.keys as string[]).map((key) => ({ field: name([...path, key]), message: `unknown field ${key || '""'}` }));
+      return (entry.params.keys as string[]).map((key) => ({
+        field: name([...path, key]),
+        message: `unknown field ${key || '""'}`,
+      }));
     }
     return [{ field: name(path), message: entry.message ?? 'invalid' }];
   });
@@ -94,9 +103,17 @@ function validationIssues(context: string | undefined, entries: ValidationEntry[
 const parserErrors: Record<string, { status: number; field: string; message: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, field: 'body', message: 'body is larger than this route accepts' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, field: 'content-type', message: 'send application/json' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, field: 'body', message: 'content-type is application/json but the body is empty' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    status: 400,
+    field: 'body',
+    message: 'content-type is application/json but the body is empty',
+  },
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, field: 'body', message: 'body is not valid JSON' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, field: 'content-length', message: 'content-length does not match the body' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    status: 400,
+    field: 'content-length',
+    message: 'content-length does not match the body',
+  },
   FST_ERR_CTP_INVALID_TYPE: { status: 400, field: 'content-type', message: 'content-type must be a string' },
 };
 
@@ -109,7 +126,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const parser = err.code ? parserErrors[err.code] : undefined;
     if (parser) {
-      const message = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `body is larger than ${Math.round((request.routeOptions.bodyLimit ?? 0) / 1024)} KiB` : err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? err.message : parser.message;
+      const message =
+        err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? `body is larger than ${Math.round((request.routeOptions.bodyLimit ?? 0) / 1024)} KiB`
+          : err.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
+            ? err.message
+            : parser.message;
       return reply.code(parser.status).send({ error: message, issues: [{ field: parser.field, message }] });
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {

@@ -17,7 +17,11 @@ export interface SubmissionIdentity {
 
 /** 24 hex characters. externalId wins over the Idempotency-Key; with neither, every submission is new. */
 export function deriveSubmissionId({ source, externalId, idempotencyKey, clientId }: SubmissionIdentity): string {
-  const identity = externalId ? `external:${clientId}:${source}:${externalId}` : idempotencyKey ? `idempotency-key:${clientId}:${idempotencyKey}` : undefined;
+  const identity = externalId
+    ? `external:${clientId}:${source}:${externalId}`
+    : idempotencyKey
+      ? `idempotency-key:${clientId}:${idempotencyKey}`
+      : undefined;
   if (!identity) return randomUUID().replaceAll('-', '').slice(0, 24);
   return createHash('sha256').update(identity).digest('hex').slice(0, 24);
 }

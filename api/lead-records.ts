@@ -15,10 +15,16 @@ export interface LeadPerson {
 }
 
 export async function readLeadRecord(db: Pool, leadId: string): Promise<LeadView | null> {
-  const lead = await db.query<{ status: LeadStatus; sla_deadline: Date | null; escalation_level: number; team_id: string | null; owner_rep_id: string | null; qualification: unknown }>(
-    'SELECT status, sla_deadline, escalation_level, team_id, owner_rep_id, qualification FROM leads WHERE id = $1',
-    [leadId],
-  );
+  const lead = await db.query<{
+    status: LeadStatus;
+    sla_deadline: Date | null;
+    escalation_level: number;
+    team_id: string | null;
+    owner_rep_id: string | null;
+    qualification: unknown;
+  }>('SELECT status, sla_deadline, escalation_level, team_id, owner_rep_id, qualification FROM leads WHERE id = $1', [
+    leadId,
+  ]);
   const row = lead.rows[0];
   if (!row) return readSubmittedLead(db, leadId);
   // The routing explanation: the timeline's routed event, or the decision log of leads from before it.
@@ -46,7 +52,10 @@ export async function readLeadRecord(db: Pool, leadId: string): Promise<LeadView
 
 /** Accepted by the API, not yet recorded by its workflow: it is `received`, with intake's deadline. */
 async function readSubmittedLead(db: Pool, leadId: string): Promise<LeadView | null> {
-  const { rows } = await db.query<{ received_at: Date }>('SELECT received_at FROM lead_submissions WHERE lead_id = $1 AND NOT merged ORDER BY received_at LIMIT 1', [leadId]);
+  const { rows } = await db.query<{ received_at: Date }>(
+    'SELECT received_at FROM lead_submissions WHERE lead_id = $1 AND NOT merged ORDER BY received_at LIMIT 1',
+    [leadId],
+  );
   const first = rows[0];
   if (!first) return null;
   return receivedLeadView(leadId, first.received_at.getTime());
@@ -54,11 +63,26 @@ async function readSubmittedLead(db: Pool, leadId: string): Promise<LeadView | n
 
 /** Whom the lead is about: the recorded lead, else its first submission. Only for callers who may see it. */
 export async function readLeadPerson(db: Pool, leadId: string): Promise<LeadPerson | null> {
-  const recorded = await db.query<LeadPerson>('SELECT name, email, phone, company, message, source FROM leads WHERE id = $1', [leadId]);
+  const recorded = await db.query<LeadPerson>(
+    'SELECT name, email, phone, company, message, source FROM leads WHERE id = $1',
+    [leadId],
+  );
   if (recorded.rows[0]) return recorded.rows[0];
-  const submitted = await db.query<{ lead: NormalisedLead }>('SELECT lead FROM lead_submissions WHERE lead_id = $1 AND NOT merged ORDER BY received_at LIMIT 1', [leadId]);
+  const submitted = await db.query<{ lead: NormalisedLead }>(
+    'SELECT lead FROM lead_submissions WHERE lead_id = $1 AND NOT merged ORDER BY received_at LIMIT 1',
+    [leadId],
+  );
   const lead = submitted.rows[0]?.lead;
-  return lead ? { name: lead.name, email: lead.email, phone: lead.phone, company: lead.company, message: lead.text, source: lead.source } : null;
+  return lead
+    ? {
+        name: lead.name,
+        email: lead.email,
+        phone: lead.phone,
+        company: lead.company,
+        message: lead.text,
+        source: lead.source,
+      }
+    : null;
 }
 
 export interface StoredOffer {
@@ -68,7 +92,18 @@ export interface StoredOffer {
 
 /** The lead's offers as lead_offers holds them (statuses: open, accepted, declined, timed-out), in offer order. */
 export async function readStoredOffers(db: Pool, leadId: string): Promise<StoredOffer[]> {
-  const { rows } = await db.query<{ offer_number: number; kind: OfferView['kind']; level: number; rep_ids: string[]; offered_at: Date; deadline: Date; status: OfferView['outcome']; answered_by: string | null; reason: string | null; closed_at: Date | null }>(
+  const { rows } = await db.query<{
+    offer_number: number;
+    kind: OfferView['kind'];
+    level: number;
+    rep_ids: string[];
+    offered_at: Date;
+    deadline: Date;
+    status: OfferView['outcome'];
+    answered_by: string | null;
+    reason: string | null;
+    closed_at: Date | null;
+  }>(
     'SELECT offer_number, kind, level, rep_ids, offered_at, deadline, status, answered_by, reason, closed_at FROM lead_offers WHERE lead_id = $1 ORDER BY offer_number',
     [leadId],
   );

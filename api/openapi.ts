@@ -34,14 +34,22 @@ export function registerOpenApi(app: FastifyInstance): void {
       },
       components: {
         securitySchemes: {
-          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key `lrk_<id>.<secret>` with the scope the route names' },
-          repToken: { type: 'http', scheme: 'bearer', description: 'A rep token `lrr_<id>.<secret>`: the acting rep is the token\'s rep' },
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API key `lrk_<id>.<secret>` with the scope the route names',
+          },
+          repToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: "A rep token `lrr_<id>.<secret>`: the acting rep is the token's rep",
+          },
         },
       },
       tags: [
         { name: 'intake', description: 'Submitting leads' },
         { name: 'leads', description: 'Reading a lead and its timeline' },
-        { name: 'reps', description: 'A rep\'s offers and answers' },
+        { name: 'reps', description: "A rep's offers and answers" },
         { name: 'admin', description: 'Directory and routing policy' },
       ],
     },
@@ -50,13 +58,25 @@ export function registerOpenApi(app: FastifyInstance): void {
   });
   void app.register((scope, _opts, done) => {
     scope.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, () => app.swagger());
-    scope.get('/docs', { schema: { hide: true }, config: { access: 'public' } }, (_request, reply) => reply.type('text/html; charset=utf-8').send(docsPage));
-    scope.get('/docs/static/:file', { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) => {
-      const { file } = request.params as { file: string };
-      const type = docsAssets[file];
-      if (!type) return reply.code(404).send({ error: `no file ${file}`, issues: [{ field: 'file', message: `no file ${file}` }] });
-      return reply.type(type).header('cache-control', 'public, max-age=86400').send(await readFile(path.join(swaggerUiAssets, file)));
-    });
+    scope.get('/docs', { schema: { hide: true }, config: { access: 'public' } }, (_request, reply) =>
+      reply.type('text/html; charset=utf-8').send(docsPage),
+    );
+    scope.get(
+      '/docs/static/:file',
+      { schema: { hide: true }, config: { access: 'public' } },
+      async (request, reply) => {
+        const { file } = request.params as { file: string };
+        const type = docsAssets[file];
+        if (!type)
+          return reply
+            .code(404)
+            .send({ error: `no file ${file}`, issues: [{ field: 'file', message: `no file ${file}` }] });
+        return reply
+          .type(type)
+          .header('cache-control', 'public, max-age=86400')
+          .send(await readFile(path.join(swaggerUiAssets, file)));
+      },
+    );
     done();
   });
 }

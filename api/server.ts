@@ -45,7 +45,16 @@ export interface ApiDeps {
   linkSecret?: string;
 }
 
-export function buildApi({ client, db, taskQueue, now = () => Promise.resolve(new Date()), logger = false, rateLimits, mergeWindowMs = 30 * 60_000, linkSecret }: ApiDeps): FastifyInstance {
+export function buildApi({
+  client,
+  db,
+  taskQueue,
+  now = () => Promise.resolve(new Date()),
+  logger = false,
+  rateLimits,
+  mergeWindowMs = 30 * 60_000,
+  linkSecret,
+}: ApiDeps): FastifyInstance {
   const app = Fastify({
     logger,
     bodyLimit: bodyLimits.single,
@@ -53,7 +62,9 @@ export function buildApi({ client, db, taskQueue, now = () => Promise.resolve(ne
     // the error shape.
     frameworkErrors: (error: FastifyError, _request, reply: FastifyReply) => {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
-      const message = tooLong ? 'a path parameter is longer than 100 characters' : 'the URL is not valid (check its percent-encoding)';
+      const message = tooLong
+        ? 'a path parameter is longer than 100 characters'
+        : 'the URL is not valid (check its percent-encoding)';
       void reply.code(tooLong ? 414 : 400).send({ error: message, issues: [{ field: 'url', message }] });
     },
   });
@@ -71,9 +82,15 @@ export function buildApi({ client, db, taskQueue, now = () => Promise.resolve(ne
     global: true,
     timeWindow: 60_000,
     keyGenerator: (request) => (request.principal ? principalKey(request.principal) : `ip:${request.ip}`),
-    max: (_request, key) => (key.startsWith('rep:') ? limits.perRep : key.startsWith('key:') ? limits.perKey : limits.anonymous),
+    max: (_request, key) =>
+      key.startsWith('rep:') ? limits.perRep : key.startsWith('key:') ? limits.perKey : limits.anonymous,
     errorResponseBuilder: (_request, context) =>
-      new HttpError(429, `rate limit of ${context.max} requests per minute reached; retry in ${context.after}`, [{ field: 'Authorization', message: `this credential's limit is ${context.max} requests per minute` }], 'RateLimited'),
+      new HttpError(
+        429,
+        `rate limit of ${context.max} requests per minute reached; retry in ${context.after}`,
+        [{ field: 'Authorization', message: `this credential's limit is ${context.max} requests per minute` }],
+        'RateLimited',
+      ),
   });
   registerOpenApi(app);
 

@@ -2,7 +2,13 @@
 import type { Pool, PoolClient } from 'pg';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { withTransaction } from '../activities/postgres';
-import { describePerson, intakeDeadlineMs, type LeadWorkflowInput, type MergedSubmission, type NormalisedLead } from '../src/lead';
+import {
+  describePerson,
+  intakeDeadlineMs,
+  type LeadWorkflowInput,
+  type MergedSubmission,
+  type NormalisedLead,
+} from '../src/lead';
 import type { leadWorkflow } from '../workflows/lead';
 import { mergeSubmissionSignal, searchAttributes as sa } from '../workflows/messages';
 import { workflowIdFor } from './lead-id';
@@ -42,7 +48,10 @@ export async function submitLead(deps: SubmitLeadDeps, request: SubmitLeadReques
 
   return withTransaction(db, async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [personKey ?? submissionId]);
-    const seen = await tx.query<{ lead_id: string; merged: boolean }>('SELECT lead_id, merged FROM lead_submissions WHERE submission_id = $1', [submissionId]);
+    const seen = await tx.query<{ lead_id: string; merged: boolean }>(
+      'SELECT lead_id, merged FROM lead_submissions WHERE submission_id = $1',
+      [submissionId],
+    );
     if (seen.rows[0]) return { leadId: seen.rows[0].lead_id, duplicate: true, merged: seen.rows[0].merged };
 
     if (personKey) {
@@ -99,11 +108,26 @@ async function mergeInto(client: Client, leadId: string, submission: MergedSubmi
 
 async function insertSubmission(
   tx: PoolClient,
-  row: { submissionId: string; leadId: string; personKey: string | null; lead: NormalisedLead; receivedAt: Date; merged: boolean },
+  row: {
+    submissionId: string;
+    leadId: string;
+    personKey: string | null;
+    lead: NormalisedLead;
+    receivedAt: Date;
+    merged: boolean;
+  },
 ): Promise<void> {
   await tx.query(
     `INSERT INTO lead_submissions (submission_id, lead_id, person_key, source, received_at, merged, lead)
      VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [row.submissionId, row.leadId, row.personKey, row.lead.source, row.receivedAt, row.merged, JSON.stringify(row.lead)],
+    [
+      row.submissionId,
+      row.leadId,
+      row.personKey,
+      row.lead.source,
+      row.receivedAt,
+      row.merged,
+      JSON.stringify(row.lead),
+    ],
   );
 }

@@ -15,6 +15,11 @@ if (!command || !(command in commands)) {
 require('tsx/cjs');
 const { main } = require(path.join(__dirname, '..', 'cli', commands[command]));
 main(args).then(
-  (code) => { process.exitCode = code ?? 0; },
-  (error) => { process.stderr.write(`leadrelay ${command}: ${error instanceof Error ? error.message : String(error)}\n`); process.exitCode = 1; },
+  (code) => {
+    process.exitCode = code ?? 0;
+  },
+  (error) => {
+    process.stderr.write(`leadrelay ${command}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
 );

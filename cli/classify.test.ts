@@ -6,10 +6,18 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { main } from './classify';
 
-async function run(args: string[], lines: string[]): Promise<{ code: number; out: Array<Record<string, unknown>>; err: string[] }> {
+async function run(
+  args: string[],
+  lines: string[],
+): Promise<{ code: number; out: Array<Record<string, unknown>>; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(args, { stdin: Readable.from(lines.map((l) => `${l}\n`)), out: (l) => out.push(l), err: (l) => err.push(l), now: () => new Date('2025-03-10T09:00:00Z') });
+  const code = await main(args, {
+    stdin: Readable.from(lines.map((l) => `${l}\n`)),
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    now: () => new Date('2025-03-10T09:00:00Z'),
+  });
   return { code, out: out.map((l) => JSON.parse(l) as Record<string, unknown>), err };
 }
 
@@ -23,7 +31,13 @@ test('one JSON line out per line in: reading, score, tier, timeline, reasons; ba
   const { code, out, err } = await run(
     [],
     [
-      JSON.stringify({ text: 'Our lease ends: we must migrate 40 servers to Azure, please send a proposal by Friday', email: 'cto@acme-logistics.de', phone: '+49 30 1234567', company: 'Acme Logistics', companySize: 250 }),
+      JSON.stringify({
+        text: 'Our lease ends: we must migrate 40 servers to Azure, please send a proposal by Friday',
+        email: 'cto@acme-logistics.de',
+        phone: '+49 30 1234567',
+        company: 'Acme Logistics',
+        companySize: 250,
+      }),
       '{"txt": "typo in the field name"}',
       '',
       'not json',
@@ -34,7 +48,13 @@ test('one JSON line out per line in: reading, score, tier, timeline, reasons; ba
   expect(err).toEqual([]);
   expect(code).toBe(1);
   expect(out.map((o) => o.line)).toEqual([1, 2, 4, 5, 6]);
-  expect(out[0]).toMatchObject({ serviceLine: 'cloud-migration', urgency: 'this-week', spam: false, tier: 'A', timeline: { text: 'by Friday', dueBy: '2025-03-14' } });
+  expect(out[0]).toMatchObject({
+    serviceLine: 'cloud-migration',
+    urgency: 'this-week',
+    spam: false,
+    tier: 'A',
+    timeline: { text: 'by Friday', dueBy: '2025-03-14' },
+  });
   expect((out[0]!.reasons as string[])[0]).toMatch(/point to cloud-migration/);
   expect(out[1]!.error).toMatch(/^text: .*; \(line\): .*txt/);
   expect(out[2]!.error).toMatch(/^\(line\): not JSON/);
@@ -44,9 +64,21 @@ test('one JSON line out per line in: reading, score, tier, timeline, reasons; ba
 
 test("a deployment's own examples are appended to the default corpus (--corpus), or replace it", async () => {
   const extra = path.join(dir, 'extra.jsonl');
-  const examples = ['SAP S/4HANA finance module customising', 'Our Odoo ERP inventory module is wrong', 'Dynamics 365 Business Central ERP setup', 'ERP upgrade of SAP Business One', 'ERP rollout for our new subsidiary'];
-  fs.writeFileSync(extra, examples.map((text) => JSON.stringify({ text, serviceLine: 'erp', urgency: 'none', spam: false })).join('\n'));
-  const appended = await run(['--corpus', extra], [JSON.stringify({ text: 'We need an ERP consultant for SAP Business One' })]);
+  const examples = [
+    'SAP S/4HANA finance module customising',
+    'Our Odoo ERP inventory module is wrong',
+    'Dynamics 365 Business Central ERP setup',
+    'ERP upgrade of SAP Business One',
+    'ERP rollout for our new subsidiary',
+  ];
+  fs.writeFileSync(
+    extra,
+    examples.map((text) => JSON.stringify({ text, serviceLine: 'erp', urgency: 'none', spam: false })).join('\n'),
+  );
+  const appended = await run(
+    ['--corpus', extra],
+    [JSON.stringify({ text: 'We need an ERP consultant for SAP Business One' })],
+  );
   expect(appended.out[0]).toMatchObject({ serviceLine: 'erp' });
 
   const replaced = await run(['--corpus', extra, '--corpus-mode', 'replace'], ['{"text": "ERP"}']);
@@ -57,8 +89,12 @@ test("a deployment's own examples are appended to the default corpus (--corpus),
 test('bad options and bad corpus files stop before reading stdin, naming the problem', async () => {
   const bad = path.join(dir, 'bad.jsonl');
   fs.writeFileSync(bad, '{"text": "x", "serviceLine": "erp", "urgency": "soon", "spam": false}\n');
-  expect((await run(['--corpus', bad], [])).err[0]).toMatch(/^classify: .*bad\.jsonl: 1 bad line:\n {2}.*bad\.jsonl:1: urgency: /);
-  expect((await run(['--corpus-mode', 'merge'], [])).err).toEqual(['--corpus-mode: expected append or replace, got "merge"']);
+  expect((await run(['--corpus', bad], [])).err[0]).toMatch(
+    /^classify: .*bad\.jsonl: 1 bad line:\n {2}.*bad\.jsonl:1: urgency: /,
+  );
+  expect((await run(['--corpus-mode', 'merge'], [])).err).toEqual([
+    '--corpus-mode: expected append or replace, got "merge"',
+  ]);
   expect((await run(['--received-at', 'noon'], [])).err).toEqual(['--received-at: not an ISO-8601 timestamp: "noon"']);
   expect((await run(['--colour'], [])).code).toBe(2);
 });

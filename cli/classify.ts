@@ -83,7 +83,12 @@ function describeIssues(error: z.ZodError): string {
 }
 
 /** Classifies one input line; the answer or the error, as the JSON object to print. */
-export function classifyLine(classifier: LeadClassifier, raw: string, lineNumber: number, receivedAt: string): Record<string, unknown> {
+export function classifyLine(
+  classifier: LeadClassifier,
+  raw: string,
+  lineNumber: number,
+  receivedAt: string,
+): Record<string, unknown> {
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -119,7 +124,12 @@ export async function main(args: string[], io: ClassifyIo = defaultIo): Promise<
   try {
     ({ values } = parseArgs({
       args,
-      options: { corpus: { type: 'string' }, 'corpus-mode': { type: 'string' }, 'received-at': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        corpus: { type: 'string' },
+        'corpus-mode': { type: 'string' },
+        'received-at': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
     }));
   } catch (error) {

@@ -2,7 +2,14 @@
 import { parseArgs } from 'node:util';
 import type { Pool } from 'pg';
 import { createPool } from '../activities/postgres';
-import { apiScopes, createApiKey, createRepToken, CredentialError, listCredentials, revokeCredential } from '../api/credentials';
+import {
+  apiScopes,
+  createApiKey,
+  createRepToken,
+  CredentialError,
+  listCredentials,
+  revokeCredential,
+} from '../api/credentials';
 import { loadConfig, requireSetting } from '../src/config';
 
 const usage = `usage:
@@ -19,15 +26,29 @@ export interface KeysIo {
   db?: Pool;
 }
 
-export async function main(args: string[], io: KeysIo = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) }): Promise<number> {
+export async function main(
+  args: string[],
+  io: KeysIo = { out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) },
+): Promise<number> {
   const [command, ...rest] = args;
   if (!command || command === '--help' || command === '-h') {
     (command ? io.out : io.err)(usage);
     return command ? 0 : 2;
   }
-  let parsed: ReturnType<typeof parseArgs<{ options: { name: { type: 'string' }; scope: { type: 'string'; multiple: true }; rep: { type: 'string' } }; allowPositionals: true; strict: true }>>;
+  let parsed: ReturnType<
+    typeof parseArgs<{
+      options: { name: { type: 'string' }; scope: { type: 'string'; multiple: true }; rep: { type: 'string' } };
+      allowPositionals: true;
+      strict: true;
+    }>
+  >;
   try {
-    parsed = parseArgs({ args: rest, options: { name: { type: 'string' }, scope: { type: 'string', multiple: true }, rep: { type: 'string' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: rest,
+      options: { name: { type: 'string' }, scope: { type: 'string', multiple: true }, rep: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (err) {
     io.err(`leadrelay keys: ${err instanceof Error ? err.message : String(err)}\n${usage}`);
     return 2;
@@ -41,7 +62,9 @@ export async function main(args: string[], io: KeysIo = { out: (l) => process.st
         if (!values.name) return fail(io, '--name is required: who uses this key (e.g. "website form")');
         if (!values.scope?.length) return fail(io, `--scope is required (one or more of ${apiScopes.join(', ')})`);
         const key = await createApiKey(db, { name: values.name, scopes: values.scope });
-        io.err(`API key ${key.keyId} (${values.name}) with scope ${key.scopes.join(', ')}. The secret is shown once; store it now:`);
+        io.err(
+          `API key ${key.keyId} (${values.name}) with scope ${key.scopes.join(', ')}. The secret is shown once; store it now:`,
+        );
         io.out(key.token);
         return 0;
       }
@@ -54,7 +77,16 @@ export async function main(args: string[], io: KeysIo = { out: (l) => process.st
       }
       case 'list': {
         for (const c of await listCredentials(db)) {
-          io.out([c.id, c.kind, c.name, c.scopes.join(',') || '-', c.createdAt, c.revokedAt ? `revoked ${c.revokedAt}` : 'active'].join('\t'));
+          io.out(
+            [
+              c.id,
+              c.kind,
+              c.name,
+              c.scopes.join(',') || '-',
+              c.createdAt,
+              c.revokedAt ? `revoked ${c.revokedAt}` : 'active',
+            ].join('\t'),
+          );
         }
         return 0;
       }

@@ -8,7 +8,8 @@ const root = path.join(__dirname, '..');
 const policy = path.join(root, 'config', 'policy.yaml');
 const directory = path.join(root, 'config', 'directory.json');
 const example = path.join(root, 'examples', 'leads.csv');
-const header = 'id,receivedAt,region,country,serviceLine,urgency,tier,source,companySize,contactOwnerRepId,accountOwnerRepId,text';
+const header =
+  'id,receivedAt,region,country,serviceLine,urgency,tier,source,companySize,contactOwnerRepId,accountOwnerRepId,text';
 
 let dir: string;
 beforeAll(() => {
@@ -30,7 +31,16 @@ async function run(args: string[], options: SimulateOptions = {}) {
 }
 
 test('the shipped example routes every lead, says why, and ends with per-rep counts and the spread', async () => {
-  const { code, out, err } = await run(['--policy', policy, '--leads', example, '--directory', directory, '--at', '2026-11-23T15:00:00Z']);
+  const { code, out, err } = await run([
+    '--policy',
+    policy,
+    '--leads',
+    example,
+    '--directory',
+    directory,
+    '--at',
+    '2026-11-23T15:00:00Z',
+  ]);
   expect(err).toBe('');
   expect(code).toBe(0);
   expect(out).toContain('Simulating 22 lead(s)');
@@ -39,7 +49,9 @@ test('the shipped example routes every lead, says why, and ends with per-rep cou
   expect(out).toContain('lena: out of office until 2026-12-02; backup chloe takes their place');
   expect(out).toContain('kai: outside working hours: 02:00 Australia/Sydney');
   expect(out).toContain('fatima: out of office until 2026-11-27; backup omar is unavailable too: away');
-  expect(out).toMatch(/^ {2}cloud \(Cloud & Data\), 12 lead\(s\): ana \[2\] \d+, ben \d+, ines \d+, kai never available; spread \d+/m);
+  expect(out).toMatch(
+    /^ {2}cloud \(Cloud & Data\), 12 lead\(s\): ana \[2\] \d+, ben \d+, ines \d+, kai never available; spread \d+/m,
+  );
 });
 
 test('each lead at its own receivedAt: the Thanksgiving lead skips the rep on holiday', async () => {
@@ -50,13 +62,19 @@ test('each lead at its own receivedAt: the Thanksgiving lead skips the rep on ho
 });
 
 test('rows with only text are qualified by the hook, which sees the row', async () => {
-  const leads = file('text.csv', `${header}\nt1,,emea,DE,,,,web-form,,,,"Please call about our firewall"\nt2,,emea,DE,cloud-migration,,,web-form,,,,"no urgency given"\n`);
+  const leads = file(
+    'text.csv',
+    `${header}\nt1,,emea,DE,,,,web-form,,,,"Please call about our firewall"\nt2,,emea,DE,cloud-migration,,,web-form,,,,"no urgency given"\n`,
+  );
   const seen: string[] = [];
   const qualify: SimulateOptions['qualify'] = (row) => {
     seen.push(row.id!);
     return { serviceLine: 'cybersecurity', urgency: 'now', tier: 'A' };
   };
-  const { code, out } = await run(['--policy', policy, '--leads', leads, '--directory', directory, '--at', '2026-11-23T15:00:00Z'], { qualify });
+  const { code, out } = await run(
+    ['--policy', policy, '--leads', leads, '--directory', directory, '--at', '2026-11-23T15:00:00Z'],
+    { qualify },
+  );
   expect(code).toBe(0);
   expect(seen).toEqual(['t1', 't2']);
   expect(out).toMatch(/t1 at .* → team security/);
@@ -65,7 +83,10 @@ test('rows with only text are qualified by the hook, which sees the row', async 
 });
 
 test('without a hook, text is qualified by the keyword rules', async () => {
-  const leads = file('keywords.csv', `${header}\nk1,2026-11-23T15:00:00Z,emea,DE,,,,web-form,,,,"We need a penetration test for ISO 27001 ASAP"\n`);
+  const leads = file(
+    'keywords.csv',
+    `${header}\nk1,2026-11-23T15:00:00Z,emea,DE,,,,web-form,,,,"We need a penetration test for ISO 27001 ASAP"\n`,
+  );
   const { code, out } = await run(['--policy', policy, '--leads', leads, '--directory', directory]);
   expect(code).toBe(0);
   expect(out).toMatch(/k1 at .* → team security/);
@@ -73,10 +94,26 @@ test('without a hook, text is qualified by the keyword rules', async () => {
 
 test.each([
   ['unknown.csv', 'id,teir\nx,A\n', 'unknown.csv: unknown column "teir" (known: id, region'],
-  ['badtier.csv', `${header}\nok,2026-11-23T15:00:00Z,na,US,cloud-migration,now,A,web-form,10,,,\nbad,2026-11-23T15:00:00Z,na,US,cloud-migration,now,D,web-form,10,,,\n`, 'badtier.csv row 2 (line 3), column tier: one of A, B, C (got "D")'],
-  ['badsize.csv', `${header}\nbad,2026-11-23T15:00:00Z,na,US,cloud-migration,now,A,web-form,lots,,,\n`, 'badsize.csv row 1 (line 2), column companySize: a whole number of employees (got "lots")'],
-  ['notext.csv', `${header}\nbad,2026-11-23T15:00:00Z,na,US,,now,,web-form,10,,,\n`, 'notext.csv row 1 (line 2), column serviceLine, tier: empty, and there is no text to qualify the lead from'],
-  ['nowhen.csv', `${header}\nbad,,na,US,cloud-migration,now,A,web-form,10,,,\n`, 'nowhen.csv row 1 (line 2), column receivedAt: empty; give each lead its arrival time, or --at for the whole batch'],
+  [
+    'badtier.csv',
+    `${header}\nok,2026-11-23T15:00:00Z,na,US,cloud-migration,now,A,web-form,10,,,\nbad,2026-11-23T15:00:00Z,na,US,cloud-migration,now,D,web-form,10,,,\n`,
+    'badtier.csv row 2 (line 3), column tier: one of A, B, C (got "D")',
+  ],
+  [
+    'badsize.csv',
+    `${header}\nbad,2026-11-23T15:00:00Z,na,US,cloud-migration,now,A,web-form,lots,,,\n`,
+    'badsize.csv row 1 (line 2), column companySize: a whole number of employees (got "lots")',
+  ],
+  [
+    'notext.csv',
+    `${header}\nbad,2026-11-23T15:00:00Z,na,US,,now,,web-form,10,,,\n`,
+    'notext.csv row 1 (line 2), column serviceLine, tier: empty, and there is no text to qualify the lead from',
+  ],
+  [
+    'nowhen.csv',
+    `${header}\nbad,,na,US,cloud-migration,now,A,web-form,10,,,\n`,
+    'nowhen.csv row 1 (line 2), column receivedAt: empty; give each lead its arrival time, or --at for the whole batch',
+  ],
   ['ragged.csv', `${header}\nbad,2026-11-23T15:00:00Z,na\n`, 'ragged.csv: Invalid Record Length'],
   ['empty.csv', `${header}\n`, 'empty.csv: no leads'],
 ])('a bad leads file (%s) is refused naming the file, row and column', async (name, text, message) => {
@@ -86,14 +123,20 @@ test.each([
 });
 
 test('a bad policy is refused with file:line:column for each mistake', async () => {
-  const bad = file('bad-policy.yaml', 'sla:\n  - name: any\n    within: 1 hour\ndefault:\n  team: nowhere\n  strategy: round-robin\n');
+  const bad = file(
+    'bad-policy.yaml',
+    'sla:\n  - name: any\n    within: 1 hour\ndefault:\n  team: nowhere\n  strategy: round-robin\n',
+  );
   const { code, err } = await run(['--policy', bad, '--leads', example, '--directory', directory]);
   expect(code).toBe(1);
   expect(err).toContain(`${bad}:6:3: default.strategy: a strategy: owner-first, weighted-round-robin, least-loaded`);
 });
 
 test('a policy routing to a team the directory lacks is refused before any lead runs', async () => {
-  const bad = file('ghost-team.yaml', 'sla:\n  - name: any\n    within: 1 hour\ndefault:\n  team: nowhere\n  strategy: least-loaded\n');
+  const bad = file(
+    'ghost-team.yaml',
+    'sla:\n  - name: any\n    within: 1 hour\ndefault:\n  team: nowhere\n  strategy: least-loaded\n',
+  );
   const { code, err } = await run(['--policy', bad, '--leads', example, '--directory', directory]);
   expect(code).toBe(1);
   expect(err).toContain(`${bad}:5:3: default.team: no team nowhere in the directory`);
@@ -102,22 +145,54 @@ test('a policy routing to a team the directory lacks is refused before any lead 
 test('a bad directory file is named with the place of the mistake', async () => {
   const broken = JSON.parse(fs.readFileSync(directory, 'utf8')) as { reps: Array<{ timeZone?: string }> };
   broken.reps[0]!.timeZone = 'Mars/Olympus';
-  const { code, err } = await run(['--policy', policy, '--leads', example, '--directory', file('dir.json', JSON.stringify(broken))]);
+  const { code, err } = await run([
+    '--policy',
+    policy,
+    '--leads',
+    example,
+    '--directory',
+    file('dir.json', JSON.stringify(broken)),
+  ]);
   expect(code).toBe(1);
   expect(err).toContain('dir.json: reps.0.timeZone: not an IANA time zone');
 });
 
 test('leads no rule routes are listed and make the exit code 1', async () => {
-  const strict = file('strict.yaml', 'sla:\n  - name: any\n    within: 1 hour\nrules:\n  - name: cloud only\n    when: { serviceLine: cloud-migration }\n    team: cloud\n    strategy: least-loaded\n');
-  const leads = file('mixed.csv', `${header}\na,2026-11-23T15:00:00Z,na,US,cloud-migration,now,A,web-form,10,,,\nb,2026-11-23T15:00:00Z,na,US,support,now,A,web-form,10,,,\n`);
-  const { code, out } = await run(['--policy', strict, '--leads', leads, '--directory', directory, '--policy-version', '4']);
+  const strict = file(
+    'strict.yaml',
+    'sla:\n  - name: any\n    within: 1 hour\nrules:\n  - name: cloud only\n    when: { serviceLine: cloud-migration }\n    team: cloud\n    strategy: least-loaded\n',
+  );
+  const leads = file(
+    'mixed.csv',
+    `${header}\na,2026-11-23T15:00:00Z,na,US,cloud-migration,now,A,web-form,10,,,\nb,2026-11-23T15:00:00Z,na,US,support,now,A,web-form,10,,,\n`,
+  );
+  const { code, out } = await run([
+    '--policy',
+    strict,
+    '--leads',
+    leads,
+    '--directory',
+    directory,
+    '--policy-version',
+    '4',
+  ]);
   expect(code).toBe(1);
   expect(out).toContain('b at 2026-11-23T15:00:00.000Z: NOT ROUTED: no rule of policy v4 matches the lead');
   expect(out).toContain('1 lead(s) could not be routed');
 });
 
 test('--json prints the whole simulation as JSON', async () => {
-  const { code, out } = await run(['--policy', policy, '--leads', example, '--directory', directory, '--at', '2026-11-23T15:00:00Z', '--json']);
+  const { code, out } = await run([
+    '--policy',
+    policy,
+    '--leads',
+    example,
+    '--directory',
+    directory,
+    '--at',
+    '2026-11-23T15:00:00Z',
+    '--json',
+  ]);
   expect(code).toBe(0);
   const parsed = JSON.parse(out) as { decisions: unknown[]; teams: unknown[]; firstOffers: Record<string, number> };
   expect(parsed.decisions).toHaveLength(22);
@@ -137,7 +212,14 @@ test.each([
 });
 
 test('a file that cannot be read is named', async () => {
-  const { code, err } = await run(['--policy', path.join(dir, 'missing.yaml'), '--leads', example, '--directory', directory]);
+  const { code, err } = await run([
+    '--policy',
+    path.join(dir, 'missing.yaml'),
+    '--leads',
+    example,
+    '--directory',
+    directory,
+  ]);
   expect(code).toBe(1);
   expect(err).toContain('missing.yaml: cannot read it (ENOENT)');
 });

@@ -32,7 +32,20 @@ export interface SimulateOptions {
   err?: (text: string) => void;
 }
 
-const columns = ['id', 'region', 'country', 'serviceLine', 'urgency', 'tier', 'source', 'companySize', 'contactOwnerRepId', 'accountOwnerRepId', 'receivedAt', 'text'] as const;
+const columns = [
+  'id',
+  'region',
+  'country',
+  'serviceLine',
+  'urgency',
+  'tier',
+  'source',
+  'companySize',
+  'contactOwnerRepId',
+  'accountOwnerRepId',
+  'receivedAt',
+  'text',
+] as const;
 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? null : v), schema.nullable());
 const repId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a rep id (lowercase letters, digits and dashes)');
@@ -40,11 +53,26 @@ const oneOf = (values: readonly string[]) => `one of ${values.join(', ')}`;
 
 const RowSchema = z.object({
   id: z.string(),
-  region: optional(z.string().toLowerCase().pipe(z.enum(regions, { error: oneOf(regions) }))),
-  country: optional(z.string().regex(/^[A-Za-z]{2}$/, 'an ISO 3166-1 alpha-2 code, e.g. DE').transform((c) => c.toUpperCase())),
+  region: optional(
+    z
+      .string()
+      .toLowerCase()
+      .pipe(z.enum(regions, { error: oneOf(regions) })),
+  ),
+  country: optional(
+    z
+      .string()
+      .regex(/^[A-Za-z]{2}$/, 'an ISO 3166-1 alpha-2 code, e.g. DE')
+      .transform((c) => c.toUpperCase()),
+  ),
   serviceLine: optional(z.string()),
   urgency: optional(z.enum(urgencies, { error: oneOf(urgencies) })),
-  tier: optional(z.string().toUpperCase().pipe(z.enum(tiers, { error: oneOf(tiers) }))),
+  tier: optional(
+    z
+      .string()
+      .toUpperCase()
+      .pipe(z.enum(tiers, { error: oneOf(tiers) })),
+  ),
   source: optional(z.enum(sources, { error: oneOf(sources) })),
   companySize: optional(z.string().regex(/^\d+$/, 'a whole number of employees').transform(Number)),
   contactOwnerRepId: optional(repId),
@@ -58,11 +86,27 @@ class InputError extends Error {}
 export async function main(args: string[], options: SimulateOptions = {}): Promise<number> {
   const out = options.out ?? ((text: string) => process.stdout.write(`${text}\n`));
   const err = options.err ?? ((text: string) => process.stderr.write(`${text}\n`));
-  let values: { policy?: string; leads?: string; directory?: string; at?: string; 'policy-version'?: string; json?: boolean; help?: boolean };
+  let values: {
+    policy?: string;
+    leads?: string;
+    directory?: string;
+    at?: string;
+    'policy-version'?: string;
+    json?: boolean;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args,
-      options: { policy: { type: 'string' }, leads: { type: 'string' }, directory: { type: 'string' }, at: { type: 'string' }, 'policy-version': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        policy: { type: 'string' },
+        leads: { type: 'string' },
+        directory: { type: 'string' },
+        at: { type: 'string' },
+        'policy-version': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -81,15 +125,22 @@ export async function main(args: string[], options: SimulateOptions = {}): Promi
   if (!values.policy) return usageError('--policy is required');
   if (!values.leads) return usageError('--leads is required');
   const at = values.at === undefined ? null : Date.parse(values.at);
-  if (at !== null && (!/^\d{4}-\d{2}-\d{2}T/.test(values.at!) || Number.isNaN(at))) return usageError(`--at must be an ISO-8601 instant, e.g. 2026-11-23T15:00:00Z (got ${values.at})`);
+  if (at !== null && (!/^\d{4}-\d{2}-\d{2}T/.test(values.at!) || Number.isNaN(at)))
+    return usageError(`--at must be an ISO-8601 instant, e.g. 2026-11-23T15:00:00Z (got ${values.at})`);
   const policyVersion = values['policy-version'] === undefined ? 0 : Number(values['policy-version']);
-  if (!Number.isInteger(policyVersion) || policyVersion < 0) return usageError(`--policy-version must be a whole number (got ${values['policy-version']})`);
+  if (!Number.isInteger(policyVersion) || policyVersion < 0)
+    return usageError(`--policy-version must be a whole number (got ${values['policy-version']})`);
 
   try {
     const directoryPath = values.directory ?? 'config/directory.json';
     const directory = await readDirectory(directoryPath);
     const parsed = parsePolicy(await readText(values.policy), { teamIds: directory.teams.map((t) => t.id) });
-    if (!parsed.ok) throw new InputError(parsed.errors.map((e) => `${values.policy}:${e.line}:${e.column}: ${e.path ? `${e.path}: ` : ''}${e.message}`).join('\n'));
+    if (!parsed.ok)
+      throw new InputError(
+        parsed.errors
+          .map((e) => `${values.policy}:${e.line}:${e.column}: ${e.path ? `${e.path}: ` : ''}${e.message}`)
+          .join('\n'),
+      );
     const leads = await readLeads(values.leads, options.qualify ?? qualifyByClassifier(), at !== null);
     const result = simulateRouting({ policy: parsed.policy, policyVersion, directory, leads, at });
     if (values.json) out(JSON.stringify(result, null, 2));
@@ -137,24 +188,51 @@ function qualifyByClassifier(): (row: LeadRow) => { serviceLine: string; urgency
   return (row) => {
     classifier ??= loadClassifier({ ownCorpusPath: process.env.LEADRELAY_CLASSIFIER_CORPUS || undefined });
     const q = qualify(
-      { text: row.text ?? '', receivedAt: row.receivedAt ?? new Date().toISOString(), timeZone: null, name: null, email: null, company: null, companyDomain: null, freeMail: false, disposableEmail: false, phone: null, companySize: null, budget: null, knownCustomer: false },
+      {
+        text: row.text ?? '',
+        receivedAt: row.receivedAt ?? new Date().toISOString(),
+        timeZone: null,
+        name: null,
+        email: null,
+        company: null,
+        companyDomain: null,
+        freeMail: false,
+        disposableEmail: false,
+        phone: null,
+        companySize: null,
+        budget: null,
+        knownCustomer: false,
+      },
       classifier,
     );
     return { serviceLine: q.serviceLine, urgency: q.urgency, tier: q.tier };
   };
 }
 
-async function readLeads(file: string, qualify: NonNullable<SimulateOptions['qualify']>, oneInstant: boolean): Promise<SimulatedLead[]> {
+async function readLeads(
+  file: string,
+  qualify: NonNullable<SimulateOptions['qualify']>,
+  oneInstant: boolean,
+): Promise<SimulatedLead[]> {
   const text = await readText(file);
   let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
   try {
-    records = parseCsv<{ record: Record<string, string>; info: { lines: number } }>(text, { columns: true, info: true, skip_empty_lines: true, trim: true, bom: true });
+    records = parseCsv<{ record: Record<string, string>; info: { lines: number } }>(text, {
+      columns: true,
+      info: true,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+    });
   } catch (error) {
     throw new InputError(`${file}: ${(error as Error).message}`);
   }
   const header = records[0] ? Object.keys(records[0].record) : [];
   const unknown = header.filter((c) => !(columns as readonly string[]).includes(c));
-  if (unknown.length > 0) throw new InputError(`${file}: unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')} (known: ${columns.join(', ')})`);
+  if (unknown.length > 0)
+    throw new InputError(
+      `${file}: unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')} (known: ${columns.join(', ')})`,
+    );
   if (records.length === 0) throw new InputError(`${file}: no leads (a header row and one lead per line)`);
 
   const errors: string[] = [];
@@ -165,14 +243,19 @@ async function readLeads(file: string, qualify: NonNullable<SimulateOptions['qua
     row.id ||= `row-${index + 1}`;
     const result = RowSchema.safeParse(row);
     if (!result.success) {
-      for (const issue of result.error.issues) errors.push(`${where}, column ${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(row[String(issue.path[0])])})`);
+      for (const issue of result.error.issues)
+        errors.push(
+          `${where}, column ${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(row[String(issue.path[0])])})`,
+        );
       return;
     }
     const r = result.data;
     let { serviceLine, urgency, tier } = r;
     if (!serviceLine || !urgency || !tier) {
       if (!r.text) {
-        const missing = [!serviceLine && 'serviceLine', !urgency && 'urgency', !tier && 'tier'].filter(Boolean).join(', ');
+        const missing = [!serviceLine && 'serviceLine', !urgency && 'urgency', !tier && 'tier']
+          .filter(Boolean)
+          .join(', ');
         errors.push(`${where}, column ${missing}: empty, and there is no text to qualify the lead from`);
         return;
       }
@@ -202,11 +285,17 @@ async function readLeads(file: string, qualify: NonNullable<SimulateOptions['qua
   return leads;
 }
 
-function render(result: SimulationResult, context: { policyPath: string; directoryPath: string; leadsPath: string; at: number | null; policyVersion: number }): string {
+function render(
+  result: SimulationResult,
+  context: { policyPath: string; directoryPath: string; leadsPath: string; at: number | null; policyVersion: number },
+): string {
   const lines: string[] = [];
-  const when = context.at === null ? 'each at its receivedAt' : `all at ${new Date(context.at).toISOString()} (one burst)`;
+  const when =
+    context.at === null ? 'each at its receivedAt' : `all at ${new Date(context.at).toISOString()} (one burst)`;
   lines.push(`Simulating ${result.decisions.length} lead(s) from ${context.leadsPath}, ${when}.`);
-  lines.push(`Policy ${context.policyPath} as v${context.policyVersion}, directory ${context.directoryPath}. Nothing is stored.`);
+  lines.push(
+    `Policy ${context.policyPath} as v${context.policyVersion}, directory ${context.directoryPath}. Nothing is stored.`,
+  );
   lines.push('Load model: a first offer counts against its rep until its SLA deadline, as if nobody answered early.');
   for (const d of result.decisions) {
     lines.push('');
@@ -223,13 +312,25 @@ function render(result: SimulationResult, context: { policyPath: string; directo
     lines.push(`${d.id} at ${new Date(d.at).toISOString()} → team ${d.plan.teamId}, ${goesTo}`);
     for (const line of describeRouting(d.plan, { maxListed: 10 }).split('\n')) lines.push(`  ${line}`);
   }
-  lines.push('', 'First offers per rep, by team (active reps; [weight] when not 1; "never available" when never a candidate):');
+  lines.push(
+    '',
+    'First offers per rep, by team (active reps; [weight] when not 1; "never available" when never a candidate):',
+  );
   for (const team of result.teams) {
-    const reps = team.reps.map((r) => `${r.repId}${r.weight !== 1 ? ` [${r.weight}]` : ''} ${r.candidateIn > 0 ? r.firstOffers : 'never available'}`).join(', ');
+    const reps = team.reps
+      .map(
+        (r) =>
+          `${r.repId}${r.weight !== 1 ? ` [${r.weight}]` : ''} ${r.candidateIn > 0 ? r.firstOffers : 'never available'}`,
+      )
+      .join(', ');
     const weighted = team.reps.some((r) => r.weight !== 1) ? `, per unit of weight ${team.weightedSpread}` : '';
-    lines.push(`  ${team.teamId} (${team.teamName}), ${team.leads} lead(s): ${reps || 'no active reps'}; spread ${team.spread}${weighted}`);
+    lines.push(
+      `  ${team.teamId} (${team.teamName}), ${team.leads} lead(s): ${reps || 'no active reps'}; spread ${team.spread}${weighted}`,
+    );
   }
-  lines.push('Spread: most minus fewest first offers among the reps who were available for at least one of the team\'s leads.');
+  lines.push(
+    "Spread: most minus fewest first offers among the reps who were available for at least one of the team's leads.",
+  );
   const failed = result.decisions.filter((d) => !d.ok).length;
   if (failed > 0) lines.push(`${failed} lead(s) could not be routed: the policy needs a rule or a default for them.`);
   return lines.join('\n');

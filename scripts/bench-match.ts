@@ -6,7 +6,16 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createMatcher, importAccounts, matchQueries, similarNamesSql, withNameSearchSettings, type AccountInput, type LeadMatch, type MatchLeadInput } from '../activities/matching';
+import {
+  createMatcher,
+  importAccounts,
+  matchQueries,
+  similarNamesSql,
+  withNameSearchSettings,
+  type AccountInput,
+  type LeadMatch,
+  type MatchLeadInput,
+} from '../activities/matching';
 import { createPool } from '../activities/postgres';
 import { companyNameKey, distinctiveWords } from '../src/matching/company-name';
 import { loadConfig } from '../src/config';
@@ -22,8 +31,10 @@ function readOptions(args: string[]) {
   for (let i = 0; i < args.length; i += 2) {
     const name = args[i]?.replace(/^--/, '') ?? '';
     const value = Number(args[i + 1]);
-    if (!(name in options)) throw new Error(`unknown option ${args[i]}: expected --contacts, --accounts, --leads or --seed`);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name}: expected a positive whole number, got ${args[i + 1]}`);
+    if (!(name in options))
+      throw new Error(`unknown option ${args[i]}: expected --contacts, --accounts, --leads or --seed`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`--${name}: expected a positive whole number, got ${args[i + 1]}`);
     options[name as keyof typeof options] = value;
   }
   return options;
@@ -64,39 +75,408 @@ interface Country {
 }
 
 const countries: Country[] = [
-  { code: 'US', weight: 35, forms: ['Inc', 'Inc.', 'LLC', 'Corp.', 'Corporation', 'Co.'], tld: 'com', dial: '1', digits: 10, language: 'en', and: '&' },
-  { code: 'GB', weight: 12, forms: ['Ltd', 'Limited', 'PLC', 'Ltd.'], tld: 'co.uk', dial: '44', digits: 10, language: 'en', and: '&' },
-  { code: 'DE', weight: 14, forms: ['GmbH', 'AG', 'GmbH & Co. KG', 'KG', 'UG (haftungsbeschränkt)'], tld: 'de', dial: '49', digits: 10, language: 'de', and: '&' },
+  {
+    code: 'US',
+    weight: 35,
+    forms: ['Inc', 'Inc.', 'LLC', 'Corp.', 'Corporation', 'Co.'],
+    tld: 'com',
+    dial: '1',
+    digits: 10,
+    language: 'en',
+    and: '&',
+  },
+  {
+    code: 'GB',
+    weight: 12,
+    forms: ['Ltd', 'Limited', 'PLC', 'Ltd.'],
+    tld: 'co.uk',
+    dial: '44',
+    digits: 10,
+    language: 'en',
+    and: '&',
+  },
+  {
+    code: 'DE',
+    weight: 14,
+    forms: ['GmbH', 'AG', 'GmbH & Co. KG', 'KG', 'UG (haftungsbeschränkt)'],
+    tld: 'de',
+    dial: '49',
+    digits: 10,
+    language: 'de',
+    and: '&',
+  },
   { code: 'AT', weight: 3, forms: ['GmbH', 'AG'], tld: 'at', dial: '43', digits: 10, language: 'de', and: 'und' },
-  { code: 'ES', weight: 8, forms: ['S.A.', 'S.L.', 'S.L.U.'], tld: 'es', dial: '34', digits: 9, language: 'es', and: 'y' },
-  { code: 'MX', weight: 4, forms: ['S.A. de C.V.', 'S. de R.L. de C.V.'], tld: 'com.mx', dial: '52', digits: 10, language: 'es', and: 'y' },
-  { code: 'FR', weight: 10, forms: ['SARL', 'SAS', 'S.A.', 'SASU'], tld: 'fr', dial: '33', digits: 9, language: 'fr', and: 'et' },
+  {
+    code: 'ES',
+    weight: 8,
+    forms: ['S.A.', 'S.L.', 'S.L.U.'],
+    tld: 'es',
+    dial: '34',
+    digits: 9,
+    language: 'es',
+    and: 'y',
+  },
+  {
+    code: 'MX',
+    weight: 4,
+    forms: ['S.A. de C.V.', 'S. de R.L. de C.V.'],
+    tld: 'com.mx',
+    dial: '52',
+    digits: 10,
+    language: 'es',
+    and: 'y',
+  },
+  {
+    code: 'FR',
+    weight: 10,
+    forms: ['SARL', 'SAS', 'S.A.', 'SASU'],
+    tld: 'fr',
+    dial: '33',
+    digits: 9,
+    language: 'fr',
+    and: 'et',
+  },
   { code: 'NL', weight: 5, forms: ['B.V.', 'N.V.'], tld: 'nl', dial: '31', digits: 9, language: 'en', and: '&' },
   { code: 'AU', weight: 5, forms: ['Pty Ltd'], tld: 'com.au', dial: '61', digits: 9, language: 'en', and: '&' },
 ];
 
 const industries = {
-  en: ['Technologies', 'Systems', 'Analytics', 'Logistics', 'Consulting', 'Software', 'Solutions', 'Services', 'Manufacturing', 'Partners', 'Labs', 'Energy', 'Health', 'Capital', 'Foods', 'Media', 'Networks', 'Robotics', 'Security', 'Cloud', 'Data', 'Engineering', 'Design', 'Group', 'Holdings', 'Industries', 'Pharma', 'Biotech', 'Insurance', 'Retail', 'Motors', 'Materials', 'Devices', 'Instruments', 'Dynamics', 'Ventures', 'Digital', 'Interactive', 'Telecom', 'Properties'],
-  de: ['Technik', 'Maschinenbau', 'Logistik', 'Beratung', 'Systeme', 'Software', 'Elektronik', 'Bau', 'Automation', 'Handel', 'Versicherung', 'Medizintechnik', 'Anlagenbau', 'Verwaltung', 'Energie'],
-  es: ['Soluciones', 'Tecnología', 'Servicios', 'Ingeniería', 'Consultores', 'Logística', 'Construcciones', 'Comercial', 'Sistemas', 'Alimentos', 'Energía', 'Inversiones', 'Transportes'],
-  fr: ['Conseil', 'Ingénierie', 'Services', 'Technologies', 'Solutions', 'Logistique', 'Industries', 'Distribution', 'Informatique', 'Énergie', 'Systèmes', 'Transports', 'Bâtiment'],
+  en: [
+    'Technologies',
+    'Systems',
+    'Analytics',
+    'Logistics',
+    'Consulting',
+    'Software',
+    'Solutions',
+    'Services',
+    'Manufacturing',
+    'Partners',
+    'Labs',
+    'Energy',
+    'Health',
+    'Capital',
+    'Foods',
+    'Media',
+    'Networks',
+    'Robotics',
+    'Security',
+    'Cloud',
+    'Data',
+    'Engineering',
+    'Design',
+    'Group',
+    'Holdings',
+    'Industries',
+    'Pharma',
+    'Biotech',
+    'Insurance',
+    'Retail',
+    'Motors',
+    'Materials',
+    'Devices',
+    'Instruments',
+    'Dynamics',
+    'Ventures',
+    'Digital',
+    'Interactive',
+    'Telecom',
+    'Properties',
+  ],
+  de: [
+    'Technik',
+    'Maschinenbau',
+    'Logistik',
+    'Beratung',
+    'Systeme',
+    'Software',
+    'Elektronik',
+    'Bau',
+    'Automation',
+    'Handel',
+    'Versicherung',
+    'Medizintechnik',
+    'Anlagenbau',
+    'Verwaltung',
+    'Energie',
+  ],
+  es: [
+    'Soluciones',
+    'Tecnología',
+    'Servicios',
+    'Ingeniería',
+    'Consultores',
+    'Logística',
+    'Construcciones',
+    'Comercial',
+    'Sistemas',
+    'Alimentos',
+    'Energía',
+    'Inversiones',
+    'Transportes',
+  ],
+  fr: [
+    'Conseil',
+    'Ingénierie',
+    'Services',
+    'Technologies',
+    'Solutions',
+    'Logistique',
+    'Industries',
+    'Distribution',
+    'Informatique',
+    'Énergie',
+    'Systèmes',
+    'Transports',
+    'Bâtiment',
+  ],
 };
 const surnames = [
-  'Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Miller', 'Davis', 'Wilson', 'Anderson', 'Taylor', 'Thomas', 'Moore', 'Jackson', 'White', 'Harris', 'Clark', 'Lewis', 'Walker', 'Hall', 'Allen',
-  'Young', 'King', 'Wright', 'Scott', 'Green', 'Baker', 'Adams', 'Nelson', 'Hill', 'Campbell', 'Mitchell', 'Roberts', 'Carter', 'Phillips', 'Evans', 'Turner', 'Parker', 'Collins', 'Edwards', 'Stewart',
-  'Morris', 'Murphy', 'Cook', 'Rogers', 'Morgan', 'Cooper', 'Peterson', 'Reed', 'Bailey', 'Bell', 'Kelly', 'Howard', 'Ward', 'Cox', 'Richardson', 'Wood', 'Watson', 'Brooks', 'Bennett', 'Gray',
-  'Hughes', 'Price', 'Sanders', 'Myers', 'Long', 'Ross', 'Foster', "O'Brien", 'Walsh', 'Byrne', 'Clarke', 'Fletcher', 'Hargreaves', 'Pemberton', 'Ashworth',
-  'Müller', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Meyer', 'Wagner', 'Becker', 'Schulz', 'Hoffmann', 'Schäfer', 'Koch', 'Bauer', 'Richter', 'Klein', 'Wolf', 'Schröder', 'Neumann', 'Schwarz', 'Zimmermann',
-  'Braun', 'Krüger', 'Hofmann', 'Hartmann', 'Lange', 'Schmitt', 'Werner', 'Krause', 'Meier', 'Lehmann', 'Huber', 'Gruber', 'Steiner', 'Moser', 'Brunner',
-  'García', 'Martínez', 'López', 'Sánchez', 'Pérez', 'Fernández', 'Gómez', 'Díaz', 'Moreno', 'Muñoz', 'Álvarez', 'Romero', 'Navarro', 'Torres', 'Domínguez', 'Vázquez', 'Ramos', 'Gil', 'Serrano', 'Molina',
-  'Dubois', 'Martin', 'Bernard', 'Lefèvre', 'Moreau', 'Laurent', 'Girard', 'Rousseau', 'Fournier', 'Mercier', 'Lambert', 'Bonnet', 'Fontaine', 'Chevalier', 'Roussel',
-  'Jansen', 'de Vries', 'Bakker', 'Visser', 'Smit', 'Mulder', 'de Boer', 'Rossi', 'Ferrari', 'Esposito', 'Nguyen', 'Tanaka', 'Kowalski', 'Novak', 'Andersen', 'Larsen', 'Nielsen', 'Lindqvist',
+  'Smith',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Jones',
+  'Miller',
+  'Davis',
+  'Wilson',
+  'Anderson',
+  'Taylor',
+  'Thomas',
+  'Moore',
+  'Jackson',
+  'White',
+  'Harris',
+  'Clark',
+  'Lewis',
+  'Walker',
+  'Hall',
+  'Allen',
+  'Young',
+  'King',
+  'Wright',
+  'Scott',
+  'Green',
+  'Baker',
+  'Adams',
+  'Nelson',
+  'Hill',
+  'Campbell',
+  'Mitchell',
+  'Roberts',
+  'Carter',
+  'Phillips',
+  'Evans',
+  'Turner',
+  'Parker',
+  'Collins',
+  'Edwards',
+  'Stewart',
+  'Morris',
+  'Murphy',
+  'Cook',
+  'Rogers',
+  'Morgan',
+  'Cooper',
+  'Peterson',
+  'Reed',
+  'Bailey',
+  'Bell',
+  'Kelly',
+  'Howard',
+  'Ward',
+  'Cox',
+  'Richardson',
+  'Wood',
+  'Watson',
+  'Brooks',
+  'Bennett',
+  'Gray',
+  'Hughes',
+  'Price',
+  'Sanders',
+  'Myers',
+  'Long',
+  'Ross',
+  'Foster',
+  "O'Brien",
+  'Walsh',
+  'Byrne',
+  'Clarke',
+  'Fletcher',
+  'Hargreaves',
+  'Pemberton',
+  'Ashworth',
+  'Müller',
+  'Schmidt',
+  'Schneider',
+  'Fischer',
+  'Weber',
+  'Meyer',
+  'Wagner',
+  'Becker',
+  'Schulz',
+  'Hoffmann',
+  'Schäfer',
+  'Koch',
+  'Bauer',
+  'Richter',
+  'Klein',
+  'Wolf',
+  'Schröder',
+  'Neumann',
+  'Schwarz',
+  'Zimmermann',
+  'Braun',
+  'Krüger',
+  'Hofmann',
+  'Hartmann',
+  'Lange',
+  'Schmitt',
+  'Werner',
+  'Krause',
+  'Meier',
+  'Lehmann',
+  'Huber',
+  'Gruber',
+  'Steiner',
+  'Moser',
+  'Brunner',
+  'García',
+  'Martínez',
+  'López',
+  'Sánchez',
+  'Pérez',
+  'Fernández',
+  'Gómez',
+  'Díaz',
+  'Moreno',
+  'Muñoz',
+  'Álvarez',
+  'Romero',
+  'Navarro',
+  'Torres',
+  'Domínguez',
+  'Vázquez',
+  'Ramos',
+  'Gil',
+  'Serrano',
+  'Molina',
+  'Dubois',
+  'Martin',
+  'Bernard',
+  'Lefèvre',
+  'Moreau',
+  'Laurent',
+  'Girard',
+  'Rousseau',
+  'Fournier',
+  'Mercier',
+  'Lambert',
+  'Bonnet',
+  'Fontaine',
+  'Chevalier',
+  'Roussel',
+  'Jansen',
+  'de Vries',
+  'Bakker',
+  'Visser',
+  'Smit',
+  'Mulder',
+  'de Boer',
+  'Rossi',
+  'Ferrari',
+  'Esposito',
+  'Nguyen',
+  'Tanaka',
+  'Kowalski',
+  'Novak',
+  'Andersen',
+  'Larsen',
+  'Nielsen',
+  'Lindqvist',
 ];
 const places = [
-  'Northwind', 'Blue Harbor', 'Alpine', 'Andina', 'Atlantic', 'Pacific', 'Nordic', 'Baltic', 'Iberia', 'Rhein', 'Alster', 'Provence', 'Sierra', 'Cascade', 'Summit', 'Redwood', 'Ironwood', 'Silver Lake', 'Eastgate', 'Westbridge',
-  'Highland', 'Lakeside', 'Riverside', 'Hanse', 'Bavaria', 'Meridian', 'Polaris', 'Aurora', 'Horizon', 'Pinnacle', 'Keystone', 'Granite', 'Copper', 'Falcon', 'Eagle', 'Harbor', 'Oakridge', 'Stonebridge', 'Greenfield', 'Bright Star',
-  'Coastal', 'Prairie', 'Mesa', 'Canyon', 'Glacier', 'Evergreen', 'Maple', 'Cedar', 'Willow', 'Birch', 'Thames', 'Pennine', 'Cotswold', 'Lothian', 'Mersey', 'Schwarzwald', 'Elbe', 'Isar', 'Donau', 'Taunus',
-  'Mistral', 'Loire', 'Garonne', 'Vosges', 'Azur', 'Cantabria', 'Galicia', 'Levante', 'Mediterránea', 'Pampa', 'Yucatán', 'Sonora', 'Tasman', 'Coral Sea', 'Outback', 'Zuider', 'Veluwe', 'Orion', 'Vega', 'Sirius',
+  'Northwind',
+  'Blue Harbor',
+  'Alpine',
+  'Andina',
+  'Atlantic',
+  'Pacific',
+  'Nordic',
+  'Baltic',
+  'Iberia',
+  'Rhein',
+  'Alster',
+  'Provence',
+  'Sierra',
+  'Cascade',
+  'Summit',
+  'Redwood',
+  'Ironwood',
+  'Silver Lake',
+  'Eastgate',
+  'Westbridge',
+  'Highland',
+  'Lakeside',
+  'Riverside',
+  'Hanse',
+  'Bavaria',
+  'Meridian',
+  'Polaris',
+  'Aurora',
+  'Horizon',
+  'Pinnacle',
+  'Keystone',
+  'Granite',
+  'Copper',
+  'Falcon',
+  'Eagle',
+  'Harbor',
+  'Oakridge',
+  'Stonebridge',
+  'Greenfield',
+  'Bright Star',
+  'Coastal',
+  'Prairie',
+  'Mesa',
+  'Canyon',
+  'Glacier',
+  'Evergreen',
+  'Maple',
+  'Cedar',
+  'Willow',
+  'Birch',
+  'Thames',
+  'Pennine',
+  'Cotswold',
+  'Lothian',
+  'Mersey',
+  'Schwarzwald',
+  'Elbe',
+  'Isar',
+  'Donau',
+  'Taunus',
+  'Mistral',
+  'Loire',
+  'Garonne',
+  'Vosges',
+  'Azur',
+  'Cantabria',
+  'Galicia',
+  'Levante',
+  'Mediterránea',
+  'Pampa',
+  'Yucatán',
+  'Sonora',
+  'Tasman',
+  'Coral Sea',
+  'Outback',
+  'Zuider',
+  'Veluwe',
+  'Orion',
+  'Vega',
+  'Sirius',
 ];
 interface Syllables {
   onsets: string[];
@@ -105,9 +485,61 @@ interface Syllables {
 }
 /** Brand names the accounts are made of ("Zentrix", "Valora", "Kestrel"...). */
 const accountSyllables: Syllables = {
-  onsets: ['b', 'br', 'c', 'cr', 'd', 'dr', 'f', 'fl', 'g', 'gr', 'h', 'j', 'k', 'kr', 'l', 'm', 'n', 'p', 'pr', 'qu', 'r', 's', 'st', 't', 'tr', 'v', 'z', 'x', 'w', 'sh'],
+  onsets: [
+    'b',
+    'br',
+    'c',
+    'cr',
+    'd',
+    'dr',
+    'f',
+    'fl',
+    'g',
+    'gr',
+    'h',
+    'j',
+    'k',
+    'kr',
+    'l',
+    'm',
+    'n',
+    'p',
+    'pr',
+    'qu',
+    'r',
+    's',
+    'st',
+    't',
+    'tr',
+    'v',
+    'z',
+    'x',
+    'w',
+    'sh',
+  ],
   vowels: ['a', 'e', 'i', 'o', 'u', 'ae', 'io', 'ea', 'y', 'ai'],
-  codas: ['', 'n', 'r', 'x', 's', 'l', 'm', 'nt', 'rk', 'th', 'v', 'nd', 'ra', 'on', 'ix', 'is', 'ex', 'or', 'um', 'ia'],
+  codas: [
+    '',
+    'n',
+    'r',
+    'x',
+    's',
+    'l',
+    'm',
+    'nt',
+    'rk',
+    'th',
+    'v',
+    'nd',
+    'ra',
+    'on',
+    'ix',
+    'is',
+    'ex',
+    'or',
+    'um',
+    'ia',
+  ],
 };
 /** Brand names no account has: other sounds, so a match on one is a false match, not a namesake. */
 const strangerSyllables: Syllables = {
@@ -117,15 +549,21 @@ const strangerSyllables: Syllables = {
 };
 
 function coinedWord(r: Random, syllables: Syllables = accountSyllables): string {
-  const count = r.weighted([[1, 10], [2, 60], [3, 30]] as const);
+  const count = r.weighted([
+    [1, 10],
+    [2, 60],
+    [3, 30],
+  ] as const);
   let word = '';
-  for (let i = 0; i < count; i++) word += r.pick(syllables.onsets) + r.pick(syllables.vowels) + (i === count - 1 ? r.pick(syllables.codas) : '');
+  for (let i = 0; i < count; i++)
+    word += r.pick(syllables.onsets) + r.pick(syllables.vowels) + (i === count - 1 ? r.pick(syllables.codas) : '');
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
 /** A company nobody has heard of, in the shapes real names take. */
 function strangerName(r: Random, country: Country): string {
-  const industry = () => r.pick(country.language !== 'en' && r.next() < 0.7 ? industries[country.language] : industries.en);
+  const industry = () =>
+    r.pick(country.language !== 'en' && r.next() < 0.7 ? industries[country.language] : industries.en);
   const form = r.next() < 0.9 ? ` ${r.pick(country.forms)}` : '';
   switch (r.int(3)) {
     case 0:
@@ -138,11 +576,23 @@ function strangerName(r: Random, country: Country): string {
 }
 
 function companyName(r: Random, country: Country): string {
-  const industry = () => r.pick(country.language !== 'en' && r.next() < 0.7 ? industries[country.language] : industries.en);
+  const industry = () =>
+    r.pick(country.language !== 'en' && r.next() < 0.7 ? industries[country.language] : industries.en);
   const form = () => (r.next() < 0.9 ? ` ${r.pick(country.forms)}` : '');
   const english = country.language === 'en';
   // Mostly brand words, as in real account lists; names built only from common words are the few.
-  switch (r.weighted<number>([[0, 37], [1, 15], [2, 6], [3, 5], [4, 4], [5, 16], [6, 5], [7, 12]])) {
+  switch (
+    r.weighted<number>([
+      [0, 37],
+      [1, 15],
+      [2, 6],
+      [3, 5],
+      [4, 4],
+      [5, 16],
+      [6, 5],
+      [7, 12],
+    ])
+  ) {
     case 0:
       return `${coinedWord(r)} ${industry()}${form()}`;
     case 1:
@@ -154,7 +604,9 @@ function companyName(r: Random, country: Country): string {
     case 4:
       return `${r.pick(places)} ${industry()}${form()}`;
     case 5:
-      return english && r.next() < 0.3 ? `The ${r.pick(places)} ${coinedWord(r)} Company` : `${r.pick(places)} ${coinedWord(r)}${form()}`;
+      return english && r.next() < 0.3
+        ? `The ${r.pick(places)} ${coinedWord(r)} Company`
+        : `${r.pick(places)} ${coinedWord(r)}${form()}`;
     case 6:
       return `${coinedWord(r)} ${industry()} ${industry()}`;
     default:
@@ -171,8 +623,14 @@ function generateAccounts(r: Random, count: number, repIds: string[]): Array<Acc
     let domain: string | null = null;
     // One in ten accounts came from a trade show list or a partner, without a website.
     if (r.next() >= 0.1) {
-      const slug = companyNameKey(name).replace(/[^a-z0-9 ]/g, '').trim();
-      for (const candidate of [slug.replace(/ /g, ''), slug.replace(/ /g, '-'), ...Array.from({ length: 50 }, (_, n) => `${slug.replace(/ /g, '')}${n + 2}`)]) {
+      const slug = companyNameKey(name)
+        .replace(/[^a-z0-9 ]/g, '')
+        .trim();
+      for (const candidate of [
+        slug.replace(/ /g, ''),
+        slug.replace(/ /g, '-'),
+        ...Array.from({ length: 50 }, (_, n) => `${slug.replace(/ /g, '')}${n + 2}`),
+      ]) {
         const full = `${candidate}.${country.tld}`;
         if (candidate && !usedDomains.has(full) && !isFreeMailDomain(full)) {
           domain = full;
@@ -194,9 +652,140 @@ function generateAccounts(r: Random, count: number, repIds: string[]): Array<Acc
 
 // ---- seeding ---------------------------------------------------------------------------------------------
 
-const firstNames = ['James', 'Mary', 'Robert', 'Patricia', 'John', 'Jennifer', 'Michael', 'Linda', 'David', 'Elizabeth', 'William', 'Barbara', 'Richard', 'Susan', 'Joseph', 'Jessica', 'Thomas', 'Sarah', 'Lukas', 'Anna', 'Jonas', 'Lena', 'Felix', 'Hannah', 'Maximilian', 'Sophie', 'Jose', 'Maria', 'Javier', 'Lucia', 'Carlos', 'Carmen', 'Antonio', 'Elena', 'Pierre', 'Camille', 'Louis', 'Chloe', 'Hugo', 'Manon', 'Priya', 'Arjun', 'Mei', 'Wei', 'Yuki', 'Kenji', 'Olga', 'Ivan', 'Fatima', 'Omar', 'Sven', 'Ingrid', 'Noah', 'Emma', 'Liam', 'Olivia', 'Mateo', 'Valentina', 'Ahmed', 'Aisha'];
-const lastNames = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez', 'Hernandez', 'Lopez', 'Gonzalez', 'Wilson', 'Anderson', 'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin', 'Lee', 'Perez', 'Thompson', 'White', 'Harris', 'Sanchez', 'Clark', 'Ramirez', 'Lewis', 'Robinson', 'Mueller', 'Schmidt', 'Schneider', 'Fischer', 'Weber', 'Meyer', 'Wagner', 'Becker', 'Schulz', 'Hoffmann', 'Dubois', 'Bernard', 'Moreau', 'Laurent', 'Simon', 'Michel', 'Lefebvre', 'Leroy', 'Roux', 'David', 'Shah', 'Patel', 'Chen', 'Wang', 'Sato', 'Suzuki', 'Ivanova', 'Novak', 'Jansen', 'Visser'];
-const freeMailDomains = ['gmail.com', 'outlook.com', 'yahoo.com', 'hotmail.com', 'gmx.de', 'web.de', 'orange.fr', 'icloud.com'];
+const firstNames = [
+  'James',
+  'Mary',
+  'Robert',
+  'Patricia',
+  'John',
+  'Jennifer',
+  'Michael',
+  'Linda',
+  'David',
+  'Elizabeth',
+  'William',
+  'Barbara',
+  'Richard',
+  'Susan',
+  'Joseph',
+  'Jessica',
+  'Thomas',
+  'Sarah',
+  'Lukas',
+  'Anna',
+  'Jonas',
+  'Lena',
+  'Felix',
+  'Hannah',
+  'Maximilian',
+  'Sophie',
+  'Jose',
+  'Maria',
+  'Javier',
+  'Lucia',
+  'Carlos',
+  'Carmen',
+  'Antonio',
+  'Elena',
+  'Pierre',
+  'Camille',
+  'Louis',
+  'Chloe',
+  'Hugo',
+  'Manon',
+  'Priya',
+  'Arjun',
+  'Mei',
+  'Wei',
+  'Yuki',
+  'Kenji',
+  'Olga',
+  'Ivan',
+  'Fatima',
+  'Omar',
+  'Sven',
+  'Ingrid',
+  'Noah',
+  'Emma',
+  'Liam',
+  'Olivia',
+  'Mateo',
+  'Valentina',
+  'Ahmed',
+  'Aisha',
+];
+const lastNames = [
+  'Smith',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Jones',
+  'Garcia',
+  'Miller',
+  'Davis',
+  'Rodriguez',
+  'Martinez',
+  'Hernandez',
+  'Lopez',
+  'Gonzalez',
+  'Wilson',
+  'Anderson',
+  'Thomas',
+  'Taylor',
+  'Moore',
+  'Jackson',
+  'Martin',
+  'Lee',
+  'Perez',
+  'Thompson',
+  'White',
+  'Harris',
+  'Sanchez',
+  'Clark',
+  'Ramirez',
+  'Lewis',
+  'Robinson',
+  'Mueller',
+  'Schmidt',
+  'Schneider',
+  'Fischer',
+  'Weber',
+  'Meyer',
+  'Wagner',
+  'Becker',
+  'Schulz',
+  'Hoffmann',
+  'Dubois',
+  'Bernard',
+  'Moreau',
+  'Laurent',
+  'Simon',
+  'Michel',
+  'Lefebvre',
+  'Leroy',
+  'Roux',
+  'David',
+  'Shah',
+  'Patel',
+  'Chen',
+  'Wang',
+  'Sato',
+  'Suzuki',
+  'Ivanova',
+  'Novak',
+  'Jansen',
+  'Visser',
+];
+const freeMailDomains = [
+  'gmail.com',
+  'outlook.com',
+  'yahoo.com',
+  'hotmail.com',
+  'gmx.de',
+  'web.de',
+  'orange.fr',
+  'icloud.com',
+];
 
 /**
  * One INSERT ... SELECT over generate_series: contacts spread over the accounts (85% linked), mailboxes at
@@ -218,7 +807,11 @@ async function seedContactsOn(db: pg.PoolClient, count: number, seed: number, re
     CREATE TEMP TABLE seed_dial (country text PRIMARY KEY, dial text, digits int);
     CREATE TEMP TABLE seed_accounts AS SELECT row_number() OVER (ORDER BY id) AS n, id, domain, name, country FROM accounts;
     CREATE INDEX ON seed_accounts (n);`);
-  await db.query(`INSERT INTO seed_dial SELECT * FROM unnest($1::text[], $2::text[], $3::int[])`, [countries.map((c) => c.code), countries.map((c) => c.dial), countries.map((c) => c.digits)]);
+  await db.query(`INSERT INTO seed_dial SELECT * FROM unnest($1::text[], $2::text[], $3::int[])`, [
+    countries.map((c) => c.code),
+    countries.map((c) => c.dial),
+    countries.map((c) => c.digits),
+  ]);
   await db.query('ANALYZE seed_accounts');
   // Hash-derived choices: h0 picks the account, h1 the person, h2 the phone digits, h3 the rest.
   await db.query(
@@ -262,11 +855,28 @@ function misspell(r: Random, name: string): string {
   const edits: Array<(s: string) => string> = [
     (s) => s.toUpperCase(),
     (s) => s.toLowerCase(),
-    (s) => s.replace(/\s+(Inc\.?|LLC|Corp\.?|Corporation|Co\.|Ltd\.?|Limited|PLC|GmbH( & Co\. KG)?|AG|KG|UG \(haftungsbeschränkt\)|S\.A\.( de C\.V\.)?|S\.L\.U?\.|S\. de R\.L\. de C\.V\.|SARL|SAS|SASU|B\.V\.|N\.V\.|Pty Ltd)$/, ''),
+    (s) =>
+      s.replace(
+        /\s+(Inc\.?|LLC|Corp\.?|Corporation|Co\.|Ltd\.?|Limited|PLC|GmbH( & Co\. KG)?|AG|KG|UG \(haftungsbeschränkt\)|S\.A\.( de C\.V\.)?|S\.L\.U?\.|S\. de R\.L\. de C\.V\.|SARL|SAS|SASU|B\.V\.|N\.V\.|Pty Ltd)$/,
+        '',
+      ),
     (s) => `${s.replace(/^The /, '')} Inc.`,
     (s) => (s.startsWith('The ') ? s : `The ${s}`),
-    (s) => s.replace('Technologies', 'Tech').replace('Systems', 'Sys').replace('Services', 'Svcs').replace('Manufacturing', 'Mfg').replace('Group', 'Grp'),
-    (s) => s.replace(/ü/g, 'u').replace(/é/g, 'e').replace(/í/g, 'i').replace(/è/g, 'e').replace(/á/g, 'a').replace(/ó/g, 'o'),
+    (s) =>
+      s
+        .replace('Technologies', 'Tech')
+        .replace('Systems', 'Sys')
+        .replace('Services', 'Svcs')
+        .replace('Manufacturing', 'Mfg')
+        .replace('Group', 'Grp'),
+    (s) =>
+      s
+        .replace(/ü/g, 'u')
+        .replace(/é/g, 'e')
+        .replace(/í/g, 'i')
+        .replace(/è/g, 'e')
+        .replace(/á/g, 'a')
+        .replace(/ó/g, 'o'),
     (s) => s.replace(/ & | und | y | et /, ' and '),
     (s) => typo(r, s),
   ];
@@ -281,24 +891,40 @@ const legalFormWords = new Set(['Company', ...countries.flatMap((c) => c.forms.f
 /** One slip of the finger in one word of the name proper (a legal form typed wrong is another matter). */
 function typo(r: Random, s: string): string {
   const words = s.split(' ');
-  const candidates = words.map((w, i) => [w, i] as const).filter(([w]) => w.length >= 4 && !legalFormWords.has(w) && !/^\(/.test(w));
+  const candidates = words
+    .map((w, i) => [w, i] as const)
+    .filter(([w]) => w.length >= 4 && !legalFormWords.has(w) && !/^\(/.test(w));
   if (candidates.length === 0) return s;
   const [w, index] = r.pick(candidates);
   const at = 1 + r.int(w.length - 2);
   const edit = r.int(3);
-  words[index] = edit === 0 ? w.slice(0, at) + w.slice(at + 1) : edit === 1 ? w.slice(0, at) + w[at + 1] + w[at] + w.slice(at + 2) : w.slice(0, at) + w[at] + w.slice(at);
+  words[index] =
+    edit === 0
+      ? w.slice(0, at) + w.slice(at + 1)
+      : edit === 1
+        ? w.slice(0, at) + w[at + 1] + w[at] + w.slice(at + 2)
+        : w.slice(0, at) + w[at] + w.slice(at);
   return words.join(' ');
 }
 
 async function buildProbes(db: pg.Pool, r: Random, count: number, seed: number): Promise<Probe[]> {
-  const { rows: bounds } = await db.query<{ contacts: string; accounts: string }>('SELECT (SELECT max(id) FROM contacts) AS contacts, (SELECT max(id) FROM accounts) AS accounts');
+  const { rows: bounds } = await db.query<{ contacts: string; accounts: string }>(
+    'SELECT (SELECT max(id) FROM contacts) AS contacts, (SELECT max(id) FROM accounts) AS accounts',
+  );
   const maxContact = Number(bounds[0]?.contacts);
   const maxAccount = Number(bounds[0]?.accounts);
   const ids = (max: number, n: number) => Array.from({ length: n }, () => String(1 + r.int(max)));
   // The account a right match finds: the contact's, else (an unlinked contact) the one at their mail domain.
   const contactRows = async (n: number, where: string) =>
     (
-      await db.query<{ email_normalised: string; phone: string | null; company: string | null; email_domain: string; account_id: string | null; expected: string | null }>(
+      await db.query<{
+        email_normalised: string;
+        phone: string | null;
+        company: string | null;
+        email_domain: string;
+        account_id: string | null;
+        expected: string | null;
+      }>(
         `SELECT c.email_normalised, c.phone, c.company, split_part(c.email_normalised, '@', 2) AS email_domain, c.account_id, coalesce(c.account_id, d.id) AS expected
            FROM contacts c LEFT JOIN accounts d ON d.domain = split_part(c.email_normalised, '@', 2)
           WHERE c.id = ANY($1) ${where}`,
@@ -306,27 +932,52 @@ async function buildProbes(db: pg.Pool, r: Random, count: number, seed: number):
       )
     ).rows.slice(0, n);
   const accountRows = async (n: number, where: string) =>
-    (await db.query<{ id: string; domain: string | null; name: string }>(`SELECT id, domain, name FROM accounts WHERE id = ANY($1) ${where}`, [ids(maxAccount, n * 2)])).rows.slice(0, n);
+    (
+      await db.query<{ id: string; domain: string | null; name: string }>(
+        `SELECT id, domain, name FROM accounts WHERE id = ANY($1) ${where}`,
+        [ids(maxAccount, n * 2)],
+      )
+    ).rows.slice(0, n);
 
   const share = (fraction: number) => Math.round(count * fraction);
   const probes: Probe[] = [];
   // A returning contact fills in the form again: email, phone, their company's site and name.
   for (const c of await contactRows(share(0.3), '')) {
     const companyDomain = freeMailDomains.includes(c.email_domain) ? null : c.email_domain;
-    probes.push({ kind: 'known email', input: { emailKey: c.email_normalised, phone: c.phone, companyDomain, company: c.company }, expectedAccountId: c.expected, companyKey: c.company ? companyNameKey(c.company) : null });
+    probes.push({
+      kind: 'known email',
+      input: { emailKey: c.email_normalised, phone: c.phone, companyDomain, company: c.company },
+      expectedAccountId: c.expected,
+      companyKey: c.company ? companyNameKey(c.company) : null,
+    });
   }
   // A chat where only the phone number was given.
   for (const c of await contactRows(share(0.1), 'AND c.phone IS NOT NULL')) {
-    probes.push({ kind: 'phone only', input: { emailKey: null, phone: c.phone, companyDomain: null, company: null }, expectedAccountId: c.account_id, companyKey: null });
+    probes.push({
+      kind: 'phone only',
+      input: { emailKey: null, phone: c.phone, companyDomain: null, company: null },
+      expectedAccountId: c.account_id,
+      companyKey: null,
+    });
   }
   // Someone new at a company we know, writing from work.
   let k = 0;
   for (const a of await accountRows(share(0.2), 'AND domain IS NOT NULL')) {
-    probes.push({ kind: 'new person, known domain', input: { emailKey: `new.lead.${++k}@${a.domain}`, phone: null, companyDomain: a.domain, company: a.name }, expectedAccountId: a.id, companyKey: companyNameKey(a.name) });
+    probes.push({
+      kind: 'new person, known domain',
+      input: { emailKey: `new.lead.${++k}@${a.domain}`, phone: null, companyDomain: a.domain, company: a.name },
+      expectedAccountId: a.id,
+      companyKey: companyNameKey(a.name),
+    });
   }
   // Someone new from a private mailbox, typing the company name their own way.
   for (const a of await accountRows(share(0.25), '')) {
-    probes.push({ kind: 'fuzzy company name', input: { emailKey: `lead.${++k}@gmail.com`, phone: null, companyDomain: null, company: misspell(r, a.name) }, expectedAccountId: a.id, companyKey: companyNameKey(a.name) });
+    probes.push({
+      kind: 'fuzzy company name',
+      input: { emailKey: `lead.${++k}@gmail.com`, phone: null, companyDomain: null, company: misspell(r, a.name) },
+      expectedAccountId: a.id,
+      companyKey: companyNameKey(a.name),
+    });
   }
   // A company nobody has heard of.
   const strangers = createRandom(seed + 7_777);
@@ -334,7 +985,17 @@ async function buildProbes(db: pg.Pool, r: Random, count: number, seed: number):
     const country = strangers.pick(countries);
     const name = strangerName(strangers, country);
     const domain = `${companyNameKey(name).replace(/[^a-z0-9]/g, '')}-${++k}.example`;
-    probes.push({ kind: 'unknown', input: { emailKey: `hello@${domain}`, phone: `+${country.dial}${'8'.repeat(country.digits - 4)}${String(k % 10_000).padStart(4, '0')}`, companyDomain: domain, company: name }, expectedAccountId: null, companyKey: null });
+    probes.push({
+      kind: 'unknown',
+      input: {
+        emailKey: `hello@${domain}`,
+        phone: `+${country.dial}${'8'.repeat(country.digits - 4)}${String(k % 10_000).padStart(4, '0')}`,
+        companyDomain: domain,
+        company: name,
+      },
+      expectedAccountId: null,
+      companyKey: null,
+    });
   }
   // Interleave the kinds as real traffic would be.
   for (let i = probes.length - 1; i > 0; i--) {
@@ -352,7 +1013,12 @@ function percentile(sorted: number[], p: number): number {
 
 function summarise(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN };
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? NaN,
+  };
 }
 
 const ms = (n: number) => n.toFixed(3).padStart(8);
@@ -384,11 +1050,30 @@ async function explainQueries(db: pg.Pool, probes: Probe[]): Promise<string[]> {
   for (const { what, sql, params, threshold } of shapes) {
     const explain = `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`;
     // The name search runs as the matcher runs it: one request, threshold set for its implicit transaction.
-    const result = threshold === undefined ? await db.query<{ 'QUERY PLAN': string }>(explain, params) : ((await db.query(withNameSearchSettings(threshold, explain))) as unknown as Array<pg.QueryResult<{ 'QUERY PLAN': string }>>)[1]!;
+    const result =
+      threshold === undefined
+        ? await db.query<{ 'QUERY PLAN': string }>(explain, params)
+        : (
+            (await db.query(withNameSearchSettings(threshold, explain))) as unknown as Array<
+              pg.QueryResult<{ 'QUERY PLAN': string }>
+            >
+          )[1]!;
     const plan = result.rows.map((row) => row['QUERY PLAN']);
-    const scans = plan.filter((line) => /Scan/.test(line)).map((line) => line.trim().replace(/^->\s*/, '').replace(/\s*\(actual.*?\)/, '').replace(/\s*\(never executed\)/, ' (never executed)'));
-    const time = ['Planning Time', 'Execution Time'].map((label) => plan.find((line) => line.startsWith(label))).join(', ');
-    lines.push(`  ${what}: ${scans.join('; ')}  [${time}]${scans.some((scan) => scan.startsWith('Seq Scan')) ? '  <-- SEQUENTIAL SCAN' : ''}`);
+    const scans = plan
+      .filter((line) => /Scan/.test(line))
+      .map((line) =>
+        line
+          .trim()
+          .replace(/^->\s*/, '')
+          .replace(/\s*\(actual.*?\)/, '')
+          .replace(/\s*\(never executed\)/, ' (never executed)'),
+      );
+    const time = ['Planning Time', 'Execution Time']
+      .map((label) => plan.find((line) => line.startsWith(label)))
+      .join(', ');
+    lines.push(
+      `  ${what}: ${scans.join('; ')}  [${time}]${scans.some((scan) => scan.startsWith('Seq Scan')) ? '  <-- SEQUENTIAL SCAN' : ''}`,
+    );
   }
   return lines;
 }
@@ -403,7 +1088,10 @@ async function main(): Promise<number> {
   let cleaning: Promise<void> | undefined;
   const cleanUp = () =>
     (cleaning ??= (async () => {
-      for (const cleanup of cleanups.reverse()) await cleanup().catch((err: unknown) => console.error(`cleanup: ${err instanceof Error ? err.message : String(err)}`));
+      for (const cleanup of cleanups.reverse())
+        await cleanup().catch((err: unknown) =>
+          console.error(`cleanup: ${err instanceof Error ? err.message : String(err)}`),
+        );
     })());
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
@@ -423,7 +1111,9 @@ async function main(): Promise<number> {
       cleanups.push(async () => {
         const client = new pg.Client({ connectionString: `${serverUrl}/postgres` });
         await client.connect();
-        await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`).finally(() => client.end());
+        await client
+          .query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`)
+          .finally(() => client.end());
       });
       log(`PostgreSQL: DATABASE_URL's server, database ${name} (dropped at the end)`);
     } else {
@@ -435,7 +1125,11 @@ async function main(): Promise<number> {
       databaseUrl = await ensureDatabase(server.serverUrl, 'leadrelay_bench');
       log(`PostgreSQL: embedded, ${dir}, port ${port}`);
     }
-    await migrateAndLoadDirectory(databaseUrl, { directory: config.LEADRELAY_DIRECTORY, policy: config.LEADRELAY_POLICY }, log);
+    await migrateAndLoadDirectory(
+      databaseUrl,
+      { directory: config.LEADRELAY_DIRECTORY, policy: config.LEADRELAY_POLICY },
+      log,
+    );
     // Stopping Postgres can reach a connection the pool is still closing; that is no news then.
     const db = createPool(databaseUrl, (line) => {
       if (!cleaning) log(line);
@@ -477,13 +1171,21 @@ async function main(): Promise<number> {
     await db.query('VACUUM ANALYZE accounts');
     await db.query('VACUUM ANALYZE contacts');
     const analyzeTime = performance.now() - t;
-    const { rows: counts } = await db.query<{ contacts: string; accounts: string; with_phone: string; linked: string; size: string }>(
+    const { rows: counts } = await db.query<{
+      contacts: string;
+      accounts: string;
+      with_phone: string;
+      linked: string;
+      size: string;
+    }>(
       `SELECT (SELECT count(*) FROM contacts) AS contacts, (SELECT count(*) FROM accounts) AS accounts,
               (SELECT count(*) FROM contacts WHERE phone IS NOT NULL) AS with_phone, (SELECT count(*) FROM contacts WHERE account_id IS NOT NULL) AS linked,
               pg_size_pretty(pg_database_size(current_database())) AS size`,
     );
     const c = counts[0]!;
-    log(`seeded ${c.contacts} contacts (${c.with_phone} with a phone, ${c.linked} linked to an account) and ${c.accounts} accounts; database ${c.size}`);
+    log(
+      `seeded ${c.contacts} contacts (${c.with_phone} with a phone, ${c.linked} linked to an account) and ${c.accounts} accounts; database ${c.size}`,
+    );
     log(
       `seed time: accounts ${(accountsTime / 1000).toFixed(1)} s (+ ${(generated / 1000).toFixed(1)} s generating names in Node), contacts ${(contactsTime / 1000).toFixed(1)} s, ` +
         `${indexes.rows.length} indexes (${indexes.rows.map((i) => i.name).join(', ')}) ${(indexTime / 1000).toFixed(1)} s, vacuum+analyze ${(analyzeTime / 1000).toFixed(1)} s; ` +
@@ -524,7 +1226,9 @@ async function main(): Promise<number> {
     }
 
     log(`\nmatchLead latency per lead, ${probes.length} leads one after another (ms):`);
-    log(`  ${'kind'.padEnd(26)} ${'n'.padStart(5)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)}   outcome`);
+    log(
+      `  ${'kind'.padEnd(26)} ${'n'.padStart(5)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)}   outcome`,
+    );
     for (const [kind, samples] of [...byKind.entries()].sort()) {
       const s = summarise(samples);
       const o = outcomes.get(kind)!;
@@ -538,15 +1242,18 @@ async function main(): Promise<number> {
     const total = summarise(all);
     const base = summarise(baseline);
     log(`  ${'all'.padEnd(26)} ${String(total.n).padStart(5)} ${ms(total.p50)} ${ms(total.p99)} ${ms(total.max)}`);
-    log(`  ${'baseline: SELECT 1'.padEnd(26)} ${String(base.n).padStart(5)} ${ms(base.p50)} ${ms(base.p99)} ${ms(base.max)}`);
-    log(`  ratio matchLead / SELECT 1: p50 ${(total.p50 / base.p50).toFixed(1)}x, p99 ${(total.p99 / base.p99).toFixed(1)}x`);
+    log(
+      `  ${'baseline: SELECT 1'.padEnd(26)} ${String(base.n).padStart(5)} ${ms(base.p50)} ${ms(base.p99)} ${ms(base.max)}`,
+    );
+    log(
+      `  ratio matchLead / SELECT 1: p50 ${(total.p50 / base.p50).toFixed(1)}x, p99 ${(total.p99 / base.p99).toFixed(1)}x`,
+    );
     log(`  target p99 <= 5 ms per lead: ${total.p99 <= 5 ? 'met' : 'MISSED'} (${total.p99.toFixed(2)} ms)`);
     return 0;
   } finally {
     await cleanUp();
   }
 }
-
 
 main().then(
   (code) => {

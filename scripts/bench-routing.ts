@@ -41,10 +41,26 @@ function makeDirectory(size: number): { directory: Directory; load: LoadByRep } 
         teamId: 'floor',
         timeZone,
         holidays,
-        workingHours: { mon: day, tue: day, wed: day, thu: day, fri: day, sat: i % 7 === 0 ? '10:00-14:00' : undefined },
+        workingHours: {
+          mon: day,
+          tue: day,
+          wed: day,
+          thu: day,
+          fri: day,
+          sat: i % 7 === 0 ? '10:00-14:00' : undefined,
+        },
         away: i % 29 === 0,
         active: i % 53 !== 0,
-        outOfOffice: i % 17 === 0 ? [{ from: '2026-11-20', until: '2026-12-01', backupRepId: `rep-${String((i + 1) % size).padStart(4, '0')}` }] : [],
+        outOfOffice:
+          i % 17 === 0
+            ? [
+                {
+                  from: '2026-11-20',
+                  until: '2026-12-01',
+                  backupRepId: `rep-${String((i + 1) % size).padStart(4, '0')}`,
+                },
+              ]
+            : [],
         capacity: { total: 6, perTier: { A: 2 } },
         weight: 1 + (i % 3),
       }),
@@ -52,7 +68,15 @@ function makeDirectory(size: number): { directory: Directory; load: LoadByRep } 
     load[id] = { total: i % 7, byTier: { A: i % 3 } };
   }
   const teams = [
-    TeamSchema.parse({ id: 'floor', name: 'Sales floor', alertEmail: 'ops@bench.example', escalation: [{ repId: reps[1]!.id, slaMinutes: 15 }, { repId: reps[2]!.id, slaMinutes: 30 }] }),
+    TeamSchema.parse({
+      id: 'floor',
+      name: 'Sales floor',
+      alertEmail: 'ops@bench.example',
+      escalation: [
+        { repId: reps[1]!.id, slaMinutes: 15 },
+        { repId: reps[2]!.id, slaMinutes: 30 },
+      ],
+    }),
   ];
   return { directory: { teams, reps }, load };
 }
@@ -63,7 +87,15 @@ const policy = PolicySchema.parse({
     { name: 'warm', when: { tier: 'B' }, within: '1 hour' },
     { name: 'cold', within: '1 business day' },
   ],
-  rules: [{ name: 'known', when: { existingOwner: true }, team: 'floor', strategy: 'owner-first', fallback: 'weighted-round-robin' }],
+  rules: [
+    {
+      name: 'known',
+      when: { existingOwner: true },
+      team: 'floor',
+      strategy: 'owner-first',
+      fallback: 'weighted-round-robin',
+    },
+  ],
   default: { team: 'floor', strategy: 'weighted-round-robin' },
 });
 
@@ -88,7 +120,13 @@ interface Percentiles {
 }
 
 /** Wall-clock time per call (the load average printed first says how busy the machine was). */
-function measure(label: string, run: (i: number) => void, count = iterations, prepare?: (i: number) => void, warmupCount = warmup): Percentiles {
+function measure(
+  label: string,
+  run: (i: number) => void,
+  count = iterations,
+  prepare?: (i: number) => void,
+  warmupCount = warmup,
+): Percentiles {
   for (let i = 0; i < warmupCount; i++) {
     prepare?.(i);
     run(i);
@@ -103,7 +141,9 @@ function measure(label: string, run: (i: number) => void, count = iterations, pr
   samples.sort();
   const pick = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
   const result = { p50: pick(0.5), p99: pick(0.99), max: samples[samples.length - 1]! };
-  console.log(`${label.padEnd(44)} p50 ${result.p50.toFixed(3)} ms   p99 ${result.p99.toFixed(3)} ms   max ${result.max.toFixed(3)} ms`);
+  console.log(
+    `${label.padEnd(44)} p50 ${result.p50.toFixed(3)} ms   p99 ${result.p99.toFixed(3)} ms   max ${result.max.toFixed(3)} ms`,
+  );
   return result;
 }
 
@@ -118,7 +158,15 @@ function routingLoop(size: number) {
     (i) => {
       // A second apart, as leads arrive. The worker writes ledgerChanges to Postgres and reads the ledger back
       // for the next lead; here the changes are applied between the timed calls.
-      const result = planRouting({ policy, policyVersion: 1, lead: leads[i % leads.length]!, directory, load, ledger, now: start + i * 1000 });
+      const result = planRouting({
+        policy,
+        policyVersion: 1,
+        lead: leads[i % leads.length]!,
+        directory,
+        load,
+        ledger,
+        now: start + i * 1000,
+      });
       changes = result.ledgerChanges;
       candidates += result.plan.explanation.candidates.length;
       notReached += result.plan.explanation.notReached?.length ?? 0;
@@ -128,7 +176,11 @@ function routingLoop(size: number) {
       ledger = applyLedgerChanges(ledger, changes);
     },
   );
-  return { ...stats, candidatesPerDecision: candidates / (warmup + iterations), availablePerDecision: (candidates + notReached) / (warmup + iterations) };
+  return {
+    ...stats,
+    candidatesPerDecision: candidates / (warmup + iterations),
+    availablePerDecision: (candidates + notReached) / (warmup + iterations),
+  };
 }
 
 console.log(
@@ -148,7 +200,15 @@ let freshChanges: LedgerChange[] = [];
 const cold = measure(
   'routing decision, 1000 reps, fresh snapshot',
   (i) => {
-    freshChanges = planRouting({ policy, policyVersion: 1, lead: leads[i % leads.length]!, directory: snapshots[i]!, load: fresh.load, ledger: freshLedger, now: start + i * 1000 }).ledgerChanges;
+    freshChanges = planRouting({
+      policy,
+      policyVersion: 1,
+      lead: leads[i % leads.length]!,
+      directory: snapshots[i]!,
+      load: fresh.load,
+      ledger: freshLedger,
+      now: start + i * 1000,
+    }).ledgerChanges;
   },
   freshCount,
   () => {
@@ -165,7 +225,8 @@ const sort = measure('baseline: sort 1,000 reps by weight, id', () => {
 });
 if (sink === 0) throw new Error('the baseline sort did not run');
 
-const ratio = (a: Percentiles, b: Percentiles) => `p50 ${(a.p50 / b.p50).toFixed(1)}x   p99 ${(a.p99 / b.p99).toFixed(1)}x`;
+const ratio = (a: Percentiles, b: Percentiles) =>
+  `p50 ${(a.p50 / b.p50).toFixed(1)}x   p99 ${(a.p99 / b.p99).toFixed(1)}x`;
 console.log('');
 console.log(
   `per decision over 1,000 reps: ${big.availablePerDecision.toFixed(0)} available and ranked, ${big.candidatesPerDecision.toFixed(0)} of them offered (maxCandidates ${policy.maxCandidates}) and the rest listed as not reached; the other ${(1_000 - big.availablePerDecision).toFixed(0)} excluded with a reason`,
@@ -173,4 +234,6 @@ console.log(
 console.log(`ratio 1,000 reps / 10 reps:         ${ratio(big, small)}`);
 console.log(`ratio 1,000 reps / sort of 1,000:   ${ratio(big, sort)}`);
 console.log(`ratio fresh snapshot / reused:      ${ratio(cold, big)}`);
-console.log(`target p99 ≤ 1 ms over 1,000 reps:  ${big.p99 <= 1 ? 'met' : 'NOT met'} (${big.p99.toFixed(3)} ms; a fresh snapshot each time: ${cold.p99.toFixed(3)} ms)`);
+console.log(
+  `target p99 ≤ 1 ms over 1,000 reps:  ${big.p99 <= 1 ? 'met' : 'NOT met'} (${big.p99.toFixed(3)} ms; a fresh snapshot each time: ${cold.p99.toFixed(3)} ms)`,
+);

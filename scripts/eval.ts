@@ -24,11 +24,19 @@ export interface Scores {
   spamKindAccuracy: number;
 }
 
-export function classifyAll(training: readonly LabelledInquiry[], evaluation: readonly LabelledInquiry[], options: ClassifierOptions = {}): Outcome[] {
+export function classifyAll(
+  training: readonly LabelledInquiry[],
+  evaluation: readonly LabelledInquiry[],
+  options: ClassifierOptions = {},
+): Outcome[] {
   const classifier = trainClassifier(training, options);
   return evaluation.map((example) => ({
     example,
-    result: classifier.classify({ text: example.text, receivedAt: example.receivedAt ?? defaultReceivedAt, timeZone: example.timeZone ?? null }),
+    result: classifier.classify({
+      text: example.text,
+      receivedAt: example.receivedAt ?? defaultReceivedAt,
+      timeZone: example.timeZone ?? null,
+    }),
   }));
 }
 
@@ -39,17 +47,28 @@ export function scoreOutcomes(outcomes: readonly Outcome[]): Scores {
   const genuine = outcomes.filter((o) => !o.example.spam);
   const spam = outcomes.filter((o) => o.example.spam);
   return {
-    serviceLineAccuracy: ratio(genuine.filter((o) => o.result.serviceLine === o.example.serviceLine).length, genuine.length),
+    serviceLineAccuracy: ratio(
+      genuine.filter((o) => o.result.serviceLine === o.example.serviceLine).length,
+      genuine.length,
+    ),
     urgencyAccuracy: ratio(genuine.filter((o) => o.result.urgency === o.example.urgency).length, genuine.length),
     spamRecall: ratio(spam.filter((o) => o.result.spam).length, spam.length),
     spamFalsePositiveRate: ratio(genuine.filter((o) => o.result.spam).length, genuine.length),
-    spamKindAccuracy: ratio(spam.filter((o) => o.example.spamKind !== undefined && o.result.spamKind === o.example.spamKind).length, spam.filter((o) => o.example.spamKind !== undefined).length),
+    spamKindAccuracy: ratio(
+      spam.filter((o) => o.example.spamKind !== undefined && o.result.spamKind === o.example.spamKind).length,
+      spam.filter((o) => o.example.spamKind !== undefined).length,
+    ),
   };
 }
 
 const pct = (x: number) => (Number.isNaN(x) ? '  n/a' : `${(100 * x).toFixed(1)}%`.padStart(6));
 
-function confusion(title: string, labels: readonly string[], pairs: ReadonlyArray<[string, string]>, out: (line: string) => void): void {
+function confusion(
+  title: string,
+  labels: readonly string[],
+  pairs: ReadonlyArray<[string, string]>,
+  out: (line: string) => void,
+): void {
   const width = Math.max(8, ...labels.map((l) => l.length)) + 1;
   const short = labels.map((l) => l.slice(0, 10).padStart(11));
   out(`\n${title} (rows: truth, columns: predicted)`);
@@ -57,7 +76,9 @@ function confusion(title: string, labels: readonly string[], pairs: ReadonlyArra
   for (const truth of labels) {
     const row = labels.map((predicted) => pairs.filter(([t, p]) => t === truth && p === predicted).length);
     const total = row.reduce((a, b) => a + b, 0);
-    out(`${truth.padEnd(width)}${row.map((n) => String(n).padStart(11)).join('')}   ${pct(ratio(row[labels.indexOf(truth)] ?? 0, total))} of ${total}`);
+    out(
+      `${truth.padEnd(width)}${row.map((n) => String(n).padStart(11)).join('')}   ${pct(ratio(row[labels.indexOf(truth)] ?? 0, total))} of ${total}`,
+    );
   }
   const precision = labels.map((predicted) => {
     const column = pairs.filter(([, p]) => p === predicted);
@@ -70,31 +91,60 @@ export function report(outcomes: readonly Outcome[], out: (line: string) => void
   const scores = scoreOutcomes(outcomes);
   const genuine = outcomes.filter((o) => !o.example.spam);
   const spam = outcomes.filter((o) => o.example.spam);
-  const lines = [...new Set([...genuine.map((o) => o.example.serviceLine), ...genuine.map((o) => o.result.serviceLine)])].sort();
+  const lines = [
+    ...new Set([...genuine.map((o) => o.example.serviceLine), ...genuine.map((o) => o.result.serviceLine)]),
+  ].sort();
 
-  out(`\nservice line accuracy  ${pct(scores.serviceLineAccuracy)}  (${genuine.filter((o) => o.result.serviceLine === o.example.serviceLine).length}/${genuine.length} genuine inquiries; target ≥ ${pct(targets.serviceLine).trim()})`);
-  out(`urgency accuracy       ${pct(scores.urgencyAccuracy)}  (${genuine.filter((o) => o.result.urgency === o.example.urgency).length}/${genuine.length}; target ≥ ${pct(targets.urgency).trim()})`);
+  out(
+    `\nservice line accuracy  ${pct(scores.serviceLineAccuracy)}  (${genuine.filter((o) => o.result.serviceLine === o.example.serviceLine).length}/${genuine.length} genuine inquiries; target ≥ ${pct(targets.serviceLine).trim()})`,
+  );
+  out(
+    `urgency accuracy       ${pct(scores.urgencyAccuracy)}  (${genuine.filter((o) => o.result.urgency === o.example.urgency).length}/${genuine.length}; target ≥ ${pct(targets.urgency).trim()})`,
+  );
   const withTimeline = genuine.filter((o) => o.result.timeline !== null);
   const withoutTimeline = genuine.filter((o) => o.result.timeline === null);
-  out(`  with a deadline read ${pct(ratio(withTimeline.filter((o) => o.result.urgency === o.example.urgency).length, withTimeline.length))} of ${withTimeline.length}; from wording alone ${pct(ratio(withoutTimeline.filter((o) => o.result.urgency === o.example.urgency).length, withoutTimeline.length))} of ${withoutTimeline.length}`);
-  out(`spam recall            ${pct(scores.spamRecall)}  (${spam.filter((o) => o.result.spam).length}/${spam.length} caught; target ≥ ${pct(targets.spamRecall).trim()})`);
-  out(`spam false positives   ${pct(scores.spamFalsePositiveRate)}  (${genuine.filter((o) => o.result.spam).length}/${genuine.length} genuine inquiries thrown out; target ≤ ${pct(targets.spamFalsePositiveRate).trim()})`);
-  out(`spam kind accuracy     ${pct(scores.spamKindAccuracy)}  (sales-spam / test / gibberish, of spam with a labelled kind)`);
+  out(
+    `  with a deadline read ${pct(ratio(withTimeline.filter((o) => o.result.urgency === o.example.urgency).length, withTimeline.length))} of ${withTimeline.length}; from wording alone ${pct(ratio(withoutTimeline.filter((o) => o.result.urgency === o.example.urgency).length, withoutTimeline.length))} of ${withoutTimeline.length}`,
+  );
+  out(
+    `spam recall            ${pct(scores.spamRecall)}  (${spam.filter((o) => o.result.spam).length}/${spam.length} caught; target ≥ ${pct(targets.spamRecall).trim()})`,
+  );
+  out(
+    `spam false positives   ${pct(scores.spamFalsePositiveRate)}  (${genuine.filter((o) => o.result.spam).length}/${genuine.length} genuine inquiries thrown out; target ≤ ${pct(targets.spamFalsePositiveRate).trim()})`,
+  );
+  out(
+    `spam kind accuracy     ${pct(scores.spamKindAccuracy)}  (sales-spam / test / gibberish, of spam with a labelled kind)`,
+  );
 
   const byLanguage = [...new Set(genuine.map((o) => o.example.lang ?? '?'))].sort();
-  out(`\nby language (genuine): ${byLanguage
-    .map((lang) => {
-      const of = genuine.filter((o) => (o.example.lang ?? '?') === lang);
-      return `${lang} n=${of.length} line ${pct(ratio(of.filter((o) => o.result.serviceLine === o.example.serviceLine).length, of.length)).trim()} urgency ${pct(ratio(of.filter((o) => o.result.urgency === o.example.urgency).length, of.length)).trim()}`;
-    })
-    .join('; ')}`);
+  out(
+    `\nby language (genuine): ${byLanguage
+      .map((lang) => {
+        const of = genuine.filter((o) => (o.example.lang ?? '?') === lang);
+        return `${lang} n=${of.length} line ${pct(ratio(of.filter((o) => o.result.serviceLine === o.example.serviceLine).length, of.length)).trim()} urgency ${pct(ratio(of.filter((o) => o.result.urgency === o.example.urgency).length, of.length)).trim()}`;
+      })
+      .join('; ')}`,
+  );
 
-  confusion('service line', lines, genuine.map((o) => [o.example.serviceLine, o.result.serviceLine]), out);
-  confusion('urgency', urgencies, genuine.map((o) => [o.example.urgency, o.result.urgency]), out);
+  confusion(
+    'service line',
+    lines,
+    genuine.map((o) => [o.example.serviceLine, o.result.serviceLine]),
+    out,
+  );
+  confusion(
+    'urgency',
+    urgencies,
+    genuine.map((o) => [o.example.urgency, o.result.urgency]),
+    out,
+  );
   confusion(
     'spam',
     ['genuine', 'sales-spam', 'test', 'gibberish'],
-    outcomes.map((o) => [o.example.spam ? (o.example.spamKind ?? 'sales-spam') : 'genuine', o.result.spam ? (o.result.spamKind ?? 'sales-spam') : 'genuine']),
+    outcomes.map((o) => [
+      o.example.spam ? (o.example.spamKind ?? 'sales-spam') : 'genuine',
+      o.result.spam ? (o.result.spamKind ?? 'sales-spam') : 'genuine',
+    ]),
     out,
   );
 
@@ -103,9 +153,14 @@ export function report(outcomes: readonly Outcome[], out: (line: string) => void
     for (const { example, result } of outcomes) {
       const wrong: string[] = [];
       if (example.spam !== result.spam) wrong.push(`spam ${example.spam} → ${result.spam}`);
-      if (!example.spam && example.serviceLine !== result.serviceLine) wrong.push(`line ${example.serviceLine} → ${result.serviceLine}`);
-      if (!example.spam && example.urgency !== result.urgency) wrong.push(`urgency ${example.urgency} → ${result.urgency}`);
-      if (wrong.length > 0) out(`  [${wrong.join('; ')}] ${JSON.stringify(example.text.slice(0, 140))}\n      ${result.reasons.join(' | ')}`);
+      if (!example.spam && example.serviceLine !== result.serviceLine)
+        wrong.push(`line ${example.serviceLine} → ${result.serviceLine}`);
+      if (!example.spam && example.urgency !== result.urgency)
+        wrong.push(`urgency ${example.urgency} → ${result.urgency}`);
+      if (wrong.length > 0)
+        out(
+          `  [${wrong.join('; ')}] ${JSON.stringify(example.text.slice(0, 140))}\n      ${result.reasons.join(' | ')}`,
+        );
     }
   }
   return scores;
@@ -134,7 +189,9 @@ function main(args: string[]): number {
     return i >= 0 ? args[i + 1] : undefined;
   };
   const trainingFile = path.resolve(option('--training') ?? path.join(repoRoot, 'data/classifier/training.jsonl'));
-  const evaluationFile = path.resolve(option('--evaluation') ?? path.join(repoRoot, 'data/classifier/evaluation.jsonl'));
+  const evaluationFile = path.resolve(
+    option('--evaluation') ?? path.join(repoRoot, 'data/classifier/evaluation.jsonl'),
+  );
   const listMisses = args.includes('--misses');
   const training = readCorpusFile(trainingFile);
   const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -152,9 +209,15 @@ function main(args: string[]): number {
   const started = performance.now();
   const outcomes = classifyAll(training, evaluation);
   const elapsed = performance.now() - started;
-  out(`trained on ${path.relative(process.cwd(), trainingFile)} (${training.length} examples), evaluated on ${path.relative(process.cwd(), evaluationFile)} (${evaluation.length}: ${evaluation.filter((e) => !e.spam).length} genuine, ${evaluation.filter((e) => e.spam).length} spam) in ${elapsed.toFixed(0)} ms`);
+  out(
+    `trained on ${path.relative(process.cwd(), trainingFile)} (${training.length} examples), evaluated on ${path.relative(process.cwd(), evaluationFile)} (${evaluation.length}: ${evaluation.filter((e) => !e.spam).length} genuine, ${evaluation.filter((e) => e.spam).length} spam) in ${elapsed.toFixed(0)} ms`,
+  );
   const scores = report(outcomes, out, listMisses);
-  const met = scores.serviceLineAccuracy >= targets.serviceLine && scores.urgencyAccuracy >= targets.urgency && scores.spamRecall >= targets.spamRecall && scores.spamFalsePositiveRate <= targets.spamFalsePositiveRate;
+  const met =
+    scores.serviceLineAccuracy >= targets.serviceLine &&
+    scores.urgencyAccuracy >= targets.urgency &&
+    scores.spamRecall >= targets.spamRecall &&
+    scores.spamFalsePositiveRate <= targets.spamFalsePositiveRate;
   out(`\ntargets ${met ? 'met' : 'NOT met'}`);
   return met ? 0 : 1;
 }

@@ -13,7 +13,11 @@ import { repoRoot } from '../stack/paths';
  * Applies the migrations, loads the directory file, and installs the policy file as version 1 when no policy is
  * active yet (later versions come through the admin API, and a restart never overrides them).
  */
-export async function migrateAndLoadDirectory(databaseUrl: string, files: { directory: string; policy: string; replaceDirectory?: boolean }, log: (line: string) => void): Promise<void> {
+export async function migrateAndLoadDirectory(
+  databaseUrl: string,
+  files: { directory: string; policy: string; replaceDirectory?: boolean },
+  log: (line: string) => void,
+): Promise<void> {
   await migrate(databaseUrl, () => {});
   const file = path.resolve(repoRoot, files.directory);
   const directory = parseDirectoryFile(JSON.parse(await fs.readFile(file, 'utf8')));
@@ -34,7 +38,15 @@ export async function migrateAndLoadDirectory(databaseUrl: string, files: { dire
 
 if (require.main === module) {
   const config = loadConfig(process.env);
-  migrateAndLoadDirectory(requireSetting(config, 'DATABASE_URL'), { directory: config.LEADRELAY_DIRECTORY, policy: config.LEADRELAY_POLICY, replaceDirectory: process.argv.includes('--replace-directory') }, console.log).catch((err: unknown) => {
+  migrateAndLoadDirectory(
+    requireSetting(config, 'DATABASE_URL'),
+    {
+      directory: config.LEADRELAY_DIRECTORY,
+      policy: config.LEADRELAY_POLICY,
+      replaceDirectory: process.argv.includes('--replace-directory'),
+    },
+    console.log,
+  ).catch((err: unknown) => {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);
   });

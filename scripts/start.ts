@@ -36,14 +36,17 @@ async function main(): Promise<void> {
       const keepAlive = setInterval(() => {}, 1_000);
       for (const { what, stop } of stops.reverse()) {
         log(`stopping ${what}`);
-        await stop().catch((err: unknown) => log(`stopping ${what}: ${err instanceof Error ? err.message : String(err)}`));
+        await stop().catch((err: unknown) =>
+          log(`stopping ${what}: ${err instanceof Error ? err.message : String(err)}`),
+        );
       }
       clearInterval(keepAlive);
       log('stopped');
     })());
   // `on`, not `once`: stopping the dev server signals our process group again, and a second Ctrl-C must not
   // cut the shutdown short either.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopAll().then(() => process.exit(0)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.on(signal, () => void stopAll().then(() => process.exit(0)));
 
   try {
     const urls: Array<[string, string]> = [];
@@ -57,7 +60,11 @@ async function main(): Promise<void> {
       databaseUrl = await ensureDatabase(pg.serverUrl, 'leadrelay');
       urls.push(['PostgreSQL', databaseUrl]);
     }
-    await migrateAndLoadDirectory(databaseUrl, { directory: config.LEADRELAY_DIRECTORY, policy: config.LEADRELAY_POLICY }, log);
+    await migrateAndLoadDirectory(
+      databaseUrl,
+      { directory: config.LEADRELAY_DIRECTORY, policy: config.LEADRELAY_POLICY },
+      log,
+    );
     const db = createPool(databaseUrl, log);
     stops.push({ what: 'database pool', stop: () => db.end() });
 
@@ -76,7 +83,10 @@ async function main(): Promise<void> {
     if (config.TEMPORAL_ADDRESS) {
       connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
       nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-      stops.push({ what: 'Temporal connections', stop: async () => (await connection.close(), await nativeConnection.close()) });
+      stops.push({
+        what: 'Temporal connections',
+        stop: async () => (await connection.close(), await nativeConnection.close()),
+      });
       await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
       urls.push(['Temporal', config.TEMPORAL_ADDRESS]);
     } else {
@@ -94,7 +104,10 @@ async function main(): Promise<void> {
       stops.push({ what: 'Temporal dev server', stop: () => env.teardown() });
       connection = env.connection;
       nativeConnection = env.nativeConnection;
-      urls.push(['Temporal Web UI', `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`], ['Temporal', `127.0.0.1:${config.TEMPORAL_PORT}`]);
+      urls.push(
+        ['Temporal Web UI', `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`],
+        ['Temporal', `127.0.0.1:${config.TEMPORAL_PORT}`],
+      );
     }
 
     const apiUrl = config.PUBLIC_API_URL ?? `http://${config.API_HOST}:${config.API_PORT}`;
@@ -116,7 +129,13 @@ async function main(): Promise<void> {
     });
 
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-    const app = buildApi({ client, db, taskQueue: config.TEMPORAL_TASK_QUEUE, mergeWindowMs: config.LEADRELAY_MERGE_WINDOW_MINUTES * 60_000, linkSecret });
+    const app = buildApi({
+      client,
+      db,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      mergeWindowMs: config.LEADRELAY_MERGE_WINDOW_MINUTES * 60_000,
+      linkSecret,
+    });
     await app.listen({ host: config.API_HOST, port: config.API_PORT });
     stops.push({ what: 'API', stop: () => app.close() });
     urls.unshift(['API', apiUrl]);

@@ -51,7 +51,9 @@ describe('loadConfig', () => {
 
 describe('requireSetting', () => {
   test('returns a setting that is there', () => {
-    expect(requireSetting(loadConfig({ DATABASE_URL: 'postgres://db/leads' }), 'DATABASE_URL')).toBe('postgres://db/leads');
+    expect(requireSetting(loadConfig({ DATABASE_URL: 'postgres://db/leads' }), 'DATABASE_URL')).toBe(
+      'postgres://db/leads',
+    );
   });
 
   test('throws a ConfigError naming the missing variable', () => {

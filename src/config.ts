@@ -17,7 +17,12 @@ export const ConfigSchema = z.object({
   LEADRELAY_DIRECTORY: z.string().min(1).default('config/directory.json'),
   LEADRELAY_POLICY: z.string().min(1).default('config/policy.yaml'),
   LEADRELAY_CLASSIFIER_CORPUS: z.string().min(1).optional(),
-  LEADRELAY_MERGE_WINDOW_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(30),
+  LEADRELAY_MERGE_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(30),
   LEADRELAY_LLM_API_KEY: z.string().min(1).optional(),
   LEADRELAY_LLM_BASE_URL: z.url().default('https://api.openai.com/v1'),
   LEADRELAY_LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
@@ -38,7 +43,9 @@ export class ConfigError extends Error {}
 
 /** Parses the environment; a bad value fails naming the variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const result = ConfigSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')));
+  const result = ConfigSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+  );
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   }

@@ -6,9 +6,14 @@ import { tiers } from './policy/lead-attributes';
 import { isValidTimeZone } from './policy/time-zones';
 import { parseMinuteRange, weekdays, type WorkingHours } from './policy/working-hours';
 
-const id = z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'ids are lowercase letters, digits and dashes');
+const id = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'ids are lowercase letters, digits and dashes');
 
-const timeZone = z.string().refine(isValidTimeZone, { message: 'not an IANA time zone (e.g. America/Chicago, Europe/Berlin)' });
+const timeZone = z
+  .string()
+  .refine(isValidTimeZone, { message: 'not an IANA time zone (e.g. America/Chicago, Europe/Berlin)' });
 
 const hoursRange = z.string().superRefine((text, ctx) => {
   const range = parseMinuteRange(text);
@@ -22,19 +27,35 @@ const dayHours = z.union([hoursRange.transform((r) => [r]), z.array(hoursRange)]
     .filter((r): r is { text: string; range: readonly [number, number] } => typeof r.range !== 'string')
     .sort((a, b) => a.range[0] - b.range[0]);
   for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i]!.range[0] < sorted[i - 1]!.range[1]) ctx.addIssue({ code: 'custom', message: `${sorted[i - 1]!.text} and ${sorted[i]!.text} overlap` });
+    if (sorted[i]!.range[0] < sorted[i - 1]!.range[1])
+      ctx.addIssue({ code: 'custom', message: `${sorted[i - 1]!.text} and ${sorted[i]!.text} overlap` });
   }
 });
 
-export const defaultWorkingHours: WorkingHours = { mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] };
+export const defaultWorkingHours: WorkingHours = {
+  mon: ['09:00-17:00'],
+  tue: ['09:00-17:00'],
+  wed: ['09:00-17:00'],
+  thu: ['09:00-17:00'],
+  fri: ['09:00-17:00'],
+};
 
 export const WorkingHoursSchema = z
-  .strictObject(Object.fromEntries(weekdays.map((day) => [day, dayHours.optional()])) as Record<(typeof weekdays)[number], z.ZodOptional<typeof dayHours>>)
-  .refine((hours) => Object.values(hours).some((ranges) => ranges && ranges.length > 0), { message: 'a rep works on at least one day' });
+  .strictObject(
+    Object.fromEntries(weekdays.map((day) => [day, dayHours.optional()])) as Record<
+      (typeof weekdays)[number],
+      z.ZodOptional<typeof dayHours>
+    >,
+  )
+  .refine((hours) => Object.values(hours).some((ranges) => ranges && ranges.length > 0), {
+    message: 'a rep works on at least one day',
+  });
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 /** A local date (the whole day in the rep's time zone) or an instant with its offset. */
-const dateOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'a date (2026-12-02) or a date-time with offset (2026-12-02T14:00:00Z)' });
+const dateOrInstant = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+  error: 'a date (2026-12-02) or a date-time with offset (2026-12-02T14:00:00Z)',
+});
 
 export const OutOfOfficeSchema = z
   .strictObject({
@@ -59,13 +80,24 @@ export const CapacitySchema = z.strictObject({
   /** Open offers the rep may hold at once, all tiers together; null means no limit. */
   total: capacityLimit.nullable().default(null),
   /** Open offers per lead tier, e.g. { A: 2 }: a rep who already holds two A leads gets no third. */
-  perTier: z.strictObject(Object.fromEntries(tiers.map((t) => [t, capacityLimit.optional()])) as Record<(typeof tiers)[number], z.ZodOptional<typeof capacityLimit>>).default({}),
+  perTier: z
+    .strictObject(
+      Object.fromEntries(tiers.map((t) => [t, capacityLimit.optional()])) as Record<
+        (typeof tiers)[number],
+        z.ZodOptional<typeof capacityLimit>
+      >,
+    )
+    .default({}),
 });
 
 export const HolidayRegionSchema = z
   .strictObject({
     country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code in capitals, e.g. US'),
-    state: z.string().regex(/^[A-Z0-9]{1,3}$/, 'a subdivision code without the country, e.g. IL or BY').nullable().default(null),
+    state: z
+      .string()
+      .regex(/^[A-Z0-9]{1,3}$/, 'a subdivision code without the country, e.g. IL or BY')
+      .nullable()
+      .default(null),
   })
   .superRefine((region, ctx) => {
     const problem = checkHolidayRegion(region);
@@ -95,7 +127,14 @@ export type RepInput = z.input<typeof RepSchema>;
 export type OutOfOffice = z.output<typeof OutOfOfficeSchema>;
 export type Capacity = z.output<typeof CapacitySchema>;
 
-export const EscalationLevelSchema = z.strictObject({ repId: id, slaMinutes: z.number().int().positive().max(7 * 24 * 60) });
+export const EscalationLevelSchema = z.strictObject({
+  repId: id,
+  slaMinutes: z
+    .number()
+    .int()
+    .positive()
+    .max(7 * 24 * 60),
+});
 export type EscalationLevel = z.output<typeof EscalationLevelSchema>;
 
 export const TeamSchema = z.strictObject({
@@ -106,7 +145,12 @@ export const TeamSchema = z.strictObject({
   /** Who is told when the chain is exhausted and the lead waits in the catch-all queue. */
   alertEmail: z.email(),
   /** How often the catch-all alert repeats until someone claims the lead. */
-  catchAllRealertMinutes: z.number().int().positive().max(7 * 24 * 60).default(60),
+  catchAllRealertMinutes: z
+    .number()
+    .int()
+    .positive()
+    .max(7 * 24 * 60)
+    .default(60),
 });
 export type Team = z.output<typeof TeamSchema>;
 export type TeamInput = z.input<typeof TeamSchema>;
@@ -119,24 +163,42 @@ export const DirectoryFileSchema = z
   .superRefine((file, ctx) => {
     const teams = new Set<string>();
     file.teams.forEach((team, t) => {
-      if (teams.has(team.id)) ctx.addIssue({ code: 'custom', path: ['teams', t, 'id'], message: `team ${team.id} is listed twice` });
+      if (teams.has(team.id))
+        ctx.addIssue({ code: 'custom', path: ['teams', t, 'id'], message: `team ${team.id} is listed twice` });
       teams.add(team.id);
     });
     const reps = new Set<string>();
     file.reps.forEach((rep, r) => {
-      if (reps.has(rep.id)) ctx.addIssue({ code: 'custom', path: ['reps', r, 'id'], message: `rep ${rep.id} is listed twice` });
+      if (reps.has(rep.id))
+        ctx.addIssue({ code: 'custom', path: ['reps', r, 'id'], message: `rep ${rep.id} is listed twice` });
       reps.add(rep.id);
     });
     file.reps.forEach((rep, r) => {
-      if (!teams.has(rep.teamId)) ctx.addIssue({ code: 'custom', path: ['reps', r, 'teamId'], message: `no team ${rep.teamId}` });
+      if (!teams.has(rep.teamId))
+        ctx.addIssue({ code: 'custom', path: ['reps', r, 'teamId'], message: `no team ${rep.teamId}` });
       rep.outOfOffice.forEach((w, o) => {
-        if (w.backupRepId === rep.id) ctx.addIssue({ code: 'custom', path: ['reps', r, 'outOfOffice', o, 'backupRepId'], message: 'a rep cannot be their own backup' });
-        else if (w.backupRepId && !reps.has(w.backupRepId)) ctx.addIssue({ code: 'custom', path: ['reps', r, 'outOfOffice', o, 'backupRepId'], message: `no rep ${w.backupRepId}` });
+        if (w.backupRepId === rep.id)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['reps', r, 'outOfOffice', o, 'backupRepId'],
+            message: 'a rep cannot be their own backup',
+          });
+        else if (w.backupRepId && !reps.has(w.backupRepId))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['reps', r, 'outOfOffice', o, 'backupRepId'],
+            message: `no rep ${w.backupRepId}`,
+          });
       });
     });
     file.teams.forEach((team, t) =>
       team.escalation.forEach((level, l) => {
-        if (!reps.has(level.repId)) ctx.addIssue({ code: 'custom', path: ['teams', t, 'escalation', l, 'repId'], message: `no rep ${level.repId}` });
+        if (!reps.has(level.repId))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['teams', t, 'escalation', l, 'repId'],
+            message: `no rep ${level.repId}`,
+          });
       }),
     );
   });
@@ -147,6 +209,9 @@ export class DirectoryFileError extends Error {}
 
 export function parseDirectoryFile(json: unknown): DirectoryFile {
   const result = DirectoryFileSchema.safeParse(json);
-  if (!result.success) throw new DirectoryFileError(result.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; '));
+  if (!result.success)
+    throw new DirectoryFileError(
+      result.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; '),
+    );
   return result.data;
 }

@@ -52,11 +52,15 @@ describe('LeadSubmissionSchema', () => {
   });
 
   test('a missing name is refused on the name field', () => {
-    expect(issuesFor({ email: valid.email, source: valid.source })).toEqual([expect.objectContaining({ path: ['name'] })]);
+    expect(issuesFor({ email: valid.email, source: valid.source })).toEqual([
+      expect.objectContaining({ path: ['name'] }),
+    ]);
   });
 
   test('a blank name is refused as required', () => {
-    expect(issuesFor({ ...valid, name: '   ' })).toEqual([expect.objectContaining({ path: ['name'], message: 'name is required' })]);
+    expect(issuesFor({ ...valid, name: '   ' })).toEqual([
+      expect.objectContaining({ path: ['name'], message: 'name is required' }),
+    ]);
   });
 
   test('an unknown source is refused on the source field, listing the allowed ones', () => {
@@ -66,7 +70,9 @@ describe('LeadSubmissionSchema', () => {
   });
 
   test('a missing source is refused on the source field', () => {
-    expect(issuesFor({ name: valid.name, email: valid.email })).toEqual([expect.objectContaining({ path: ['source'] })]);
+    expect(issuesFor({ name: valid.name, email: valid.email })).toEqual([
+      expect.objectContaining({ path: ['source'] }),
+    ]);
   });
 });
 

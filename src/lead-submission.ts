@@ -7,7 +7,11 @@ export type LeadSource = (typeof leadSources)[number];
 /** What an intake system submits. Strict: an unknown field is an error that names it. */
 export const LeadSubmissionSchema = z.strictObject({
   name: z.string().trim().min(1, 'name is required').max(200),
-  email: z.string().trim().max(320).pipe(z.email({ message: 'email must be a valid address' })),
+  email: z
+    .string()
+    .trim()
+    .max(320)
+    .pipe(z.email({ message: 'email must be a valid address' })),
   company: z.string().trim().max(200).optional(),
   phone: z.string().trim().max(40).optional(),
   message: z.string().max(20_000).default(''),
@@ -15,4 +19,3 @@ export const LeadSubmissionSchema = z.strictObject({
   externalId: z.string().trim().min(1).max(200).optional(),
 });
 export type LeadSubmission = z.infer<typeof LeadSubmissionSchema>;
-

@@ -35,7 +35,10 @@ const qualification: EmailScore = {
   ],
 };
 
-const links = { accept: 'https://leads.example.com/links/ACCEPT.sig', decline: 'https://leads.example.com/links/DECLINE.sig' };
+const links = {
+  accept: 'https://leads.example.com/links/ACCEPT.sig',
+  decline: 'https://leads.example.com/links/DECLINE.sig',
+};
 
 function offer(overrides: Partial<OfferEmailInput> = {}): OfferEmailInput {
   return {
@@ -57,7 +60,9 @@ const lines = (email: EmailContent) => email.text.split('\n');
 
 describe('composeOfferEmail', () => {
   test('the subject names the lead, the company, the tier and the deadline in the rep’s time zone', () => {
-    expect(composeOfferEmail(offer()).subject).toBe('New lead: Priya Shah (Acme Corp) — tier A, answer by Wed 04:05 America/Chicago');
+    expect(composeOfferEmail(offer()).subject).toBe(
+      'New lead: Priya Shah (Acme Corp) — tier A, answer by Wed 04:05 America/Chicago',
+    );
   });
 
   test('without a known time zone the deadline is written in UTC', () => {
@@ -67,13 +72,17 @@ describe('composeOfferEmail', () => {
   });
 
   test('summer time is applied where the rep lives', () => {
-    const email = composeOfferEmail(offer({ deadline: '2030-07-02T10:05:00.000Z', rep: { name: 'Jonas', timeZone: 'Europe/Berlin' } }));
+    const email = composeOfferEmail(
+      offer({ deadline: '2030-07-02T10:05:00.000Z', rep: { name: 'Jonas', timeZone: 'Europe/Berlin' } }),
+    );
     expect(lines(email)).toContain('Answer by Tue, 2 Jul 2030, 12:05 Europe/Berlin, or the lead moves on.');
   });
 
   test('the text gives the contact, every score part, why this rep, the message and the deadline', () => {
     const text = lines(composeOfferEmail(offer()));
-    expect(text[0]).toBe('New lead for you, Ana: Priya Shah (Acme Corp) <priya@acme-corp.example>, +44 20 7946 0000, via web-form.');
+    expect(text[0]).toBe(
+      'New lead for you, Ana: Priya Shah (Acme Corp) <priya@acme-corp.example>, +44 20 7946 0000, via web-form.',
+    );
     expect(text).toContain('Score 85 (tier A), urgency now, service line cloud-migration.');
     for (const part of qualification.parts) expect(text).toContain(`  +${part.points} ${part.reason}`);
     expect(text).toContain('Why you: fewest open offers on team Cloud');
@@ -85,7 +94,9 @@ describe('composeOfferEmail', () => {
     const text = lines(composeOfferEmail(offer({ leadId: 'lead-xyz', offerNumber: 7 })));
     expect(text).toContain(`Accept:  ${links.accept}`);
     expect(text).toContain(`Decline: ${links.decline}`);
-    expect(text.at(-1)).toMatch(/^Lead lead-xyz, offer 7\. Each link works once and stops at Wed, 2 Jan 2030, 04:05 America\/Chicago/);
+    expect(text.at(-1)).toMatch(
+      /^Lead lead-xyz, offer 7\. Each link works once and stops at Wed, 2 Jan 2030, 04:05 America\/Chicago/,
+    );
   });
 
   test('the HTML carries the same links as buttons and is readable on a phone', () => {
@@ -115,21 +126,34 @@ describe('composeOfferEmail', () => {
   });
 
   test('a normalised lead (text, nullable name) is named by its email and its text is the excerpt', () => {
-    const normalised: EmailLead = { name: null, email: 'ops@globex.example', phone: null, company: 'Globex', source: 'chat', text: 'visitor: our SOC 2 audit is next month' };
+    const normalised: EmailLead = {
+      name: null,
+      email: 'ops@globex.example',
+      phone: null,
+      company: 'Globex',
+      source: 'chat',
+      text: 'visitor: our SOC 2 audit is next month',
+    };
     const email = composeOfferEmail(offer({ lead: normalised }));
     expect(email.subject).toMatch(/^New lead: ops@globex\.example \(Globex\) — /);
     expect(lines(email)).toContain('visitor: our SOC 2 audit is next month');
   });
 
   test('a phone-only lead says how to reach them, and a lead with neither says so', () => {
-    expect(lines(composeOfferEmail(offer({ lead: { name: 'Raj', phone: '+14155550100', source: 'chat', text: 'call me' } })))[0]).toBe(
-      'New lead for you, Ana: Raj, +14155550100, via chat.',
+    expect(
+      lines(
+        composeOfferEmail(offer({ lead: { name: 'Raj', phone: '+14155550100', source: 'chat', text: 'call me' } })),
+      )[0],
+    ).toBe('New lead for you, Ana: Raj, +14155550100, via chat.');
+    expect(lines(composeOfferEmail(offer({ lead: { name: 'Raj', source: 'chat', text: '' } })))[0]).toBe(
+      'New lead for you, Ana: Raj (no email or phone given), via chat.',
     );
-    expect(lines(composeOfferEmail(offer({ lead: { name: 'Raj', source: 'chat', text: '' } })))[0]).toBe('New lead for you, Ana: Raj (no email or phone given), via chat.');
   });
 
   test('a long message is cut to a 600-character excerpt; exactly 600 is shown whole; empty says so', () => {
-    const long = composeOfferEmail(offer({ lead: { ...lead, message: `${'a'.repeat(600)}TAIL-THAT-MUST-NOT-APPEAR` } })).text;
+    const long = composeOfferEmail(
+      offer({ lead: { ...lead, message: `${'a'.repeat(600)}TAIL-THAT-MUST-NOT-APPEAR` } }),
+    ).text;
     expect(long).toContain(`${'a'.repeat(600)}…`);
     expect(long).not.toContain('TAIL-THAT-MUST-NOT-APPEAR');
     expect(lines(composeOfferEmail(offer({ lead: { ...lead, message: 'b'.repeat(600) } })))).toContain('b'.repeat(600));
@@ -143,7 +167,11 @@ describe('composeOfferEmail', () => {
   });
 
   test('what the lead wrote cannot add markup to the HTML', () => {
-    const email = composeOfferEmail(offer({ lead: { ...lead, name: '<script>alert(1)</script>', message: '<img src=x onerror=alert(1)> & "quotes"' } }));
+    const email = composeOfferEmail(
+      offer({
+        lead: { ...lead, name: '<script>alert(1)</script>', message: '<img src=x onerror=alert(1)> & "quotes"' },
+      }),
+    );
     expect(email.html).not.toContain('<script>');
     expect(email.html).not.toContain('<img');
     expect(email.html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
@@ -151,9 +179,15 @@ describe('composeOfferEmail', () => {
   });
 
   test('bad input is refused naming the field', () => {
-    expect(() => composeOfferEmail(offer({ links: { ...links, accept: 'javascript:alert(1)' } }))).toThrow('links.accept must be an http(s) URL');
-    expect(() => composeOfferEmail(offer({ links: { ...links, decline: 'https://x/"onmouseover="x' } }))).toThrow('links.decline');
-    expect(() => composeOfferEmail(offer({ rep: { name: 'Ana', timeZone: 'Mars/Olympus_Mons' } }))).toThrow('rep.timeZone is not an IANA time zone: Mars/Olympus_Mons');
+    expect(() => composeOfferEmail(offer({ links: { ...links, accept: 'javascript:alert(1)' } }))).toThrow(
+      'links.accept must be an http(s) URL',
+    );
+    expect(() => composeOfferEmail(offer({ links: { ...links, decline: 'https://x/"onmouseover="x' } }))).toThrow(
+      'links.decline',
+    );
+    expect(() => composeOfferEmail(offer({ rep: { name: 'Ana', timeZone: 'Mars/Olympus_Mons' } }))).toThrow(
+      'rep.timeZone is not an IANA time zone: Mars/Olympus_Mons',
+    );
     expect(() => composeOfferEmail(offer({ rep: { name: ' ' } }))).toThrow('rep.name is required');
     expect(() => composeOfferEmail(offer({ deadline: 'tomorrow' }))).toThrow('deadline must be an ISO-8601 instant');
   });
@@ -163,15 +197,21 @@ describe('composeReminderEmail', () => {
   test('sent at half the SLA, it says how long is left and carries the same links', () => {
     const email = composeReminderEmail({ ...offer(), remindedAt: '2030-01-02T10:02:30.000Z' });
     expect(email.subject).toBe('Reminder: 3 minutes left to answer — Priya Shah (Acme Corp), tier A');
-    expect(lines(email)[0]).toBe('Reminder, Ana: lead Priya Shah (Acme Corp) is still waiting for your answer. 3 minutes left: after Wed, 2 Jan 2030, 04:05 America/Chicago it moves on.');
+    expect(lines(email)[0]).toBe(
+      'Reminder, Ana: lead Priya Shah (Acme Corp) is still waiting for your answer. 3 minutes left: after Wed, 2 Jan 2030, 04:05 America/Chicago it moves on.',
+    );
     expect(lines(email)).toContain(`Accept:  ${links.accept}`);
     expect(lines(email)).toContain(`Decline: ${links.decline}`);
     expect(email.html).toContain('<strong>3 minutes left</strong>');
   });
 
   test('one minute is singular and a late reminder never shows negative time', () => {
-    expect(composeReminderEmail({ ...offer(), remindedAt: '2030-01-02T10:04:00.000Z' }).subject).toMatch(/^Reminder: 1 minute left/);
-    expect(composeReminderEmail({ ...offer(), remindedAt: '2030-01-02T11:00:00.000Z' }).subject).toMatch(/^Reminder: 0 minutes left/);
+    expect(composeReminderEmail({ ...offer(), remindedAt: '2030-01-02T10:04:00.000Z' }).subject).toMatch(
+      /^Reminder: 1 minute left/,
+    );
+    expect(composeReminderEmail({ ...offer(), remindedAt: '2030-01-02T11:00:00.000Z' }).subject).toMatch(
+      /^Reminder: 0 minutes left/,
+    );
   });
 });
 
@@ -185,14 +225,24 @@ describe('composeEscalationEmail', () => {
   ];
   const escalation = () =>
     composeEscalationEmail({
-      ...offer({ stageKind: 'escalation', level: 1, offerNumber: 3, rep: { name: 'Mia', timeZone: 'Europe/London' }, whyYou: 'escalation level 1: every earlier candidate declined or let the SLA pass' }),
+      ...offer({
+        stageKind: 'escalation',
+        level: 1,
+        offerNumber: 3,
+        rep: { name: 'Mia', timeZone: 'Europe/London' },
+        whyYou: 'escalation level 1: every earlier candidate declined or let the SLA pass',
+      }),
       history,
     });
 
   test('the manager learns why it reached them: who let it pass and how', () => {
     const text = lines(escalation());
-    expect(escalation().subject).toBe('Escalated lead (level 1): Priya Shah (Acme Corp) — tier A, answer by Wed 10:05 Europe/London');
-    expect(text[0]).toBe('Escalated to you, Mia: Priya Shah (Acme Corp) <priya@acme-corp.example>, +44 20 7946 0000, via web-form.');
+    expect(escalation().subject).toBe(
+      'Escalated lead (level 1): Priya Shah (Acme Corp) — tier A, answer by Wed 10:05 Europe/London',
+    );
+    expect(text[0]).toBe(
+      'Escalated to you, Mia: Priya Shah (Acme Corp) <priya@acme-corp.example>, +44 20 7946 0000, via web-form.',
+    );
     expect(text.slice(1, 4)).toEqual([
       'Why it reached you (level 1): escalation level 1: every earlier candidate declined or let the SLA pass',
       '  - offer 1: declined by ana ("on a customer visit")',
@@ -242,8 +292,13 @@ describe('composeCatchAllAlert', () => {
     const text = lines(alert(1));
     expect(text[0]).toContain('lead-123 (Priya Shah (Acme Corp) <priya@acme-corp.example>)');
     expect(text).toContain('It waits in the catch-all queue. Any of mgr, head, ana can claim it:');
-    expect(text).toContain('  POST http://api.leadrelay.test/v1/leads/lead-123/accept with the current offer number from GET http://api.leadrelay.test/v1/leads/lead-123');
-    expect(text.slice(text.indexOf('History:') + 1)).toEqual(['  - offer 1 to ana: declined (busy)', '  - offer 2 to mgr: no answer by 10:20']);
+    expect(text).toContain(
+      '  POST http://api.leadrelay.test/v1/leads/lead-123/accept with the current offer number from GET http://api.leadrelay.test/v1/leads/lead-123',
+    );
+    expect(text.slice(text.indexOf('History:') + 1)).toEqual([
+      '  - offer 1 to ana: declined (busy)',
+      '  - offer 2 to mgr: no answer by 10:20',
+    ]);
   });
 
   test('with signed claim links, each claimant gets a link; event lines carry their time', () => {
@@ -256,20 +311,44 @@ describe('composeCatchAllAlert', () => {
     });
     expect(lines(email)).toContain('  Claim as mgr: https://leads.example.com/links/M.s');
     expect(lines(email)).toContain('  Claim as ana: https://leads.example.com/links/A.s');
-    expect(lines(email)).not.toContain('  POST http://api.leadrelay.test/v1/leads/lead-123/accept with the current offer number from GET http://api.leadrelay.test/v1/leads/lead-123');
+    expect(lines(email)).not.toContain(
+      '  POST http://api.leadrelay.test/v1/leads/lead-123/accept with the current offer number from GET http://api.leadrelay.test/v1/leads/lead-123',
+    );
     expect(lines(email).at(-1)).toBe('  - Wed 10:20 UTC — timed-out: offer 2: mgr did not answer');
     expect(email.html).toContain('href="https://leads.example.com/links/M.s"');
   });
 });
 
 test('formatInstant writes the zone it used', () => {
-  expect(formatInstant(new Date('2030-03-31T00:30:00Z'), 'Europe/Berlin')).toBe('Sun, 31 Mar 2030, 01:30 Europe/Berlin');
-  expect(formatInstant(new Date('2030-03-31T01:30:00Z'), 'Europe/Berlin')).toBe('Sun, 31 Mar 2030, 03:30 Europe/Berlin');
+  expect(formatInstant(new Date('2030-03-31T00:30:00Z'), 'Europe/Berlin')).toBe(
+    'Sun, 31 Mar 2030, 01:30 Europe/Berlin',
+  );
+  expect(formatInstant(new Date('2030-03-31T01:30:00Z'), 'Europe/Berlin')).toBe(
+    'Sun, 31 Mar 2030, 03:30 Europe/Berlin',
+  );
   expect(formatInstant(new Date('2030-03-31T01:30:00Z'), null, 'short')).toBe('Sun 01:30 UTC');
 });
 
 test('no text from a lead, a rep or the history can add a tag to any email', () => {
-  const allowedTags = new Set(['!doctype', 'html', 'head', 'meta', 'title', 'body', 'h1', 'h2', 'p', 'strong', 'a', 'ul', 'ol', 'li', 'blockquote', 'pre', 'code']);
+  const allowedTags = new Set([
+    '!doctype',
+    'html',
+    'head',
+    'meta',
+    'title',
+    'body',
+    'h1',
+    'h2',
+    'p',
+    'strong',
+    'a',
+    'ul',
+    'ol',
+    'li',
+    'blockquote',
+    'pre',
+    'code',
+  ]);
   const text = fc.string({ unit: 'grapheme', maxLength: 40 });
   fc.assert(
     fc.property(text, text, text, text, text, (name, company, message, reason, summary) => {
@@ -278,10 +357,18 @@ test('no text from a lead, a rep or the history can add a tag to any email', () 
         composeOfferEmail(input),
         composeReminderEmail({ ...input, remindedAt: '2030-01-02T10:00:00.000Z' }),
         composeEscalationEmail({ ...input, history: [{ at: '2030-01-02T10:00:00.000Z', kind: 'declined', summary }] }),
-        composeCatchAllAlert({ leadId: 'l', lead: { ...lead, name, company, message }, round: 1, claimants: [name], history: [summary], apiUrl: 'http://api' }),
+        composeCatchAllAlert({
+          leadId: 'l',
+          lead: { ...lead, name, company, message },
+          round: 1,
+          claimants: [name],
+          history: [summary],
+          apiUrl: 'http://api',
+        }),
       ];
       for (const { html } of emails) {
-        for (const [, tag] of html.matchAll(/<\/?([A-Za-z!][A-Za-z0-9]*)/g)) expect(allowedTags).toContain(tag?.toLowerCase());
+        for (const [, tag] of html.matchAll(/<\/?([A-Za-z!][A-Za-z0-9]*)/g))
+          expect(allowedTags).toContain(tag?.toLowerCase());
       }
     }),
     { numRuns: 200 },

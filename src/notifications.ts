@@ -87,7 +87,15 @@ export function composeOfferEmail(input: OfferEmailInput): EmailContent {
   const headline = input.stageKind === 'escalation' ? `Escalated lead (level ${input.level})` : 'New lead';
   return {
     subject: `${headline}: ${o.who} — tier ${input.qualification.tier}, answer by ${o.deadlineShort}`,
-    text: [`${headline} for you, ${input.rep.name}: ${o.contactLine}.`, '', ...actionText(o), '', ...leadText(input, o), '', ...footerText(input, o)].join('\n'),
+    text: [
+      `${headline} for you, ${input.rep.name}: ${o.contactLine}.`,
+      '',
+      ...actionText(o),
+      '',
+      ...leadText(input, o),
+      '',
+      ...footerText(input, o),
+    ].join('\n'),
     html: page(`${headline}: ${o.who}`, [
       `<p>${esc(headline)} for you, ${esc(input.rep.name)}: ${esc(o.contactLine)}.</p>`,
       actionHtml(o),
@@ -126,7 +134,9 @@ export function composeReminderEmail(input: ReminderEmailInput): EmailContent {
 export function composeEscalationEmail(input: EscalationEmailInput): EmailContent {
   const o = readOffer(input);
   const passes = input.history.filter((e) => passKinds.has(e.kind));
-  const history = input.history.map((e) => `${formatInstant(instant(e.at, 'history.at'), o.timeZone, 'short')} — ${e.kind}: ${e.summary}`);
+  const history = input.history.map(
+    (e) => `${formatInstant(instant(e.at, 'history.at'), o.timeZone, 'short')} — ${e.kind}: ${e.summary}`,
+  );
   const why = [`Why it reached you (level ${input.level}): ${input.whyYou}`, ...passes.map((e) => `  - ${e.summary}`)];
   return {
     subject: `Escalated lead (level ${input.level}): ${o.who} — tier ${input.qualification.tier}, answer by ${o.deadlineShort}`,
@@ -158,11 +168,20 @@ export function composeEscalationEmail(input: EscalationEmailInput): EmailConten
 export function composeCatchAllAlert(ctx: CatchAllAlertInput): EmailContent {
   const who = describeWho(ctx.lead);
   const contact = contactOf(ctx.lead);
-  const history = ctx.history.map((h) => (typeof h === 'string' ? h : `${formatInstant(instant(h.at, 'history.at'), ctx.timeZone ?? null, 'short')} — ${h.kind}: ${h.summary}`));
-  const claimLinks = (ctx.claimLinks ?? []).map((c, i) => ({ repId: c.repId, url: httpUrl(c.url, `claimLinks.${i}.url`) }));
+  const history = ctx.history.map((h) =>
+    typeof h === 'string'
+      ? h
+      : `${formatInstant(instant(h.at, 'history.at'), ctx.timeZone ?? null, 'short')} — ${h.kind}: ${h.summary}`,
+  );
+  const claimLinks = (ctx.claimLinks ?? []).map((c, i) => ({
+    repId: c.repId,
+    url: httpUrl(c.url, `claimLinks.${i}.url`),
+  }));
   const claimText = claimLinks.length
     ? claimLinks.map((c) => `  Claim as ${c.repId}: ${c.url}`)
-    : [`  POST ${ctx.apiUrl}/v1/leads/${ctx.leadId}/accept with the current offer number from GET ${ctx.apiUrl}/v1/leads/${ctx.leadId}`];
+    : [
+        `  POST ${ctx.apiUrl}/v1/leads/${ctx.leadId}/accept with the current offer number from GET ${ctx.apiUrl}/v1/leads/${ctx.leadId}`,
+      ];
   const subject = `ALERT: nobody owns lead ${who} — catch-all queue${ctx.round > 1 ? `, reminder ${ctx.round}` : ''}`;
   return {
     subject,
@@ -223,7 +242,8 @@ interface OfferFacts {
 const passKinds = new Set(['declined', 'timed-out']);
 
 function readOffer(input: OfferEmailInput): OfferFacts {
-  if (typeof input.rep?.name !== 'string' || !input.rep.name.trim()) throw new NotificationInputError('rep.name is required');
+  if (typeof input.rep?.name !== 'string' || !input.rep.name.trim())
+    throw new NotificationInputError('rep.name is required');
   const timeZone = checkTimeZone(input.rep.timeZone ?? null, 'rep.timeZone');
   const deadline = instant(input.deadline, 'deadline');
   const who = describeWho(input.lead);
@@ -267,7 +287,9 @@ function leadHtml(input: OfferEmailInput, o: OfferFacts): string {
   return [
     `<h2>Score ${q.score} (tier ${esc(q.tier)})</h2>`,
     `<p>Urgency ${esc(q.urgency)}, service line ${esc(q.serviceLine)}.</p>`,
-    q.parts.length ? `<ul>${q.parts.map((p) => `<li>${esc(signed(p.points))} ${esc(p.reason)}</li>`).join('')}</ul>` : '',
+    q.parts.length
+      ? `<ul>${q.parts.map((p) => `<li>${esc(signed(p.points))} ${esc(p.reason)}</li>`).join('')}</ul>`
+      : '',
     input.whyYou ? `<h2>Why you</h2><p>${esc(input.whyYou)}</p>` : '',
     `<h2>Message</h2><blockquote style="margin:0;padding:.5em 1em;border-left:4px solid #ccc;white-space:pre-wrap">${esc(o.excerpt || '(no message)')}</blockquote>`,
   ].join('');
@@ -301,7 +323,8 @@ function signed(points: number): string {
 
 function instant(value: string, field: string): Date {
   const date = new Date(value);
-  if (typeof value !== 'string' || !Number.isFinite(date.getTime())) throw new NotificationInputError(`${field} must be an ISO-8601 instant, got ${String(value)}`);
+  if (typeof value !== 'string' || !Number.isFinite(date.getTime()))
+    throw new NotificationInputError(`${field} must be an ISO-8601 instant, got ${String(value)}`);
   return date;
 }
 
@@ -317,7 +340,8 @@ function checkTimeZone(zone: string | null, field: string): string | null {
 
 function httpUrl(value: string | undefined, field: string): string {
   // Links are written into href attributes; only web links may get there (never javascript: or data:).
-  if (typeof value !== 'string' || !/^https?:\/\/[^\s"<>]+$/.test(value)) throw new NotificationInputError(`${field} must be an http(s) URL, got ${String(value)}`);
+  if (typeof value !== 'string' || !/^https?:\/\/[^\s"<>]+$/.test(value))
+    throw new NotificationInputError(`${field} must be an http(s) URL, got ${String(value)}`);
   return value;
 }
 

@@ -50,7 +50,16 @@ describe('fit: who is asking', () => {
   });
 
   test('business domain, company, phone and a detailed message each count, with their reasons', () => {
-    const q = qualifyClassified(input({ companyDomain: 'acme-corp.example', freeMail: false, company: ' Acme Corp ', phone: '+44 20 7946 0000', text: 'x'.repeat(200) }), reading());
+    const q = qualifyClassified(
+      input({
+        companyDomain: 'acme-corp.example',
+        freeMail: false,
+        company: ' Acme Corp ',
+        phone: '+44 20 7946 0000',
+        text: 'x'.repeat(200),
+      }),
+      reading(),
+    );
     expect(q.parts).toEqual([
       { points: 12, reason: 'business email domain acme-corp.example', kind: 'fit' },
       { points: 8, reason: 'names a company (Acme Corp)', kind: 'fit' },
@@ -61,7 +70,9 @@ describe('fit: who is asking', () => {
   });
 
   test('a free-mail domain earns nothing even if one was passed', () => {
-    expect(part(qualifyClassified(input({ companyDomain: 'gmail.com', freeMail: true }), reading()), /domain/)).toBeUndefined();
+    expect(
+      part(qualifyClassified(input({ companyDomain: 'gmail.com', freeMail: true }), reading()), /domain/),
+    ).toBeUndefined();
   });
 
   test.each([
@@ -85,13 +96,20 @@ describe('fit: who is asking', () => {
   });
 
   test('an existing customer counts as fit', () => {
-    expect(qualifyClassified(input({ knownCustomer: true }), reading()).parts).toContainEqual({ points: 6, reason: 'existing customer', kind: 'fit' });
+    expect(qualifyClassified(input({ knownCustomer: true }), reading()).parts).toContainEqual({
+      points: 6,
+      reason: 'existing customer',
+      kind: 'fit',
+    });
   });
 });
 
 describe('intent: what they asked and how soon', () => {
   test('urgency and a named deadline both count', () => {
-    const q = qualifyClassified(input(), reading({ urgency: 'this-week', timeline: { text: 'by Friday', dueBy: '2025-03-14' } }));
+    const q = qualifyClassified(
+      input(),
+      reading({ urgency: 'this-week', timeline: { text: 'by Friday', dueBy: '2025-03-14' } }),
+    );
     expect(q.parts).toEqual([
       { points: 16, reason: "urgency this-week ('by Friday')", kind: 'intent' },
       { points: 6, reason: "names a deadline: 'by Friday' (due 2025-03-14)", kind: 'intent' },
@@ -106,32 +124,80 @@ describe('intent: what they asked and how soon', () => {
   });
 
   test('buying words in any of the four languages, 3 points each, at most 9', () => {
-    expect(part(qualifyClassified(input({ text: 'Please send a quote' }), reading()), /buying/)).toEqual({ points: 3, reason: "buying words: 'quote'", kind: 'intent' });
-    expect(part(qualifyClassified(input({ text: 'Bitte ein Angebot, Kosten und Preise' }), reading()), /buying/)?.points).toBe(9);
-    expect(part(qualifyClassified(input({ text: 'presupuesto y propuesta, devis, RFP, tender' }), reading()), /buying/)?.points).toBe(9);
+    expect(part(qualifyClassified(input({ text: 'Please send a quote' }), reading()), /buying/)).toEqual({
+      points: 3,
+      reason: "buying words: 'quote'",
+      kind: 'intent',
+    });
+    expect(
+      part(qualifyClassified(input({ text: 'Bitte ein Angebot, Kosten und Preise' }), reading()), /buying/)?.points,
+    ).toBe(9);
+    expect(
+      part(qualifyClassified(input({ text: 'presupuesto y propuesta, devis, RFP, tender' }), reading()), /buying/)
+        ?.points,
+    ).toBe(9);
   });
 
   test('a sales service line counts by the confidence in it; support and other do not', () => {
-    expect(part(qualifyClassified(input(), reading({ serviceLine: 'cybersecurity', confidence: { serviceLine: 0.9, urgency: 1, spam: 1 } })), /asks about/)).toEqual({
+    expect(
+      part(
+        qualifyClassified(
+          input(),
+          reading({ serviceLine: 'cybersecurity', confidence: { serviceLine: 0.9, urgency: 1, spam: 1 } }),
+        ),
+        /asks about/,
+      ),
+    ).toEqual({
       points: 9,
       reason: 'asks about cybersecurity (confidence 0.90)',
       kind: 'intent',
     });
-    expect(part(qualifyClassified(input(), reading({ serviceLine: 'support', confidence: { serviceLine: 1, urgency: 1, spam: 1 } })), /asks about/)).toBeUndefined();
+    expect(
+      part(
+        qualifyClassified(
+          input(),
+          reading({ serviceLine: 'support', confidence: { serviceLine: 1, urgency: 1, spam: 1 } }),
+        ),
+        /asks about/,
+      ),
+    ).toBeUndefined();
   });
 });
 
 describe('score and tier', () => {
   test('score is fit + intent; tier A from 70, B from 40', () => {
     const strong = qualifyClassified(
-      input({ companyDomain: 'acme.example', freeMail: false, company: 'Acme', companySize: 300, phone: '+1 555 0100', text: 'Send a quote for the migration, budget approved' }),
+      input({
+        companyDomain: 'acme.example',
+        freeMail: false,
+        company: 'Acme',
+        companySize: 300,
+        phone: '+1 555 0100',
+        text: 'Send a quote for the migration, budget approved',
+      }),
       reading({ serviceLine: 'cloud-migration', urgency: 'now', confidence: { serviceLine: 1, urgency: 1, spam: 1 } }),
     );
     // fit: 12 + 8 + 11 + 4 = 35; intent: 25 + 6 (quote, budget) + 10 = 41
     expect(strong).toMatchObject({ fit: 35, intent: 41, score: 76, tier: 'A' });
-    const middling = qualifyClassified(input({ companyDomain: 'acme.example', freeMail: false, company: 'Acme' }), reading({ urgency: 'this-month', serviceLine: 'managed-it', confidence: { serviceLine: 1, urgency: 1, spam: 1 } }));
+    const middling = qualifyClassified(
+      input({ companyDomain: 'acme.example', freeMail: false, company: 'Acme' }),
+      reading({
+        urgency: 'this-month',
+        serviceLine: 'managed-it',
+        confidence: { serviceLine: 1, urgency: 1, spam: 1 },
+      }),
+    );
     expect(middling).toMatchObject({ score: 38, tier: 'C' });
-    expect(qualifyClassified(input({ companyDomain: 'acme.example', freeMail: false, company: 'Acme', phone: '1' }), reading({ urgency: 'this-month', serviceLine: 'managed-it', confidence: { serviceLine: 1, urgency: 1, spam: 1 } }))).toMatchObject({ score: 42, tier: 'B' });
+    expect(
+      qualifyClassified(
+        input({ companyDomain: 'acme.example', freeMail: false, company: 'Acme', phone: '1' }),
+        reading({
+          urgency: 'this-month',
+          serviceLine: 'managed-it',
+          confidence: { serviceLine: 1, urgency: 1, spam: 1 },
+        }),
+      ),
+    ).toMatchObject({ score: 42, tier: 'B' });
   });
 
   test.each([
@@ -148,13 +214,34 @@ describe('score and tier', () => {
 
 describe('thrown out', () => {
   test("spam scores 0, tier C, no parts, with the classifier's reason", () => {
-    const q = qualifyClassified(input(), reading({ spam: true, spamKind: 'sales-spam', reasons: ['closest to other', 'none', "sales spam: words 'backlinks' (p=0.99)"] }));
-    expect(q).toMatchObject({ score: 0, tier: 'C', parts: [], fit: 0, intent: 0, spam: true, spamKind: 'sales-spam', spamReason: "sales spam: words 'backlinks' (p=0.99)" });
+    const q = qualifyClassified(
+      input(),
+      reading({
+        spam: true,
+        spamKind: 'sales-spam',
+        reasons: ['closest to other', 'none', "sales spam: words 'backlinks' (p=0.99)"],
+      }),
+    );
+    expect(q).toMatchObject({
+      score: 0,
+      tier: 'C',
+      parts: [],
+      fit: 0,
+      intent: 0,
+      spam: true,
+      spamKind: 'sales-spam',
+      spamReason: "sales spam: words 'backlinks' (p=0.99)",
+    });
     expect(q.reasons.at(-1)).toBe("thrown out: sales spam: words 'backlinks' (p=0.99)");
   });
 
   test('a disposable address is thrown out whatever the text says', () => {
-    expect(qualifyClassified(input({ email: 'x@mailinator.com', disposableEmail: true }), reading({ serviceLine: 'cloud-migration' }))).toMatchObject({
+    expect(
+      qualifyClassified(
+        input({ email: 'x@mailinator.com', disposableEmail: true }),
+        reading({ serviceLine: 'cloud-migration' }),
+      ),
+    ).toMatchObject({
       spam: true,
       spamKind: 'disposable-email',
       spamReason: 'disposable email address (x@mailinator.com)',
@@ -163,10 +250,22 @@ describe('thrown out', () => {
   });
 
   test('a known customer is never thrown out as a sales pitch, but a test is still a test', () => {
-    const pitchy = qualifyClassified(input({ knownCustomer: true }), reading({ spam: true, spamKind: 'sales-spam', reasons: ['a', 'b', 'sales spam: words'] }));
+    const pitchy = qualifyClassified(
+      input({ knownCustomer: true }),
+      reading({ spam: true, spamKind: 'sales-spam', reasons: ['a', 'b', 'sales spam: words'] }),
+    );
     expect(pitchy.spam).toBe(false);
     expect(pitchy.reasons.at(-1)).toBe('reads like a sales pitch but comes from a known customer, so it is kept');
-    expect(qualifyClassified(input({ knownCustomer: true }), reading({ spam: true, spamKind: 'test', reasons: ['a', 'b', "test submission: 'test' and nothing else to act on"] }))).toMatchObject({ spam: true, spamKind: 'test' });
+    expect(
+      qualifyClassified(
+        input({ knownCustomer: true }),
+        reading({
+          spam: true,
+          spamKind: 'test',
+          reasons: ['a', 'b', "test submission: 'test' and nothing else to act on"],
+        }),
+      ),
+    ).toMatchObject({ spam: true, spamKind: 'test' });
   });
 });
 
@@ -190,19 +289,44 @@ describe('qualify with the trained classifier', () => {
       }),
       classifier,
     );
-    expect(q).toMatchObject({ serviceLine: 'cloud-migration', urgency: 'this-week', tier: 'A', spam: false, timeline: { text: 'by Friday', dueBy: '2025-03-14' } });
+    expect(q).toMatchObject({
+      serviceLine: 'cloud-migration',
+      urgency: 'this-week',
+      tier: 'A',
+      spam: false,
+      timeline: { text: 'by Friday', dueBy: '2025-03-14' },
+    });
     expect(q.reasons[0]).toMatch(/point to cloud-migration/);
     expect(q.score).toBe(q.fit + q.intent);
   });
 
   test('a pitch for backlinks is thrown out', () => {
-    expect(qualify(input({ text: 'We offer cheap backlinks and guest posts to boost your Google ranking' }), classifier)).toMatchObject({ spam: true, spamKind: 'sales-spam', score: 0 });
+    expect(
+      qualify(input({ text: 'We offer cheap backlinks and guest posts to boost your Google ranking' }), classifier),
+    ).toMatchObject({ spam: true, spamKind: 'sales-spam', score: 0 });
   });
 
   test('property: score within 0..100, equal to min(100, sum of parts) = fit + intent, tier agrees, spam explained', () => {
     const text = fc.oneof(
       fc.string({ maxLength: 200 }),
-      fc.array(fc.constantFrom('urgent', 'AWS migration', 'quote', 'backlinks', 'test', 'ransomware', 'by Friday', 'presupuesto', 'Angebot', 'devis', 'x'.repeat(120)), { maxLength: 8 }).map((w) => w.join(' ')),
+      fc
+        .array(
+          fc.constantFrom(
+            'urgent',
+            'AWS migration',
+            'quote',
+            'backlinks',
+            'test',
+            'ransomware',
+            'by Friday',
+            'presupuesto',
+            'Angebot',
+            'devis',
+            'x'.repeat(120),
+          ),
+          { maxLength: 8 },
+        )
+        .map((w) => w.join(' ')),
     );
     const arbitrary = fc.record({
       text,
@@ -212,7 +336,13 @@ describe('qualify with the trained classifier', () => {
       company: fc.option(fc.string({ maxLength: 30 }), { nil: null }),
       phone: fc.option(fc.string({ maxLength: 20 }), { nil: null }),
       companySize: fc.option(fc.integer({ min: 0, max: 1_000_000 }), { nil: null }),
-      budget: fc.option(fc.record({ amount: fc.double({ min: -10, max: 1e9, noNaN: true }), currency: fc.constantFrom('EUR', 'USD', 'GBP', 'XYZ') }), { nil: null }),
+      budget: fc.option(
+        fc.record({
+          amount: fc.double({ min: -10, max: 1e9, noNaN: true }),
+          currency: fc.constantFrom('EUR', 'USD', 'GBP', 'XYZ'),
+        }),
+        { nil: null },
+      ),
       knownCustomer: fc.boolean(),
     });
     fc.assert(

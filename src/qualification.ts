@@ -13,7 +13,14 @@ export type { Timeline } from './classification/timeline';
  * The demo deployment's service lines (the labels of the default corpus). A deployment's own corpus defines its
  * own; the classifier's `serviceLines` is the authority at run time.
  */
-export const serviceLines = ['cloud-migration', 'data-analytics', 'cybersecurity', 'managed-it', 'support', 'other'] as const;
+export const serviceLines = [
+  'cloud-migration',
+  'data-analytics',
+  'cybersecurity',
+  'managed-it',
+  'support',
+  'other',
+] as const;
 /** A service line id: whatever labels the classifier's corpus uses. */
 export type ServiceLine = string;
 export type Tier = 'A' | 'B' | 'C';
@@ -98,7 +105,24 @@ const buyingWordCap = 9;
 const serviceLineConfidencePoints = 10;
 
 // Rough euro value of one unit, only to put a budget in a size band; a budget in another currency counts as stated.
-const euroPerUnit: Record<string, number> = { EUR: 1, USD: 0.92, GBP: 1.17, CHF: 1.04, CAD: 0.68, AUD: 0.61, NZD: 0.56, SEK: 0.088, NOK: 0.087, DKK: 0.134, PLN: 0.23, MXN: 0.05, BRL: 0.17, ARS: 0.001, CLP: 0.001, COP: 0.00023 };
+const euroPerUnit: Record<string, number> = {
+  EUR: 1,
+  USD: 0.92,
+  GBP: 1.17,
+  CHF: 1.04,
+  CAD: 0.68,
+  AUD: 0.61,
+  NZD: 0.56,
+  SEK: 0.088,
+  NOK: 0.087,
+  DKK: 0.134,
+  PLN: 0.23,
+  MXN: 0.05,
+  BRL: 0.17,
+  ARS: 0.001,
+  CLP: 0.001,
+  COP: 0.00023,
+};
 
 // Words of someone ready to buy, folded (quote, proposal, RFP …) in the four languages.
 const buyingWords = new Set(
@@ -113,7 +137,8 @@ const buyingWords = new Set(
 const nonSalesLines = new Set(['support', 'other']);
 
 function describeSize(employees: number): [number, string] | null {
-  for (const [floor, points, label] of sizeBands) if (employees >= floor) return [points, `${label} (${employees} employees)`];
+  for (const [floor, points, label] of sizeBands)
+    if (employees >= floor) return [points, `${label} (${employees} employees)`];
   return null;
 }
 
@@ -121,7 +146,8 @@ function budgetPart(budget: { amount: number; currency: string }): ScorePart | n
   if (!(budget.amount > 0)) return null;
   const rate = euroPerUnit[budget.currency.toUpperCase()];
   const stated = `budget ${budget.amount.toLocaleString('en-US')} ${budget.currency.toUpperCase()}`;
-  if (rate === undefined) return { points: budgetBands[budgetBands.length - 1]![1], reason: `${stated} (currency not banded)`, kind: 'fit' };
+  if (rate === undefined)
+    return { points: budgetBands[budgetBands.length - 1]![1], reason: `${stated} (currency not banded)`, kind: 'fit' };
   const euros = budget.amount * rate;
   const points = budgetBands.find(([floor]) => euros >= floor)![1];
   return { points, reason: euros >= 5_000 ? `${stated} (≈ €${Math.round(euros / 1000)}k)` : stated, kind: 'fit' };
@@ -129,8 +155,14 @@ function budgetPart(budget: { amount: number; currency: string }): ScorePart | n
 
 function fitParts(input: QualificationInput): ScorePart[] {
   const parts: ScorePart[] = [];
-  if (input.companyDomain && !input.freeMail) parts.push({ points: fitPoints.businessDomain, reason: `business email domain ${input.companyDomain}`, kind: 'fit' });
-  if (input.company?.trim()) parts.push({ points: fitPoints.company, reason: `names a company (${input.company.trim()})`, kind: 'fit' });
+  if (input.companyDomain && !input.freeMail)
+    parts.push({
+      points: fitPoints.businessDomain,
+      reason: `business email domain ${input.companyDomain}`,
+      kind: 'fit',
+    });
+  if (input.company?.trim())
+    parts.push({ points: fitPoints.company, reason: `names a company (${input.company.trim()})`, kind: 'fit' });
   if (input.companySize !== null && input.companySize > 0) {
     const size = describeSize(input.companySize);
     if (size) parts.push({ points: size[0], reason: size[1], kind: 'fit' });
@@ -142,7 +174,8 @@ function fitParts(input: QualificationInput): ScorePart[] {
   if (input.phone?.trim()) parts.push({ points: fitPoints.phone, reason: 'left a phone number', kind: 'fit' });
   const length = input.text.trim().length;
   if (length >= 200) parts.push({ points: fitPoints.detailed, reason: 'detailed message', kind: 'fit' });
-  else if (length >= 80) parts.push({ points: fitPoints.briefDetail, reason: 'some detail in the message', kind: 'fit' });
+  else if (length >= 80)
+    parts.push({ points: fitPoints.briefDetail, reason: 'some detail in the message', kind: 'fit' });
   if (input.knownCustomer) parts.push({ points: fitPoints.knownCustomer, reason: 'existing customer', kind: 'fit' });
   return parts;
 }
@@ -150,16 +183,39 @@ function fitParts(input: QualificationInput): ScorePart[] {
 function intentParts(input: QualificationInput, c: Classification): ScorePart[] {
   const parts: ScorePart[] = [];
   if (urgencyPoints[c.urgency] > 0) {
-    parts.push({ points: urgencyPoints[c.urgency], reason: `urgency ${c.urgency}${c.timeline ? ` ('${c.timeline.text}')` : ''}`, kind: 'intent' });
+    parts.push({
+      points: urgencyPoints[c.urgency],
+      reason: `urgency ${c.urgency}${c.timeline ? ` ('${c.timeline.text}')` : ''}`,
+      kind: 'intent',
+    });
   }
-  if (c.timeline) parts.push({ points: timelinePoints, reason: `names a deadline: '${c.timeline.text}' (due ${c.timeline.dueBy})`, kind: 'intent' });
-  const found = [...new Set((input.text.match(/[\p{L}]+/gu) ?? []).map((w) => foldText(w)).filter((w) => buyingWords.has(w)))];
+  if (c.timeline)
+    parts.push({
+      points: timelinePoints,
+      reason: `names a deadline: '${c.timeline.text}' (due ${c.timeline.dueBy})`,
+      kind: 'intent',
+    });
+  const found = [
+    ...new Set((input.text.match(/[\p{L}]+/gu) ?? []).map((w) => foldText(w)).filter((w) => buyingWords.has(w))),
+  ];
   if (found.length > 0) {
-    parts.push({ points: Math.min(buyingWordCap, found.length * buyingWordPoints), reason: `buying words: ${found.slice(0, 4).map((w) => `'${w}'`).join(', ')}`, kind: 'intent' });
+    parts.push({
+      points: Math.min(buyingWordCap, found.length * buyingWordPoints),
+      reason: `buying words: ${found
+        .slice(0, 4)
+        .map((w) => `'${w}'`)
+        .join(', ')}`,
+      kind: 'intent',
+    });
   }
   if (!nonSalesLines.has(c.serviceLine)) {
     const points = Math.round(serviceLineConfidencePoints * c.confidence.serviceLine);
-    if (points > 0) parts.push({ points, reason: `asks about ${c.serviceLine} (confidence ${c.confidence.serviceLine.toFixed(2)})`, kind: 'intent' });
+    if (points > 0)
+      parts.push({
+        points,
+        reason: `asks about ${c.serviceLine} (confidence ${c.confidence.serviceLine.toFixed(2)})`,
+        kind: 'intent',
+      });
   }
   return parts;
 }
@@ -181,7 +237,8 @@ export function qualifyClassified(input: QualificationInput, c: Classification):
     reasons: [...reasons, `thrown out: ${spamReason}`],
   });
 
-  if (input.disposableEmail) return thrownOut('disposable-email', `disposable email address${input.email ? ` (${input.email})` : ''}`);
+  if (input.disposableEmail)
+    return thrownOut('disposable-email', `disposable email address${input.email ? ` (${input.email})` : ''}`);
   if (c.spam) {
     const reason = c.reasons.find((r) => /^(?:sales spam|test submission|gibberish)/.test(r)) ?? c.spamKind ?? 'spam';
     if (c.spamKind === 'sales-spam' && input.knownCustomer) {
@@ -201,6 +258,8 @@ export function qualifyClassified(input: QualificationInput, c: Classification):
 
 /** Classifies the lead's text, then scores it: fit + intent, 0-100, tier A ≥ 70, B ≥ 40, else C. */
 export function qualify(input: QualificationInput, classifier: LeadClassifier): Qualification {
-  return qualifyClassified(input, classifier.classify({ text: input.text, receivedAt: input.receivedAt, timeZone: input.timeZone ?? null }));
+  return qualifyClassified(
+    input,
+    classifier.classify({ text: input.text, receivedAt: input.receivedAt, timeZone: input.timeZone ?? null }),
+  );
 }
-

@@ -2,10 +2,27 @@
 // who is offered the lead in which order and for how long, who it escalates to, and why, in words.
 import type { DirectoryFile, Rep } from './directory-file';
 import type { Tier } from './qualification';
-import { checkAvailability, AvailabilityClock, type AvailabilityChecks, type ExclusionCode, type LoadByRep, type Unavailability } from './policy/availability';
+import {
+  checkAvailability,
+  AvailabilityClock,
+  type AvailabilityChecks,
+  type ExclusionCode,
+  type LoadByRep,
+  type Unavailability,
+} from './policy/availability';
 import { businessCalendarFor } from './policy/business-calendar';
 import type { BusinessCalendar, Sla } from './policy/business-time';
-import { applyLedgerChanges, chargeRotation, liftedMembers, rankRotation, standingOf, type FairnessLedger, type LedgerChange, type RotationRanking, type RotationStanding } from './policy/fairness-ledger';
+import {
+  applyLedgerChanges,
+  chargeRotation,
+  liftedMembers,
+  rankRotation,
+  standingOf,
+  type FairnessLedger,
+  type LedgerChange,
+  type RotationRanking,
+  type RotationStanding,
+} from './policy/fairness-ledger';
 import { tiers, urgencies, type RoutingLead } from './policy/lead-attributes';
 import type { RoutingPolicy, SlaDuration, Strategy } from './policy/policy-schema';
 import { chooseSla, matchRule, type RuleTraceEntry } from './policy/rule-matching';
@@ -128,7 +145,8 @@ export class RoutingError extends Error {
 const minute = 60_000;
 
 const tieBreaks: Record<Exclude<Strategy, 'owner-first'>, string> = {
-  'weighted-round-robin': 'weighted round robin: lowest credit after the lead (leads dealt ÷ weight) first, then lowest credit now, then rep id',
+  'weighted-round-robin':
+    'weighted round robin: lowest credit after the lead (leads dealt ÷ weight) first, then lowest credit now, then rep id',
   'least-loaded': 'least loaded: fewest open offers, then fewest open offers of this tier, then rep id',
 };
 
@@ -147,12 +165,19 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
 
   const matched = matchRule(policy, lead);
   if (!matched) {
-    throw new RoutingError('no-route', `no rule of policy v${policyVersion} matches the lead (${describeLead(lead)}) and the policy has no default`);
+    throw new RoutingError(
+      'no-route',
+      `no rule of policy v${policyVersion} matches the lead (${describeLead(lead)}) and the policy has no default`,
+    );
   }
   const route = matched.route;
   const ruleLabel = matched.ruleName === null ? 'policy default' : `rule "${matched.ruleName}"`;
   const team = directory.teams.find((t) => t.id === route.team);
-  if (!team) throw new RoutingError('unknown-team', `${ruleLabel} of policy v${policyVersion} routes to team ${route.team}, which is not in the directory`);
+  if (!team)
+    throw new RoutingError(
+      'unknown-team',
+      `${ruleLabel} of policy v${policyVersion} routes to team ${route.team}, which is not in the directory`,
+    );
 
   const strategy = route.strategy;
   const maxCandidates = route.maxCandidates ?? policy.maxCandidates;
@@ -172,15 +197,37 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
   let offeredNormally: Set<string> | null = null;
 
   /** The rep, or their backup while they are out of office; the exclusion says why the rep is not asked. */
-  function standIn(rep: Rep, checks: AvailabilityChecks, known?: Unavailability): { offered: Rep | null; exclusion?: Unavailability } {
+  function standIn(
+    rep: Rep,
+    checks: AvailabilityChecks,
+    known?: Unavailability,
+  ): { offered: Rep | null; exclusion?: Unavailability } {
     const unavailable = known ?? checkAvailability(rep, clock, checks);
     if (!unavailable) return { offered: rep, exclusion: undefined };
-    if (unavailable.code !== 'out-of-office' || !unavailable.backupRepId) return { offered: null, exclusion: unavailable };
+    if (unavailable.code !== 'out-of-office' || !unavailable.backupRepId)
+      return { offered: null, exclusion: unavailable };
     const backup = repsById.get(unavailable.backupRepId);
-    if (!backup) return { offered: null, exclusion: { ...unavailable, reason: `${unavailable.reason}; backup ${unavailable.backupRepId} is not in the directory` } };
+    if (!backup)
+      return {
+        offered: null,
+        exclusion: {
+          ...unavailable,
+          reason: `${unavailable.reason}; backup ${unavailable.backupRepId} is not in the directory`,
+        },
+      };
     const backupUnavailable = checkAvailability(backup, clock, checks);
-    if (backupUnavailable) return { offered: null, exclusion: { ...unavailable, reason: `${unavailable.reason}; backup ${backup.id} is unavailable too: ${backupUnavailable.reason}` } };
-    return { offered: backup, exclusion: { ...unavailable, reason: `${unavailable.reason}; backup ${backup.id} takes their place` } };
+    if (backupUnavailable)
+      return {
+        offered: null,
+        exclusion: {
+          ...unavailable,
+          reason: `${unavailable.reason}; backup ${backup.id} is unavailable too: ${backupUnavailable.reason}`,
+        },
+      };
+    return {
+      offered: backup,
+      exclusion: { ...unavailable, reason: `${unavailable.reason}; backup ${backup.id} takes their place` },
+    };
   }
 
   function addCandidate(rep: Rep, detail: CandidateDetail): boolean {
@@ -208,14 +255,26 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
       ownersConsidered.push(ownerId);
       const owner = repsById.get(ownerId);
       if (!owner) {
-        excluded.push({ repId: ownerId, role, code: 'not-in-directory', reason: `${role === 'contact-owner' ? 'contact' : 'account'} owner is not in the directory` });
+        excluded.push({
+          repId: ownerId,
+          role,
+          code: 'not-in-directory',
+          reason: `${role === 'contact-owner' ? 'contact' : 'account'} owner is not in the directory`,
+        });
         continue;
       }
       const result = standIn(owner, offerChecks);
-      if (result.exclusion) excluded.push({ repId: owner.id, role, code: result.exclusion.code, reason: result.exclusion.reason });
+      if (result.exclusion)
+        excluded.push({ repId: owner.id, role, code: result.exclusion.code, reason: result.exclusion.reason });
       if (!result.offered) continue;
       if (result.offered === owner) addCandidate(owner, { repId: owner.id, role, why: `${owner.id} ${owns}` });
-      else addCandidate(result.offered, { repId: result.offered.id, role: 'backup', why: `${result.offered.id} stands in for ${owner.id}, who ${owns} (${firstClause(result.exclusion!.reason)})`, standsInFor: owner.id });
+      else
+        addCandidate(result.offered, {
+          repId: result.offered.id,
+          role: 'backup',
+          why: `${result.offered.id} stands in for ${owner.id}, who ${owns} (${firstClause(result.exclusion!.reason)})`,
+          standsInFor: owner.id,
+        });
     }
   }
   const ownerOffered = offeredReps.length > 0;
@@ -262,7 +321,11 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
       const y = offeredAt(b);
       const la = load[x.id];
       const lb = load[y.id];
-      return (la?.total ?? 0) - (lb?.total ?? 0) || (la?.byTier[tier] ?? 0) - (lb?.byTier[tier] ?? 0) || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+      return (
+        (la?.total ?? 0) - (lb?.total ?? 0) ||
+        (la?.byTier[tier] ?? 0) - (lb?.byTier[tier] ?? 0) ||
+        (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)
+      );
     });
   }
   if (standInIds) offeredNormally = new Set();
@@ -279,8 +342,12 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
       notReached.push(member.id);
       continue;
     }
-    const reason = ranking ? describeStandingOnce(standingTexts, ranking, position) : describeLoad(load[offered.id], lead.tier);
-    const why = stand ? `${offered.id} stands in for ${member.id} (${stand.reason}); ${member.id}'s turn: ${reason}` : `${offered.id}: ${reason}`;
+    const reason = ranking
+      ? describeStandingOnce(standingTexts, ranking, position)
+      : describeLoad(load[offered.id], lead.tier);
+    const why = stand
+      ? `${offered.id} stands in for ${member.id} (${stand.reason}); ${member.id}'s turn: ${reason}`
+      : `${offered.id}: ${reason}`;
     const detail: CandidateDetail = { repId: offered.id, role: stand ? 'backup' : 'team', why };
     if (stand) detail.standsInFor = member.id;
     if (addCandidate(offered, detail) && offeredReps.length === 1) firstFromRotation = position;
@@ -301,13 +368,28 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
   for (const level of team.escalation) {
     const manager = repsById.get(level.repId);
     if (!manager) {
-      excluded.push({ repId: level.repId, role: 'escalation', code: 'not-in-directory', reason: 'escalation: not in the directory' });
+      excluded.push({
+        repId: level.repId,
+        role: 'escalation',
+        code: 'not-in-directory',
+        reason: 'escalation: not in the directory',
+      });
       continue;
     }
     const result = standIn(manager, chainChecks);
-    if (result.exclusion) excluded.push({ repId: manager.id, role: 'escalation', code: result.exclusion.code, reason: `escalation: ${result.exclusion.reason}` });
+    if (result.exclusion)
+      excluded.push({
+        repId: manager.id,
+        role: 'escalation',
+        code: result.exclusion.code,
+        reason: `escalation: ${result.exclusion.reason}`,
+      });
     if (result.offered && !chain.some((c) => c.rep === result.offered)) {
-      chain.push({ rep: result.offered, slaMinutes: level.slaMinutes, standsInFor: result.offered === manager ? undefined : manager.id });
+      chain.push({
+        rep: result.offered,
+        slaMinutes: level.slaMinutes,
+        standsInFor: result.offered === manager ? undefined : manager.id,
+      });
     }
   }
 
@@ -317,7 +399,15 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
   for (let i = 0; i < offeredReps.length; i++) {
     const rep = offeredReps[i]!;
     const { sla, text } = candidateSla(rep);
-    stages.push({ kind: 'candidate', level: 0, repIds: [rep.id], slaMs: sla.ms, sla, slaText: text, why: `${details[i]!.why} — ${ruleLabel}` });
+    stages.push({
+      kind: 'candidate',
+      level: 0,
+      repIds: [rep.id],
+      slaMs: sla.ms,
+      sla,
+      slaText: text,
+      why: `${details[i]!.why} — ${ruleLabel}`,
+    });
     candidateIds.push(rep.id);
   }
   chain.forEach((level, index) => {
@@ -334,7 +424,8 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
   // Anyone who can still act may claim from the catch-all queue, away or not: by then any owner beats none.
   // The chain first, then the team's active members in directory order.
   const chainIds = chain.map((level) => level.rep.id);
-  const claims = (member: Rep) => member.teamId === team.id && member.active && !(chainIds.length > 0 && chainIds.includes(member.id));
+  const claims = (member: Rep) =>
+    member.teamId === team.id && member.active && !(chainIds.length > 0 && chainIds.includes(member.id));
   let claimantCount = chainIds.length;
   for (const member of directory.reps) if (claims(member)) claimantCount += 1;
   // Sized once: a big team's list would otherwise be regrown and copied a dozen times, garbage for every lead.
@@ -370,7 +461,10 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
       notReached,
       candidateDetails: details,
       excluded,
-      tieBreak: strategy === 'owner-first' ? `contact owner, else account owner, first; then ${tieBreaks[ordering]}` : tieBreaks[ordering],
+      tieBreak:
+        strategy === 'owner-first'
+          ? `contact owner, else account owner, first; then ${tieBreaks[ordering]}`
+          : tieBreaks[ordering],
       sla: { name: chosenSla.name, text: chosenSla.duration.text, why: chosenSla.why },
       policyVersion,
       decidedAt: new Date(nowMs).toISOString(),
@@ -427,11 +521,18 @@ function lookupReps(reps: readonly Rep[]): { get(id: string): Rep | undefined } 
  * The SLA each candidate stage carries. Candidates who share a calendar (zone, hours, holidays) share one SLA
  * object: a plan over a big team then holds a handful of them rather than one per rep.
  */
-function createCandidateSla(duration: SlaDuration, businessDayHours: number, clock: AvailabilityClock): (rep: Rep) => { sla: Sla; text: string } {
+function createCandidateSla(
+  duration: SlaDuration,
+  businessDayHours: number,
+  clock: AvailabilityClock,
+): (rep: Rep) => { sla: Sla; text: string } {
   switch (duration.unit) {
     case 'minutes':
     case 'hours': {
-      const shared = { sla: { ms: Math.round(duration.amount * (duration.unit === 'hours' ? 60 : 1) * minute), businessHours: null }, text: duration.text };
+      const shared = {
+        sla: { ms: Math.round(duration.amount * (duration.unit === 'hours' ? 60 : 1) * minute), businessHours: null },
+        text: duration.text,
+      };
       return () => shared;
     }
     case 'business-hours':
@@ -442,7 +543,10 @@ function createCandidateSla(duration: SlaDuration, businessDayHours: number, clo
         const calendar = businessCalendarFor(rep, clock.nowMs, clock.localTime(rep.timeZone).date);
         let shared = byCalendar.get(calendar);
         if (!shared) {
-          const text = duration.unit === 'business-hours' ? `${duration.text} (${rep.timeZone})` : `${duration.text} (${hours} working hours, ${rep.timeZone})`;
+          const text =
+            duration.unit === 'business-hours'
+              ? `${duration.text} (${rep.timeZone})`
+              : `${duration.text} (${hours} working hours, ${rep.timeZone})`;
           shared = { sla: { ms: Math.round(hours * 60 * minute), businessHours: calendar }, text };
           byCalendar.set(calendar, shared);
         }
@@ -471,7 +575,10 @@ function describeStandingOnce(texts: StandingTexts, ranking: RotationRanking, po
 }
 
 function describeStanding(s: RotationStanding): string {
-  const lifted = s.liftedFrom !== undefined ? `, credit lifted from ${round(s.liftedFrom)} to the team's floor ${round(s.pass)} after time away` : '';
+  const lifted =
+    s.liftedFrom !== undefined
+      ? `, credit lifted from ${round(s.liftedFrom)} to the team's floor ${round(s.pass)} after time away`
+      : '';
   return `round robin, ${s.dealt} lead(s) dealt, weight ${s.weight}, credit ${round(s.pass)} (${round(s.next)} after this lead)${lifted}`;
 }
 
@@ -502,10 +609,14 @@ function describeLead(lead: RoutingLead): string {
 }
 
 function checkLead(lead: RoutingLead): void {
-  if (!(tiers as readonly string[]).includes(lead.tier)) throw new RangeError(`lead.tier must be one of ${tiers.join(', ')} (got ${JSON.stringify(lead.tier)})`);
-  if (!(urgencies as readonly string[]).includes(lead.urgency)) throw new RangeError(`lead.urgency must be one of ${urgencies.join(', ')} (got ${JSON.stringify(lead.urgency)})`);
-  if (typeof lead.serviceLine !== 'string' || lead.serviceLine === '') throw new RangeError('lead.serviceLine must be a non-empty string');
-  if (lead.companySize !== null && !(Number.isFinite(lead.companySize) && lead.companySize >= 0)) throw new RangeError(`lead.companySize must be a number of employees or null (got ${String(lead.companySize)})`);
+  if (!(tiers as readonly string[]).includes(lead.tier))
+    throw new RangeError(`lead.tier must be one of ${tiers.join(', ')} (got ${JSON.stringify(lead.tier)})`);
+  if (!(urgencies as readonly string[]).includes(lead.urgency))
+    throw new RangeError(`lead.urgency must be one of ${urgencies.join(', ')} (got ${JSON.stringify(lead.urgency)})`);
+  if (typeof lead.serviceLine !== 'string' || lead.serviceLine === '')
+    throw new RangeError('lead.serviceLine must be a non-empty string');
+  if (lead.companySize !== null && !(Number.isFinite(lead.companySize) && lead.companySize >= 0))
+    throw new RangeError(`lead.companySize must be a number of employees or null (got ${String(lead.companySize)})`);
 }
 
 /** The plan in words: rule, SLA, candidates with their reasons, exclusions, tie-break, escalation. */
@@ -513,14 +624,21 @@ export function describeRouting(plan: RoutingPlan, options: { maxListed?: number
   const e = plan.explanation;
   const maxListed = options.maxListed ?? 25;
   const list = <T>(items: T[], render: (item: T) => string) =>
-    items.length === 0 ? 'none' : items.slice(0, maxListed).map(render).join('; ') + (items.length > maxListed ? `; … and ${items.length - maxListed} more` : '');
+    items.length === 0
+      ? 'none'
+      : items.slice(0, maxListed).map(render).join('; ') +
+        (items.length > maxListed ? `; … and ${items.length - maxListed} more` : '');
   const chain = plan.stages.filter((s) => s.kind === 'escalation').map((s) => s.repIds[0]);
   const strategy = e.fallback ? `${e.strategy}, then ${e.fallback}` : e.strategy;
   return [
     `Policy v${e.policyVersion}, ${e.rule}.`,
     `Strategy: ${strategy}. SLA: ${e.sla.text} (${e.sla.name}: ${e.sla.why}).`,
     `Candidates${e.maxCandidates === undefined ? '' : ` (at most ${e.maxCandidates})`}: ${list(e.candidateDetails, (c) => c.why)}.`,
-    ...(e.notReached?.length ? [`Not reached (available, ranked after the last candidate; the lead escalates first): ${list(e.notReached, (id) => id)}.`] : []),
+    ...(e.notReached?.length
+      ? [
+          `Not reached (available, ranked after the last candidate; the lead escalates first): ${list(e.notReached, (id) => id)}.`,
+        ]
+      : []),
     `Excluded: ${list(e.excluded, (x) => `${x.repId}${x.role === 'team' || x.role === 'escalation' ? '' : ` (${x.role})`}: ${x.reason}`)}.`,
     `Tie-break: ${e.tieBreak}.`,
     `Escalation: ${[...chain, `catch-all (${plan.catchAll.alertEmail})`].join(' → ')}.`,

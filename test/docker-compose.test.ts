@@ -22,7 +22,9 @@ interface ComposeService {
 }
 
 // Compose resolves `<<` merge keys; without `merge` the parser would leave them as a literal key.
-const compose = parse(fs.readFileSync(composePath, 'utf8'), { merge: true }) as { services?: Record<string, ComposeService> };
+const compose = parse(fs.readFileSync(composePath, 'utf8'), { merge: true }) as {
+  services?: Record<string, ComposeService>;
+};
 const services = compose.services ?? {};
 const configKeys = Object.keys(ConfigSchema.shape);
 
@@ -57,14 +59,18 @@ function environmentOf(name: string): Record<string, string | undefined> {
       }),
     );
   }
-  return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value === null ? undefined : String(value)]));
+  return Object.fromEntries(
+    Object.entries(env).map(([key, value]) => [key, value === null ? undefined : String(value)]),
+  );
 }
 
 /** `host:container` pairs; a mapping without a host port publishes nothing reachable at a known address. */
 function portsOf(name: string): { published: number; target: number }[] {
   return (service(name).ports ?? []).map((mapping) => {
     if (typeof mapping === 'object') return { published: Number(mapping.published), target: Number(mapping.target) };
-    const parts = String(mapping).replace(/\/(tcp|udp)$/, '').split(':');
+    const parts = String(mapping)
+      .replace(/\/(tcp|udp)$/, '')
+      .split(':');
     return { published: parts.length > 1 ? Number(parts.at(-2)) : NaN, target: Number(parts.at(-1)) };
   });
 }
@@ -97,7 +103,10 @@ function documentedSettings(): string[] {
   const rows = lines.slice(start + 1, end === -1 ? undefined : end).filter((line) => line.trimStart().startsWith('|'));
   const firstCells = rows.map((row) => (row.trim().split('|')[1] ?? '').trim());
   // The first row is the header; the separator row is dashes and colons only.
-  return firstCells.slice(1).filter((cell) => !/^:?-+:?$/.test(cell)).map((cell) => cell.replace(/`/g, '').trim());
+  return firstCells
+    .slice(1)
+    .filter((cell) => !/^:?-+:?$/.test(cell))
+    .map((cell) => cell.replace(/`/g, '').trim());
 }
 
 /** `service: VARIABLE` for each variable a service of ours sets that `known` lacks, so a failure names both. */
@@ -110,14 +119,25 @@ function settingsOutside(known: string[]): string[] {
 }
 
 test('runs the whole stack: Postgres, Temporal, Mailpit, migrations, worker and API', () => {
-  expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgres', 'temporal', 'mailpit', 'migrate', 'worker', 'api']));
+  expect(Object.keys(services)).toEqual(
+    expect.arrayContaining(['postgres', 'temporal', 'mailpit', 'migrate', 'worker', 'api']),
+  );
   expect(ours).toEqual(expect.arrayContaining(['migrate', 'worker', 'api']));
 });
 
 test('publishes the API, Temporal and its Web UI, the mail catcher and Postgres on their usual host ports', () => {
-  const published = Object.keys(services).flatMap((name) => portsOf(name).map(({ published, target }) => `${name} ${published}:${target}`));
+  const published = Object.keys(services).flatMap((name) =>
+    portsOf(name).map(({ published, target }) => `${name} ${published}:${target}`),
+  );
   expect(published).toEqual(
-    expect.arrayContaining(['api 3000:3000', 'temporal 7233:7233', 'temporal 8233:8233', 'mailpit 1025:1025', 'mailpit 8025:8025', 'postgres 5432:5432']),
+    expect.arrayContaining([
+      'api 3000:3000',
+      'temporal 7233:7233',
+      'temporal 8233:8233',
+      'mailpit 1025:1025',
+      'mailpit 8025:8025',
+      'postgres 5432:5432',
+    ]),
   );
 });
 
@@ -125,7 +145,10 @@ test('the API and Temporal listen on all interfaces, so the published ports reac
   const api = environmentOf('api');
   expect({ API_HOST: api.API_HOST, API_PORT: api.API_PORT }).toEqual({ API_HOST: '0.0.0.0', API_PORT: '3000' });
   const args = commandArgs('temporal');
-  expect({ ip: flagValues(args, '--ip'), uiIp: flagValues(args, '--ui-ip') }).toEqual({ ip: ['0.0.0.0'], uiIp: ['0.0.0.0'] });
+  expect({ ip: flagValues(args, '--ip'), uiIp: flagValues(args, '--ui-ip') }).toEqual({
+    ip: ['0.0.0.0'],
+    uiIp: ['0.0.0.0'],
+  });
 });
 
 test('the Temporal dev server registers every search attribute the workflow sets, with its type', () => {
@@ -163,7 +186,8 @@ test("the worker, the API and the migrations point at the stack's own Postgres, 
       const url = new URL(value.includes('://') ? value : `tcp://${value}`);
       if (!services[url.hostname]) return [`${name}: ${key}=${value} names no service in docker-compose.yml`];
       const listening = portsOf(url.hostname).map((p) => p.target);
-      if (url.port && !listening.includes(Number(url.port))) return [`${name}: ${key}=${value} but ${url.hostname} publishes ${listening.join(', ') || 'no port'}`];
+      if (url.port && !listening.includes(Number(url.port)))
+        return [`${name}: ${key}=${value} but ${url.hostname} publishes ${listening.join(', ') || 'no port'}`];
       return [];
     });
   });
@@ -178,7 +202,8 @@ test('the worker and the API start only after the migrations succeed, which wait
   const broken = Object.keys(services).flatMap((name) =>
     Object.entries(dependenciesOf(name)).flatMap(([dep, condition]) => {
       if (!services[dep]) return [`${name} depends on missing service ${dep}`];
-      if (condition === 'service_healthy' && !services[dep].healthcheck) return [`${name} waits for ${dep} to be healthy, but ${dep} has no healthcheck`];
+      if (condition === 'service_healthy' && !services[dep].healthcheck)
+        return [`${name} waits for ${dep} to be healthy, but ${dep} has no healthcheck`];
       return [];
     }),
   );

@@ -7,7 +7,10 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { workflowsPath } from '../workers/worker';
 import { historiesDir } from './support/histories';
 
-const files = fs.readdirSync(historiesDir).filter((f) => f.endsWith('.json')).sort();
+const files = fs
+  .readdirSync(historiesDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 beforeAll(() => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -38,7 +41,10 @@ test('every committed history replays without nondeterminism', async () => {
     history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(historiesDir, file), 'utf8'))),
   }));
   const failures: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowsPath, replayName: 'committed-histories' }, histories)) {
+  for await (const result of Worker.runReplayHistories(
+    { workflowsPath, replayName: 'committed-histories' },
+    histories,
+  )) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }
   expect(failures).toEqual([]);

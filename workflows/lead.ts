@@ -1,6 +1,15 @@
 // One inbound lead, from intake until a rep owns it. Reads top to bottom as the sales process:
 // record → dedupe → qualify → route → offer to each candidate under an SLA → escalate → catch-all.
-import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  patched,
+  proxyActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { describePerson, type AnyLeadWorkflowInput, type LeadStatus, type MergedSubmission } from '../src/lead';
 import { slaDeadline } from '../src/policy/business-time';
@@ -80,7 +89,11 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
     // Intake may resend a merge it is unsure was delivered; the submission id makes that harmless.
     if (merges.some((m) => m.submissionId === submission.submissionId)) return;
     merges.push(submission);
-    view.merged?.push({ submissionId: submission.submissionId, source: submission.lead.source, receivedAt: submission.receivedAt });
+    view.merged?.push({
+      submissionId: submission.submissionId,
+      source: submission.lead.source,
+      receivedAt: submission.receivedAt,
+    });
     await condition(() => recorded);
     await activities.recordMergedSubmission({ leadId, submission });
   });
@@ -92,7 +105,12 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
   async function receiveSignal(signal: 'accept' | 'decline', a: OfferAnswer): Promise<void> {
     const refusal = refuse(a, signal);
     if (!refusal) {
-      answer = { kind: signal === 'accept' ? 'accepted' : 'declined', offerNumber: a.offerNumber, repId: a.repId, reason: a.reason };
+      answer = {
+        kind: signal === 'accept' ? 'accepted' : 'declined',
+        offerNumber: a.offerNumber,
+        repId: a.repId,
+        reason: a.reason,
+      };
       return;
     }
     const at = new Date().toISOString();
@@ -114,22 +132,47 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
 
   function refuse(a: OfferAnswer, action: 'accept' | 'decline'): ApplicationFailure | undefined {
     if (typeof a?.offerNumber !== 'number' || typeof a?.repId !== 'string') {
-      return ApplicationFailure.create({ type: refusalTypes.malformed, message: 'offerNumber (number) and repId (string) are required', nonRetryable: true });
+      return ApplicationFailure.create({
+        type: refusalTypes.malformed,
+        message: 'offerNumber (number) and repId (string) are required',
+        nonRetryable: true,
+      });
     }
     const offer = view.offers[a.offerNumber - 1];
-    if (!offer) return ApplicationFailure.create({ type: refusalTypes.unknownOffer, message: `lead ${leadId} has no offer ${a.offerNumber}`, nonRetryable: true });
+    if (!offer)
+      return ApplicationFailure.create({
+        type: refusalTypes.unknownOffer,
+        message: `lead ${leadId} has no offer ${a.offerNumber}`,
+        nonRetryable: true,
+      });
     if (!offer.repIds.includes(a.repId)) {
-      return ApplicationFailure.create({ type: refusalTypes.notOffered, message: `offer ${a.offerNumber} was not made to ${a.repId}`, nonRetryable: true });
+      return ApplicationFailure.create({
+        type: refusalTypes.notOffered,
+        message: `offer ${a.offerNumber} was not made to ${a.repId}`,
+        nonRetryable: true,
+      });
     }
     if (offer !== view.currentOffer || answer !== undefined) {
-      return ApplicationFailure.create({ type: refusalTypes.staleOffer, message: `offer ${a.offerNumber} is closed: ${describeClosed(offer)}`, nonRetryable: true });
+      return ApplicationFailure.create({
+        type: refusalTypes.staleOffer,
+        message: `offer ${a.offerNumber} is closed: ${describeClosed(offer)}`,
+        nonRetryable: true,
+      });
     }
     // A timer that fired in the same workflow task as this answer has not closed the offer yet.
     if (Date.now() >= Date.parse(offer.deadline)) {
-      return ApplicationFailure.create({ type: refusalTypes.staleOffer, message: `offer ${a.offerNumber} expired at ${offer.deadline}`, nonRetryable: true });
+      return ApplicationFailure.create({
+        type: refusalTypes.staleOffer,
+        message: `offer ${a.offerNumber} expired at ${offer.deadline}`,
+        nonRetryable: true,
+      });
     }
     if (action === 'decline' && offer.kind === 'catch-all') {
-      return ApplicationFailure.create({ type: refusalTypes.notDeclinable, message: 'a lead in the catch-all queue can be claimed, not declined', nonRetryable: true });
+      return ApplicationFailure.create({
+        type: refusalTypes.notDeclinable,
+        message: 'a lead in the catch-all queue can be claimed, not declined',
+        nonRetryable: true,
+      });
     }
     return undefined;
   }
@@ -196,7 +239,10 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
 
   // ── Steps ───────────────────────────────────────────────────────────────────────────────
   /** Offers the lead under the stage's SLA; resolves with the answer, or undefined when the SLA passed. */
-  async function offer(stage: OfferStage, notify?: (offerNumber: number) => Promise<void>): Promise<Answer | undefined> {
+  async function offer(
+    stage: OfferStage,
+    notify?: (offerNumber: number) => Promise<void>,
+  ): Promise<Answer | undefined> {
     const offeredAt = new Date();
     // Plans made before business-hours SLAs carry only a wall-clock duration.
     const sla = stage.sla ?? { ms: stage.slaMs, businessHours: null };
@@ -213,9 +259,26 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
     view.offers.push(current);
     view.currentOffer = current;
     view.escalationLevel = stage.level;
-    await moveTo(stage.kind === 'candidate' ? 'offered' : stage.kind === 'escalation' ? 'escalated' : 'catch-all', deadline);
-    await activities.openOffer({ leadId, input, qualification, offerNumber: current.offerNumber, stage, offeredAt: current.offeredAt, deadline: current.deadline, whyYou: stage.why });
-    await decide(`offer:${current.offerNumber}:opened`, 'offered', `offer ${current.offerNumber} (${stage.kind}, level ${stage.level}) to ${stage.repIds.join(', ')} until ${current.deadline}: ${stage.why}`, current);
+    await moveTo(
+      stage.kind === 'candidate' ? 'offered' : stage.kind === 'escalation' ? 'escalated' : 'catch-all',
+      deadline,
+    );
+    await activities.openOffer({
+      leadId,
+      input,
+      qualification,
+      offerNumber: current.offerNumber,
+      stage,
+      offeredAt: current.offeredAt,
+      deadline: current.deadline,
+      whyYou: stage.why,
+    });
+    await decide(
+      `offer:${current.offerNumber}:opened`,
+      'offered',
+      `offer ${current.offerNumber} (${stage.kind}, level ${stage.level}) to ${stage.repIds.join(', ')} until ${current.deadline}: ${stage.why}`,
+      current,
+    );
     await notify?.(current.offerNumber);
 
     // Half way to the deadline, a silent rep gets one reminder; the catch-all has its own re-alerts.
@@ -224,7 +287,17 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
       const halfway = slaDeadline(offeredAt.getTime(), { ...sla, ms: sla.ms / 2 });
       if (!(await condition(() => answer !== undefined, Math.max(1, halfway - Date.now())))) {
         current.remindedAt = new Date().toISOString();
-        await activities.remindOffer({ leadId, input, qualification, offerNumber: current.offerNumber, stage, offeredAt: current.offeredAt, deadline: current.deadline, whyYou: stage.why, remindedAt: current.remindedAt });
+        await activities.remindOffer({
+          leadId,
+          input,
+          qualification,
+          offerNumber: current.offerNumber,
+          stage,
+          offeredAt: current.offeredAt,
+          deadline: current.deadline,
+          whyYou: stage.why,
+          remindedAt: current.remindedAt,
+        });
       }
     }
     await condition(() => answer !== undefined, Math.max(1, deadline.getTime() - Date.now()));
@@ -236,8 +309,21 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
     current.answeredBy = result?.repId;
     current.reason = result?.reason;
     const closedAt = new Date().toISOString();
-    await activities.closeOffer({ leadId, offerNumber: current.offerNumber, status: current.outcome, answeredBy: result?.repId ?? null, reason: result?.reason ?? null, at: closedAt });
-    await decide(`offer:${current.offerNumber}:${current.outcome}`, current.outcome, describeOffer(current), current, closedAt);
+    await activities.closeOffer({
+      leadId,
+      offerNumber: current.offerNumber,
+      status: current.outcome,
+      answeredBy: result?.repId ?? null,
+      reason: result?.reason ?? null,
+      at: closedAt,
+    });
+    await decide(
+      `offer:${current.offerNumber}:${current.outcome}`,
+      current.outcome,
+      describeOffer(current),
+      current,
+      closedAt,
+    );
     return result;
   }
 
@@ -246,7 +332,12 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
     view.owner = outcome.repId;
     upsertSearchAttributes([{ key: sa.AssignedRep, value: outcome.repId }]);
     await moveTo('assigned', null);
-    await decide('assigned', 'assigned', `${outcome.repId} owns the lead (accepted offer ${outcome.offerNumber})`, outcome);
+    await decide(
+      'assigned',
+      'assigned',
+      `${outcome.repId} owns the lead (accepted offer ${outcome.offerNumber})`,
+      outcome,
+    );
     return await close('assigned');
   }
 
@@ -277,7 +368,13 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
     });
   }
 
-  async function decide(key: string, kind: string, summary: string, detail: unknown, at = new Date().toISOString()): Promise<void> {
+  async function decide(
+    key: string,
+    kind: string,
+    summary: string,
+    detail: unknown,
+    at = new Date().toISOString(),
+  ): Promise<void> {
     await activities.recordDecision({ leadId, key, kind, summary, detail, at });
   }
 
@@ -310,5 +407,7 @@ function describeOffer(o: OfferView): string {
 }
 
 function describeClosed(o: OfferView): string {
-  return o.outcome === 'timed-out' ? `it expired at ${o.deadline}` : `it was ${o.outcome}${o.answeredBy ? ` by ${o.answeredBy}` : ''}`;
+  return o.outcome === 'timed-out'
+    ? `it expired at ${o.deadline}`
+    : `it was ${o.outcome}${o.answeredBy ? ` by ${o.answeredBy}` : ''}`;
 }

@@ -40,7 +40,13 @@ ${body}
 /** The lead as a rep sees it before answering: who, what they wrote, how good it looks. Contact details wait for the accept. */
 export function renderLeadCard(lead: PageLead, opts: { contact?: boolean; extra?: string } = {}): string {
   const who = lead.name ?? lead.email ?? lead.phone ?? 'Unnamed contact';
-  const grade = [lead.tier ? `Tier ${lead.tier}` : null, lead.score !== null ? `score ${lead.score}` : null, lead.serviceLine, lead.urgency ? `urgency ${lead.urgency}` : null, lead.source ? `via ${lead.source}` : null]
+  const grade = [
+    lead.tier ? `Tier ${lead.tier}` : null,
+    lead.score !== null ? `score ${lead.score}` : null,
+    lead.serviceLine,
+    lead.urgency ? `urgency ${lead.urgency}` : null,
+    lead.source ? `via ${lead.source}` : null,
+  ]
     .filter((part): part is string => part !== null)
     .join(' · ');
   const contact =

@@ -67,8 +67,14 @@ export async function readLeadSituation(client: Client, db: Pool, leadId: string
   };
 }
 
-async function readLeadRow(db: Pool, leadId: string): Promise<(PageLead & { status: string; owner: string | null }) | null> {
-  const { rows } = await db.query<LeadRow & { status: string; owner_rep_id: string | null }>(`SELECT ${leadColumns}, status, owner_rep_id FROM leads WHERE id = $1`, [leadId]);
+async function readLeadRow(
+  db: Pool,
+  leadId: string,
+): Promise<(PageLead & { status: string; owner: string | null }) | null> {
+  const { rows } = await db.query<LeadRow & { status: string; owner_rep_id: string | null }>(
+    `SELECT ${leadColumns}, status, owner_rep_id FROM leads WHERE id = $1`,
+    [leadId],
+  );
   const row = rows[0];
   return row ? { ...pageLeadFromRow(row), status: row.status, owner: row.owner_rep_id } : null;
 }
@@ -90,19 +96,49 @@ export interface LeadRow {
 }
 
 export function pageLeadFromRow(row: LeadRow): PageLead {
-  return { name: row.name, email: row.email, phone: row.phone, company: row.company, message: row.message, source: row.source, score: row.score, tier: row.tier, urgency: row.urgency, serviceLine: row.service_line };
+  return {
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    company: row.company,
+    message: row.message,
+    source: row.source,
+    score: row.score,
+    tier: row.tier,
+    urgency: row.urgency,
+    serviceLine: row.service_line,
+  };
 }
 
 function emptyLead(q: { score: number; tier: string; urgency: string; serviceLine: string } | null): PageLead {
-  return { name: null, email: null, phone: null, company: null, message: '', source: null, score: q?.score ?? null, tier: q?.tier ?? null, urgency: q?.urgency ?? null, serviceLine: q?.serviceLine ?? null };
+  return {
+    name: null,
+    email: null,
+    phone: null,
+    company: null,
+    message: '',
+    source: null,
+    score: q?.score ?? null,
+    tier: q?.tier ?? null,
+    urgency: q?.urgency ?? null,
+    serviceLine: q?.serviceLine ?? null,
+  };
 }
 
 /** Names and time zones of reps, from the directory's validated JSON (`doc`). */
 export async function readReps(db: Pool, repIds: string[]): Promise<Map<string, RepProfile>> {
   const ids = [...new Set(repIds)];
   if (!ids.length) return new Map();
-  const { rows } = await db.query<{ id: string; name: string | null; time_zone: string | null }>("SELECT id, doc ->> 'name' AS name, doc ->> 'timeZone' AS time_zone FROM reps WHERE id = ANY($1)", [ids]);
-  return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name ?? r.id, timeZone: r.time_zone && isTimeZone(r.time_zone) ? r.time_zone : null }]));
+  const { rows } = await db.query<{ id: string; name: string | null; time_zone: string | null }>(
+    "SELECT id, doc ->> 'name' AS name, doc ->> 'timeZone' AS time_zone FROM reps WHERE id = ANY($1)",
+    [ids],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      { id: r.id, name: r.name ?? r.id, timeZone: r.time_zone && isTimeZone(r.time_zone) ? r.time_zone : null },
+    ]),
+  );
 }
 
 export type OfferVerdict =
@@ -121,14 +157,34 @@ export function judgeOffer(
   const when = (iso: string | null) => (iso ? formatInstant(new Date(iso), ctx.timeZone) : null);
   const nameOf = (id: string) => ctx.reps.get(id)?.name ?? id;
   const offer = situation.offers[link.offerNumber - 1];
-  if (!offer) return { kind: 'closed', status: 404, headline: 'This offer does not exist', detail: `Lead ${situation.leadId} has no offer ${link.offerNumber}.`, owned: false };
+  if (!offer)
+    return {
+      kind: 'closed',
+      status: 404,
+      headline: 'This offer does not exist',
+      detail: `Lead ${situation.leadId} has no offer ${link.offerNumber}.`,
+      owned: false,
+    };
   if (!offer.repIds.includes(link.repId)) {
-    return { kind: 'closed', status: 403, headline: 'This offer was not made to you', detail: `Offer ${link.offerNumber} went to ${offer.repIds.map(nameOf).join(', ')}.`, owned: false };
+    return {
+      kind: 'closed',
+      status: 403,
+      headline: 'This offer was not made to you',
+      detail: `Offer ${link.offerNumber} went to ${offer.repIds.map(nameOf).join(', ')}.`,
+      owned: false,
+    };
   }
-  const open = situation.running && situation.currentOffer?.offerNumber === offer.offerNumber && offer.outcome === 'open';
+  const open =
+    situation.running && situation.currentOffer?.offerNumber === offer.offerNumber && offer.outcome === 'open';
   if (open && ctx.now.getTime() < Date.parse(offer.deadline)) {
     if (link.action === 'decline' && offer.kind === 'catch-all') {
-      return { kind: 'closed', status: 409, headline: 'This lead can be claimed, not declined', detail: 'It waits in the catch-all queue until someone claims it.', owned: false };
+      return {
+        kind: 'closed',
+        status: 409,
+        headline: 'This lead can be claimed, not declined',
+        detail: 'It waits in the catch-all queue until someone claims it.',
+        owned: false,
+      };
     }
     return { kind: 'open', offer };
   }
@@ -136,19 +192,50 @@ export function judgeOffer(
   const accepted = situation.offers.find((o) => o.outcome === 'accepted');
   const owner = situation.owner ?? accepted?.answeredBy ?? null;
   if (owner === link.repId) {
-    return { kind: 'closed', status: 409, headline: 'You already own this lead', detail: `You accepted it${accepted?.closedAt ? ` at ${when(accepted.closedAt)}` : ''}.`, owned: true };
+    return {
+      kind: 'closed',
+      status: 409,
+      headline: 'You already own this lead',
+      detail: `You accepted it${accepted?.closedAt ? ` at ${when(accepted.closedAt)}` : ''}.`,
+      owned: true,
+    };
   }
   if (owner) {
-    return { kind: 'closed', status: 409, headline: `This lead was already taken by ${nameOf(owner)}`, detail: `${nameOf(owner)} accepted it${accepted?.closedAt ? ` at ${when(accepted.closedAt)}` : ''}.`, owned: false };
+    return {
+      kind: 'closed',
+      status: 409,
+      headline: `This lead was already taken by ${nameOf(owner)}`,
+      detail: `${nameOf(owner)} accepted it${accepted?.closedAt ? ` at ${when(accepted.closedAt)}` : ''}.`,
+      owned: false,
+    };
   }
-  if (situation.status === 'rejected-spam') return { kind: 'closed', status: 409, headline: 'This lead was thrown out as spam', detail: 'Nobody needs to answer it.', owned: false };
+  if (situation.status === 'rejected-spam')
+    return {
+      kind: 'closed',
+      status: 409,
+      headline: 'This lead was thrown out as spam',
+      detail: 'Nobody needs to answer it.',
+      owned: false,
+    };
   const now = describeNow(situation, nameOf);
   if (offer.outcome === 'declined') {
     const by = offer.answeredBy === link.repId ? 'You' : nameOf(offer.answeredBy ?? 'someone');
-    return { kind: 'closed', status: 409, headline: `${by} declined this lead${offer.closedAt ? ` at ${when(offer.closedAt)}` : ''}`, detail: `The lead moved on: ${now}.`, owned: false };
+    return {
+      kind: 'closed',
+      status: 409,
+      headline: `${by} declined this lead${offer.closedAt ? ` at ${when(offer.closedAt)}` : ''}`,
+      detail: `The lead moved on: ${now}.`,
+      owned: false,
+    };
   }
   // Timed out, or past its deadline a moment before the workflow's timer closed it.
-  return { kind: 'closed', status: 409, headline: `The offer expired at ${when(offer.deadline)}`, detail: `The lead moved on: ${now}.`, owned: false };
+  return {
+    kind: 'closed',
+    status: 409,
+    headline: `The offer expired at ${when(offer.deadline)}`,
+    detail: `The lead moved on: ${now}.`,
+    owned: false,
+  };
 }
 
 /** The lead's present, in words: "it is now offered to Ben", "it waits in the catch-all queue". */
@@ -159,7 +246,8 @@ export function describeNow(situation: LeadSituation, nameOf: (id: string) => st
   // Between one offer closing and the next opening, for the moment it takes the workflow to move on.
   if (!current) return situation.running ? 'it goes to the next in line' : `it is ${situation.status}`;
   if (current.kind === 'catch-all') return 'it waits in the catch-all queue for anyone on the team to claim it';
-  if (current.kind === 'escalation') return `it is escalated to ${current.repIds.map(nameOf).join(', ')} (level ${current.level})`;
+  if (current.kind === 'escalation')
+    return `it is escalated to ${current.repIds.map(nameOf).join(', ')} (level ${current.level})`;
   return `it is now offered to ${current.repIds.map(nameOf).join(', ')}`;
 }
 

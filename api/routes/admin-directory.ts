@@ -4,7 +4,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { insertRep, insertTeam, listReps, listTeams, readRep, readTeam, setTeamActive, writeRep, writeTeam, type StoredRep, type StoredTeam } from '../../activities/directory';
+import {
+  insertRep,
+  insertTeam,
+  listReps,
+  listTeams,
+  readRep,
+  readTeam,
+  setTeamActive,
+  writeRep,
+  writeTeam,
+  type StoredRep,
+  type StoredTeam,
+} from '../../activities/directory';
 import { loadActivePolicy } from '../../activities/policies';
 import { withTransaction } from '../../activities/postgres';
 import { OutOfOfficeSchema, RepSchema, TeamSchema, type Rep, type Team } from '../../src/directory-file';
@@ -12,7 +24,9 @@ import { badRequest, ErrorBodySchema, httpError, issuesFromZod, type FieldIssue 
 import { apiSchemas, security } from '../openapi';
 import type { RouteDeps } from '../route-deps';
 
-const IdParams = z.strictObject({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'id must be lowercase letters, digits and dashes') });
+const IdParams = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'id must be lowercase letters, digits and dashes'),
+});
 
 /**
  * A PATCH body: the entry's fields, each optional and without its default, so a field left out keeps its stored
@@ -22,22 +36,39 @@ function patchOf<T extends z.ZodObject>(schema: T) {
   const shape = Object.fromEntries(
     Object.entries(schema.shape)
       .filter(([key]) => key !== 'id')
-      .map(([key, field]) => [key, (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType)).optional()]),
+      .map(([key, field]) => [
+        key,
+        (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType)).optional(),
+      ]),
   );
   return z.strictObject(shape);
 }
 
-const RepPatch = patchOf(RepSchema).describe('Any of the rep\'s fields; those left out keep their value');
-const TeamPatch = patchOf(TeamSchema).describe('Any of the team\'s fields; those left out keep their value');
+const RepPatch = patchOf(RepSchema).describe("Any of the rep's fields; those left out keep their value");
+const TeamPatch = patchOf(TeamSchema).describe("Any of the team's fields; those left out keep their value");
 
 const StoredRepSchema = z
-  .object({ rep: z.record(z.string(), z.unknown()).describe('The rep as validated by RepSchema, defaults filled in'), updatedAt: z.string() })
+  .object({
+    rep: z.record(z.string(), z.unknown()).describe('The rep as validated by RepSchema, defaults filled in'),
+    updatedAt: z.string(),
+  })
   .register(apiSchemas, { id: 'StoredRep' });
 const StoredTeamSchema = z
-  .object({ team: z.record(z.string(), z.unknown()).describe('The team as validated by TeamSchema, defaults filled in'), active: z.boolean(), updatedAt: z.string() })
+  .object({
+    team: z.record(z.string(), z.unknown()).describe('The team as validated by TeamSchema, defaults filled in'),
+    active: z.boolean(),
+    updatedAt: z.string(),
+  })
   .register(apiSchemas, { id: 'StoredTeam' });
 
-const adminErrors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema, 429: ErrorBodySchema };
+const adminErrors = {
+  400: ErrorBodySchema,
+  401: ErrorBodySchema,
+  403: ErrorBodySchema,
+  404: ErrorBodySchema,
+  409: ErrorBodySchema,
+  429: ErrorBodySchema,
+};
 const admin = { access: { keys: ['admin' as const] } };
 
 function definedFields(body: Record<string, unknown>): Record<string, unknown> {
@@ -46,12 +77,20 @@ function definedFields(body: Record<string, unknown>): Record<string, unknown> {
 
 export function adminDirectoryRoutes(app: FastifyInstance, { db }: RouteDeps, done: (err?: Error) => void): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
-  const meta = (summary: string, description?: string) => ({ tags: ['admin'], summary, ...(description ? { description } : {}), security: security.apiKey });
+  const meta = (summary: string, description?: string) => ({
+    tags: ['admin'],
+    summary,
+    ...(description ? { description } : {}),
+    security: security.apiKey,
+  });
 
   // ── Teams ─────────────────────────────────────────────────────────────────────────────────
   routes.get('/v1/admin/teams', {
     config: admin,
-    schema: { ...meta('List teams'), response: { 200: z.object({ teams: z.array(StoredTeamSchema) }), ...adminErrors } },
+    schema: {
+      ...meta('List teams'),
+      response: { 200: z.object({ teams: z.array(StoredTeamSchema) }), ...adminErrors },
+    },
     handler: async () => ({ teams: await listTeams(db) }),
   });
 
@@ -63,21 +102,34 @@ export function adminDirectoryRoutes(app: FastifyInstance, { db }: RouteDeps, do
 
   routes.post('/v1/admin/teams', {
     config: admin,
-    schema: { ...meta('Create a team', 'Validated by TeamSchema; every escalation rep must exist. 409 when the id is taken.'), body: TeamSchema, response: { 201: StoredTeamSchema, ...adminErrors } },
+    schema: {
+      ...meta('Create a team', 'Validated by TeamSchema; every escalation rep must exist. 409 when the id is taken.'),
+      body: TeamSchema,
+      response: { 201: StoredTeamSchema, ...adminErrors },
+    },
     handler: async (request, reply) => {
       const team = request.body;
       const stored = await withTransaction(db, async (tx) => {
         await checkTeamReferences(tx, team);
-        if (!(await insertTeam(tx, team))) throw httpError(409, 'id', `team ${team.id} exists; PATCH /v1/admin/teams/${team.id} to change it`);
+        if (!(await insertTeam(tx, team)))
+          throw httpError(409, 'id', `team ${team.id} exists; PATCH /v1/admin/teams/${team.id} to change it`);
         return readTeam(tx, team.id);
       });
-      return reply.code(201).header('location', `/v1/admin/teams/${team.id}`).send(stored as StoredTeam);
+      return reply
+        .code(201)
+        .header('location', `/v1/admin/teams/${team.id}`)
+        .send(stored as StoredTeam);
     },
   });
 
   routes.patch('/v1/admin/teams/:id', {
     config: admin,
-    schema: { ...meta('Update a team'), params: IdParams, body: TeamPatch, response: { 200: StoredTeamSchema, ...adminErrors } },
+    schema: {
+      ...meta('Update a team'),
+      params: IdParams,
+      body: TeamPatch,
+      response: { 200: StoredTeamSchema, ...adminErrors },
+    },
     handler: async (request) => {
       const id = request.params.id;
       return withTransaction(db, async (tx) => {
@@ -96,7 +148,12 @@ export function adminDirectoryRoutes(app: FastifyInstance, { db }: RouteDeps, do
 
   routes.post('/v1/admin/teams/:id/deactivate', {
     config: admin,
-    schema: { ...meta('Deactivate a team', 'A deactivated team takes no leads. Refused (409) while the team has active reps or the active routing policy sends leads to it.'), params: IdParams,
+    schema: {
+      ...meta(
+        'Deactivate a team',
+        'A deactivated team takes no leads. Refused (409) while the team has active reps or the active routing policy sends leads to it.',
+      ),
+      params: IdParams,
       response: { 200: StoredTeamSchema, ...adminErrors },
     },
     handler: async (request) => {
@@ -105,10 +162,25 @@ export function adminDirectoryRoutes(app: FastifyInstance, { db }: RouteDeps, do
         const current = await readTeam(tx, id, { lock: true });
         if (!current) return notFound('team', id);
         const reps = await listReps(tx, { teamId: id, active: true });
-        if (reps.length) throw httpError(409, 'id', `team ${id} still has active reps (${reps.map((r) => r.rep.id).join(', ')}): move or deactivate them first`);
+        if (reps.length)
+          throw httpError(
+            409,
+            'id',
+            `team ${id} still has active reps (${reps.map((r) => r.rep.id).join(', ')}): move or deactivate them first`,
+          );
         const active = await loadActivePolicy(tx);
-        const routed = active ? [...active.policy.rules.filter((r) => r.team === id).map((r) => `rule "${r.name}"`), ...(active.policy.default?.team === id ? ['the default route'] : [])] : [];
-        if (routed.length) throw httpError(409, 'id', `the active routing policy (version ${active?.version}) sends leads to team ${id} (${routed.join(', ')}): activate a policy without it first`);
+        const routed = active
+          ? [
+              ...active.policy.rules.filter((r) => r.team === id).map((r) => `rule "${r.name}"`),
+              ...(active.policy.default?.team === id ? ['the default route'] : []),
+            ]
+          : [];
+        if (routed.length)
+          throw httpError(
+            409,
+            'id',
+            `the active routing policy (version ${active?.version}) sends leads to team ${id} (${routed.join(', ')}): activate a policy without it first`,
+          );
         await setTeamActive(tx, id, false);
         return (await readTeam(tx, id)) as StoredTeam;
       });
@@ -131,10 +203,18 @@ export function adminDirectoryRoutes(app: FastifyInstance, { db }: RouteDeps, do
     config: admin,
     schema: {
       ...meta('List reps'),
-      querystring: z.strictObject({ teamId: z.string().max(63).optional(), active: z.enum(['true', 'false'], { message: 'active is true or false' }).optional() }),
+      querystring: z.strictObject({
+        teamId: z.string().max(63).optional(),
+        active: z.enum(['true', 'false'], { message: 'active is true or false' }).optional(),
+      }),
       response: { 200: z.object({ reps: z.array(StoredRepSchema) }), ...adminErrors },
     },
-    handler: async (request) => ({ reps: await listReps(db, { teamId: request.query.teamId, active: request.query.active === undefined ? undefined : request.query.active === 'true' }) }),
+    handler: async (request) => ({
+      reps: await listReps(db, {
+        teamId: request.query.teamId,
+        active: request.query.active === undefined ? undefined : request.query.active === 'true',
+      }),
+    }),
   });
 
   routes.get('/v1/admin/reps/:id', {
@@ -145,23 +225,37 @@ export function adminDirectoryRoutes(app: FastifyInstance, { db }: RouteDeps, do
 
   routes.post('/v1/admin/reps', {
     config: admin,
-    schema: { ...meta('Create a rep', 'Validated by RepSchema (time zone, working hours, holidays, out-of-office windows, capacity, weight); the team and any backup rep must exist. 409 when the id is taken.'), body: RepSchema,
+    schema: {
+      ...meta(
+        'Create a rep',
+        'Validated by RepSchema (time zone, working hours, holidays, out-of-office windows, capacity, weight); the team and any backup rep must exist. 409 when the id is taken.',
+      ),
+      body: RepSchema,
       response: { 201: StoredRepSchema, ...adminErrors },
     },
     handler: async (request, reply) => {
       const rep = request.body;
       const stored = await withTransaction(db, async (tx) => {
         await checkRepReferences(tx, rep);
-        if (!(await insertRep(tx, rep))) throw httpError(409, 'id', `rep ${rep.id} exists; PATCH /v1/admin/reps/${rep.id} to change them`);
+        if (!(await insertRep(tx, rep)))
+          throw httpError(409, 'id', `rep ${rep.id} exists; PATCH /v1/admin/reps/${rep.id} to change them`);
         return readRep(tx, rep.id);
       });
-      return reply.code(201).header('location', `/v1/admin/reps/${rep.id}`).send(stored as StoredRep);
+      return reply
+        .code(201)
+        .header('location', `/v1/admin/reps/${rep.id}`)
+        .send(stored as StoredRep);
     },
   });
 
   routes.patch('/v1/admin/reps/:id', {
     config: admin,
-    schema: { ...meta('Update a rep', 'Any field: team, away toggle, time zone, working hours, holidays, out-of-office windows (the whole list), capacity, weight, active.'), params: IdParams,
+    schema: {
+      ...meta(
+        'Update a rep',
+        'Any field: team, away toggle, time zone, working hours, holidays, out-of-office windows (the whole list), capacity, weight, active.',
+      ),
+      params: IdParams,
       body: RepPatch,
       response: { 200: StoredRepSchema, ...adminErrors },
     },
@@ -170,7 +264,14 @@ export function adminDirectoryRoutes(app: FastifyInstance, { db }: RouteDeps, do
 
   routes.post('/v1/admin/reps/:id/deactivate', {
     config: admin,
-    schema: { ...meta('Deactivate a rep', 'The rep is offered no more leads and their tokens stop working. Offers already open run to their deadline.'), params: IdParams, response: { 200: StoredRepSchema, ...adminErrors } },
+    schema: {
+      ...meta(
+        'Deactivate a rep',
+        'The rep is offered no more leads and their tokens stop working. Offers already open run to their deadline.',
+      ),
+      params: IdParams,
+      response: { 200: StoredRepSchema, ...adminErrors },
+    },
     handler: async (request) => updateRep(request.params.id, (rep) => ({ ...rep, active: false })),
   });
 
@@ -182,30 +283,48 @@ export function adminDirectoryRoutes(app: FastifyInstance, { db }: RouteDeps, do
 
   routes.put('/v1/admin/reps/:id/away', {
     config: admin,
-    schema: { ...meta('Set the away toggle'), params: IdParams, body: z.strictObject({ away: z.boolean({ message: 'away is true or false' }) }), response: { 200: StoredRepSchema, ...adminErrors } },
+    schema: {
+      ...meta('Set the away toggle'),
+      params: IdParams,
+      body: z.strictObject({ away: z.boolean({ message: 'away is true or false' }) }),
+      response: { 200: StoredRepSchema, ...adminErrors },
+    },
     handler: async (request) => updateRep(request.params.id, (rep) => ({ ...rep, away: request.body.away })),
   });
 
   routes.post('/v1/admin/reps/:id/out-of-office', {
     config: admin,
-    schema: { ...meta('Add an out-of-office window', 'From/until are dates (whole days in the rep\'s time zone) or instants; the backup rep takes this rep\'s place in candidate lists meanwhile.'), params: IdParams,
+    schema: {
+      ...meta(
+        'Add an out-of-office window',
+        "From/until are dates (whole days in the rep's time zone) or instants; the backup rep takes this rep's place in candidate lists meanwhile.",
+      ),
+      params: IdParams,
       body: OutOfOfficeSchema,
       response: { 200: StoredRepSchema, ...adminErrors },
     },
-    handler: async (request) => updateRep(request.params.id, (rep) => ({ ...rep, outOfOffice: [...rep.outOfOffice, request.body] })),
+    handler: async (request) =>
+      updateRep(request.params.id, (rep) => ({ ...rep, outOfOffice: [...rep.outOfOffice, request.body] })),
   });
 
   routes.delete('/v1/admin/reps/:id/out-of-office/:index', {
     config: admin,
     schema: {
       ...meta('Remove an out-of-office window'),
-      params: IdParams.extend({ index: z.string().regex(/^\d{1,3}$/, 'index is the window\'s position in outOfOffice, from 0') }),
+      params: IdParams.extend({
+        index: z.string().regex(/^\d{1,3}$/, "index is the window's position in outOfOffice, from 0"),
+      }),
       response: { 200: StoredRepSchema, ...adminErrors },
     },
     handler: async (request) => {
       const index = Number(request.params.index);
       return updateRep(request.params.id, (rep) => {
-        if (index >= rep.outOfOffice.length) throw httpError(404, 'index', `rep ${rep.id} has ${rep.outOfOffice.length} out-of-office window(s); no window ${index}`);
+        if (index >= rep.outOfOffice.length)
+          throw httpError(
+            404,
+            'index',
+            `rep ${rep.id} has ${rep.outOfOffice.length} out-of-office window(s); no window ${index}`,
+          );
         return { ...rep, outOfOffice: rep.outOfOffice.filter((_w, i) => i !== index) };
       });
     },
@@ -236,7 +355,8 @@ type Queryable = Parameters<typeof readRep>[0];
 async function checkTeamReferences(db: Queryable, team: Team): Promise<void> {
   const issues: FieldIssue[] = [];
   for (const [i, level] of team.escalation.entries()) {
-    if (!(await readRep(db, level.repId))) issues.push({ field: `escalation.${i}.repId`, message: `no rep ${level.repId}` });
+    if (!(await readRep(db, level.repId)))
+      issues.push({ field: `escalation.${i}.repId`, message: `no rep ${level.repId}` });
   }
   if (issues.length) throw badRequest(issues);
 }
@@ -248,8 +368,10 @@ async function checkRepReferences(db: Queryable, rep: Rep): Promise<void> {
   else if (!team.active && rep.active) issues.push({ field: 'teamId', message: `team ${rep.teamId} is deactivated` });
   for (const [i, window] of rep.outOfOffice.entries()) {
     if (!window.backupRepId) continue;
-    if (window.backupRepId === rep.id) issues.push({ field: `outOfOffice.${i}.backupRepId`, message: 'a rep cannot be their own backup' });
-    else if (!(await readRep(db, window.backupRepId))) issues.push({ field: `outOfOffice.${i}.backupRepId`, message: `no rep ${window.backupRepId}` });
+    if (window.backupRepId === rep.id)
+      issues.push({ field: `outOfOffice.${i}.backupRepId`, message: 'a rep cannot be their own backup' });
+    else if (!(await readRep(db, window.backupRepId)))
+      issues.push({ field: `outOfOffice.${i}.backupRepId`, message: `no rep ${window.backupRepId}` });
   }
   if (issues.length) throw badRequest(issues);
 }

@@ -3,7 +3,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ChatTranscriptSchema, PartnerBatchSchema, parsePartnerBatch, WebFormSchema, maxPartnerBatch } from '../../src/intake/schemas';
+import {
+  ChatTranscriptSchema,
+  PartnerBatchSchema,
+  parsePartnerBatch,
+  WebFormSchema,
+  maxPartnerBatch,
+} from '../../src/intake/schemas';
 import { normaliseChat, normalisePartnerLead, normaliseWebForm } from '../../src/intake/normalise';
 import type { NormalisedLead } from '../../src/intake/normalised-lead';
 import { leadSources } from '../../src/lead-submission';
@@ -27,7 +33,11 @@ const IntakeHeaders = z.looseObject({
 const SubmittedSchema = z
   .object({
     leadId: z.string(),
-    duplicate: z.boolean().describe('true when this submission was seen before (same Idempotency-Key or external id): nothing new happened'),
+    duplicate: z
+      .boolean()
+      .describe(
+        'true when this submission was seen before (same Idempotency-Key or external id): nothing new happened',
+      ),
     merged: z.boolean().describe('true when it joined the running lead of the same person (a chat after the form)'),
   })
   .register(apiSchemas, { id: 'Submitted' });
@@ -40,7 +50,10 @@ const PartnerItemResultSchema = z
     location: z.string().optional(),
     duplicate: z.boolean().optional(),
     merged: z.boolean().optional(),
-    issues: z.array(FieldIssueSchema).optional().describe('For a refused lead: its own field issues, e.g. leads.3.email'),
+    issues: z
+      .array(FieldIssueSchema)
+      .optional()
+      .describe('For a refused lead: its own field issues, e.g. leads.3.email'),
   })
   .register(apiSchemas, { id: 'PartnerItemResult' });
 
@@ -48,7 +61,12 @@ const PartnerBatchResultSchema = z
   .object({ accepted: z.number().int(), refused: z.number().int(), results: z.array(PartnerItemResultSchema) })
   .register(apiSchemas, { id: 'PartnerBatchResult' });
 
-const PartnerRefusedSchema = ErrorBodySchema.extend({ results: z.array(PartnerItemResultSchema).optional().describe('Present when the envelope was fine but every lead was refused') });
+const PartnerRefusedSchema = ErrorBodySchema.extend({
+  results: z
+    .array(PartnerItemResultSchema)
+    .optional()
+    .describe('Present when the envelope was fine but every lead was refused'),
+});
 
 /**
  * POST /v1/leads: a web form with, optionally, the source it came from (the route's original shape, name + email +
@@ -59,7 +77,14 @@ const SourcedWebFormSchema = z.strictObject({
   source: z.enum(leadSources, { message: `source must be one of ${leadSources.join(', ')}` }).default('web-form'),
 });
 
-const intakeErrors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 413: ErrorBodySchema, 415: ErrorBodySchema, 429: ErrorBodySchema };
+const intakeErrors = {
+  400: ErrorBodySchema,
+  401: ErrorBodySchema,
+  403: ErrorBodySchema,
+  413: ErrorBodySchema,
+  415: ErrorBodySchema,
+  429: ErrorBodySchema,
+};
 const submittedResponses = { 200: SubmittedSchema, 202: SubmittedSchema, ...intakeErrors };
 const intakeAccess = { access: { keys: ['leads:write' as const] } };
 
@@ -91,7 +116,7 @@ export function intakeRoutes(app: FastifyInstance, deps: RouteDeps, done: (err?:
       tags: ['intake'],
       summary: 'Submit a chat transcript',
       description:
-        'The visitor\'s contact details are read from the visitor block or, failing that, from what they wrote; a chat with no email or phone anywhere is refused with an issue on `transcript`. Answers as the web form.',
+        "The visitor's contact details are read from the visitor block or, failing that, from what they wrote; a chat with no email or phone anywhere is refused with an issue on `transcript`. Answers as the web form.",
       security: security.apiKey,
       headers: IntakeHeaders,
       body: ChatTranscriptSchema,
@@ -111,8 +136,8 @@ export function intakeRoutes(app: FastifyInstance, deps: RouteDeps, done: (err?:
       tags: ['intake'],
       summary: `Submit a partner batch (1 to ${maxPartnerBatch} leads)`,
       description: [
-        'Each lead needs the partner\'s `externalId` (its identity: resubmitting it answers with the same lead, so a whole batch is safe to retry) and an email or phone.',
-        'Each lead is validated on its own, so one bad lead does not sink the batch: `results[i]` carries that lead\'s status (202 accepted, 200 seen before, 400 refused) with its lead id and location, or its own field issues (`leads.3.email`).',
+        "Each lead needs the partner's `externalId` (its identity: resubmitting it answers with the same lead, so a whole batch is safe to retry) and an email or phone.",
+        "Each lead is validated on its own, so one bad lead does not sink the batch: `results[i]` carries that lead's status (202 accepted, 200 seen before, 400 refused) with its lead id and location, or its own field issues (`leads.3.email`).",
         'The answer is 202 when at least one lead was accepted or seen before, and 400 (with the same `results`) when none was. A malformed envelope (no `leads` list) is a plain 400.',
       ].join('\n\n'),
       security: security.apiKey,
@@ -131,13 +156,24 @@ export function intakeRoutes(app: FastifyInstance, deps: RouteDeps, done: (err?:
           continue;
         }
         const result = await submit(request, normalisePartnerLead(item.lead), undefined, receivedAt);
-        results.push({ index: item.index, status: result.duplicate ? 200 : 202, leadId: result.leadId, location: locationOf(result.leadId), duplicate: result.duplicate, merged: result.merged });
+        results.push({
+          index: item.index,
+          status: result.duplicate ? 200 : 202,
+          leadId: result.leadId,
+          location: locationOf(result.leadId),
+          duplicate: result.duplicate,
+          merged: result.merged,
+        });
       }
       const refused = results.filter((r) => r.status === 400);
       const accepted = results.length - refused.length;
       if (accepted === 0) {
         const issues = refused.flatMap((r) => r.issues ?? []);
-        return reply.code(400).send({ error: `no lead in the batch was accepted: ${issues.map((i) => i.field).join(', ')}`, issues, results });
+        return reply.code(400).send({
+          error: `no lead in the batch was accepted: ${issues.map((i) => i.field).join(', ')}`,
+          issues,
+          results,
+        });
       }
       return reply.code(202).send({ accepted, refused: refused.length, results });
     },
@@ -164,10 +200,23 @@ export function intakeRoutes(app: FastifyInstance, deps: RouteDeps, done: (err?:
     },
   });
 
-  async function submit(request: FastifyRequest, lead: NormalisedLead, idempotencyKey: string | undefined, receivedAt: Date): Promise<SubmitLeadResult> {
+  async function submit(
+    request: FastifyRequest,
+    lead: NormalisedLead,
+    idempotencyKey: string | undefined,
+    receivedAt: Date,
+  ): Promise<SubmitLeadResult> {
     const principal = request.principal;
-    if (principal?.kind !== 'api-key') throw new HttpError(403, 'intake needs an API key', [{ field: 'Authorization', message: 'intake needs an API key' } satisfies FieldIssue]);
-    const submissionId = deriveSubmissionId({ source: lead.source, externalId: lead.externalId, idempotencyKey, clientId: principal.keyId });
+    if (principal?.kind !== 'api-key')
+      throw new HttpError(403, 'intake needs an API key', [
+        { field: 'Authorization', message: 'intake needs an API key' } satisfies FieldIssue,
+      ]);
+    const submissionId = deriveSubmissionId({
+      source: lead.source,
+      externalId: lead.externalId,
+      idempotencyKey,
+      clientId: principal.keyId,
+    });
     return submitLead(deps, { submissionId, lead, receivedAt });
   }
 

@@ -21,7 +21,10 @@ const OfferSchema = z
     offerId: z.string(),
     offerNumber: z.number().int(),
     kind: z.string().describe('candidate, escalation or catch-all'),
-    level: z.number().int().describe('0 for team reps, 1.. up the escalation chain, chain length + 1 in the catch-all queue'),
+    level: z
+      .number()
+      .int()
+      .describe('0 for team reps, 1.. up the escalation chain, chain length + 1 in the catch-all queue'),
     repIds: z.array(z.string()),
     offeredAt: z.string(),
     deadline: z.string(),
@@ -54,14 +57,24 @@ const LeadSchema = z
     currentOffer: OfferSchema.nullable(),
     offers: z.array(OfferSchema),
     explanation: z.object({
-      routing: z.string().nullable().describe('Why the lead went where it went: the rule, the candidates in order, who was excluded and why'),
-      qualification: z.record(z.string(), z.unknown()).nullable().describe('Score, tier, urgency and service line, each point with its reason'),
+      routing: z
+        .string()
+        .nullable()
+        .describe('Why the lead went where it went: the rule, the candidates in order, who was excluded and why'),
+      qualification: z
+        .record(z.string(), z.unknown())
+        .nullable()
+        .describe('Score, tier, urgency and service line, each point with its reason'),
       decision: z
         .record(z.string(), z.unknown())
         .nullable()
-        .describe('The routing decision in structure: policy version, rule and why, strategy, candidates in order with why, excluded reps with reasons, tie-break, SLA'),
+        .describe(
+          'The routing decision in structure: policy version, rule and why, strategy, candidates in order with why, excluded reps with reasons, tie-break, SLA',
+        ),
     }),
-    person: PersonSchema.optional().describe('Only for admin keys, keys with leads:read, and reps who were offered or own the lead'),
+    person: PersonSchema.optional().describe(
+      'Only for admin keys, keys with leads:read, and reps who were offered or own the lead',
+    ),
   })
   .register(apiSchemas, { id: 'Lead' });
 
@@ -69,7 +82,11 @@ const TimelineEventSchema = z
   .object({
     seq: z.number().int(),
     key: z.string(),
-    kind: z.string().describe('received, merged, matched, scored, routed, offered, reminded, declined, timed-out, escalated, catch-all, accepted, rejected-spam'),
+    kind: z
+      .string()
+      .describe(
+        'received, merged, matched, scored, routed, offered, reminded, declined, timed-out, escalated, catch-all, accepted, rejected-spam',
+      ),
     at: z.string(),
     offerNumber: z.number().int().nullable(),
     repId: z.string().nullable(),
@@ -79,7 +96,13 @@ const TimelineEventSchema = z
   .register(apiSchemas, { id: 'TimelineEvent' });
 
 type Lead = z.infer<typeof LeadSchema>;
-const readErrors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema, 429: ErrorBodySchema };
+const readErrors = {
+  400: ErrorBodySchema,
+  401: ErrorBodySchema,
+  403: ErrorBodySchema,
+  404: ErrorBodySchema,
+  429: ErrorBodySchema,
+};
 
 export function leadRoutes(app: FastifyInstance, { client, db }: RouteDeps, done: (err?: Error) => void): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -90,7 +113,7 @@ export function leadRoutes(app: FastifyInstance, { client, db }: RouteDeps, done
       tags: ['leads'],
       summary: 'A lead: status, owner, current offer, SLA deadline, escalation level, explanation, offers so far',
       description:
-        'Any intake or partner key may follow a lead it was given (the `Location` of its submission); the person\'s details are included for admin keys, keys with `leads:read`, and reps who were offered or own the lead. Other reps get 403.',
+        "Any intake or partner key may follow a lead it was given (the `Location` of its submission); the person's details are included for admin keys, keys with `leads:read`, and reps who were offered or own the lead. Other reps get 403.",
       security: security.either,
       params: LeadParams,
       response: { 200: LeadSchema, ...readErrors },
@@ -110,7 +133,11 @@ export function leadRoutes(app: FastifyInstance, { client, db }: RouteDeps, done
         escalationLevel: state.view.escalationLevel,
         currentOffer: state.view.currentOffer ? presentOffer(leadId, state.view.currentOffer) : null,
         offers: state.view.offers.map((o) => presentOffer(leadId, o)),
-        explanation: { routing: state.view.routing, qualification: (state.view.qualification as unknown as Record<string, unknown> | null) ?? null, decision: await readRoutingExplanation(leadId) },
+        explanation: {
+          routing: state.view.routing,
+          qualification: (state.view.qualification as unknown as Record<string, unknown> | null) ?? null,
+          decision: await readRoutingExplanation(leadId),
+        },
       };
       if (seesPerson) lead.person = (await readLeadPerson(db, leadId)) ?? undefined;
       return lead;
@@ -122,7 +149,8 @@ export function leadRoutes(app: FastifyInstance, { client, db }: RouteDeps, done
     schema: {
       tags: ['leads'],
       summary: 'What happened to a lead, in order',
-      description: 'The lead\'s events (received, matched, scored, routed, offered, reminded, declined, timed-out, escalated, accepted, …) ordered by time. For admin keys, keys with `leads:read`, and reps who were offered or own the lead.',
+      description:
+        "The lead's events (received, matched, scored, routed, offered, reminded, declined, timed-out, escalated, accepted, …) ordered by time. For admin keys, keys with `leads:read`, and reps who were offered or own the lead.",
       security: security.either,
       params: LeadParams,
       response: { 200: z.object({ leadId: z.string(), events: z.array(TimelineEventSchema) }), ...readErrors },
@@ -132,13 +160,31 @@ export function leadRoutes(app: FastifyInstance, { client, db }: RouteDeps, done
       const state = await readLeadState(leadId);
       if (!state) throw httpError(404, 'id', `no lead ${leadId}`);
       await authorise(request, leadId, state);
-      const { rows } = await db.query<{ seq: string; key: string; kind: string; at: Date; offer_number: number | null; rep_id: string | null; summary: string; detail: unknown }>(
+      const { rows } = await db.query<{
+        seq: string;
+        key: string;
+        kind: string;
+        at: Date;
+        offer_number: number | null;
+        rep_id: string | null;
+        summary: string;
+        detail: unknown;
+      }>(
         'SELECT seq, key, kind, at, offer_number, rep_id, summary, detail FROM lead_events WHERE lead_id = $1 ORDER BY at, seq',
         [leadId],
       );
       return {
         leadId,
-        events: rows.map((r) => ({ seq: Number(r.seq), key: r.key, kind: r.kind, at: r.at.toISOString(), offerNumber: r.offer_number, repId: r.rep_id, summary: r.summary, detail: r.detail })),
+        events: rows.map((r) => ({
+          seq: Number(r.seq),
+          key: r.key,
+          kind: r.kind,
+          at: r.at.toISOString(),
+          offerNumber: r.offer_number,
+          repId: r.rep_id,
+          summary: r.summary,
+          detail: r.detail,
+        })),
       };
     },
   });
@@ -152,7 +198,9 @@ export function leadRoutes(app: FastifyInstance, { client, db }: RouteDeps, done
     try {
       const description = await handle.describe();
       if (description.status.name === 'RUNNING') {
-        const view = await client.connection.withDeadline(Date.now() + 5_000, () => handle.query(leadStateQuery)).catch(() => null);
+        const view = await client.connection
+          .withDeadline(Date.now() + 5_000, () => handle.query(leadStateQuery))
+          .catch(() => null);
         if (view) return { view, closed: false };
       }
     } catch (err) {
@@ -164,7 +212,10 @@ export function leadRoutes(app: FastifyInstance, { client, db }: RouteDeps, done
   }
 
   async function readRoutingExplanation(leadId: string): Promise<Record<string, unknown> | null> {
-    const { rows } = await db.query<{ explanation: Record<string, unknown> | null }>(`SELECT plan -> 'explanation' AS explanation FROM routing_decisions WHERE lead_id = $1`, [leadId]);
+    const { rows } = await db.query<{ explanation: Record<string, unknown> | null }>(
+      `SELECT plan -> 'explanation' AS explanation FROM routing_decisions WHERE lead_id = $1`,
+      [leadId],
+    );
     return rows[0]?.explanation ?? null;
   }
 
@@ -176,7 +227,10 @@ export function leadRoutes(app: FastifyInstance, { client, db }: RouteDeps, done
     const repId = principal.repId;
     if (state.view.owner === repId || state.view.offers.some((o) => o.repIds.includes(repId))) return true;
     // The query may lag the offer row by a moment; Postgres has the offer as soon as the email is sent.
-    const { rows } = await db.query('SELECT 1 FROM lead_offers WHERE lead_id = $1 AND $2 = ANY (rep_ids) UNION ALL SELECT 1 FROM leads WHERE id = $1 AND owner_rep_id = $2', [leadId, repId]);
+    const { rows } = await db.query(
+      'SELECT 1 FROM lead_offers WHERE lead_id = $1 AND $2 = ANY (rep_ids) UNION ALL SELECT 1 FROM leads WHERE id = $1 AND owner_rep_id = $2',
+      [leadId, repId],
+    );
     if (rows.length > 0) return true;
     throw httpError(403, 'id', `lead ${leadId} was not offered to ${repId}`);
   }

@@ -28,11 +28,19 @@ export function offerIdOf(leadId: string, offerNumber: number): string {
 const OfferParams = z.strictObject({ offerId: OfferIdSchema });
 const AcceptBody = z.strictObject({}).optional().describe('Nothing to send: the acting rep comes from the token');
 const DeclineBody = z.strictObject({
-  reason: z.string({ message: 'reason is required to decline' }).trim().min(1, 'reason is required to decline').max(2000, 'reason is at most 2000 characters'),
+  reason: z
+    .string({ message: 'reason is required to decline' })
+    .trim()
+    .min(1, 'reason is required to decline')
+    .max(2000, 'reason is at most 2000 characters'),
 });
 
-const AcceptResultSchema = z.object({ leadId: z.string(), offerId: z.string(), owner: z.string(), offerNumber: z.number().int() }).register(apiSchemas, { id: 'AcceptResult' });
-const DeclineResultSchema = z.object({ leadId: z.string(), offerId: z.string(), offerNumber: z.number().int() }).register(apiSchemas, { id: 'DeclineResult' });
+const AcceptResultSchema = z
+  .object({ leadId: z.string(), offerId: z.string(), owner: z.string(), offerNumber: z.number().int() })
+  .register(apiSchemas, { id: 'AcceptResult' });
+const DeclineResultSchema = z
+  .object({ leadId: z.string(), offerId: z.string(), offerNumber: z.number().int() })
+  .register(apiSchemas, { id: 'DeclineResult' });
 
 const MyOfferSchema = z
   .object({
@@ -70,7 +78,12 @@ export function repRoutes(app: FastifyInstance, { client, db, now }: RouteDeps, 
       summary: 'My open offers',
       description: 'The offers waiting on the calling rep, soonest deadline first.',
       security: security.repToken,
-      response: { 200: z.object({ repId: z.string(), offers: z.array(MyOfferSchema) }), 401: ErrorBodySchema, 403: ErrorBodySchema, 429: ErrorBodySchema },
+      response: {
+        200: z.object({ repId: z.string(), offers: z.array(MyOfferSchema) }),
+        401: ErrorBodySchema,
+        403: ErrorBodySchema,
+        429: ErrorBodySchema,
+      },
     },
     handler: async (request) => {
       const repId = actingRep(request);
@@ -115,7 +128,8 @@ export function repRoutes(app: FastifyInstance, { client, db, now }: RouteDeps, 
               company: r.company,
               email: r.email,
               phone: r.phone,
-              excerpt: [...message].length > excerptLength ? `${[...message].slice(0, excerptLength).join('')}…` : message,
+              excerpt:
+                [...message].length > excerptLength ? `${[...message].slice(0, excerptLength).join('')}…` : message,
               tier: r.tier,
               score: r.score,
               serviceLine: r.service_line,
@@ -128,7 +142,14 @@ export function repRoutes(app: FastifyInstance, { client, db, now }: RouteDeps, 
     },
   });
 
-  const refusals = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema, 409: ErrorBodySchema, 429: ErrorBodySchema };
+  const refusals = {
+    400: ErrorBodySchema,
+    401: ErrorBodySchema,
+    403: ErrorBodySchema,
+    404: ErrorBodySchema,
+    409: ErrorBodySchema,
+    429: ErrorBodySchema,
+  };
 
   routes.post('/v1/offers/:offerId/accept', {
     config: { access: { reps: true } },
@@ -155,7 +176,8 @@ export function repRoutes(app: FastifyInstance, { client, db, now }: RouteDeps, 
     schema: {
       tags: ['reps'],
       summary: 'Decline an offer',
-      description: 'The calling rep passes; the next candidate is offered the lead. A reason is required. Same refusals as accept; a catch-all offer cannot be declined (claim it or leave it).',
+      description:
+        'The calling rep passes; the next candidate is offered the lead. A reason is required. Same refusals as accept; a catch-all offer cannot be declined (claim it or leave it).',
       security: security.repToken,
       params: OfferParams,
       body: DeclineBody,
@@ -169,21 +191,39 @@ export function repRoutes(app: FastifyInstance, { client, db, now }: RouteDeps, 
     },
   });
 
-  async function answerOffer(action: OfferAction, leadId: string, offerNumber: number, repId: string, reason?: string): Promise<unknown> {
+  async function answerOffer(
+    action: OfferAction,
+    leadId: string,
+    offerNumber: number,
+    repId: string,
+    reason?: string,
+  ): Promise<unknown> {
     const outcome = await runOfferAnswer(client, { action, leadId, offerNumber, repId, reason });
     if (outcome.kind === 'answered') return outcome.result;
-    if (outcome.kind === 'refused') throw httpError(refusalStatus[outcome.type] ?? 409, 'offerId', outcome.message, outcome.type);
+    if (outcome.kind === 'refused')
+      throw httpError(refusalStatus[outcome.type] ?? 409, 'offerId', outcome.message, outcome.type);
     // The run has finished; Postgres knows how.
     const record = await readLeadRecord(db, leadId);
     if (!record) throw httpError(404, 'offerId', `no lead ${leadId}`, refusalTypes.unknownOffer);
     const offer = record.offers.find((o) => o.offerNumber === offerNumber);
     const offered = offer?.repIds.includes(repId) === true || record.owner === repId;
-    if (!offered) throw httpError(403, 'offerId', `offer ${offerNumber} of lead ${leadId} was not made to ${repId}`, refusalTypes.notOffered);
+    if (!offered)
+      throw httpError(
+        403,
+        'offerId',
+        `offer ${offerNumber} of lead ${leadId} was not made to ${repId}`,
+        refusalTypes.notOffered,
+      );
     // A retry of an answer that was given before the lead closed gets that answer again, not a refusal.
     if (offer?.answeredBy === repId && offer.outcome === (action === 'accept' ? 'accepted' : 'declined')) {
       return action === 'accept' ? { leadId, owner: repId, offerNumber } : { leadId, offerNumber };
     }
-    throw httpError(409, 'offerId', `lead ${leadId} is closed (${record.status}${record.owner ? `, owned by ${record.owner}` : ''})`, 'LeadClosed');
+    throw httpError(
+      409,
+      'offerId',
+      `lead ${leadId} is closed (${record.status}${record.owner ? `, owned by ${record.owner}` : ''})`,
+      'LeadClosed',
+    );
   }
 
   done();

@@ -23,18 +23,29 @@ describe('on the held-out evaluation set (floors well under the measured figures
   let results: Array<{ example: LabelledInquiry; result: ReturnType<LeadClassifier['classify']> }>;
   beforeAll(() => {
     evaluation = readCorpus('evaluation.jsonl');
-    results = evaluation.map((example) => ({ example, result: classifier.classify({ text: example.text, receivedAt: example.receivedAt ?? defaultReceivedAt, timeZone: example.timeZone ?? null }) }));
+    results = evaluation.map((example) => ({
+      example,
+      result: classifier.classify({
+        text: example.text,
+        receivedAt: example.receivedAt ?? defaultReceivedAt,
+        timeZone: example.timeZone ?? null,
+      }),
+    }));
   });
   const share = (hits: number, of: number) => hits / of;
 
   test('service line right for at least 80% of genuine inquiries', () => {
     const genuine = results.filter((r) => !r.example.spam);
-    expect(share(genuine.filter((r) => r.result.serviceLine === r.example.serviceLine).length, genuine.length)).toBeGreaterThanOrEqual(0.8);
+    expect(
+      share(genuine.filter((r) => r.result.serviceLine === r.example.serviceLine).length, genuine.length),
+    ).toBeGreaterThanOrEqual(0.8);
   });
 
   test('urgency right for at least 80% of genuine inquiries', () => {
     const genuine = results.filter((r) => !r.example.spam);
-    expect(share(genuine.filter((r) => r.result.urgency === r.example.urgency).length, genuine.length)).toBeGreaterThanOrEqual(0.8);
+    expect(
+      share(genuine.filter((r) => r.result.urgency === r.example.urgency).length, genuine.length),
+    ).toBeGreaterThanOrEqual(0.8);
   });
 
   test('at least 85% of spam caught, at most 5% of genuine inquiries thrown out', () => {
@@ -55,13 +66,21 @@ describe('explanations', () => {
   });
 
   test('an existing customer complaining is support, not sales', () => {
-    expect(classify('The VPN you installed for us last week stopped working, nobody can log in. Ticket 4521.').serviceLine).toBe('support');
+    expect(
+      classify('The VPN you installed for us last week stopped working, nobody can log in. Ticket 4521.').serviceLine,
+    ).toBe('support');
   });
 
   test('Spanish, German and French inquiries land on their service lines', () => {
-    expect(classify('Necesitamos un test de intrusión y una auditoría de seguridad de la red').serviceLine).toBe('cybersecurity');
-    expect(classify('Wir suchen jemanden für Power BI Berichte und ein Dashboard für den Vertrieb').serviceLine).toBe('data-analytics');
-    expect(classify('Nous cherchons un prestataire pour la maintenance de nos 40 postes et du réseau').serviceLine).toBe('managed-it');
+    expect(classify('Necesitamos un test de intrusión y una auditoría de seguridad de la red').serviceLine).toBe(
+      'cybersecurity',
+    );
+    expect(classify('Wir suchen jemanden für Power BI Berichte und ein Dashboard für den Vertrieb').serviceLine).toBe(
+      'data-analytics',
+    );
+    expect(
+      classify('Nous cherchons un prestataire pour la maintenance de nos 40 postes et du réseau').serviceLine,
+    ).toBe('managed-it');
   });
 
   test('an empty message goes to other, saying there was nothing to read', () => {
@@ -77,11 +96,15 @@ describe('urgency', () => {
     expect(c.urgency).toBe('this-week');
     expect(c.timeline).toEqual({ text: 'by Friday', dueBy: '2025-03-14' });
     expect(c.confidence.urgency).toBe(1);
-    expect(c.reasons[1]).toMatch(/^'by Friday' is due 2025-03-14, 4 days after arrival → this-week \((the wording agrees|explicit dates win over the wording, which suggested .+)\)$/);
+    expect(c.reasons[1]).toMatch(
+      /^'by Friday' is due 2025-03-14, 4 days after arrival → this-week \((the wording agrees|explicit dates win over the wording, which suggested .+)\)$/,
+    );
   });
 
   test('the same words arriving on Thursday are a deadline tomorrow: now', () => {
-    expect(classify('Penetration test of our web shop, results by Friday please', '2025-03-13T09:00:00Z').urgency).toBe('now');
+    expect(classify('Penetration test of our web shop, results by Friday please', '2025-03-13T09:00:00Z').urgency).toBe(
+      'now',
+    );
   });
 
   test('with no deadline the wording decides: an outage is now, exploring is none', () => {
@@ -122,7 +145,9 @@ describe("a deployment's own service lines", () => {
     ['We want a new company homepage and landing pages', 'web'],
     ['Web shop checkout page is slow', 'web'],
   ].map(([text, serviceLine]) => ({ text: text!, serviceLine: serviceLine!, urgency: 'none' as const, spam: false }));
-  const spam = [{ text: 'Cheap backlinks and SEO for your site', serviceLine: 'web', urgency: 'none' as const, spam: true }];
+  const spam = [
+    { text: 'Cheap backlinks and SEO for your site', serviceLine: 'web', urgency: 'none' as const, spam: true },
+  ];
 
   test('the service lines are whatever labels the corpus uses', () => {
     const custom = trainClassifier([...own, ...spam]);
@@ -132,18 +157,43 @@ describe("a deployment's own service lines", () => {
   });
 
   test('a corpus that cannot teach the models is refused with a clear error', () => {
-    expect(() => trainClassifier(own.filter((e) => e.serviceLine === 'erp').concat(spam))).toThrow('corpus: needs genuine examples of at least two service lines, found 1');
+    expect(() => trainClassifier(own.filter((e) => e.serviceLine === 'erp').concat(spam))).toThrow(
+      'corpus: needs genuine examples of at least two service lines, found 1',
+    );
     expect(() => trainClassifier(own)).toThrow(/needs at least one spam example/);
-    expect(() => trainClassifier([...own, ...spam], { fallbackServiceLine: 'other' })).toThrow('fallbackServiceLine: other is not a service line of the corpus (erp, web)');
+    expect(() => trainClassifier([...own, ...spam], { fallbackServiceLine: 'other' })).toThrow(
+      'fallbackServiceLine: other is not a service line of the corpus (erp, web)',
+    );
   });
 });
 
 describe('properties', () => {
-  const receivedAt = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+  const receivedAt = fc
+    .date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true })
+    .map((d) => d.toISOString());
   const text = fc.oneof(
     fc.string({ maxLength: 400 }),
     fc.string({ unit: 'grapheme', maxLength: 200 }),
-    fc.array(fc.constantFrom('urgent', 'by Friday', 'AWS', 'backlinks', 'test', 'asdf', 'Rechnung', 'mañana', '24/7', '12/12', 'Q4', '\n> ', 'From: x'), { maxLength: 10 }).map((w) => w.join(' ')),
+    fc
+      .array(
+        fc.constantFrom(
+          'urgent',
+          'by Friday',
+          'AWS',
+          'backlinks',
+          'test',
+          'asdf',
+          'Rechnung',
+          'mañana',
+          '24/7',
+          '12/12',
+          'Q4',
+          '\n> ',
+          'From: x',
+        ),
+        { maxLength: 10 },
+      )
+      .map((w) => w.join(' ')),
   );
 
   test('classify never throws, probabilities stay in 0..1, and a deadline is never before arrival', () => {
@@ -157,7 +207,8 @@ describe('properties', () => {
         }
         expect(c.reasons.length).toBeGreaterThanOrEqual(2);
         if (c.spam) expect(c.spamKind).toBeDefined();
-        if (c.timeline) expect(c.timeline.dueBy >= new Date(arrivalDay(r) * 86_400_000).toISOString().slice(0, 10)).toBe(true);
+        if (c.timeline)
+          expect(c.timeline.dueBy >= new Date(arrivalDay(r) * 86_400_000).toISOString().slice(0, 10)).toBe(true);
       }),
       { numRuns: 300 },
     );

@@ -107,33 +107,66 @@ export function trainClassifier(examples: readonly LabelledInquiry[], options: C
   const o = { ...defaultClassifierOptions, ...options };
   const genuine = examples.filter((e) => !e.spam);
   const serviceLines = [...new Set(genuine.map((e) => e.serviceLine))].sort();
-  if (serviceLines.length < 2) throw new Error(`corpus: needs genuine examples of at least two service lines, found ${serviceLines.length}`);
-  if (genuine.length === examples.length) throw new Error('corpus: needs at least one spam example (spam: true) to learn what spam looks like');
+  if (serviceLines.length < 2)
+    throw new Error(`corpus: needs genuine examples of at least two service lines, found ${serviceLines.length}`);
+  if (genuine.length === examples.length)
+    throw new Error('corpus: needs at least one spam example (spam: true) to learn what spam looks like');
   const fallbackServiceLine = options.fallbackServiceLine ?? (serviceLines.includes('other') ? 'other' : null);
   if (fallbackServiceLine !== null && !serviceLines.includes(fallbackServiceLine)) {
-    throw new Error(`fallbackServiceLine: ${fallbackServiceLine} is not a service line of the corpus (${serviceLines.join(', ')})`);
+    throw new Error(
+      `fallbackServiceLine: ${fallbackServiceLine} is not a service line of the corpus (${serviceLines.join(', ')})`,
+    );
   }
 
   // Topic (service line, spam) reads words, bigrams and character n-grams; wording (urgency) reads words and
   // bigrams only: "down", "no rush", "asap" matter there, the spelling of "kubernetes" does not.
-  const topicWeights: FeatureWeights = { words: 1, bigrams: o.bigramWeight, charNgrams: o.charNgramWeight, concepts: o.conceptWeight, skip: [timeWords, genericWords] };
-  const wordingWeights: FeatureWeights = { words: 1, bigrams: o.bigramWeight, charNgrams: 0, concepts: o.urgencyConceptWeight };
+  const topicWeights: FeatureWeights = {
+    words: 1,
+    bigrams: o.bigramWeight,
+    charNgrams: o.charNgramWeight,
+    concepts: o.conceptWeight,
+    skip: [timeWords, genericWords],
+  };
+  const wordingWeights: FeatureWeights = {
+    words: 1,
+    bigrams: o.bigramWeight,
+    charNgrams: 0,
+    concepts: o.urgencyConceptWeight,
+  };
   // Spam reads everything: "we need" and "we offer", "today only" are what tell a pitch from an inquiry.
-  const pitchWeights: FeatureWeights = { words: 1, bigrams: o.bigramWeight, charNgrams: o.pitchCharNgramWeight, concepts: o.pitchConceptWeight, everyWord: true };
+  const pitchWeights: FeatureWeights = {
+    words: 1,
+    bigrams: o.bigramWeight,
+    charNgrams: o.pitchCharNgramWeight,
+    concepts: o.pitchConceptWeight,
+    everyWord: true,
+  };
   const prepare = (text: string, explain = true): ModelInput => {
     const tokenised = tokenise(text);
-    return { tokenised, topic: featuresOf(tokenised, topicWeights, explain), wording: featuresOf(tokenised, wordingWeights, explain), pitch: featuresOf(tokenised, pitchWeights, explain) };
+    return {
+      tokenised,
+      topic: featuresOf(tokenised, topicWeights, explain),
+      wording: featuresOf(tokenised, wordingWeights, explain),
+      pitch: featuresOf(tokenised, pitchWeights, explain),
+    };
   };
 
   const prepared = examples.map((example) => ({ example, input: prepare(example.text, false) }));
-  const train = <L extends string>(set: ReadonlyArray<TrainingExample<L>>, alpha: number, temperature = o.temperature): LabelModel<L> =>
-    trainNaiveBayes(set, { alpha, temperature });
+  const train = <L extends string>(
+    set: ReadonlyArray<TrainingExample<L>>,
+    alpha: number,
+    temperature = o.temperature,
+  ): LabelModel<L> => trainNaiveBayes(set, { alpha, temperature });
   const serviceLineModel = train(
-    prepared.filter((p) => !p.example.spam).map((p) => ({ features: p.input.topic.vector, label: p.example.serviceLine })),
+    prepared
+      .filter((p) => !p.example.spam)
+      .map((p) => ({ features: p.input.topic.vector, label: p.example.serviceLine })),
     o.alpha,
   );
   const urgencyModel = train<Urgency>(
-    prepared.filter((p) => !p.example.spam).map((p) => ({ features: p.input.wording.vector, label: p.example.urgency })),
+    prepared
+      .filter((p) => !p.example.spam)
+      .map((p) => ({ features: p.input.wording.vector, label: p.example.urgency })),
     o.urgencyAlpha,
     o.urgencyTemperature,
   );
@@ -149,7 +182,15 @@ export function trainClassifier(examples: readonly LabelledInquiry[], options: C
 
   return {
     serviceLines,
-    classify: (input) => classifyWith(input, prepare, { serviceLineModel, urgencyModel, spamModel, spelling, fallbackServiceLine, spamThreshold: o.spamThreshold }),
+    classify: (input) =>
+      classifyWith(input, prepare, {
+        serviceLineModel,
+        urgencyModel,
+        spamModel,
+        spelling,
+        fallbackServiceLine,
+        spamThreshold: o.spamThreshold,
+      }),
   };
 }
 
@@ -163,13 +204,20 @@ interface Models {
 }
 
 /** The words (as written) behind the strongest word and bigram evidence for `label`. */
-function telltaleWords<L extends string>(model: LabelModel<L>, features: Features, label: L, against: L | null, limit = 3): string[] {
+function telltaleWords<L extends string>(
+  model: LabelModel<L>,
+  features: Features,
+  label: L,
+  against: L | null,
+  limit = 3,
+): string[] {
   if (against === null) return [];
   const words: string[] = [];
   for (const { feature } of model.evidence(features.vector, label, against)) {
     if (feature.startsWith('c:')) continue;
     const written = features.surface.get(feature);
-    if (written === undefined || words.some((w) => w === written || w.includes(written) || written.includes(w))) continue;
+    if (written === undefined || words.some((w) => w === written || w.includes(written) || written.includes(w)))
+      continue;
     words.push(written);
     if (words.length === limit) break;
   }
@@ -189,7 +237,11 @@ function classifyWith(input: ClassifyInput, prepare: (text: string) => ModelInpu
   if (knownWords.length === 0 && m.fallbackServiceLine !== null) {
     serviceLine = m.fallbackServiceLine;
     serviceLineConfidence = line.probabilities[serviceLine] ?? 0;
-    reasons.push(tokenised.tokens.length === 0 ? `no message to read → ${serviceLine}` : `no word the model knows → ${serviceLine}`);
+    reasons.push(
+      tokenised.tokens.length === 0
+        ? `no message to read → ${serviceLine}`
+        : `no word the model knows → ${serviceLine}`,
+    );
   } else {
     const words = telltaleWords(m.serviceLineModel, topic, serviceLine, line.runnerUp);
     reasons.push(
@@ -209,7 +261,10 @@ function classifyWith(input: ClassifyInput, prepare: (text: string) => ModelInpu
     urgency = fromDate;
     urgencyConfidence = 1;
     const when = days === 0 ? 'the day it arrived' : `${days} day${days === 1 ? '' : 's'} after arrival`;
-    const wordingSays = byWording.label === urgency ? 'the wording agrees' : `explicit dates win over the wording, which suggested ${byWording.label} (p=${percent(byWording.probabilities[byWording.label])})`;
+    const wordingSays =
+      byWording.label === urgency
+        ? 'the wording agrees'
+        : `explicit dates win over the wording, which suggested ${byWording.label} (p=${percent(byWording.probabilities[byWording.label])})`;
     reasons.push(`'${timeline.text}' is due ${timeline.dueBy}, ${when} → ${urgency} (${wordingSays})`);
   } else {
     urgency = byWording.label;
@@ -237,22 +292,32 @@ function classifyWith(input: ClassifyInput, prepare: (text: string) => ModelInpu
     spamKind = 'test';
     spamConfidence = 1;
     reasons.push(`test submission: '${testCue}' and nothing else to act on`);
-  } else if (letters >= 3 && knownCount === 0 && (hasLetterRun(tokenised.words) || spellingScore < m.spelling.threshold)) {
+  } else if (
+    letters >= 3 &&
+    knownCount === 0 &&
+    (hasLetterRun(tokenised.words) || spellingScore < m.spelling.threshold)
+  ) {
     spam = true;
     spamKind = 'gibberish';
     spamConfidence = 1;
-    reasons.push(`gibberish: no known word, and letter patterns unlike any inquiry (${spellingScore.toFixed(1)} bits per letter pair, threshold ${m.spelling.threshold.toFixed(1)})`);
+    reasons.push(
+      `gibberish: no known word, and letter patterns unlike any inquiry (${spellingScore.toFixed(1)} bits per letter pair, threshold ${m.spelling.threshold.toFixed(1)})`,
+    );
   } else if (pSpam >= m.spamThreshold) {
     spam = true;
     spamKind = 'sales-spam';
     spamConfidence = pSpam;
     const words = telltaleWords(m.spamModel, pitch, 'spam', 'genuine');
-    reasons.push(`sales spam: ${words.length > 0 ? `words ${describeWords(words)}` : 'its wording'} (p=${percent(pSpam)})`);
+    reasons.push(
+      `sales spam: ${words.length > 0 ? `words ${describeWords(words)}` : 'its wording'} (p=${percent(pSpam)})`,
+    );
   } else {
     spamConfidence = 1 - pSpam;
     if (pSpam >= 0.2) {
       const words = telltaleWords(m.spamModel, pitch, 'spam', 'genuine');
-      reasons.push(`some sales-pitch wording${words.length > 0 ? ` (${describeWords(words)})` : ''}, but p(spam)=${percent(pSpam)} is below ${m.spamThreshold}`);
+      reasons.push(
+        `some sales-pitch wording${words.length > 0 ? ` (${describeWords(words)})` : ''}, but p(spam)=${percent(pSpam)} is below ${m.spamThreshold}`,
+      );
     }
   }
 
@@ -267,4 +332,3 @@ function classifyWith(input: ClassifyInput, prepare: (text: string) => ModelInpu
     language: tokenised.language,
   };
 }
-

@@ -1,16 +1,30 @@
 // Corpus files: JSON lines validated with errors naming line and field; a deployment's own examples appended or replacing.
 import { combineCorpora, CorpusError, parseCorpus } from './corpus';
 
-const line = (fields: Record<string, unknown>) => JSON.stringify({ text: 'x', serviceLine: 'cloud-migration', urgency: 'none', spam: false, ...fields });
+const line = (fields: Record<string, unknown>) =>
+  JSON.stringify({ text: 'x', serviceLine: 'cloud-migration', urgency: 'none', spam: false, ...fields });
 
 test('parses lines, skipping blank lines and // comments', () => {
-  const examples = parseCorpus([line({ text: 'a', lang: 'en' }), '', '// deployment examples', line({ text: 'b', spam: true, spamKind: 'test', receivedAt: '2025-03-10T09:00:00Z' })].join('\n'));
+  const examples = parseCorpus(
+    [
+      line({ text: 'a', lang: 'en' }),
+      '',
+      '// deployment examples',
+      line({ text: 'b', spam: true, spamKind: 'test', receivedAt: '2025-03-10T09:00:00Z' }),
+    ].join('\n'),
+  );
   expect(examples.map((e) => e.text)).toEqual(['a', 'b']);
   expect(examples[1]).toMatchObject({ spam: true, spamKind: 'test', receivedAt: '2025-03-10T09:00:00Z' });
 });
 
 test('reports every bad line at once, naming the source, line and field', () => {
-  const content = [line({}), line({ urgency: 'soon' }), '{not json', line({ serviceLine: 'Cloud Migration' }), line({ colour: 'red' })].join('\n');
+  const content = [
+    line({}),
+    line({ urgency: 'soon' }),
+    '{not json',
+    line({ serviceLine: 'Cloud Migration' }),
+    line({ colour: 'red' }),
+  ].join('\n');
   let error: unknown;
   try {
     parseCorpus(content, 'extra.jsonl');

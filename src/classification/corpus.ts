@@ -7,7 +7,9 @@ export const spamKinds = ['sales-spam', 'test', 'gibberish'] as const;
 export type SpamKind = (typeof spamKinds)[number];
 
 /** Service lines are a deployment's own ids: the labels its corpus uses, spelled like directory ids. */
-export const serviceLineId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'service lines are lowercase letters, digits and dashes');
+export const serviceLineId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'service lines are lowercase letters, digits and dashes');
 
 export const LabelledInquirySchema = z.strictObject({
   text: z.string(),
@@ -31,7 +33,9 @@ export class CorpusError extends Error {
     readonly source: string,
     readonly issues: string[],
   ) {
-    super(`${source}: ${issues.length} bad line${issues.length === 1 ? '' : 's'}:\n  ${issues.slice(0, 20).join('\n  ')}${issues.length > 20 ? `\n  … and ${issues.length - 20} more` : ''}`);
+    super(
+      `${source}: ${issues.length} bad line${issues.length === 1 ? '' : 's'}:\n  ${issues.slice(0, 20).join('\n  ')}${issues.length > 20 ? `\n  … and ${issues.length - 20} more` : ''}`,
+    );
     this.name = 'CorpusError';
   }
 }
@@ -55,7 +59,9 @@ export function parseCorpus(content: string, source = 'corpus'): LabelledInquiry
     }
     const parsed = LabelledInquirySchema.safeParse(json);
     if (parsed.success) examples.push(parsed.data);
-    else for (const issue of parsed.error.issues) issues.push(`${source}:${index + 1}: ${issue.path.join('.') || '(line)'}: ${issue.message}`);
+    else
+      for (const issue of parsed.error.issues)
+        issues.push(`${source}:${index + 1}: ${issue.path.join('.') || '(line)'}: ${issue.message}`);
   });
   if (issues.length > 0) throw new CorpusError(source, issues);
   return examples;
@@ -70,6 +76,10 @@ export const corpusModes: readonly CorpusMode[] = ['append', 'replace'];
  * four-language urgency examples it would otherwise have to write itself. `replace` uses only its own, for a
  * deployment whose service lines have nothing in common with the defaults (its corpus then needs spam examples too).
  */
-export function combineCorpora(defaults: readonly LabelledInquiry[], own: readonly LabelledInquiry[], mode: CorpusMode): LabelledInquiry[] {
+export function combineCorpora(
+  defaults: readonly LabelledInquiry[],
+  own: readonly LabelledInquiry[],
+  mode: CorpusMode,
+): LabelledInquiry[] {
   return mode === 'replace' ? [...own] : [...defaults, ...own];
 }

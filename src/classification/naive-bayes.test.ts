@@ -20,7 +20,11 @@ describe('trainNaiveBayes', () => {
   });
 
   test('predicts from the words it has seen, with the other label as runner-up', () => {
-    expect(model.predict(doc('migrate', 'aws'))).toMatchObject({ label: 'cloud', runnerUp: 'security', knownFeatures: 2 });
+    expect(model.predict(doc('migrate', 'aws'))).toMatchObject({
+      label: 'cloud',
+      runnerUp: 'security',
+      knownFeatures: 2,
+    });
     expect(model.predict(doc('ransomware', 'phishing')).label).toBe('security');
   });
 
@@ -58,13 +62,30 @@ describe('trainNaiveBayes', () => {
 test('property: temperature softens the probabilities but never changes the winner', () => {
   const cold = trainNaiveBayes(examples, { alpha: 0.5, temperature: 1 });
   const warm = trainNaiveBayes(examples, { alpha: 0.5, temperature: 5 });
-  const vocabulary = ['aws', 'migrate', 'servers', 'azure', 'cloud', 'move', 'ransomware', 'encrypted', 'phishing', 'training', 'pentest', 'web', 'app', 'unknown'];
+  const vocabulary = [
+    'aws',
+    'migrate',
+    'servers',
+    'azure',
+    'cloud',
+    'move',
+    'ransomware',
+    'encrypted',
+    'phishing',
+    'training',
+    'pentest',
+    'web',
+    'app',
+    'unknown',
+  ];
   fc.assert(
     fc.property(fc.uniqueArray(fc.constantFrom(...vocabulary), { maxLength: 8 }), (words) => {
       const a = cold.predict(doc(...words));
       const b = warm.predict(doc(...words));
       expect(b.label).toBe(a.label);
-      expect(Math.max(b.probabilities.cloud!, b.probabilities.security!)).toBeLessThanOrEqual(Math.max(a.probabilities.cloud!, a.probabilities.security!) + 1e-12);
+      expect(Math.max(b.probabilities.cloud!, b.probabilities.security!)).toBeLessThanOrEqual(
+        Math.max(a.probabilities.cloud!, a.probabilities.security!) + 1e-12,
+      );
     }),
   );
 });

@@ -14,7 +14,10 @@ export interface NaiveBayesOptions {
   temperature: number;
 }
 
-export function trainNaiveBayes<L extends string>(examples: ReadonlyArray<TrainingExample<L>>, options: NaiveBayesOptions): LabelModel<L> {
+export function trainNaiveBayes<L extends string>(
+  examples: ReadonlyArray<TrainingExample<L>>,
+  options: NaiveBayesOptions,
+): LabelModel<L> {
   if (examples.length === 0) throw new Error('naive Bayes needs at least one training example');
   if (!(options.alpha > 0)) throw new Error(`alpha must be positive, got ${options.alpha}`);
   if (!(options.temperature > 0)) throw new Error(`temperature must be positive, got ${options.temperature}`);
@@ -40,7 +43,8 @@ export function trainNaiveBayes<L extends string>(examples: ReadonlyArray<Traini
   const logPrior = Array.from(documents, (n) => Math.log(n / examples.length));
   const denominators = Array.from(totals, (total) => Math.log(total + options.alpha * weights.size));
   // Smoothed log-likelihoods, computed once and in place: prediction is then a sum of table lookups.
-  for (const row of weights.values()) for (let c = 0; c < k; c++) row[c] = Math.log(row[c]! + options.alpha) - denominators[c]!;
+  for (const row of weights.values())
+    for (let c = 0; c < k; c++) row[c] = Math.log(row[c]! + options.alpha) - denominators[c]!;
   const logLikelihoods = weights;
 
   function predict(features: FeatureVector): Prediction<L> {
@@ -60,7 +64,12 @@ export function trainNaiveBayes<L extends string>(examples: ReadonlyArray<Traini
     const probabilities = {} as Record<L, number>;
     labels.forEach((label, c) => (probabilities[label] = exps[c]! / sum));
     const ranked = labels.map((_, c) => c).sort((a, b) => scores[b]! - scores[a]! || a - b);
-    return { label: labels[ranked[0]!]!, probabilities, runnerUp: ranked.length > 1 ? labels[ranked[1]!]! : null, knownFeatures };
+    return {
+      label: labels[ranked[0]!]!,
+      probabilities,
+      runnerUp: ranked.length > 1 ? labels[ranked[1]!]! : null,
+      knownFeatures,
+    };
   }
 
   function evidence(features: FeatureVector, label: L, against: L): Evidence[] {

@@ -18,7 +18,12 @@ describe('detectTestSubmission', () => {
     expect(detectTestSubmission(words(text))).toBe(cue);
   });
 
-  test.each([['We need a penetration test of our web app'], ['Can you load test our backup restore?'], ['hello'], ['']])('%j is not a test', (text) => {
+  test.each([
+    ['We need a penetration test of our web app'],
+    ['Can you load test our backup restore?'],
+    ['hello'],
+    [''],
+  ])('%j is not a test', (text) => {
     expect(detectTestSubmission(words(text))).toBeNull();
   });
 
@@ -29,7 +34,13 @@ describe('detectTestSubmission', () => {
 
 describe('trainSpellingModel', () => {
   const model = trainSpellingModel(
-    ['We would like to migrate our servers to the cloud', 'Our printer is broken again', 'Necesitamos una auditoría de seguridad', 'Wir brauchen Unterstützung', 'Nous cherchons un prestataire'].map(words),
+    [
+      'We would like to migrate our servers to the cloud',
+      'Our printer is broken again',
+      'Necesitamos una auditoría de seguridad',
+      'Wir brauchen Unterstützung',
+      'Nous cherchons un prestataire',
+    ].map(words),
   );
 
   test('real words score above keyboard mashing, and mashing falls below the threshold', () => {

@@ -28,7 +28,9 @@ const lists: Record<Language, string> = {
 };
 
 /** Every language's stop words together: inquiries mix languages, and a German signature is noise in any text. */
-export const stopWords: ReadonlySet<string> = new Set(Object.values(lists).flatMap((list) => list.split(/\s+/).filter(Boolean)));
+export const stopWords: ReadonlySet<string> = new Set(
+  Object.values(lists).flatMap((list) => list.split(/\s+/).filter(Boolean)),
+);
 
 // Words that ask for something without saying what: every service line's inquiries use them alike, and on a small
 // corpus their counts are noise that outvotes the one telling word.
@@ -46,7 +48,9 @@ export const timeWords: ReadonlySet<string> = new Set(
    heute morgen woche wochen monat monate monaten jahr tag tage tagen dringend sofort schnell montag dienstag mittwoch
    donnerstag freitag samstag sonntag nachste nachsten nachster ende quartal
    aujourd hui demain semaine semaines mois annee jour jours urgence urgent immediatement vite lundi mardi mercredi jeudi
-   vendredi samedi dimanche prochain prochaine prochains prochaines trimestre matin`.split(/\s+/).filter(Boolean),
+   vendredi samedi dimanche prochain prochaine prochains prochaines trimestre matin`
+    .split(/\s+/)
+    .filter(Boolean),
 );
 
 /** Request verbs, stop words of every language. */

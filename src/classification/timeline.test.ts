@@ -73,7 +73,10 @@ describe('more ways to say when', () => {
   });
 
   test('several phrases: the earliest due date wins', () => {
-    expect(read('We plan to start next month, but the audit is by Friday')).toEqual({ text: 'by Friday', dueBy: '2025-03-14' });
+    expect(read('We plan to start next month, but the audit is by Friday')).toEqual({
+      text: 'by Friday',
+      dueBy: '2025-03-14',
+    });
   });
 
   test('"by Friday" said on a Friday is today; "on Monday" said on a Monday is a week on', () => {
@@ -113,8 +116,13 @@ describe('what is not a deadline', () => {
 describe('time zones', () => {
   test("today is the lead's today: 23:30 UTC on Thursday is already Friday in Berlin", () => {
     expect(due('bis Freitag', '2025-03-13T23:30:00Z', 'Europe/Berlin')).toBe('2025-03-14');
-    expect(urgencyOfTimeline({ text: 'bis Freitag', dueBy: '2025-03-14' }, '2025-03-13T23:30:00Z', 'Europe/Berlin')).toEqual({ days: 0, urgency: 'now' });
-    expect(urgencyOfTimeline({ text: 'bis Freitag', dueBy: '2025-03-14' }, '2025-03-13T23:30:00Z')).toEqual({ days: 1, urgency: 'now' });
+    expect(
+      urgencyOfTimeline({ text: 'bis Freitag', dueBy: '2025-03-14' }, '2025-03-13T23:30:00Z', 'Europe/Berlin'),
+    ).toEqual({ days: 0, urgency: 'now' });
+    expect(urgencyOfTimeline({ text: 'bis Freitag', dueBy: '2025-03-14' }, '2025-03-13T23:30:00Z')).toEqual({
+      days: 1,
+      urgency: 'now',
+    });
   });
 
   test('numeric dates are month first in North American time zones, day first elsewhere', () => {
@@ -130,14 +138,53 @@ describe('time zones', () => {
 });
 
 test('urgency from days after arrival: 0-1 now, up to 7 this week, up to 31 this month, else none', () => {
-  expect([0, 1, 2, 7, 8, 31, 32, 400].map(urgencyForDays)).toEqual(['now', 'now', 'this-week', 'this-week', 'this-month', 'this-month', 'none', 'none']);
+  expect([0, 1, 2, 7, 8, 31, 32, 400].map(urgencyForDays)).toEqual([
+    'now',
+    'now',
+    'this-week',
+    'this-week',
+    'this-month',
+    'this-month',
+    'none',
+    'none',
+  ]);
 });
 
 describe('properties', () => {
-  const phrases = ['asap', 'today', 'by Friday', 'next week', 'within 10 days', 'by the 31st', 'by 29 February', 'Q1', 'next quarter', 'bis 31.12.', 'le mois prochain', 'el viernes', 'end of month', 'in 3 months', 'this year'];
-  const instant = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => d.toISOString());
-  const zone = fc.constantFrom(undefined, 'UTC', 'Europe/Berlin', 'America/Los_Angeles', 'Pacific/Kiritimati', 'Pacific/Pago_Pago');
-  const text = fc.oneof(fc.string({ maxLength: 80 }), fc.array(fc.oneof(fc.constantFrom(...phrases), fc.string({ maxLength: 10 })), { maxLength: 5 }).map((w) => w.join(' ')));
+  const phrases = [
+    'asap',
+    'today',
+    'by Friday',
+    'next week',
+    'within 10 days',
+    'by the 31st',
+    'by 29 February',
+    'Q1',
+    'next quarter',
+    'bis 31.12.',
+    'le mois prochain',
+    'el viernes',
+    'end of month',
+    'in 3 months',
+    'this year',
+  ];
+  const instant = fc
+    .date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-12-31T23:59:59Z'), noInvalidDate: true })
+    .map((d) => d.toISOString());
+  const zone = fc.constantFrom(
+    undefined,
+    'UTC',
+    'Europe/Berlin',
+    'America/Los_Angeles',
+    'Pacific/Kiritimati',
+    'Pacific/Pago_Pago',
+  );
+  const text = fc.oneof(
+    fc.string({ maxLength: 80 }),
+    fc
+      .array(fc.oneof(fc.constantFrom(...phrases), fc.string({ maxLength: 10 })), { maxLength: 5 })
+      .map((w) => w.join(' ')),
+  );
 
   test('the due date is never before the day the lead arrived, in its time zone', () => {
     fc.assert(

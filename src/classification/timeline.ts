@@ -19,7 +19,12 @@ function dayNumber(year: number, month: number, day: number): number {
 
 function calendarOf(day: number): { year: number; month: number; day: number; weekday: number } {
   const date = new Date(day * msPerDay);
-  return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), weekday: date.getUTCDay() };
+  return {
+    year: date.getUTCFullYear(),
+    month: date.getUTCMonth() + 1,
+    day: date.getUTCDate(),
+    weekday: date.getUTCDay(),
+  };
 }
 
 function isoDate(day: number): string {
@@ -69,7 +74,11 @@ export function urgencyForDays(days: number): Urgency {
 }
 
 /** Days from the arrival day to the due date, and the urgency that distance means. */
-export function urgencyOfTimeline(timeline: Timeline, receivedAt: string, timeZone?: string | null): { days: number; urgency: Urgency } {
+export function urgencyOfTimeline(
+  timeline: Timeline,
+  receivedAt: string,
+  timeZone?: string | null,
+): { days: number; urgency: Urgency } {
   const [y, m, d] = timeline.dueBy.split('-').map(Number);
   const days = dayNumber(y!, m!, d!) - arrivalDay(receivedAt, timeZone);
   return { days, urgency: urgencyForDays(days) };
@@ -109,14 +118,89 @@ for (const [names, index] of [
 }
 
 const numberWords: Record<string, number> = {
-  a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
-  fourteen: 14, fifteen: 15, twenty: 20, thirty: 30, couple: 2, 'a couple of': 2, 'couple of': 2, 'a few': 3, few: 3,
-  un: 1, una: 1, uno: 1, dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6, siete: 7, ocho: 8, nueve: 9, diez: 10, once: 11,
-  doce: 12, catorce: 14, quince: 15, veinte: 20, treinta: 30, unos: 3, unas: 3, algunos: 3, algunas: 3,
-  ein: 1, eine: 1, einem: 1, einer: 1, einen: 1, zwei: 2, drei: 3, vier: 4, funf: 5, sechs: 6, sieben: 7, acht: 8, neun: 9,
-  zehn: 10, elf: 11, zwolf: 12, vierzehn: 14, funfzehn: 15, zwanzig: 20, dreissig: 30, 'ein paar': 3, paar: 3,
-  une: 1, deux: 2, trois: 3, quatre: 4, cinq: 5, sept: 7, huit: 8, neuf: 9, dix: 10, onze: 11, douze: 12, quatorze: 14,
-  quinze: 15, vingt: 20, trente: 30, quelques: 3,
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  fourteen: 14,
+  fifteen: 15,
+  twenty: 20,
+  thirty: 30,
+  couple: 2,
+  'a couple of': 2,
+  'couple of': 2,
+  'a few': 3,
+  few: 3,
+  un: 1,
+  una: 1,
+  uno: 1,
+  dos: 2,
+  tres: 3,
+  cuatro: 4,
+  cinco: 5,
+  seis: 6,
+  siete: 7,
+  ocho: 8,
+  nueve: 9,
+  diez: 10,
+  once: 11,
+  doce: 12,
+  catorce: 14,
+  quince: 15,
+  veinte: 20,
+  treinta: 30,
+  unos: 3,
+  unas: 3,
+  algunos: 3,
+  algunas: 3,
+  ein: 1,
+  eine: 1,
+  einem: 1,
+  einer: 1,
+  einen: 1,
+  zwei: 2,
+  drei: 3,
+  vier: 4,
+  funf: 5,
+  sechs: 6,
+  sieben: 7,
+  acht: 8,
+  neun: 9,
+  zehn: 10,
+  elf: 11,
+  zwolf: 12,
+  vierzehn: 14,
+  funfzehn: 15,
+  zwanzig: 20,
+  dreissig: 30,
+  'ein paar': 3,
+  paar: 3,
+  une: 1,
+  deux: 2,
+  trois: 3,
+  quatre: 4,
+  cinq: 5,
+  sept: 7,
+  huit: 8,
+  neuf: 9,
+  dix: 10,
+  onze: 11,
+  douze: 12,
+  quatorze: 14,
+  quinze: 15,
+  vingt: 20,
+  trente: 30,
+  quelques: 3,
 };
 
 const alternation = (words: Iterable<string>) => [...words].sort((a, b) => b.length - a.length).join('|');
@@ -125,7 +209,8 @@ const monthPattern = alternation(Object.keys(months));
 const numberPattern = `\\d{1,3}|${alternation(Object.keys(numberWords))}`;
 
 // Words that turn a date into the past ("since Monday", "lundi dernier", "hace dos semanas").
-const pastMarker = /\b(?:since|last|ago|past|seit|letzte[nmrs]?|vergangene[nmrs]?|desde|hace|pasado|ultimo|depuis|dernier|derniere)\b/;
+const pastMarker =
+  /\b(?:since|last|ago|past|seit|letzte[nmrs]?|vergangene[nmrs]?|desde|hace|pasado|ultimo|depuis|dernier|derniere)\b/;
 // A negation just before an urgency word: "not urgent", "no es urgente", "nicht dringend", "rien d'urgent".
 const negation = /\b(?:not|no|non|nothing|never|nicht|kein\w*|nichts|pas|rien|sin|ni|nada|nunca|jamais)\b/;
 // "For urgent matters call …" in a signature, "bei dringenden Fällen", "pour les urgences", "en caso de urgencia".
@@ -225,7 +310,9 @@ const rules: Rule[] = [
   },
   // Tomorrow ("morgen" only as an adverb: not "guten Morgen", "heute Morgen", "jeden Morgen").
   {
-    pattern: rx(`${b}(?:tomorrow|manana|demain|(?<!(?:guten|heute|am|jeden|diesen|den|einen|schonen|por la|esta|de la|cada) )morgen)${e}`),
+    pattern: rx(
+      `${b}(?:tomorrow|manana|demain|(?<!(?:guten|heute|am|jeden|diesen|den|einen|schonen|por la|esta|de la|cada) )morgen)${e}`,
+    ),
     due: (m, { today }) => {
       const before = m.input.slice(Math.max(0, m.index - 10), m.index);
       // "por la mañana" is the morning; "pasado mañana", "après-demain", "day after tomorrow" are the next rule's.
@@ -235,7 +322,10 @@ const rules: Rule[] = [
     },
     negatable: true,
   },
-  { pattern: rx(`${b}(?:day after tomorrow|pasado manana|ubermorgen|apres-demain)${e}`), due: (_m, { today }) => today + 2 },
+  {
+    pattern: rx(`${b}(?:day after tomorrow|pasado manana|ubermorgen|apres-demain)${e}`),
+    due: (_m, { today }) => today + 2,
+  },
   // This week, end of the week, the weekend.
   {
     pattern: rx(
@@ -244,12 +334,16 @@ const rules: Rule[] = [
     due: (_m, { today }) => endOfWorkWeek(today),
   },
   {
-    pattern: rx(`${b}(?:(?:this|the|by the|before the) weekend|wochenende|(?:ce |avant le )week-?end|este fin de semana)${e}`),
+    pattern: rx(
+      `${b}(?:(?:this|the|by the|before the) weekend|wochenende|(?:ce |avant le )week-?end|este fin de semana)${e}`,
+    ),
     due: (_m, { today }) => nextWeekday(today, 6, true),
   },
   // Next week: its Monday, when whatever they want can start.
   {
-    pattern: rx(`${b}(?:(?:early )?next week|the coming week|(?:la )?(?:proxima|siguiente) semana|la semana (?:que viene|proxima|siguiente)|(?:nachste[nr]?|kommende[nr]?) woche|(?:la |des la )?semaine (?:prochaine|suivante))${e}`),
+    pattern: rx(
+      `${b}(?:(?:early )?next week|the coming week|(?:la )?(?:proxima|siguiente) semana|la semana (?:que viene|proxima|siguiente)|(?:nachste[nr]?|kommende[nr]?) woche|(?:la |des la )?semaine (?:prochaine|suivante))${e}`,
+    ),
     due: (_m, { today }) => nextWeekday(today, 1, false),
   },
   // This month, the end of it.
@@ -261,19 +355,25 @@ const rules: Rule[] = [
   },
   // Next month: its first day.
   {
-    pattern: rx(`${b}(?:(?:early )?next month|the coming month|(?:el )?(?:proximo|siguiente) mes|el mes (?:que viene|proximo|siguiente)|(?:ab )?(?:nachste[nmr]?|kommende[nmr]?) monat|(?:le )?mois (?:prochain|suivant))${e}`),
+    pattern: rx(
+      `${b}(?:(?:early )?next month|the coming month|(?:el )?(?:proximo|siguiente) mes|el mes (?:que viene|proximo|siguiente)|(?:ab )?(?:nachste[nmr]?|kommende[nmr]?) monat|(?:le )?mois (?:prochain|suivant))${e}`,
+    ),
     due: (_m, { today }) => firstOfNextMonth(today),
   },
   // This quarter: its last day. Next quarter: its first.
   {
-    pattern: rx(`${b}(?:this quarter|(?:the )?end of (?:the |this )?quarter|quarter[- ]end|este trimestre|(?:final|fin) del trimestre|dieses quartal|ende des quartals|quartalsende|ce trimestre|fin du trimestre)${e}`),
+    pattern: rx(
+      `${b}(?:this quarter|(?:the )?end of (?:the |this )?quarter|quarter[- ]end|este trimestre|(?:final|fin) del trimestre|dieses quartal|ende des quartals|quartalsende|ce trimestre|fin du trimestre)${e}`,
+    ),
     due: (_m, { today }) => {
       const { year, quarter } = quarterOf(today);
       return firstOfQuarter(year, quarter + 1) - 1;
     },
   },
   {
-    pattern: rx(`${b}(?:next quarter|the coming quarter|(?:el )?(?:proximo|siguiente) trimestre|el trimestre que viene|(?:nachste[snm]?|kommende[snm]?) quartal|(?:le |au )?(?:trimestre prochain|prochain trimestre))${e}`),
+    pattern: rx(
+      `${b}(?:next quarter|the coming quarter|(?:el )?(?:proximo|siguiente) trimestre|el trimestre que viene|(?:nachste[snm]?|kommende[snm]?) quartal|(?:le |au )?(?:trimestre prochain|prochain trimestre))${e}`,
+    ),
     due: (_m, { today }) => {
       const { year, quarter } = quarterOf(today);
       return firstOfQuarter(year, quarter + 1);
@@ -294,16 +394,22 @@ const rules: Rule[] = [
   },
   // The end of the year, this year, next year.
   {
-    pattern: rx(`${b}(?:(?:by |before )?(?:the )?end of (?:the |this )?year|this year|year[- ]end|(?:a |antes de )?(?:final|fin) de(?:l)? ano|este ano|(?:bis )?ende (?:des |dieses )?jahres|jahresende|dieses jahr|(?:d'ici |avant )?(?:la )?fin de (?:l'|cette )annee|cette annee)${e}`),
+    pattern: rx(
+      `${b}(?:(?:by |before )?(?:the )?end of (?:the |this )?year|this year|year[- ]end|(?:a |antes de )?(?:final|fin) de(?:l)? ano|este ano|(?:bis )?ende (?:des |dieses )?jahres|jahresende|dieses jahr|(?:d'ici |avant )?(?:la )?fin de (?:l'|cette )annee|cette annee)${e}`,
+    ),
     due: (_m, { today }) => dayNumber(calendarOf(today).year, 12, 31),
   },
   {
-    pattern: rx(`${b}(?:next year|(?:el )?(?:proximo|siguiente) ano|el ano que viene|(?:nachste[snm]?|kommende[snm]?) jahr|l'an(?:nee)? prochain(?:e)?)${e}`),
+    pattern: rx(
+      `${b}(?:next year|(?:el )?(?:proximo|siguiente) ano|el ano que viene|(?:nachste[snm]?|kommende[snm]?) jahr|l'an(?:nee)? prochain(?:e)?)${e}`,
+    ),
     due: (_m, { today }) => dayNumber(calendarOf(today).year + 1, 1, 1),
   },
   // The next few days / weeks, without a number.
   {
-    pattern: rx(`${b}(?:(?:the )?(?:next|coming|following) (?:few |couple of )?(days|weeks)|(?:los )?(?:proximos|siguientes) (dias)|(?:las )?(?:proximas|siguientes) (semanas)|(?:nachsten|kommenden) (tagen|wochen)|(?:les )?(?:prochains) (jours)|(?:les )?prochaines (semaines))${e}`),
+    pattern: rx(
+      `${b}(?:(?:the )?(?:next|coming|following) (?:few |couple of )?(days|weeks)|(?:los )?(?:proximos|siguientes) (dias)|(?:las )?(?:proximas|siguientes) (semanas)|(?:nachsten|kommenden) (tagen|wochen)|(?:les )?(?:prochains) (jours)|(?:les )?prochaines (semaines))${e}`,
+    ),
     due: (m, { today }) => {
       const unit = m.slice(1).find((g) => g !== undefined) ?? '';
       const couple = /couple/.test(m[0]);
@@ -325,7 +431,10 @@ const rules: Rule[] = [
     },
   },
   // French "sous huitaine / quinzaine", "d'ici quinze jours" is covered above.
-  { pattern: rx(`${b}(?:sous )?(huitaine|quinzaine)${e}`), due: (m, { today }) => today + (m[1] === 'huitaine' ? 8 : 15) },
+  {
+    pattern: rx(`${b}(?:sous )?(huitaine|quinzaine)${e}`),
+    due: (m, { today }) => today + (m[1] === 'huitaine' ? 8 : 15),
+  },
   // Weekdays after a deadline word: "by Friday", "para el viernes", "bis Freitag", "d'ici vendredi", "next Tuesday".
   {
     pattern: rx(
@@ -341,7 +450,10 @@ const rules: Rule[] = [
       if (m[5]!.length <= 4 && !/^(?:by|before|until|till|til|due|no later than)$/.test(m[1] ?? '')) return null;
       // "By Friday" said on a Friday means today; "on Monday", "am Montag", "next Tuesday" said that day mean a week on.
       const prefix = m[1] ?? m[2] ?? m[3] ?? m[4] ?? '';
-      const deadline = /^(?:by|before|until|till|til|no later than|due|deadline|para el|antes del|hasta el|a mas tardar el|bis|bis zum|bis spatestens|spatestens|vor|d'ici|d'ici a|avant|jusqu'a|jusqu'au|au plus tard|au plus tard le|avant le)$/.test(prefix);
+      const deadline =
+        /^(?:by|before|until|till|til|no later than|due|deadline|para el|antes del|hasta el|a mas tardar el|bis|bis zum|bis spatestens|spatestens|vor|d'ici|d'ici a|avant|jusqu'a|jusqu'au|au plus tard|au plus tard le|avant le)$/.test(
+          prefix,
+        );
       return nextWeekday(today, weekday, deadline && m[6] === undefined);
     },
     datesThePast: true,
@@ -356,14 +468,18 @@ const rules: Rule[] = [
   },
   // Day and month name: "3 December", "3rd of December", "3. Dezember", "3 de diciembre de 2025", "1er juin".
   {
-    pattern: rx(`${b}(\\d{1,2})(?:st|nd|rd|th|er|\\.)?\\s*(?:of\\s+|de\\s+)?(${monthPattern})\\.?(?:,?\\s*(?:de\\s+)?(\\d{4}))?${e}`),
-    due: (m, context) => upcomingDate(context, months[m[2]!]!, Number(m[1]), m[3] === undefined ? undefined : Number(m[3])),
+    pattern: rx(
+      `${b}(\\d{1,2})(?:st|nd|rd|th|er|\\.)?\\s*(?:of\\s+|de\\s+)?(${monthPattern})\\.?(?:,?\\s*(?:de\\s+)?(\\d{4}))?${e}`,
+    ),
+    due: (m, context) =>
+      upcomingDate(context, months[m[2]!]!, Number(m[1]), m[3] === undefined ? undefined : Number(m[3])),
     datesThePast: true,
   },
   // Month name and day: "December 3", "June 1st, 2025".
   {
     pattern: rx(`${b}(${monthPattern})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s*(\\d{4}))?${e}`),
-    due: (m, context) => upcomingDate(context, months[m[1]!]!, Number(m[2]), m[3] === undefined ? undefined : Number(m[3])),
+    due: (m, context) =>
+      upcomingDate(context, months[m[1]!]!, Number(m[2]), m[3] === undefined ? undefined : Number(m[3])),
     datesThePast: true,
   },
   // Numeric dates after a deadline word: "by 12/12", "bis 20.03.", "para el 15/04", "avant le 03/12/2025". Never "24/7".
@@ -449,7 +565,11 @@ export function readTimeline(text: string, receivedAt: string, timeZone?: string
       const before = folded.slice(Math.max(0, m.index - 30), m.index);
       const after = folded.slice(m.index + m[0].length, m.index + m[0].length + 12);
       if (rule.negatable) {
-        const lastWords = before.split(/[^\p{L}']+/u).filter(Boolean).slice(-2).join(' ');
+        const lastWords = before
+          .split(/[^\p{L}']+/u)
+          .filter(Boolean)
+          .slice(-2)
+          .join(' ');
         if (negation.test(lastWords) || conditionalLead.test(before)) continue;
       }
       if (rule.datesThePast) {
@@ -458,7 +578,8 @@ export function readTimeline(text: string, receivedAt: string, timeZone?: string
       }
       const due = rule.due(m, context);
       if (due === null || due < today) continue;
-      if (!best || due < best.due || (due === best.due && m.index < best.start)) best = { due, start: m.index, end: m.index + m[0].length };
+      if (!best || due < best.due || (due === best.due && m.index < best.start))
+        best = { due, start: m.index, end: m.index + m[0].length };
     }
   }
   if (!best) return null;

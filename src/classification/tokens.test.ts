@@ -26,11 +26,23 @@ describe('tokenise', () => {
   });
 
   test('drops stop words, bare numbers and single letters, keeps negations and time words', () => {
-    expect(tokenise('the 40 servers are not working today').tokens.map((t) => t.word)).toEqual(['servers', 'not', 'working', 'today']);
+    expect(tokenise('the 40 servers are not working today').tokens.map((t) => t.word)).toEqual([
+      'servers',
+      'not',
+      'working',
+      'today',
+    ]);
   });
 
   test("contractions keep their negation: can't, won't, doesn't", () => {
-    expect(tokenise("can't log in, won't start, doesn't print").tokens.map((t) => t.word)).toEqual(['not', 'log', 'not', 'start', 'not', 'print']);
+    expect(tokenise("can't log in, won't start, doesn't print").tokens.map((t) => t.word)).toEqual([
+      'not',
+      'log',
+      'not',
+      'start',
+      'not',
+      'print',
+    ]);
   });
 
   test('keeps each word as written for explanations, lowercased', () => {
@@ -41,7 +53,9 @@ describe('tokenise', () => {
   });
 
   test('allTokens keeps stop words and adds the shapes of pitches: prices, percentages, links', () => {
-    const stemsOf = tokenise('We offer backlinks from $49, 20% off at www.linkfarm.example').allTokens.map((t) => t.stem);
+    const stemsOf = tokenise('We offer backlinks from $49, 20% off at www.linkfarm.example').allTokens.map(
+      (t) => t.stem,
+    );
     expect(stemsOf).toEqual(expect.arrayContaining(['we', 'offer', '<price>', '<percent>', '<link>']));
   });
 });
@@ -59,7 +73,10 @@ describe('stripMailHeaders', () => {
       'Sent from my iPhone',
       'Our server is nine years old.',
     ].join('\n');
-    expect(stripMailHeaders(text).split('\n').filter(Boolean)).toEqual(['Subject: Server', 'Our server is nine years old.']);
+    expect(stripMailHeaders(text).split('\n').filter(Boolean)).toEqual([
+      'Subject: Server',
+      'Our server is nine years old.',
+    ]);
   });
 });
 
@@ -89,13 +106,20 @@ describe('featuresOf', () => {
   });
 
   test('each word carries the same character n-gram weight, however long it is', () => {
-    const sum = (text: string) => [...featuresOf(tokenise(text), { words: 0, bigrams: 0, charNgrams: 4 }).vector.values()].reduce((a, b) => a + b, 0);
+    const sum = (text: string) =>
+      [...featuresOf(tokenise(text), { words: 0, bigrams: 0, charNgrams: 4 }).vector.values()].reduce(
+        (a, b) => a + b,
+        0,
+      );
     expect(sum('aws')).toBeCloseTo(4);
     expect(sum('kubernetes')).toBeCloseTo(4);
   });
 
   test('skipped word sets leave time and request words out of the topic', () => {
-    const { vector } = featuresOf(tokenise('we need help by Friday with Kubernetes'), { ...weights, skip: [timeWords, genericWords] });
+    const { vector } = featuresOf(tokenise('we need help by Friday with Kubernetes'), {
+      ...weights,
+      skip: [timeWords, genericWords],
+    });
     expect([...vector.keys()].filter((k) => k.startsWith('w:'))).toEqual(['w:kubernet']);
   });
 
@@ -108,7 +132,13 @@ test('property: tokenising never throws and every feature weight is positive', (
   fc.assert(
     fc.property(fc.string({ maxLength: 300 }), (text) => {
       const tokenised = tokenise(text);
-      for (const weight of featuresOf(tokenised, { words: 1, bigrams: 0.5, charNgrams: 4, concepts: 2, everyWord: true }).vector.values()) {
+      for (const weight of featuresOf(tokenised, {
+        words: 1,
+        bigrams: 0.5,
+        charNgrams: 4,
+        concepts: 2,
+        everyWord: true,
+      }).vector.values()) {
         expect(weight).toBeGreaterThan(0);
       }
     }),

@@ -117,7 +117,8 @@ export function tokenise(text: string): TokenisedText {
     allTokens.push(token);
     if (content) tokens.push(token);
   });
-  for (const [shape, name] of shapes) for (const match of body.match(shape) ?? []) allTokens.push({ stem: name, word: match.trim() });
+  for (const [shape, name] of shapes)
+    for (const match of body.match(shape) ?? []) allTokens.push({ stem: name, word: match.trim() });
   return { language, tokens, allTokens, words };
 }
 
@@ -153,7 +154,8 @@ function charNgramsOf(word: string): string[] {
   if (cached) return cached;
   const padded = `_${foldText(word)}_`;
   const grams: string[] = [];
-  for (const n of charNgramSizes) for (let start = 0; start + n <= padded.length; start++) grams.push(`c:${padded.slice(start, start + n)}`);
+  for (const n of charNgramSizes)
+    for (let start = 0; start + n <= padded.length; start++) grams.push(`c:${padded.slice(start, start + n)}`);
   if (charNgramCache.size > 100_000) charNgramCache.clear();
   charNgramCache.set(word, grams);
   return grams;

@@ -24,17 +24,25 @@ describe('readCompanySize', () => {
     expect(readCompanySize(input)).toEqual({ ok: true, employees });
   });
 
-  it.each([['lots'], ['200-50'], ['fifty'], [0], [-3], [12.5], [maxEmployees + 1], ['']])('refuses %j with a message naming companySize', (input) => {
-    const reading = readCompanySize(input);
-    expect(reading.ok).toBe(false);
-    if (!reading.ok) expect(reading.message).toMatch(/^companySize /);
-  });
+  it.each([['lots'], ['200-50'], ['fifty'], [0], [-3], [12.5], [maxEmployees + 1], ['']])(
+    'refuses %j with a message naming companySize',
+    (input) => {
+      const reading = readCompanySize(input);
+      expect(reading.ok).toBe(false);
+      if (!reading.ok) expect(reading.message).toMatch(/^companySize /);
+    },
+  );
 
   it('reads any band as its lower bound', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 0, max: 100_000 }), fc.constantFrom('-', ' - ', '–', ' to ', ' bis '), (low, extra, dash) => {
-        expect(readCompanySize(`${low}${dash}${low + extra}`)).toEqual({ ok: true, employees: low });
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.integer({ min: 0, max: 100_000 }),
+        fc.constantFrom('-', ' - ', '–', ' to ', ' bis '),
+        (low, extra, dash) => {
+          expect(readCompanySize(`${low}${dash}${low + extra}`)).toEqual({ ok: true, employees: low });
+        },
+      ),
     );
   });
 });

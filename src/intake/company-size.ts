@@ -14,8 +14,14 @@ function readCount(text: string): number | null {
 const count = String.raw`\d{1,3}(?:[,.'\s\u00a0\u202f]\d{3})+|\d+`;
 // "to" in the four languages: to, a, bis, à; and dashes of every width.
 const rangePattern = new RegExp(String.raw`^(${count})\s*(?:-|–|—|to|a|bis|à|y|und|and|et)\s*(${count})$`, 'i');
-const atLeastPattern = new RegExp(String.raw`^(?:(${count})\s*\+|(?:>|over|more than|más de|mas de|mehr als|über|plus de)\s*(${count}))$`, 'i');
-const belowPattern = new RegExp(String.raw`^(?:<|under|less than|menos de|weniger als|unter|moins de)\s*(${count})$`, 'i');
+const atLeastPattern = new RegExp(
+  String.raw`^(?:(${count})\s*\+|(?:>|over|more than|más de|mas de|mehr als|über|plus de)\s*(${count}))$`,
+  'i',
+);
+const belowPattern = new RegExp(
+  String.raw`^(?:<|under|less than|menos de|weniger als|unter|moins de)\s*(${count})$`,
+  'i',
+);
 
 export type CompanySizeReading = { ok: true; employees: number } | { ok: false; message: string };
 
@@ -26,11 +32,14 @@ export type CompanySizeReading = { ok: true; employees: number } | { ok: false; 
 export function readCompanySize(input: number | string): CompanySizeReading {
   const problem = `companySize must be a number of employees or a range like "50-200" (got ${JSON.stringify(input)})`;
   if (typeof input === 'number') {
-    if (!Number.isInteger(input) || input < 1) return { ok: false, message: 'companySize must be a whole number of employees, at least 1' };
+    if (!Number.isInteger(input) || input < 1)
+      return { ok: false, message: 'companySize must be a whole number of employees, at least 1' };
     if (input > maxEmployees) return { ok: false, message: `companySize must be at most ${maxEmployees} employees` };
     return { ok: true, employees: input };
   }
-  const text = input.trim().replace(/\s*(employees|empleados|mitarbeiter(innen)?|salariés|employés|personas|people)\.?$/i, '');
+  const text = input
+    .trim()
+    .replace(/\s*(employees|empleados|mitarbeiter(innen)?|salariés|employés|personas|people)\.?$/i, '');
   let employees: number | null = null;
   const range = rangePattern.exec(text);
   const atLeast = atLeastPattern.exec(text);
@@ -39,7 +48,8 @@ export function readCompanySize(input: number | string): CompanySizeReading {
     const low = readCount(range[1]);
     const high = readCount(range[2]);
     if (low === null || high === null) return { ok: false, message: problem };
-    if (high < low) return { ok: false, message: `companySize range must go from low to high (got ${JSON.stringify(input)})` };
+    if (high < low)
+      return { ok: false, message: `companySize range must go from low to high (got ${JSON.stringify(input)})` };
     employees = low;
   } else if (atLeast) {
     employees = readCount(atLeast[1] ?? atLeast[2] ?? '');

@@ -1,7 +1,15 @@
 // Dedupe keys for email addresses, free-mail and disposable domains, and which domain stands for a company.
 import fc from 'fast-check';
 import { z } from 'zod';
-import { canonicalEmail, companyDomainOf, domainOfEmail, isDisposableDomain, isEmailAddress, isFreeMailDomain, registrableDomain } from './email';
+import {
+  canonicalEmail,
+  companyDomainOf,
+  domainOfEmail,
+  isDisposableDomain,
+  isEmailAddress,
+  isFreeMailDomain,
+  registrableDomain,
+} from './email';
 
 describe('canonicalEmail', () => {
   it.each([
@@ -43,7 +51,15 @@ describe('canonicalEmail', () => {
   });
 
   it('is idempotent for any address-like input', () => {
-    const providers = fc.constantFrom('gmail.com', 'googlemail.com', 'outlook.com', 'yahoo.com', 'icloud.com', 'acme.co.uk', 'proton.me');
+    const providers = fc.constantFrom(
+      'gmail.com',
+      'googlemail.com',
+      'outlook.com',
+      'yahoo.com',
+      'icloud.com',
+      'acme.co.uk',
+      'proton.me',
+    );
     const local = fc.stringMatching(/^[A-Za-z0-9.+_-]{1,20}$/);
     fc.assert(
       fc.property(local, providers, fc.constantFrom('', ' ', '\t'), (name, domain, pad) => {
@@ -52,17 +68,27 @@ describe('canonicalEmail', () => {
       }),
       { numRuns: 2000 },
     );
-    fc.assert(fc.property(fc.string(), (anything) => expect(canonicalEmail(canonicalEmail(anything))).toBe(canonicalEmail(anything))));
+    fc.assert(
+      fc.property(fc.string(), (anything) =>
+        expect(canonicalEmail(canonicalEmail(anything))).toBe(canonicalEmail(anything)),
+      ),
+    );
   });
 
   it('gives every spelling of one Gmail mailbox the same key', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[a-z0-9]{1,12}$/), fc.array(fc.nat(11), { maxLength: 4 }), fc.stringMatching(/^[a-z0-9]{0,6}$/), (name, dots, tag) => {
-        let dotted = name;
-        for (const at of dots) dotted = dotted.slice(0, (at % dotted.length) + 1) + '.' + dotted.slice((at % dotted.length) + 1);
-        const spelled = `${dotted.toUpperCase()}${tag ? `+${tag}` : ''}@googlemail.com`;
-        expect(canonicalEmail(spelled)).toBe(`${name}@gmail.com`);
-      }),
+      fc.property(
+        fc.stringMatching(/^[a-z0-9]{1,12}$/),
+        fc.array(fc.nat(11), { maxLength: 4 }),
+        fc.stringMatching(/^[a-z0-9]{0,6}$/),
+        (name, dots, tag) => {
+          let dotted = name;
+          for (const at of dots)
+            dotted = dotted.slice(0, (at % dotted.length) + 1) + '.' + dotted.slice((at % dotted.length) + 1);
+          const spelled = `${dotted.toUpperCase()}${tag ? `+${tag}` : ''}@googlemail.com`;
+          expect(canonicalEmail(spelled)).toBe(`${name}@gmail.com`);
+        },
+      ),
     );
   });
 });
@@ -74,18 +100,30 @@ describe('email domains', () => {
   });
 
   it('accepts plain addresses and refuses what forms should refuse', () => {
-    expect(isEmailAddress('jane.o\'neil+crm@acme-corp.example')).toBe(true);
+    expect(isEmailAddress("jane.o'neil+crm@acme-corp.example")).toBe(true);
     expect(isEmailAddress('josé@acme.es')).toBe(false);
-    for (const bad of ['jane@', '@acme.com', 'jane@acme', 'jane..doe@acme.com', 'jane@acme..com', 'jane doe@acme.com', '.jane@acme.com']) {
+    for (const bad of [
+      'jane@',
+      '@acme.com',
+      'jane@acme',
+      'jane..doe@acme.com',
+      'jane@acme..com',
+      'jane doe@acme.com',
+      '.jane@acme.com',
+    ]) {
       expect(isEmailAddress(bad)).toBe(false);
     }
   });
 
-  it('accepts exactly the addresses zod\'s z.email() accepts, so older submissions still read', () => {
+  it("accepts exactly the addresses zod's z.email() accepts, so older submissions still read", () => {
     const zodEmail = z.email();
-    const addressLike = fc.tuple(fc.stringMatching(/^[A-Za-z0-9._'+-]{0,12}$/), fc.stringMatching(/^[A-Za-z0-9.-]{0,12}$/), fc.constantFrom('com', 'co.uk', 'x', 'de1', '')).map(
-      ([local, domain, tld]) => `${local}@${domain}${tld ? `.${tld}` : ''}`,
-    );
+    const addressLike = fc
+      .tuple(
+        fc.stringMatching(/^[A-Za-z0-9._'+-]{0,12}$/),
+        fc.stringMatching(/^[A-Za-z0-9.-]{0,12}$/),
+        fc.constantFrom('com', 'co.uk', 'x', 'de1', ''),
+      )
+      .map(([local, domain, tld]) => `${local}@${domain}${tld ? `.${tld}` : ''}`);
     fc.assert(
       fc.property(fc.oneof(addressLike, fc.string({ maxLength: 40 })), (text) => {
         expect(isEmailAddress(text)).toBe(zodEmail.safeParse(text).success);
@@ -95,7 +133,20 @@ describe('email domains', () => {
   });
 
   it('knows free-mail providers across countries, and their subdomains', () => {
-    for (const domain of ['gmail.com', 'googlemail.com', 'gmx.de', 'web.de', 't-online.de', 'orange.fr', 'laposte.net', 'yahoo.es', 'hotmail.co.uk', 'icloud.com', 'proton.me', 'fastmail.com']) {
+    for (const domain of [
+      'gmail.com',
+      'googlemail.com',
+      'gmx.de',
+      'web.de',
+      't-online.de',
+      'orange.fr',
+      'laposte.net',
+      'yahoo.es',
+      'hotmail.co.uk',
+      'icloud.com',
+      'proton.me',
+      'fastmail.com',
+    ]) {
       expect(isFreeMailDomain(domain)).toBe(true);
     }
     expect(isFreeMailDomain('mail.yahoo.co.uk')).toBe(true);
@@ -127,7 +178,16 @@ describe('companyDomainOf', () => {
   });
 
   it('is never a free-mail, disposable or social-profile domain', () => {
-    for (const host of ['gmail.com', 'googlemail.com', 'yahoo.co.uk', 'gmx.de', 'mailinator.com', 'x.33m.co', 'https://www.linkedin.com/company/acme', 'facebook.com/acmebakery']) {
+    for (const host of [
+      'gmail.com',
+      'googlemail.com',
+      'yahoo.co.uk',
+      'gmx.de',
+      'mailinator.com',
+      'x.33m.co',
+      'https://www.linkedin.com/company/acme',
+      'facebook.com/acmebakery',
+    ]) {
       expect(companyDomainOf(host)).toBeNull();
     }
   });

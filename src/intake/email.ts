@@ -37,11 +37,36 @@ interface ProviderRule {
 const providerRules: ReadonlyMap<string, ProviderRule> = (() => {
   const rules = new Map<string, ProviderRule>();
   const add = (domains: readonly string[], rule: Omit<ProviderRule, 'domain'> & { domain?: string }) => {
-    for (const domain of domains) rules.set(domain, { domain: rule.domain ?? domain, ignoresDots: rule.ignoresDots, tagSeparator: rule.tagSeparator });
+    for (const domain of domains)
+      rules.set(domain, {
+        domain: rule.domain ?? domain,
+        ignoresDots: rule.ignoresDots,
+        tagSeparator: rule.tagSeparator,
+      });
   };
   add(['gmail.com', 'googlemail.com'], { domain: 'gmail.com', ignoresDots: true, tagSeparator: '+' });
   add(
-    ['outlook.com', 'outlook.de', 'outlook.fr', 'outlook.es', 'outlook.it', 'outlook.co.uk', 'hotmail.com', 'hotmail.co.uk', 'hotmail.fr', 'hotmail.de', 'hotmail.es', 'hotmail.it', 'live.com', 'live.co.uk', 'live.fr', 'live.de', 'live.com.mx', 'hotmail.com.mx', 'msn.com'],
+    [
+      'outlook.com',
+      'outlook.de',
+      'outlook.fr',
+      'outlook.es',
+      'outlook.it',
+      'outlook.co.uk',
+      'hotmail.com',
+      'hotmail.co.uk',
+      'hotmail.fr',
+      'hotmail.de',
+      'hotmail.es',
+      'hotmail.it',
+      'live.com',
+      'live.co.uk',
+      'live.fr',
+      'live.de',
+      'live.com.mx',
+      'hotmail.com.mx',
+      'msn.com',
+    ],
     { ignoresDots: false, tagSeparator: '+' },
   );
   add(['icloud.com', 'me.com', 'mac.com'], { ignoresDots: false, tagSeparator: '+' });
@@ -49,7 +74,20 @@ const providerRules: ReadonlyMap<string, ProviderRule> = (() => {
   add(['protonmail.com', 'protonmail.ch', 'proton.me', 'pm.me'], { ignoresDots: false, tagSeparator: '+' });
   add(['yandex.com', 'yandex.ru'], { ignoresDots: false, tagSeparator: '+' });
   add(
-    ['yahoo.com', 'yahoo.co.uk', 'yahoo.fr', 'yahoo.de', 'yahoo.es', 'yahoo.it', 'yahoo.com.mx', 'yahoo.com.ar', 'yahoo.com.br', 'yahoo.ca', 'ymail.com', 'rocketmail.com'],
+    [
+      'yahoo.com',
+      'yahoo.co.uk',
+      'yahoo.fr',
+      'yahoo.de',
+      'yahoo.es',
+      'yahoo.it',
+      'yahoo.com.mx',
+      'yahoo.com.ar',
+      'yahoo.com.br',
+      'yahoo.ca',
+      'ymail.com',
+      'rocketmail.com',
+    ],
     { ignoresDots: false, tagSeparator: '-' },
   );
   return rules;
@@ -76,7 +114,13 @@ export function canonicalEmail(email: string): string {
 /** The domain of an address, lower-cased; null when there is none. */
 export function domainOfEmail(email: string): string | null {
   const at = email.lastIndexOf('@');
-  const domain = at < 0 ? '' : email.slice(at + 1).trim().toLowerCase();
+  const domain =
+    at < 0
+      ? ''
+      : email
+          .slice(at + 1)
+          .trim()
+          .toLowerCase();
   return domain === '' ? null : domain;
 }
 
@@ -90,7 +134,16 @@ export function registrableDomain(hostOrUrl: string): string | null {
 
 // Consumer mailboxes the email-providers list does not have but the provider rules above treat as consumer ones,
 // plus privacy providers people use like free mail.
-const freeMailSupplement = ['fastmail.com', 'tutanota.com', 'tutanota.de', 'tuta.io', 'tuta.com', 'posteo.de', 'gmx.ch', 'yandex.com'];
+const freeMailSupplement = [
+  'fastmail.com',
+  'tutanota.com',
+  'tutanota.de',
+  'tuta.io',
+  'tuta.com',
+  'posteo.de',
+  'gmx.ch',
+  'yandex.com',
+];
 
 let freeMailDomains: ReadonlySet<string> | undefined;
 let disposableDomainSet: ReadonlySet<string> | undefined;
@@ -126,8 +179,23 @@ export function isDisposableDomain(domain: string): boolean {
 
 // Sites where a "website" is a profile page on someone else's domain, not the company's own.
 const platformDomains = new Set([
-  'linkedin.com', 'facebook.com', 'instagram.com', 'twitter.com', 'x.com', 'youtube.com', 'tiktok.com', 'xing.com',
-  'github.com', 'gitlab.com', 'medium.com', 'google.com', 'goo.gl', 'bit.ly', 'wa.me', 'whatsapp.com', 'yelp.com',
+  'linkedin.com',
+  'facebook.com',
+  'instagram.com',
+  'twitter.com',
+  'x.com',
+  'youtube.com',
+  'tiktok.com',
+  'xing.com',
+  'github.com',
+  'gitlab.com',
+  'medium.com',
+  'google.com',
+  'goo.gl',
+  'bit.ly',
+  'wa.me',
+  'whatsapp.com',
+  'yelp.com',
 ]);
 
 /** The registrable domain of a company's own site or mail, or null for free-mail, disposable and platform domains. */

@@ -17,7 +17,8 @@ describe('extractEmail', () => {
   });
 
   it('finds nothing in text without an address', () => {
-    for (const text of ['call me', 'we are @acme on twitter', 'price is 5@ 10 units', 'jane@localhost']) expect(extractEmail(text)).toBeNull();
+    for (const text of ['call me', 'we are @acme on twitter', 'price is 5@ 10 units', 'jane@localhost'])
+      expect(extractEmail(text)).toBeNull();
   });
 });
 
@@ -48,42 +49,89 @@ describe('extractPersonAndCompany', () => {
     ['Thanks,\nAmy Lee\nOperations Director\nBlue Harbor Logistics', 'Amy Lee', 'Blue Harbor Logistics'],
     ["Hello\nI am the IT admin at St. Mary's Hospital and we need backup.", null, "St. Mary's Hospital"],
     ["I'm with Tailspin Toys, need a quote for 50 seats of Microsoft 365.", null, 'Tailspin Toys'],
-    ["My name is Sarah O'Connor and I'm the operations manager at Blue Sky Dental.", "Sarah O'Connor", 'Blue Sky Dental'],
+    [
+      "My name is Sarah O'Connor and I'm the operations manager at Blue Sky Dental.",
+      "Sarah O'Connor",
+      'Blue Sky Dental',
+    ],
     ['Hi, Jane Doe here, Head of IT at Acme Ltd.', 'Jane Doe', 'Acme Ltd'],
     ['This is Mike from IT. Our Office 365 tenant is broken.', 'Mike', null],
     ['Regards\nDr. Emily Watson\nChief Medical Officer\nRiverside Clinic', 'Emily Watson', 'Riverside Clinic'],
     // Spanish
-    ['Hola, soy Ana García de Construcciones Pérez, necesitamos soporte técnico.', 'Ana García', 'Construcciones Pérez'],
+    [
+      'Hola, soy Ana García de Construcciones Pérez, necesitamos soporte técnico.',
+      'Ana García',
+      'Construcciones Pérez',
+    ],
     ['Me llamo Carlos Ruiz y trabajo en Grupo Norte.', 'Carlos Ruiz', 'Grupo Norte'],
     ['Buenos días, trabajo en Acme S.A. y necesitamos migrar a la nube.', null, 'Acme S.A.'],
     ['Les escribo de la empresa Transportes Andaluces porque queremos una auditoría.', null, 'Transportes Andaluces'],
-    ['Buenas tardes, soy el responsable de sistemas en Hoteles Mediterráneo y necesitamos renovar la red.', null, 'Hoteles Mediterráneo'],
+    [
+      'Buenas tardes, soy el responsable de sistemas en Hoteles Mediterráneo y necesitamos renovar la red.',
+      null,
+      'Hoteles Mediterráneo',
+    ],
     ['Saludos,\nAna García\nGerente de TI\nConstrucciones Pérez S.L.', 'Ana García', 'Construcciones Pérez S.L.'],
     // German
-    ['Hallo, ich bin Jan Becker von der Müller Logistik GmbH und wir brauchen Hilfe.', 'Jan Becker', 'Müller Logistik GmbH'],
+    [
+      'Hallo, ich bin Jan Becker von der Müller Logistik GmbH und wir brauchen Hilfe.',
+      'Jan Becker',
+      'Müller Logistik GmbH',
+    ],
     ['Guten Tag, ich arbeite bei Siemens Healthineers und wir suchen einen Partner.', null, 'Siemens Healthineers'],
     ['Ich bin Leiter der IT bei der Firma Schmidt Bau. Wir haben 80 Mitarbeiter.', null, 'Schmidt Bau'],
-    ['Mit freundlichen Grüßen\nJan Becker\nLeiter IT bei Müller Logistik GmbH\nTel. 030 1234567', 'Jan Becker', 'Müller Logistik GmbH'],
+    [
+      'Mit freundlichen Grüßen\nJan Becker\nLeiter IT bei Müller Logistik GmbH\nTel. 030 1234567',
+      'Jan Becker',
+      'Müller Logistik GmbH',
+    ],
     ['Unsere Firma Müller GmbH sucht einen IT-Dienstleister.', null, 'Müller GmbH'],
-    ['Hallo zusammen, wir sind ein Mittelständler aus Bayern (Huber Maschinenbau GmbH & Co. KG) und suchen Unterstützung.', null, 'Huber Maschinenbau GmbH & Co. KG'],
-    ['Sehr geehrte Damen und Herren, ich bin IT-Leiterin bei der Stadtwerke Ulm und wir planen eine Migration.', null, 'Stadtwerke Ulm'],
+    [
+      'Hallo zusammen, wir sind ein Mittelständler aus Bayern (Huber Maschinenbau GmbH & Co. KG) und suchen Unterstützung.',
+      null,
+      'Huber Maschinenbau GmbH & Co. KG',
+    ],
+    [
+      'Sehr geehrte Damen und Herren, ich bin IT-Leiterin bei der Stadtwerke Ulm und wir planen eine Migration.',
+      null,
+      'Stadtwerke Ulm',
+    ],
     // French
     ['Bonjour, je vous écris de la part de Marie Dupont, chez Acme SAS, pour un devis.', 'Marie Dupont', 'Acme SAS'],
-    ['Je suis Pierre Martin de chez Transports Leroy et nous cherchons un prestataire.', 'Pierre Martin', 'Transports Leroy'],
+    [
+      'Je suis Pierre Martin de chez Transports Leroy et nous cherchons un prestataire.',
+      'Pierre Martin',
+      'Transports Leroy',
+    ],
     ['Je travaille chez Boulangeries Paul et nous avons 40 magasins.', null, 'Boulangeries Paul'],
-    ['Bonjour, je suis responsable informatique chez Groupe Lemoine et nous voulons externaliser le support.', null, 'Groupe Lemoine'],
-    ["Cordialement,\nMarie Dupont\nDirectrice des systèmes d'information\nDupont Frères SAS", 'Marie Dupont', 'Dupont Frères SAS'],
+    [
+      'Bonjour, je suis responsable informatique chez Groupe Lemoine et nous voulons externaliser le support.',
+      null,
+      'Groupe Lemoine',
+    ],
+    [
+      "Cordialement,\nMarie Dupont\nDirectrice des systèmes d'information\nDupont Frères SAS",
+      'Marie Dupont',
+      'Dupont Frères SAS',
+    ],
   ])('%s', (text, name, company) => {
     expect(extractPersonAndCompany(text)).toEqual({ name, company });
   });
 
-  it('does not take a place, a pronoun or a company merely mentioned for the writer\'s company', () => {
+  it("does not take a place, a pronoun or a company merely mentioned for the writer's company", () => {
     expect(extractPersonAndCompany("I'm Jane from Germany and I need help.").company).toBeNull();
     expect(extractPersonAndCompany('We currently use Microsoft products and need a partner.').company).toBeNull();
-    expect(extractPersonAndCompany('Hola buenas, somos una pyme de Valencia y queremos pasar a la nube').company).toBeNull();
-    expect(extractPersonAndCompany('We use Google Workspace and AWS. I work for a small nonprofit.').company).toBeNull();
+    expect(
+      extractPersonAndCompany('Hola buenas, somos una pyme de Valencia y queremos pasar a la nube').company,
+    ).toBeNull();
+    expect(
+      extractPersonAndCompany('We use Google Workspace and AWS. I work for a small nonprofit.').company,
+    ).toBeNull();
     expect(extractPersonAndCompany("I'm interested in your managed services.")).toEqual({ name: null, company: null });
-    expect(extractPersonAndCompany('Estoy interesado en sus servicios, llámenme.')).toEqual({ name: null, company: null });
+    expect(extractPersonAndCompany('Estoy interesado en sus servicios, llámenme.')).toEqual({
+      name: null,
+      company: null,
+    });
     expect(extractPersonAndCompany('Ich bin interessiert an einem Angebot.')).toEqual({ name: null, company: null });
     expect(extractPersonAndCompany('Je suis intéressé par vos services.')).toEqual({ name: null, company: null });
   });
@@ -124,7 +172,7 @@ describe('extractBudget', () => {
     ['presupuesto 50 mil pesos', 'MXN', 50_000, 'MXN', 'presupuesto 50 mil pesos'],
     ['Budget: 50k', 'EUR', 50_000, 'EUR', 'Budget: 50k'],
     ['Budget 30.000', 'EUR', 30_000, 'EUR', 'Budget 30.000'],
-    ['we could invest up to CHF 80\'000', null, 80_000, 'CHF', "invest up to CHF 80'000"],
+    ["we could invest up to CHF 80'000", null, 80_000, 'CHF', "invest up to CHF 80'000"],
   ] as const)('%s', (text, defaultCurrency, amount, currency, words) => {
     expect(extractBudget(text, { defaultCurrency })).toEqual({ amount, currency, text: words });
   });
@@ -147,7 +195,10 @@ describe('extractBudget', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 999 }), fc.integer({ min: 0, max: 999 }), (thousands, units) => {
         const written = `${thousands}.${String(units).padStart(3, '0')} €`;
-        expect(extractBudget(`Unser Budget liegt bei ${written}.`)).toMatchObject({ amount: thousands * 1000 + units, currency: 'EUR' });
+        expect(extractBudget(`Unser Budget liegt bei ${written}.`)).toMatchObject({
+          amount: thousands * 1000 + units,
+          currency: 'EUR',
+        });
       }),
     );
   });

@@ -113,29 +113,61 @@ type Step = RegExp | 'name' | 'company';
 // case-sensitively, since capitals are what tell a name from the words around it.
 const introductions: Step[][] = [
   // English
-  [/\b(?:I am|I'm|I’m|this is|my name is|name's)[ \t]+/giu, 'name', /[ \t]*,?[ \t]+(?:from|at|with|of)[ \t]+(?:the[ \t]+)?/iuy, 'company'],
+  [
+    /\b(?:I am|I'm|I’m|this is|my name is|name's)[ \t]+/giu,
+    'name',
+    /[ \t]*,?[ \t]+(?:from|at|with|of)[ \t]+(?:the[ \t]+)?/iuy,
+    'company',
+  ],
   [/\b(?:I|we)[ \t]+(?:work|am working|are working)[ \t]+(?:at|for|with)[ \t]+(?:the[ \t]+)?/giu, 'company'],
-  [/\b(?:here at|on behalf of|reaching out from|calling from|I'm with|I’m with|I am with)[ \t]+(?:the[ \t]+)?/giu, 'company'],
-  [/\b(?:CEO|CTO|CIO|CFO|COO|CISO|founder|co-founder|owner|director|manager|head of [\p{L} ]{2,30}?|VP of [\p{L} ]{2,30}?|IT lead|sysadmin|admin|administrator|consultant)[ \t]+(?:at|of|@)[ \t]+/giu, 'company'],
+  [
+    /\b(?:here at|on behalf of|reaching out from|calling from|I'm with|I’m with|I am with)[ \t]+(?:the[ \t]+)?/giu,
+    'company',
+  ],
+  [
+    /\b(?:CEO|CTO|CIO|CFO|COO|CISO|founder|co-founder|owner|director|manager|head of [\p{L} ]{2,30}?|VP of [\p{L} ]{2,30}?|IT lead|sysadmin|admin|administrator|consultant)[ \t]+(?:at|of|@)[ \t]+/giu,
+    'company',
+  ],
   [/\b(?:my name is|I am|I'm|I’m|this is)[ \t]+/giu, 'name', /[ \t]*(?:,|\.|\n|$| and | here| from | at | with )/iuy],
   // "Jane Doe here, ..." at the start of a sentence
   [/(?:^|[\n.!?,;:][ \t]*)(?=\p{Lu}[\p{L}'’ \t-]{1,40}?[ \t]here\b)/gu, 'name', /[ \t]+here\b/uy],
   // Spanish
-  [/\b(?:soy|me llamo|mi nombre es)[ \t]+/giu, 'name', /[ \t]*,?[ \t]+(?:de|desde|y trabajo en|trabajo en)[ \t]+(?:la[ \t]+empresa[ \t]+)?/iuy, 'company'],
+  [
+    /\b(?:soy|me llamo|mi nombre es)[ \t]+/giu,
+    'name',
+    /[ \t]*,?[ \t]+(?:de|desde|y trabajo en|trabajo en)[ \t]+(?:la[ \t]+empresa[ \t]+)?/iuy,
+    'company',
+  ],
   [/\btrabajo[ \t]+(?:en|para|con)[ \t]+(?:la[ \t]+empresa[ \t]+)?/giu, 'company'],
   [/\b(?:de|en|para|desde)[ \t]+la[ \t]+(?:empresa|compañía|compania|firma)[ \t]+/giu, 'company'],
   [/\ben nombre de[ \t]+/giu, 'company'],
-  [/\b(?:gerente|director|directora|jefe|jefa|responsable|coordinador|coordinadora)\b[^.\n]{0,30}?[ \t]en[ \t]+(?:la[ \t]+empresa[ \t]+)?/giu, 'company'],
+  [
+    /\b(?:gerente|director|directora|jefe|jefa|responsable|coordinador|coordinadora)\b[^.\n]{0,30}?[ \t]en[ \t]+(?:la[ \t]+empresa[ \t]+)?/giu,
+    'company',
+  ],
   [/\b(?:me llamo|mi nombre es|soy)[ \t]+/giu, 'name', /[ \t]*(?:,|\.|\n|$| y | de )/iuy],
   // German
-  [/\b(?:ich bin|ich heiße|ich heisse|mein name ist|hier ist|hier spricht)[ \t]+/giu, 'name', /[ \t]*,?[ \t]+(?:von|bei)[ \t]+(?:der[ \t]+|dem[ \t]+|den[ \t]+)?(?:Firma[ \t]+|Unternehmen[ \t]+)?/iuy, 'company'],
+  [
+    /\b(?:ich bin|ich heiße|ich heisse|mein name ist|hier ist|hier spricht)[ \t]+/giu,
+    'name',
+    /[ \t]*,?[ \t]+(?:von|bei)[ \t]+(?:der[ \t]+|dem[ \t]+|den[ \t]+)?(?:Firma[ \t]+|Unternehmen[ \t]+)?/iuy,
+    'company',
+  ],
   [/\bich[ \t]+arbeite[ \t]+(?:bei|für)[ \t]+(?:der[ \t]+|dem[ \t]+|den[ \t]+)?(?:Firma[ \t]+)?/giu, 'company'],
   [/\b(?:von|bei|für)[ \t]+(?:der|dem|die)[ \t]+(?:Firma|Unternehmen|Gesellschaft)[ \t]+/giu, 'company'],
   [/\bim Auftrag[ \t]+(?:der|des|von)[ \t]+/giu, 'company'],
-  [/\b(?:Leiter|Leiterin|Geschäftsführer|Geschäftsführerin|Inhaber|Inhaberin|Berater|Beraterin|IT-Leiter|IT-Leiterin)\b[^.\n]{0,30}?[ \t]bei[ \t]+(?:der[ \t]+|dem[ \t]+)?(?:Firma[ \t]+)?/giu, 'company'],
+  [
+    /\b(?:Leiter|Leiterin|Geschäftsführer|Geschäftsführerin|Inhaber|Inhaberin|Berater|Beraterin|IT-Leiter|IT-Leiterin)\b[^.\n]{0,30}?[ \t]bei[ \t]+(?:der[ \t]+|dem[ \t]+)?(?:Firma[ \t]+)?/giu,
+    'company',
+  ],
   [/\b(?:ich heiße|ich heisse|mein name ist|ich bin)[ \t]+/giu, 'name', /[ \t]*(?:,|\.|\n|$| und | von | bei )/iuy],
   // French
-  [/\b(?:je suis|je m'appelle|je m’appelle|mon nom est)[ \t]+/giu, 'name', /[ \t]*,?[ \t]+(?:de chez|de la société|de|chez|d['’])[ \t]*/iuy, 'company'],
+  [
+    /\b(?:je suis|je m'appelle|je m’appelle|mon nom est)[ \t]+/giu,
+    'name',
+    /[ \t]*,?[ \t]+(?:de chez|de la société|de|chez|d['’])[ \t]*/iuy,
+    'company',
+  ],
   [/\bde la part de[ \t]+/giu, 'name', /[ \t]*,?[ \t]+(?:de chez|chez|de la société|de)[ \t]+/iuy, 'company'],
   [/\bje[ \t]+travaille[ \t]+(?:chez|pour)[ \t]+/giu, 'company'],
   [/\b(?:de|pour)[ \t]+(?:la[ \t]+société|l['’]entreprise|la[ \t]+compagnie)[ \t]+/giu, 'company'],
@@ -155,16 +187,25 @@ function matchIntroduction(text: string, steps: Step[]): PersonAndCompany | null
     for (const step of rest) {
       if (step === 'name') {
         const read = readNameAt(text, index);
-        if (!read) { complete = false; break; }
+        if (!read) {
+          complete = false;
+          break;
+        }
         found.name = read.name;
         index = read.end;
       } else if (step === 'company') {
         found.company = readCompanyAt(text, index);
-        if (!found.company) { complete = false; break; }
+        if (!found.company) {
+          complete = false;
+          break;
+        }
       } else {
         step.lastIndex = index;
         const separator = step.exec(text);
-        if (!separator) { complete = false; break; }
+        if (!separator) {
+          complete = false;
+          break;
+        }
         index += separator[0].length;
       }
     }
@@ -173,10 +214,13 @@ function matchIntroduction(text: string, steps: Step[]): PersonAndCompany | null
   return null;
 }
 
-const signOff = /^\s*(?:--\s*|—\s*|_{2,}\s*|(?:(?:best|kind|warm|many)\s+)?(?:regards|wishes)|cheers|thanks|thank you|best|sincerely|yours|(?:un\s+)?saludo(?:s)?(?:\s+cordiales)?|atentamente|cordialmente|mit freundlichen grüßen|mit freundlichen grüssen|mfg|(?:viele|beste|liebe|freundliche)\s+grüße|(?:viele|beste|liebe|freundliche)\s+grüsse|gruß|grüße|(?:bien\s+)?cordialement|bien à vous|salutations(?:\s+distinguées)?|merci(?:\s+d'avance)?)[,.!]?\s*$/iu;
+const signOff =
+  /^\s*(?:--\s*|—\s*|_{2,}\s*|(?:(?:best|kind|warm|many)\s+)?(?:regards|wishes)|cheers|thanks|thank you|best|sincerely|yours|(?:un\s+)?saludo(?:s)?(?:\s+cordiales)?|atentamente|cordialmente|mit freundlichen grüßen|mit freundlichen grüssen|mfg|(?:viele|beste|liebe|freundliche)\s+grüße|(?:viele|beste|liebe|freundliche)\s+grüsse|gruß|grüße|(?:bien\s+)?cordialement|bien à vous|salutations(?:\s+distinguées)?|merci(?:\s+d'avance)?)[,.!]?\s*$/iu;
 // Job titles on a signature line ("Head of IT, Acme Ltd", "Gerente de TI | Acme S.A.", "Leiter IT bei Acme").
-const jobTitle = /\b(?:CEO|CTO|CIO|CFO|COO|CISO|VP|head|director|directora|manager|lead|engineer|founder|owner|partner|consultant|administrator|officer|gerente|jefe|jefa|responsable|coordinador|coordinadora|ingeniero|ingeniera|fundador|fundadora|geschäftsführer|geschäftsführerin|leiter|leiterin|inhaber|inhaberin|berater|beraterin|directeur|directrice|chef|gérant|gérante|ingénieur|fondateur|fondatrice|président|présidente|IT)\b/iu;
-const titleCompanySeparator = /[ \t]*(?:,|\||·|–|—|[ \t]-[ \t]|[ \t]at[ \t]|[ \t]@[ \t]|[ \t]bei[ \t]|[ \t]chez[ \t]|[ \t]en[ \t])[ \t]*/iu;
+const jobTitle =
+  /\b(?:CEO|CTO|CIO|CFO|COO|CISO|VP|head|director|directora|manager|lead|engineer|founder|owner|partner|consultant|administrator|officer|gerente|jefe|jefa|responsable|coordinador|coordinadora|ingeniero|ingeniera|fundador|fundadora|geschäftsführer|geschäftsführerin|leiter|leiterin|inhaber|inhaberin|berater|beraterin|directeur|directrice|chef|gérant|gérante|ingénieur|fondateur|fondatrice|président|présidente|IT)\b/iu;
+const titleCompanySeparator =
+  /[ \t]*(?:,|\||·|–|—|[ \t]-[ \t]|[ \t]at[ \t]|[ \t]@[ \t]|[ \t]bei[ \t]|[ \t]chez[ \t]|[ \t]en[ \t])[ \t]*/iu;
 
 // Titles before a name on a signature line ("Dr. Emily Watson", "Sra. Ana García", "Dipl.-Ing. Jan Becker").
 const honorific = /^(?:(?:Dr|Prof|Mr|Mrs|Ms|Mx|Sr|Sra|Srta|Dña|Hr|Fr|Mme|Mlle|M|Dipl\.-Ing|Ing|Lic)\.?[ \t]+)+/u;
@@ -186,7 +230,11 @@ function readSignature(text: string): PersonAndCompany | null {
   const lines = text.split(/\r?\n/);
   const signOffAt = lines.findIndex((line) => signOff.test(line));
   if (signOffAt < 0) return null;
-  const block = lines.slice(signOffAt + 1).map((line) => line.trim()).filter((line) => line !== '').slice(0, 5);
+  const block = lines
+    .slice(signOffAt + 1)
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .slice(0, 5);
   const found: PersonAndCompany = { name: null, company: null };
   let previousWasTitleOrName = false;
   for (const line of block) {
@@ -205,7 +253,12 @@ function readSignature(text: string): PersonAndCompany | null {
       if (company) return { ...found, company };
     }
     const whole = readCompanyAt(line, 0);
-    if (whole && whole === line.replace(/[.,]$/, '') && (previousWasTitleOrName || legalFormAtEnd.test(whole)) && !jobTitle.test(whole)) {
+    if (
+      whole &&
+      whole === line.replace(/[.,]$/, '') &&
+      (previousWasTitleOrName || legalFormAtEnd.test(whole)) &&
+      !jobTitle.test(whole)
+    ) {
       return { ...found, company: whole };
     }
     previousWasTitleOrName = jobTitle.test(line);
@@ -213,7 +266,10 @@ function readSignature(text: string): PersonAndCompany | null {
   return found.name || found.company ? found : null;
 }
 
-const companyWithLegalForm = new RegExp(String.raw`(?<![\p{L}\p{N}])(?:${nameWord}[ \t]+(?:${joiner}[ \t]+)?){0,3}${nameWord},?[ \t]+${legalForm}(?![\p{L}\p{N}])`, 'gu');
+const companyWithLegalForm = new RegExp(
+  String.raw`(?<![\p{L}\p{N}])(?:${nameWord}[ \t]+(?:${joiner}[ \t]+)?){0,3}${nameWord},?[ \t]+${legalForm}(?![\p{L}\p{N}])`,
+  'gu',
+);
 
 /**
  * The writer's name and company. Tried in order of how surely they are the writer's own: an introduction ("I'm
@@ -268,7 +324,8 @@ const amountPattern = new RegExp(
   'gu',
 );
 
-const budgetWords = /\b(?:budget(?:ed|s|iert|rahmen)?|presupuest(?:o|ado|amos)|etat|enveloppe|spend(?:ing)?|invest(?:ir|ieren|ment)?|inversión|inversion|invertir|ausgeben|dépenser|depenser|willing to pay|pagar|zahlen|payer)\b/giu;
+const budgetWords =
+  /\b(?:budget(?:ed|s|iert|rahmen)?|presupuest(?:o|ado|amos)|etat|enveloppe|spend(?:ing)?|invest(?:ir|ieren|ment)?|inversión|inversion|invertir|ausgeben|dépenser|depenser|willing to pay|pagar|zahlen|payer)\b/giu;
 
 const dollarCurrencies = new Set(['USD', 'CAD', 'AUD', 'NZD', 'MXN', 'SGD', 'HKD', 'ARS', 'CLP', 'COP', 'UYU']);
 const pesoCurrencies = new Set(['MXN', 'ARS', 'CLP', 'COP', 'UYU']);
@@ -276,7 +333,8 @@ const pesoCurrencies = new Set(['MXN', 'ARS', 'CLP', 'COP', 'UYU']);
 function currencyOf(token: string | undefined, defaultCurrency: string | null): string | null {
   if (!token) return null;
   const t = token.toLowerCase().replace(/\s+/g, ' ');
-  if (t === '$' || /^(dollars?|dólares|dolares)$/.test(t)) return defaultCurrency && dollarCurrencies.has(defaultCurrency) ? defaultCurrency : 'USD';
+  if (t === '$' || /^(dollars?|dólares|dolares)$/.test(t))
+    return defaultCurrency && dollarCurrencies.has(defaultCurrency) ? defaultCurrency : 'USD';
   if (t === 'us$' || t === 'u$s' || t === 'usd') return 'USD';
   if (['€', 'eur', 'euro', 'euros', 'k€', 't€', 'teur'].includes(t)) return 'EUR';
   if (t === '£' || t === 'gbp' || /^(pounds?|libras?|livres?)/.test(t)) return 'GBP';
@@ -343,14 +401,20 @@ function findAmounts(text: string, defaultCurrency: string | null): AmountFound[
     // Trailing spaces the pattern may have eaten before a word it then did not take.
     while (end > match.index && /\s/.test(text[end - 1] ?? '')) end -= 1;
     const standalone =
-      !/\s/.test(n1) && !/\d[\s./-]?$/.test(text.slice(Math.max(0, match.index - 2), match.index)) && !/^[\s./-]?\d/.test(text.slice(end, end + 2));
+      !/\s/.test(n1) &&
+      !/\d[\s./-]?$/.test(text.slice(Math.max(0, match.index - 2), match.index)) &&
+      !/^[\s./-]?\d/.test(text.slice(end, end + 2));
     found.push({ amount, currency, start: match.index, end, standalone, hasMultiplier: m1 !== undefined });
   }
   return found;
 }
 
 // A keyword anchors an amount when it is close and in the same sentence: "budget around $50k", "$50k budget".
-function anchorOf(text: string, keywords: ReadonlyArray<{ start: number; end: number }>, amount: AmountFound): number | null {
+function anchorOf(
+  text: string,
+  keywords: ReadonlyArray<{ start: number; end: number }>,
+  amount: AmountFound,
+): number | null {
   for (const keyword of keywords) {
     if (keyword.end <= amount.start) {
       if (amount.start - keyword.end > 50) continue;
@@ -371,8 +435,14 @@ function anchorOf(text: string, keywords: ReadonlyArray<{ start: number; end: nu
  */
 export function extractBudget(text: string, options: { defaultCurrency?: string | null } = {}): Budget | null {
   const defaultCurrency = options.defaultCurrency ?? null;
-  const keywords = [...text.matchAll(budgetWords)].map((keyword) => ({ start: keyword.index, end: keyword.index + keyword[0].length }));
-  const amounts = findAmounts(text, defaultCurrency).map((amount) => ({ ...amount, anchor: anchorOf(text, keywords, amount) }));
+  const keywords = [...text.matchAll(budgetWords)].map((keyword) => ({
+    start: keyword.index,
+    end: keyword.index + keyword[0].length,
+  }));
+  const amounts = findAmounts(text, defaultCurrency).map((amount) => ({
+    ...amount,
+    anchor: anchorOf(text, keywords, amount),
+  }));
   const pick =
     amounts.find((a) => a.currency && a.anchor !== null) ??
     amounts.find((a) => a.currency) ??

@@ -60,7 +60,8 @@ describe('normaliseWebForm', () => {
   it('fills a half-filled German form from its message', () => {
     const lead = webForm({
       email: 'Hans.Mueller+anfrage@GoogleMail.com',
-      message: 'Hallo, ich bin Hans Müller von der Müller Logistik GmbH in Hamburg. Rückruf bitte unter 040 1234567. Budget 40 000 €.',
+      message:
+        'Hallo, ich bin Hans Müller von der Müller Logistik GmbH in Hamburg. Rückruf bitte unter 040 1234567. Budget 40 000 €.',
       country: 'Deutschland',
     });
     expect(lead).toMatchObject({
@@ -80,7 +81,11 @@ describe('normaliseWebForm', () => {
   });
 
   it('reads a Spanish form with only a phone, the country given by name', () => {
-    const lead = webForm({ phone: '612 34 56 78', country: 'España', message: 'Hola, soy Ana García de Construcciones Pérez. Tenemos un presupuesto de 30.000 euros.' });
+    const lead = webForm({
+      phone: '612 34 56 78',
+      country: 'España',
+      message: 'Hola, soy Ana García de Construcciones Pérez. Tenemos un presupuesto de 30.000 euros.',
+    });
     expect(lead).toMatchObject({
       email: null,
       emailKey: null,
@@ -96,9 +101,21 @@ describe('normaliseWebForm', () => {
 
   it('reads a French form and a Mexican one', () => {
     expect(
-      webForm({ email: 'marie.dupont@societe-dupont.fr', message: "Bonjour, je suis Marie Dupont de chez Dupont Frères SAS. Notre budget est de 15 000 euros. Tél : 01 23 45 67 89" }),
-    ).toMatchObject({ country: 'FR', phone: '+33123456789', company: 'Dupont Frères SAS', companyDomain: 'societe-dupont.fr', budget: { amount: 15_000, currency: 'EUR' } });
-    expect(webForm({ email: 'juan@empresa.com.mx', message: 'Presupuesto: 500 mil pesos. Mi cel 55 1234 5678' })).toMatchObject({
+      webForm({
+        email: 'marie.dupont@societe-dupont.fr',
+        message:
+          'Bonjour, je suis Marie Dupont de chez Dupont Frères SAS. Notre budget est de 15 000 euros. Tél : 01 23 45 67 89',
+      }),
+    ).toMatchObject({
+      country: 'FR',
+      phone: '+33123456789',
+      company: 'Dupont Frères SAS',
+      companyDomain: 'societe-dupont.fr',
+      budget: { amount: 15_000, currency: 'EUR' },
+    });
+    expect(
+      webForm({ email: 'juan@empresa.com.mx', message: 'Presupuesto: 500 mil pesos. Mi cel 55 1234 5678' }),
+    ).toMatchObject({
       country: 'MX',
       region: 'latam',
       timeZone: 'America/Mexico_City',
@@ -108,31 +125,57 @@ describe('normaliseWebForm', () => {
   });
 
   it('takes the country from the phone when the form has none, else from the company domain', () => {
-    expect(webForm({ email: 'jane@acme.com', phone: '+1 (312) 555-0147' })).toMatchObject({ country: 'US', region: 'na', timeZone: 'America/New_York' });
-    expect(webForm({ email: 'jan@bouwbedrijf.nl' })).toMatchObject({ country: 'NL', region: 'emea', timeZone: 'Europe/Amsterdam' });
+    expect(webForm({ email: 'jane@acme.com', phone: '+1 (312) 555-0147' })).toMatchObject({
+      country: 'US',
+      region: 'na',
+      timeZone: 'America/New_York',
+    });
+    expect(webForm({ email: 'jan@bouwbedrijf.nl' })).toMatchObject({
+      country: 'NL',
+      region: 'emea',
+      timeZone: 'Europe/Amsterdam',
+    });
     expect(webForm({ email: 'jane@acme.io' })).toMatchObject({ country: null, region: null, timeZone: null });
   });
 
   it('never makes a free-mail or disposable domain the company domain, falling back to the website', () => {
-    expect(webForm({ email: 'jane.doe@gmail.com', website: 'www.doe-consulting.co.uk' })).toMatchObject({ freeMail: true, companyDomain: 'doe-consulting.co.uk', country: 'GB' });
+    expect(webForm({ email: 'jane.doe@gmail.com', website: 'www.doe-consulting.co.uk' })).toMatchObject({
+      freeMail: true,
+      companyDomain: 'doe-consulting.co.uk',
+      country: 'GB',
+    });
     expect(webForm({ email: 'jane.doe@yahoo.co.uk' })).toMatchObject({ freeMail: true, companyDomain: null });
-    expect(webForm({ email: 'test123@mailinator.com', message: 'asdf' })).toMatchObject({ disposableEmail: true, companyDomain: null });
-    expect(webForm({ email: 'x@acme.com', website: 'https://www.linkedin.com/company/acme' })).toMatchObject({ companyDomain: 'acme.com', website: 'https://www.linkedin.com/company/acme' });
+    expect(webForm({ email: 'test123@mailinator.com', message: 'asdf' })).toMatchObject({
+      disposableEmail: true,
+      companyDomain: null,
+    });
+    expect(webForm({ email: 'x@acme.com', website: 'https://www.linkedin.com/company/acme' })).toMatchObject({
+      companyDomain: 'acme.com',
+      website: 'https://www.linkedin.com/company/acme',
+    });
   });
 
   it('drops a typed phone that is no valid number when there is an email, and finds one in the message instead', () => {
     expect(webForm({ email: 'jane@acme.com', phone: '12345' }).phone).toBeNull();
-    expect(webForm({ email: 'jane@acme.com', phone: '12345', message: 'Better call +44 20 7946 0958' })).toMatchObject({ phone: '+442079460958', extracted: ['phone from message'] });
+    expect(webForm({ email: 'jane@acme.com', phone: '12345', message: 'Better call +44 20 7946 0958' })).toMatchObject({
+      phone: '+442079460958',
+      extracted: ['phone from message'],
+    });
   });
 
   it('keeps stated fields over what the message says', () => {
-    const lead = webForm({ name: 'Jane Doe', email: 'jane@acme.com', company: 'Acme', message: "I'm John Smith from Globex Corp, mail john@globex.com" });
+    const lead = webForm({
+      name: 'Jane Doe',
+      email: 'jane@acme.com',
+      company: 'Acme',
+      message: "I'm John Smith from Globex Corp, mail john@globex.com",
+    });
     expect(lead).toMatchObject({ name: 'Jane Doe', email: 'jane@acme.com', company: 'Acme', extracted: [] });
   });
 });
 
 describe('normaliseChat', () => {
-  it('reads contact details that appear only in the visitor\'s lines, and classifies only those lines', () => {
+  it("reads contact details that appear only in the visitor's lines, and classifies only those lines", () => {
     const lead = chatLead({
       transcript: [
         { from: 'bot', text: 'Hi! What is your email? Our sales line is +1 212 555 0100.' },
@@ -153,7 +196,13 @@ describe('normaliseChat', () => {
       country: 'GB',
       budget: { amount: 15_000, currency: 'GBP', text: 'budget around £15,000' },
       text: "jane.doe@acme.co.uk\nI'm Jane Doe from Acme Ltd, we need a new firewall, budget around £15,000.\ncall me on 020 7946 0958",
-      extracted: ['email from chat line 2', 'phone from chat line 5', 'name from chat line 4', 'company from chat line 4', 'budget from chat line 4'],
+      extracted: [
+        'email from chat line 2',
+        'phone from chat line 5',
+        'name from chat line 4',
+        'company from chat line 4',
+        'budget from chat line 4',
+      ],
     });
   });
 
@@ -163,7 +212,12 @@ describe('normaliseChat', () => {
       visitor: { name: 'Ana García', email: 'Ana@Constructora.es', phone: '612 34 56 78' },
       country: 'ES',
     });
-    expect(lead).toMatchObject({ name: 'Ana García', email: 'ana@constructora.es', phone: '+34612345678', extracted: [] });
+    expect(lead).toMatchObject({
+      name: 'Ana García',
+      email: 'ana@constructora.es',
+      phone: '+34612345678',
+      extracted: [],
+    });
   });
 
   it('refuses, on the transcript field, a chat that leaves no way to reach the visitor', () => {
@@ -177,14 +231,30 @@ describe('normaliseChat', () => {
     );
     expect(result).toEqual({
       ok: false,
-      issues: [{ field: 'transcript', message: "no way to reach the visitor: no email or phone number in the visitor block or in the visitor's lines" }],
+      issues: [
+        {
+          field: 'transcript',
+          message:
+            "no way to reach the visitor: no email or phone number in the visitor block or in the visitor's lines",
+        },
+      ],
     });
   });
 
   it('reads a German chat with a national number using the country field', () => {
     expect(
-      chatLead({ transcript: [{ from: 'visitor', text: 'Guten Tag, ich arbeite bei Schmidt Bau. Rufen Sie mich an: 030 1234567' }], country: 'Deutschland' }),
-    ).toMatchObject({ phone: '+49301234567', company: 'Schmidt Bau', country: 'DE', extracted: ['phone from chat line 1', 'company from chat line 1'] });
+      chatLead({
+        transcript: [
+          { from: 'visitor', text: 'Guten Tag, ich arbeite bei Schmidt Bau. Rufen Sie mich an: 030 1234567' },
+        ],
+        country: 'Deutschland',
+      }),
+    ).toMatchObject({
+      phone: '+49301234567',
+      company: 'Schmidt Bau',
+      country: 'DE',
+      extracted: ['phone from chat line 1', 'company from chat line 1'],
+    });
   });
 });
 
@@ -192,7 +262,15 @@ describe('normalisePartnerLead', () => {
   it('normalises the ok items of a batch', () => {
     const batch = parsePartnerBatch({
       leads: [
-        { externalId: 'P-100', name: 'Tom Baker', email: 'tom.baker+partner@outlook.com', company: 'Globex', website: 'globex.com.au', companySize: 1200, country: 'Australia' },
+        {
+          externalId: 'P-100',
+          name: 'Tom Baker',
+          email: 'tom.baker+partner@outlook.com',
+          company: 'Globex',
+          website: 'globex.com.au',
+          companySize: 1200,
+          country: 'Australia',
+        },
         { externalId: 'P-101', email: 'bad' },
       ],
     });
@@ -228,16 +306,68 @@ describe('properties of normalisation', () => {
   // Mostly plausible values with some junk, so that many bodies pass the schema and some do not.
   const email = fc.oneof(
     // fc.emailAddress() makes RFC-legal oddities ("a{*z/~@...") that forms refuse; people type plainer ones.
-    { arbitrary: fc.tuple(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._+'-]{0,15}[A-Za-z0-9]$/), fc.domain()).map(([local, domain]) => `${local}@${domain}`), weight: 3 },
-    { arbitrary: fc.constantFrom('Jane.Doe+x@GoogleMail.com', 'test@mailinator.com', 'a@x.33m.co', 'juan@empresa.com.mx', 'hans@gmx.de', 'jane@acme.co.uk', ''), weight: 3 },
+    {
+      arbitrary: fc
+        .tuple(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._+'-]{0,15}[A-Za-z0-9]$/), fc.domain())
+        .map(([local, domain]) => `${local}@${domain}`),
+      weight: 3,
+    },
+    {
+      arbitrary: fc.constantFrom(
+        'Jane.Doe+x@GoogleMail.com',
+        'test@mailinator.com',
+        'a@x.33m.co',
+        'juan@empresa.com.mx',
+        'hans@gmx.de',
+        'jane@acme.co.uk',
+        '',
+      ),
+      weight: 3,
+    },
     { arbitrary: fc.string({ maxLength: 30 }), weight: 1 },
   );
   const phone = fc.oneof(
-    { arbitrary: fc.constantFrom('+44 20 7946 0958', '030 1234567', '(312) 555-0147', '612 34 56 78', '+1 212 555 0100', '12345', ''), weight: 3 },
+    {
+      arbitrary: fc.constantFrom(
+        '+44 20 7946 0958',
+        '030 1234567',
+        '(312) 555-0147',
+        '612 34 56 78',
+        '+1 212 555 0100',
+        '12345',
+        '',
+      ),
+      weight: 3,
+    },
     { arbitrary: fc.stringMatching(/^\+?[0-9 ()./-]{0,24}$/), weight: 1 },
   );
-  const country = fc.constantFrom('DE', 'de', 'Deutschland', 'España', 'US', 'France', 'UK', 'Mexico', 'Estados Unidos', 'Narnia', '');
-  const website = fc.oneof({ arbitrary: fc.constantFrom('acme.com', 'https://www.acme.co.uk/x', 'gmail.com', 'linkedin.com/in/jane', 'n/a', ''), weight: 3 }, { arbitrary: fc.webUrl(), weight: 1 });
+  const country = fc.constantFrom(
+    'DE',
+    'de',
+    'Deutschland',
+    'España',
+    'US',
+    'France',
+    'UK',
+    'Mexico',
+    'Estados Unidos',
+    'Narnia',
+    '',
+  );
+  const website = fc.oneof(
+    {
+      arbitrary: fc.constantFrom(
+        'acme.com',
+        'https://www.acme.co.uk/x',
+        'gmail.com',
+        'linkedin.com/in/jane',
+        'n/a',
+        '',
+      ),
+      weight: 3,
+    },
+    { arbitrary: fc.webUrl(), weight: 1 },
+  );
   const companySize = fc.oneof(
     { arbitrary: fc.integer({ min: 1, max: 100_000 }), weight: 3 },
     { arbitrary: fc.constantFrom('50-200', '1000+', '<10', '10 bis 49', ''), weight: 3 },
@@ -245,8 +375,16 @@ describe('properties of normalisation', () => {
   );
   const formBody = fc.record(
     {
-      name: maybe(text(60)), email: maybe(email), phone: maybe(phone), company: maybe(text(40)), website: maybe(website), message: maybe(text(400)),
-      country: maybe(country), companySize: maybe(companySize), externalId: maybe(fc.string({ maxLength: 20 })), pageUrl: maybe(fc.webUrl()),
+      name: maybe(text(60)),
+      email: maybe(email),
+      phone: maybe(phone),
+      company: maybe(text(40)),
+      website: maybe(website),
+      message: maybe(text(400)),
+      country: maybe(country),
+      companySize: maybe(companySize),
+      externalId: maybe(fc.string({ maxLength: 20 })),
+      pageUrl: maybe(fc.webUrl()),
     },
     { requiredKeys: [] },
   );
@@ -288,7 +426,15 @@ describe('properties of normalisation', () => {
   it('never throws on a partner lead the schema accepts', () => {
     let accepted = 0;
     const partnerBody = fc.record(
-      { externalId: fc.string({ minLength: 1, maxLength: 20 }), email: maybe(email), phone: maybe(phone), country: maybe(country), companySize: maybe(companySize), message: maybe(text(400)), website: maybe(website) },
+      {
+        externalId: fc.string({ minLength: 1, maxLength: 20 }),
+        email: maybe(email),
+        phone: maybe(phone),
+        country: maybe(country),
+        companySize: maybe(companySize),
+        message: maybe(text(400)),
+        website: maybe(website),
+      },
       { requiredKeys: ['externalId'] },
     );
     fc.assert(
@@ -306,7 +452,13 @@ describe('properties of normalisation', () => {
   it('never throws on a chat the schema accepts, and refuses exactly the unreachable ones', () => {
     const line = fc.record({ from: fc.constantFrom('visitor', 'agent', 'bot'), text: text(200) });
     const chatBody = fc.record(
-      { transcript: fc.array(line, { minLength: 1, maxLength: 6 }), visitor: maybe(fc.record({ name: maybe(text(30)), email: maybe(email), phone: maybe(phone) }, { requiredKeys: [] })), country: maybe(country) },
+      {
+        transcript: fc.array(line, { minLength: 1, maxLength: 6 }),
+        visitor: maybe(
+          fc.record({ name: maybe(text(30)), email: maybe(email), phone: maybe(phone) }, { requiredKeys: [] }),
+        ),
+        country: maybe(country),
+      },
       { requiredKeys: ['transcript'] },
     );
     let accepted = 0;

@@ -38,7 +38,10 @@ function collapseSpaces(value: string | undefined): string | null {
 }
 
 // The first source a reader finds something in, with the note saying where.
-function firstFound<T>(sources: readonly TextSource[], read: (text: string) => T | null): { value: T; where: string } | null {
+function firstFound<T>(
+  sources: readonly TextSource[],
+  read: (text: string) => T | null,
+): { value: T; where: string } | null {
   for (const source of sources) {
     const value = read(source.text);
     if (value !== null) return { value, where: source.where };
@@ -46,7 +49,12 @@ function firstFound<T>(sources: readonly TextSource[], read: (text: string) => T
   return null;
 }
 
-function buildLead(source: IntakeSource, stated: StatedFields, sources: readonly TextSource[], text: string): NormalisedLead {
+function buildLead(
+  source: IntakeSource,
+  stated: StatedFields,
+  sources: readonly TextSource[],
+  text: string,
+): NormalisedLead {
   const extracted: string[] = [];
   const statedCountry = stated.country ? resolveCountry(stated.country) : null;
 
@@ -62,9 +70,14 @@ function buildLead(source: IntakeSource, stated: StatedFields, sources: readonly
   const freeMail = emailDomain !== null && isFreeMailDomain(emailDomain);
   const disposableEmail = emailDomain !== null && isDisposableDomain(emailDomain);
   const website = collapseSpaces(stated.website);
-  const companyDomain = (emailDomain ? companyDomainOf(emailDomain) : null) ?? (website ? companyDomainOf(website) : null);
+  const companyDomain =
+    (emailDomain ? companyDomainOf(emailDomain) : null) ?? (website ? companyDomainOf(website) : null);
 
-  const phoneHints = phoneCountryHints({ country: stated.country, email: email ?? undefined, website: website ?? undefined });
+  const phoneHints = phoneCountryHints({
+    country: stated.country,
+    email: email ?? undefined,
+    website: website ?? undefined,
+  });
   let phone = stated.phone ? parsePhone(stated.phone, phoneHints) : null;
   if (!phone) {
     const found = firstFound(sources, (line) => extractPhone(line, phoneHints));
@@ -142,18 +155,32 @@ export function normalisePartnerLead(lead: PartnerLead): NormalisedLead {
  */
 export function normaliseChat(chat: ChatTranscript): ChatNormalisation {
   const visitorLines = chat.transcript.flatMap((line, index) =>
-    line.from === 'visitor' && line.text.trim() !== '' ? [{ text: line.text.trim(), where: `chat line ${index + 1}` }] : [],
+    line.from === 'visitor' && line.text.trim() !== ''
+      ? [{ text: line.text.trim(), where: `chat line ${index + 1}` }]
+      : [],
   );
   const lead = buildLead(
     'chat',
-    { externalId: chat.externalId, country: chat.country, name: chat.visitor?.name, email: chat.visitor?.email, phone: chat.visitor?.phone },
+    {
+      externalId: chat.externalId,
+      country: chat.country,
+      name: chat.visitor?.name,
+      email: chat.visitor?.email,
+      phone: chat.visitor?.phone,
+    },
     visitorLines,
     visitorLines.map((line) => line.text).join('\n'),
   );
   if (lead.email === null && lead.phone === null) {
     return {
       ok: false,
-      issues: [{ field: 'transcript', message: 'no way to reach the visitor: no email or phone number in the visitor block or in the visitor\'s lines' }],
+      issues: [
+        {
+          field: 'transcript',
+          message:
+            "no way to reach the visitor: no email or phone number in the visitor block or in the visitor's lines",
+        },
+      ],
     };
   }
   return { ok: true, lead };

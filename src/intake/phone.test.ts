@@ -45,10 +45,14 @@ describe('parsePhone', () => {
 
   it('answers E.164 or null for any text and hints', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.stringMatching(/^\+?[0-9 ()./-]{0,20}$/)), fc.array(fc.constantFrom('US', 'DE', 'GB', 'ES', 'FR', 'MX', 'ZZ', null)), (raw, hints) => {
-        const parsed = parsePhone(raw, hints);
-        if (parsed !== null) expect(parsed.e164).toMatch(e164);
-      }),
+      fc.property(
+        fc.oneof(fc.string(), fc.stringMatching(/^\+?[0-9 ()./-]{0,20}$/)),
+        fc.array(fc.constantFrom('US', 'DE', 'GB', 'ES', 'FR', 'MX', 'ZZ', null)),
+        (raw, hints) => {
+          const parsed = parsePhone(raw, hints);
+          if (parsed !== null) expect(parsed.e164).toMatch(e164);
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -57,7 +61,11 @@ describe('parsePhone', () => {
 describe('findPhone', () => {
   it('finds international numbers without hints and national ones with them', () => {
     expect(findPhone('Please ring me on +44 20 7946 0958 after 3pm')?.e164).toBe('+442079460958');
-    expect(findPhone('call me at (312) 555-0147 today', ['US'])).toMatchObject({ e164: '+13125550147', start: 11, end: 25 });
+    expect(findPhone('call me at (312) 555-0147 today', ['US'])).toMatchObject({
+      e164: '+13125550147',
+      start: 11,
+      end: 25,
+    });
     expect(findPhone('Rückruf bitte unter 030 1234567', ['DE'])?.e164).toBe('+49301234567');
     expect(findPhone('llámame al 612 34 56 78', ['ES'])?.e164).toBe('+34612345678');
     expect(findPhone('mon portable : 06 12 34 56 78', ['FR'])?.e164).toBe('+33612345678');
@@ -74,7 +82,11 @@ describe('findPhone', () => {
 
 describe('phoneCountryHints', () => {
   it('puts the stated country first, then the mail and website ccTLDs', () => {
-    expect(phoneCountryHints({ country: 'España', email: 'hans@gmx.de', website: 'https://www.acme.co.uk' })).toEqual(['ES', 'DE', 'GB']);
+    expect(phoneCountryHints({ country: 'España', email: 'hans@gmx.de', website: 'https://www.acme.co.uk' })).toEqual([
+      'ES',
+      'DE',
+      'GB',
+    ]);
     expect(phoneCountryHints({ email: 'jane@acme.com', website: 'acme.io' })).toEqual([null, null, null]);
   });
 });

@@ -1,5 +1,11 @@
 // Phone numbers to E.164: a number someone typed, or the first number found in free text, read with country hints.
-import { findPhoneNumbersInText, isSupportedCountry, parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
+import {
+  findPhoneNumbersInText,
+  isSupportedCountry,
+  parsePhoneNumberFromString,
+  type CountryCode,
+  type PhoneNumber,
+} from 'libphonenumber-js/max';
 import { countryOfDomain, resolveCountry } from './country';
 import { domainOfEmail, registrableDomain } from './email';
 
@@ -20,7 +26,11 @@ export interface FoundPhone extends ParsedPhone {
  * Where to read a national number, best first: the stated country, then the ccTLD of the person's mail domain (a
  * gmx.de address still says Germany), then that of their website.
  */
-export function phoneCountryHints(stated: { country?: string | undefined; email?: string | undefined; website?: string | undefined }): Array<string | null> {
+export function phoneCountryHints(stated: {
+  country?: string | undefined;
+  email?: string | undefined;
+  website?: string | undefined;
+}): Array<string | null> {
   const emailDomain = stated.email ? domainOfEmail(stated.email) : null;
   const siteDomain = stated.website ? registrableDomain(stated.website.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')) : null;
   return [
@@ -74,7 +84,9 @@ export function findPhone(text: string, hints: ReadonlyArray<string | null | und
   // Every hinted pass finds international numbers too, so the unhinted pass is needed only when there is no hint.
   for (const hint of countries.length > 0 ? countries : [undefined]) {
     const found = findPhoneNumbersInText(text, hint === undefined ? undefined : { defaultCountry: hint });
-    const first = found.find((match) => match.number.isValid() && !looksLikeReference(text, match.startsAt, match.endsAt));
+    const first = found.find(
+      (match) => match.number.isValid() && !looksLikeReference(text, match.startsAt, match.endsAt),
+    );
     if (first) return { ...toParsed(first.number), start: first.startsAt, end: first.endsAt };
   }
   return null;
@@ -82,7 +94,8 @@ export function findPhone(text: string, hints: ReadonlyArray<string | null | und
 
 // Ten digits make a valid North American number, and so do many order numbers and year-prefixed ids: a number
 // introduced as a reference, or starting with a year and a separator, is not taken for a phone.
-const referenceWord = /(?:order|invoice|ticket|ref|reference|case|id|nr|no|number|pedido|factura|referencia|bestellung|rechnung|auftrag|vorgang|kundennummer|commande|facture|dossier)\.?\s*(?:#|:|nº|n°)?\s*$/i;
+const referenceWord =
+  /(?:order|invoice|ticket|ref|reference|case|id|nr|no|number|pedido|factura|referencia|bestellung|rechnung|auftrag|vorgang|kundennummer|commande|facture|dossier)\.?\s*(?:#|:|nº|n°)?\s*$/i;
 
 function looksLikeReference(text: string, start: number, end: number): boolean {
   const before = text.slice(Math.max(0, start - 20), start);

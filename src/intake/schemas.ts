@@ -42,7 +42,12 @@ const emailField = (field = 'email') =>
 // Forms get "030 1234567 (Zentrale)" or "mobile: +44 7911 123456": words are let through, but there must be enough
 // digits to be a number at all. Whether it is a real number is decided against the country (requireReachable).
 const phoneField = (field = 'phone') =>
-  checkedText(field, 40, (value) => (value.match(/\d/g)?.length ?? 0) >= 5, `${field} must be a phone number, like +44 20 7946 0958`);
+  checkedText(
+    field,
+    40,
+    (value) => (value.match(/\d/g)?.length ?? 0) >= 5,
+    `${field} must be a phone number, like +44 20 7946 0958`,
+  );
 const countryField = (field = 'country') =>
   checkedText(
     field,
@@ -56,7 +61,12 @@ const pageUrlField = (field = 'pageUrl') =>
   checkedText(field, 2000, isHttpUrl, `${field} must be an http(s) URL, like https://www.example.com/contact`);
 const externalIdField = (field = 'externalId') => text(field, 200);
 const messageField = () =>
-  z.string({ error: 'message must be text' }).trim().max(20_000, 'message must be at most 20000 characters').nullish().transform((value) => value ?? '');
+  z
+    .string({ error: 'message must be text' })
+    .trim()
+    .max(20_000, 'message must be at most 20000 characters')
+    .nullish()
+    .transform((value) => value ?? '');
 const companySizeField = () =>
   z
     .union([z.number(), z.string()], { error: 'companySize must be a number of employees or a range like "50-200"' })
@@ -106,13 +116,22 @@ const objectBody = (what: string) => ({
 // lead gives or its mail or website ccTLD points to. A phone that cannot be read gets its own issue, so the sender
 // knows which field to fix.
 function requireReachable(
-  value: { email?: string | undefined; phone?: string | undefined; country?: string | undefined; website?: string | undefined },
+  value: {
+    email?: string | undefined;
+    phone?: string | undefined;
+    country?: string | undefined;
+    website?: string | undefined;
+  },
   ctx: z.RefinementCtx,
 ) {
   const phoneReadable = value.phone !== undefined && parsePhone(value.phone, phoneCountryHints(value)) !== null;
   if (value.email !== undefined || phoneReadable) return;
   if (value.phone !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['phone'], message: 'phone is not a valid number: write it with its country code (+49 30 1234567) or give country' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['phone'],
+      message: 'phone is not a valid number: write it with its country code (+49 30 1234567) or give country',
+    });
   }
   ctx.addIssue({ code: 'custom', path: ['email'], message: reachMessage });
 }
@@ -133,11 +152,14 @@ function contactFields() {
 
 /** A web form, often half-filled. At least an email or a phone number is required. */
 export const WebFormSchema = z
-  .strictObject({
-    ...contactFields(),
-    externalId: externalIdField().describe('Your own id for this submission, if any'),
-    pageUrl: pageUrlField().describe('The page the form was sent from'),
-  }, objectBody('a web form object'))
+  .strictObject(
+    {
+      ...contactFields(),
+      externalId: externalIdField().describe('Your own id for this submission, if any'),
+      pageUrl: pageUrlField().describe('The page the form was sent from'),
+    },
+    objectBody('a web form object'),
+  )
   .superRefine(requireReachable);
 export type WebForm = z.output<typeof WebFormSchema>;
 
@@ -153,36 +175,42 @@ const ChatLineSchema = z.strictObject({
  * A chat transcript. Contact details often appear only in the visitor's lines, so the visitor block is optional
  * here; whether the chat is reachable is decided after extraction (normaliseChat).
  */
-export const ChatTranscriptSchema = z.strictObject({
-  transcript: z
-    .array(ChatLineSchema, { error: 'transcript must be a list of chat lines' })
-    .min(1, 'transcript must have at least one line')
-    .max(1000, 'transcript must have at most 1000 lines')
-    .describe('The chat in order. Only the visitor\'s lines are read for contact details and classified.'),
-  visitor: z
-    .strictObject(
-      { name: nameField('visitor.name'), email: emailField('visitor.email'), phone: phoneField('visitor.phone') },
-      { error: 'visitor must be an object with name, email, phone' },
-    )
-    .optional()
-    .describe('What the chat tool knows of the visitor; may be left out when they wrote it in the chat'),
-  pageUrl: pageUrlField().describe('The page the chat was started on'),
-  country: countryField().describe(describe.country),
-  externalId: externalIdField().describe('The chat tool\'s id for this conversation, if any'),
-}, objectBody('a chat object with a transcript'));
+export const ChatTranscriptSchema = z.strictObject(
+  {
+    transcript: z
+      .array(ChatLineSchema, { error: 'transcript must be a list of chat lines' })
+      .min(1, 'transcript must have at least one line')
+      .max(1000, 'transcript must have at most 1000 lines')
+      .describe("The chat in order. Only the visitor's lines are read for contact details and classified."),
+    visitor: z
+      .strictObject(
+        { name: nameField('visitor.name'), email: emailField('visitor.email'), phone: phoneField('visitor.phone') },
+        { error: 'visitor must be an object with name, email, phone' },
+      )
+      .optional()
+      .describe('What the chat tool knows of the visitor; may be left out when they wrote it in the chat'),
+    pageUrl: pageUrlField().describe('The page the chat was started on'),
+    country: countryField().describe(describe.country),
+    externalId: externalIdField().describe("The chat tool's id for this conversation, if any"),
+  },
+  objectBody('a chat object with a transcript'),
+);
 export type ChatTranscript = z.output<typeof ChatTranscriptSchema>;
 
 /** One lead from a partner. externalId (the partner's own id) is required; so is an email or a phone number. */
 export const PartnerLeadSchema = z
-  .strictObject({
-    externalId: z
-      .string({ error: 'externalId is required: the partner\'s own id for the lead' })
-      .trim()
-      .min(1, 'externalId must not be empty')
-      .max(200, 'externalId must be at most 200 characters')
-      .describe('The partner\'s own id for the lead: its identity, so resubmitting it is safe'),
-    ...contactFields(),
-  }, objectBody('a lead object'))
+  .strictObject(
+    {
+      externalId: z
+        .string({ error: "externalId is required: the partner's own id for the lead" })
+        .trim()
+        .min(1, 'externalId must not be empty')
+        .max(200, 'externalId must be at most 200 characters')
+        .describe("The partner's own id for the lead: its identity, so resubmitting it is safe"),
+      ...contactFields(),
+    },
+    objectBody('a lead object'),
+  )
   .superRefine(requireReachable);
 export type PartnerLead = z.output<typeof PartnerLeadSchema>;
 
@@ -199,7 +227,8 @@ export const PartnerBatchSchema = z.strictObject(
   objectBody('an object with leads'),
 );
 
-export type PartnerBatchItem = { index: number; ok: true; lead: PartnerLead } | { index: number; ok: false; issues: FieldIssue[] };
+export type PartnerBatchItem =
+  { index: number; ok: true; lead: PartnerLead } | { index: number; ok: false; issues: FieldIssue[] };
 export type PartnerBatchResult = { ok: false; issues: FieldIssue[] } | { ok: true; items: PartnerBatchItem[] };
 
 /**
@@ -216,7 +245,16 @@ export function parsePartnerBatch(body: unknown): PartnerBatchResult {
     if (!parsed.success) return { index, ok: false, issues: fieldIssues(parsed.error, ['leads', index]) };
     const earlier = firstIndexById.get(parsed.data.externalId);
     if (earlier !== undefined) {
-      return { index, ok: false, issues: [{ field: `leads.${index}.externalId`, message: `externalId ${JSON.stringify(parsed.data.externalId)} is already used by leads.${earlier}` }] };
+      return {
+        index,
+        ok: false,
+        issues: [
+          {
+            field: `leads.${index}.externalId`,
+            message: `externalId ${JSON.stringify(parsed.data.externalId)} is already used by leads.${earlier}`,
+          },
+        ],
+      };
     }
     firstIndexById.set(parsed.data.externalId, index);
     return { index, ok: true, lead: parsed.data };

@@ -1,6 +1,13 @@
 // Company-name keys and name matching: what makes two spellings one company, and what keeps two companies apart.
 import fc from 'fast-check';
-import { chooseNameMatch, companyNameKey, distinctiveWords, scoreNameMatch, trigramSimilarity, type NameCandidate } from './company-name';
+import {
+  chooseNameMatch,
+  companyNameKey,
+  distinctiveWords,
+  scoreNameMatch,
+  trigramSimilarity,
+  type NameCandidate,
+} from './company-name';
 
 describe('companyNameKey', () => {
   test.each([
@@ -66,16 +73,52 @@ describe('companyNameKey', () => {
     expect(companyNameKey('  -- & ..  ')).toBe('');
   });
 
-  const nameWord = fc.constantFrom('acme', 'zentrix', 'muller', 'northwind', 'orbis', 'garcia', 'dubois', 'technik', 'analytics', 'harbor', '3m');
+  const nameWord = fc.constantFrom(
+    'acme',
+    'zentrix',
+    'muller',
+    'northwind',
+    'orbis',
+    'garcia',
+    'dubois',
+    'technik',
+    'analytics',
+    'harbor',
+    '3m',
+  );
   const baseName = fc.array(nameWord, { minLength: 1, maxLength: 3 }).map((words) => words.join(' '));
-  const legalForm = fc.constantFrom('', ' Inc', ' Inc.', ', Inc.', ' LLC', ' Ltd', ' Limited', ' PLC', ' Corp.', ' Corporation', ' Co.', ' GmbH', ' AG', ' GmbH & Co. KG', ' S.A.', ' S.L.', ' SARL', ' SAS', ' B.V.', ' Pty Ltd');
+  const legalForm = fc.constantFrom(
+    '',
+    ' Inc',
+    ' Inc.',
+    ', Inc.',
+    ' LLC',
+    ' Ltd',
+    ' Limited',
+    ' PLC',
+    ' Corp.',
+    ' Corporation',
+    ' Co.',
+    ' GmbH',
+    ' AG',
+    ' GmbH & Co. KG',
+    ' S.A.',
+    ' S.L.',
+    ' SARL',
+    ' SAS',
+    ' B.V.',
+    ' Pty Ltd',
+  );
 
   test('property: a key is its own key', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 40 }), baseName), (name) => {
-        const key = companyNameKey(name);
-        expect(companyNameKey(key)).toBe(key);
-      }),
+      fc.property(
+        fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 40 }), baseName),
+        (name) => {
+          const key = companyNameKey(name);
+          expect(companyNameKey(key)).toBe(key);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -87,10 +130,17 @@ describe('companyNameKey', () => {
       (s: string) => s.replace(/\b\w/g, (c) => c.toUpperCase()),
     );
     fc.assert(
-      fc.property(baseName, legalForm, fc.boolean(), casing, fc.constantFrom('', '.', ',', '!', ' '), (base, form, the, cased, trailing) => {
-        const variant = cased(`${the ? 'The ' : ''}${base}${form}${trailing}`);
-        expect(companyNameKey(variant)).toBe(companyNameKey(base));
-      }),
+      fc.property(
+        baseName,
+        legalForm,
+        fc.boolean(),
+        casing,
+        fc.constantFrom('', '.', ',', '!', ' '),
+        (base, form, the, cased, trailing) => {
+          const variant = cased(`${the ? 'The ' : ''}${base}${form}${trailing}`);
+          expect(companyNameKey(variant)).toBe(companyNameKey(base));
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -153,7 +203,8 @@ describe('scoreNameMatch', () => {
       matched: true,
       exactKey: false,
       confidence: 0.74,
-      reason: "name 'Kestrl Robotics' ~ account 'Kestrel Robotics GmbH' (similarity 0.74; distinctive words 'kestrl' vs 'kestrel' 0.50)",
+      reason:
+        "name 'Kestrl Robotics' ~ account 'Kestrel Robotics GmbH' (similarity 0.74; distinctive words 'kestrl' vs 'kestrel' 0.50)",
     });
   });
 
@@ -161,7 +212,8 @@ describe('scoreNameMatch', () => {
     expect(scoreNameMatch('Smyth Consulting', 'Smith Consulting')).toMatchObject({
       matched: false,
       confidence: 0,
-      reason: "name 'Smyth Consulting' is not account 'Smith Consulting' (similarity 0.70, but distinctive words 'smyth' vs 'smith' 0.33 < 0.5)",
+      reason:
+        "name 'Smyth Consulting' is not account 'Smith Consulting' (similarity 0.70, but distinctive words 'smyth' vs 'smith' 0.33 < 0.5)",
     });
     expect(scoreNameMatch('Acme Rocket Technologies', 'Acme Technologies').matched).toBe(false);
   });
@@ -199,7 +251,11 @@ describe('scoreNameMatch', () => {
 });
 
 describe('chooseNameMatch', () => {
-  const candidate = (accountId: string, name: string): NameCandidate => ({ accountId, name, nameKey: companyNameKey(name) });
+  const candidate = (accountId: string, name: string): NameCandidate => ({
+    accountId,
+    name,
+    nameKey: companyNameKey(name),
+  });
 
   test('no candidate over the threshold is no match', () => {
     expect(chooseNameMatch('Acme Corp', [candidate('1', 'Apex Corp')])).toBeNull();
@@ -211,9 +267,14 @@ describe('chooseNameMatch', () => {
   });
 
   test('the same key beats an equally similar different key, which still makes it less sure', () => {
-    const chosen = chooseNameMatch('Acme Labs', [candidate('1', 'Labs Acme'), candidate('2', 'ACME Laboratories Inc.')]);
+    const chosen = chooseNameMatch('Acme Labs', [
+      candidate('1', 'Labs Acme'),
+      candidate('2', 'ACME Laboratories Inc.'),
+    ]);
     expect(chosen).toMatchObject({ accountId: '2', exactKey: true, confidence: 0.91 });
-    expect(chosen?.reason).toBe("name 'Acme Labs' = account 'ACME Laboratories Inc.' (same key 'acme laboratories'); account 'Labs Acme' (id 1) is at 1.00, so confidence 0.91");
+    expect(chosen?.reason).toBe(
+      "name 'Acme Labs' = account 'ACME Laboratories Inc.' (same key 'acme laboratories'); account 'Labs Acme' (id 1) is at 1.00, so confidence 0.91",
+    );
   });
 
   test('two accounts with the same key: the older is taken, confidence drops to 0.88 and the reason names the other', () => {
@@ -224,7 +285,8 @@ describe('chooseNameMatch', () => {
       confidence: 0.88,
       similarity: 1,
       exactKey: true,
-      reason: "name 'Acme Corp' = account 'ACME Inc.' (same key 'acme'); account 'Acme Ltd' (id 12) has the same key, so confidence 0.88",
+      reason:
+        "name 'Acme Corp' = account 'ACME Inc.' (same key 'acme'); account 'Acme Ltd' (id 12) has the same key, so confidence 0.88",
     });
   });
 
@@ -235,7 +297,15 @@ describe('chooseNameMatch', () => {
   });
 
   test('property: the pick is one of the candidates over the threshold, confidence within 0..1', () => {
-    const names = fc.constantFrom('Acme Corp', 'ACME Inc', 'Acme Labs', 'Acme Analytics', 'Apex Corp', 'Acmee', 'Acne Corp');
+    const names = fc.constantFrom(
+      'Acme Corp',
+      'ACME Inc',
+      'Acme Labs',
+      'Acme Analytics',
+      'Apex Corp',
+      'Acmee',
+      'Acne Corp',
+    );
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat(1000), names), { maxLength: 6 }), (rows) => {
         const candidates = rows.map(([id, name]) => candidate(String(id + 1), name));

@@ -79,22 +79,115 @@ const wordVariants: Record<string, string> = {
 // keys spell them (after wordVariants and accent folding).
 const genericWords = new Set([
   // English
-  'technologies', 'systems', 'services', 'solutions', 'consulting', 'consultants', 'software', 'group', 'holdings',
-  'international', 'global', 'partners', 'associates', 'industries', 'enterprises', 'management', 'marketing',
-  'media', 'digital', 'data', 'analytics', 'logistics', 'engineering', 'manufacturing', 'capital', 'ventures',
-  'laboratories', 'networks', 'security', 'energy', 'health', 'healthcare', 'financial', 'finance', 'insurance',
-  'investments', 'properties', 'design', 'development', 'construction', 'trading', 'retail', 'foods', 'pharma',
-  'biotech', 'motors', 'materials', 'devices', 'instruments', 'dynamics', 'interactive', 'telecom',
-  'communications', 'electronics', 'automation', 'robotics', 'cloud', 'center', 'products', 'supply', 'transport',
-  'trust', 'bank', 'agency', 'studio', 'studios',
+  'technologies',
+  'systems',
+  'services',
+  'solutions',
+  'consulting',
+  'consultants',
+  'software',
+  'group',
+  'holdings',
+  'international',
+  'global',
+  'partners',
+  'associates',
+  'industries',
+  'enterprises',
+  'management',
+  'marketing',
+  'media',
+  'digital',
+  'data',
+  'analytics',
+  'logistics',
+  'engineering',
+  'manufacturing',
+  'capital',
+  'ventures',
+  'laboratories',
+  'networks',
+  'security',
+  'energy',
+  'health',
+  'healthcare',
+  'financial',
+  'finance',
+  'insurance',
+  'investments',
+  'properties',
+  'design',
+  'development',
+  'construction',
+  'trading',
+  'retail',
+  'foods',
+  'pharma',
+  'biotech',
+  'motors',
+  'materials',
+  'devices',
+  'instruments',
+  'dynamics',
+  'interactive',
+  'telecom',
+  'communications',
+  'electronics',
+  'automation',
+  'robotics',
+  'cloud',
+  'center',
+  'products',
+  'supply',
+  'transport',
+  'trust',
+  'bank',
+  'agency',
+  'studio',
+  'studios',
   // German
-  'technik', 'maschinenbau', 'logistik', 'beratung', 'systeme', 'elektronik', 'bau', 'handel', 'versicherung',
-  'medizintechnik', 'anlagenbau', 'verwaltung', 'energie', 'gruppe', 'dienstleistungen', 'holding', 'informatik',
+  'technik',
+  'maschinenbau',
+  'logistik',
+  'beratung',
+  'systeme',
+  'elektronik',
+  'bau',
+  'handel',
+  'versicherung',
+  'medizintechnik',
+  'anlagenbau',
+  'verwaltung',
+  'energie',
+  'gruppe',
+  'dienstleistungen',
+  'holding',
+  'informatik',
   // Spanish
-  'soluciones', 'tecnologia', 'servicios', 'ingenieria', 'consultores', 'logistica', 'construcciones', 'comercial',
-  'sistemas', 'alimentos', 'energia', 'inversiones', 'transportes', 'grupo',
+  'soluciones',
+  'tecnologia',
+  'servicios',
+  'ingenieria',
+  'consultores',
+  'logistica',
+  'construcciones',
+  'comercial',
+  'sistemas',
+  'alimentos',
+  'energia',
+  'inversiones',
+  'transportes',
+  'grupo',
   // French
-  'conseil', 'ingenierie', 'logistique', 'distribution', 'informatique', 'systemes', 'transports', 'batiment', 'groupe',
+  'conseil',
+  'ingenierie',
+  'logistique',
+  'distribution',
+  'informatique',
+  'systemes',
+  'transports',
+  'batiment',
+  'groupe',
 ]);
 
 // A misspelt generic word ("technolgies") is still generic: kept as distinctive, it would make every
@@ -113,7 +206,8 @@ export function distinctiveWords(key: string): string {
 const genericTrigramCounts = [...genericWords].map((word) => trigramsOf(word).size);
 const genericWordsByTrigram = new Map<string, number[]>();
 [...genericWords].forEach((word, i) => {
-  for (const trigram of trigramsOf(word)) genericWordsByTrigram.set(trigram, [...(genericWordsByTrigram.get(trigram) ?? []), i]);
+  for (const trigram of trigramsOf(word))
+    genericWordsByTrigram.set(trigram, [...(genericWordsByTrigram.get(trigram) ?? []), i]);
 });
 
 function isGenericWord(word: string): boolean {
@@ -121,8 +215,10 @@ function isGenericWord(word: string): boolean {
   if (word.length < 5) return false;
   const trigrams = trigramsOf(word);
   const shared = new Map<number, number>();
-  for (const trigram of trigrams) for (const i of genericWordsByTrigram.get(trigram) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
-  for (const [i, count] of shared) if (count / (trigrams.size + (genericTrigramCounts[i] ?? 0) - count) >= genericSimilarity) return true;
+  for (const trigram of trigrams)
+    for (const i of genericWordsByTrigram.get(trigram) ?? []) shared.set(i, (shared.get(i) ?? 0) + 1);
+  for (const [i, count] of shared)
+    if (count / (trigrams.size + (genericTrigramCounts[i] ?? 0) - count) >= genericSimilarity) return true;
   return false;
 }
 
@@ -134,17 +230,66 @@ const connectives = new Set(['and', 'und', 'y', 'et']);
 // of a name these words are part of it ("Limited Brands Outlet").
 const legalForms: string[][] = [
   // English-speaking
-  'inc', 'incorporated', 'llc', 'llp', 'lllp', 'lp', 'ltd', 'limited', 'plc', 'corp', 'corporation', 'co', 'company',
-  'pllc', 'pty', 'pte',
+  'inc',
+  'incorporated',
+  'llc',
+  'llp',
+  'lllp',
+  'lp',
+  'ltd',
+  'limited',
+  'plc',
+  'corp',
+  'corporation',
+  'co',
+  'company',
+  'pllc',
+  'pty',
+  'pte',
   // German-speaking
-  'gmbh', 'ag', 'kg', 'kgaa', 'mbh', 'ohg', 'ug', 'haftungsbeschrankt', 'gbr', 'ev', 'eg', 'se', 'gesmbh',
+  'gmbh',
+  'ag',
+  'kg',
+  'kgaa',
+  'mbh',
+  'ohg',
+  'ug',
+  'haftungsbeschrankt',
+  'gbr',
+  'ev',
+  'eg',
+  'se',
+  'gesmbh',
   // Spanish-speaking
-  'sa', 'sl', 'slu', 'sau', 'sll', 'srl', 'ltda', 'cia', 'sa de cv', 's de rl', 's de rl de cv', 'sapi de cv',
-  'sociedad anonima', 'sociedad limitada',
+  'sa',
+  'sl',
+  'slu',
+  'sau',
+  'sll',
+  'srl',
+  'ltda',
+  'cia',
+  'sa de cv',
+  's de rl',
+  's de rl de cv',
+  'sapi de cv',
+  'sociedad anonima',
+  'sociedad limitada',
   // French-speaking
-  'sarl', 'sas', 'sasu', 'eurl', 'sci', 'snc', 'scop', 'cie', 'societe anonyme',
+  'sarl',
+  'sas',
+  'sasu',
+  'eurl',
+  'sci',
+  'snc',
+  'scop',
+  'cie',
+  'societe anonyme',
   // Dutch and Belgian
-  'bv', 'nv', 'bvba', 'vof',
+  'bv',
+  'nv',
+  'bvba',
+  'vof',
 ]
   .map((form) => form.split(' '))
   // Longest first: "S. de R.L. de C.V." goes as one form, not as "de C.V." left behind.
@@ -158,13 +303,15 @@ const legalForms: string[][] = [
 export function companyNameKey(name: string): string {
   const words = wordsOf(name);
   let stripped = words;
-  for (let changed = true; changed && stripped.length > 0; ) {
+  for (let changed = true; changed && stripped.length > 0;) {
     changed = false;
     if (stripped[0] === 'the') {
       stripped = stripped.slice(1);
       changed = true;
     }
-    const form = legalForms.find((f) => f.length <= stripped.length && f.every((w, i) => stripped[stripped.length - f.length + i] === w));
+    const form = legalForms.find(
+      (f) => f.length <= stripped.length && f.every((w, i) => stripped[stripped.length - f.length + i] === w),
+    );
     if (form) {
       stripped = stripped.slice(0, stripped.length - form.length);
       changed = true;
@@ -248,17 +395,32 @@ function compareKeys(key: string, otherKey: string, distinctive = distinctiveWor
   const similarity = trigramSimilarity(key, otherKey);
   const otherDistinctive = distinctiveWords(otherKey);
   // A name of generic words only ("Global Services") is compared whole, and only with names like it.
-  const distinctiveSimilarity = distinctive === '' && otherDistinctive === '' ? 1 : trigramSimilarity(distinctive, otherDistinctive);
-  const matched = exactKey || (similarity >= nameSimilarityThreshold && distinctiveSimilarity >= distinctiveSimilarityThreshold);
-  return { exactKey, similarity, distinctive, otherDistinctive, distinctiveSimilarity, matched, base: matched ? baseConfidence(exactKey, similarity) : 0 };
+  const distinctiveSimilarity =
+    distinctive === '' && otherDistinctive === '' ? 1 : trigramSimilarity(distinctive, otherDistinctive);
+  const matched =
+    exactKey || (similarity >= nameSimilarityThreshold && distinctiveSimilarity >= distinctiveSimilarityThreshold);
+  return {
+    exactKey,
+    similarity,
+    distinctive,
+    otherDistinctive,
+    distinctiveSimilarity,
+    matched,
+    base: matched ? baseConfidence(exactKey, similarity) : 0,
+  };
 }
 
 function describeComparison(name: string, accountName: string, key: string, c: KeyComparison): string {
   const pair = (relation: string) => `name ${quote(name)} ${relation} account ${quote(accountName)}`;
   if (c.exactKey) return `${pair('=')} (same key ${quote(key)})`;
-  const words = c.distinctive || c.otherDistinctive ? `${quote(c.distinctive)} vs ${quote(c.otherDistinctive)} ${c.distinctiveSimilarity.toFixed(2)}` : '';
-  if (c.matched) return `${pair('~')} (similarity ${c.similarity.toFixed(2)}${words ? `; distinctive words ${words}` : ''})`;
-  if (c.similarity < nameSimilarityThreshold) return `${pair('is not')} (similarity ${c.similarity.toFixed(2)} < ${nameSimilarityThreshold})`;
+  const words =
+    c.distinctive || c.otherDistinctive
+      ? `${quote(c.distinctive)} vs ${quote(c.otherDistinctive)} ${c.distinctiveSimilarity.toFixed(2)}`
+      : '';
+  if (c.matched)
+    return `${pair('~')} (similarity ${c.similarity.toFixed(2)}${words ? `; distinctive words ${words}` : ''})`;
+  if (c.similarity < nameSimilarityThreshold)
+    return `${pair('is not')} (similarity ${c.similarity.toFixed(2)} < ${nameSimilarityThreshold})`;
   return `${pair('is not')} (similarity ${c.similarity.toFixed(2)}, but distinctive words ${words} < ${distinctiveSimilarityThreshold})`;
 }
 
@@ -333,7 +495,14 @@ export function chooseNameMatch(company: string, candidates: readonly NameCandid
     const how = runnerUp.exactKey ? 'has the same key' : `is at ${runnerUp.similarity.toFixed(2)}`;
     reason += `; account ${quote(runnerUp.name)} (id ${runnerUp.accountId}) ${how}, so confidence ${confidence.toFixed(2)}`;
   }
-  return { accountId: best.accountId, name: best.name, confidence, similarity: best.similarity, exactKey: best.exactKey, reason };
+  return {
+    accountId: best.accountId,
+    name: best.name,
+    confidence,
+    similarity: best.similarity,
+    exactKey: best.exactKey,
+    reason,
+  };
 }
 
 function baseConfidence(exactKey: boolean, similarity: number): number {

@@ -30,13 +30,26 @@ export interface ContactRow {
   account: { accountId: string; name: string; ownerRepId: string | null } | null;
 }
 
-export function describeContactMatch(method: 'email' | 'phone', key: string, row: ContactRow, sharedBy = 1): ContactMatch {
+export function describeContactMatch(
+  method: 'email' | 'phone',
+  key: string,
+  row: ContactRow,
+  sharedBy = 1,
+): ContactMatch {
   let reason = `${method === 'email' ? 'email key' : 'phone'} ${key} is known contact ${row.contactId}${ownedBy(row.ownerRepId)}`;
   if (sharedBy > 1) reason += `; ${sharedBy} contacts share this phone, the most recently updated is taken`;
-  return { contactId: row.contactId, ownerRepId: row.ownerRepId, accountId: row.account?.accountId ?? null, method, reason };
+  return {
+    contactId: row.contactId,
+    ownerRepId: row.ownerRepId,
+    accountId: row.account?.accountId ?? null,
+    method,
+    reason,
+  };
 }
 
-export function describeContactAccount(row: ContactRow & { account: NonNullable<ContactRow['account']> }): AccountMatch {
+export function describeContactAccount(
+  row: ContactRow & { account: NonNullable<ContactRow['account']> },
+): AccountMatch {
   const { account } = row;
   return {
     ...account,
@@ -46,7 +59,10 @@ export function describeContactAccount(row: ContactRow & { account: NonNullable<
   };
 }
 
-export function describeDomainAccount(domain: string, account: { accountId: string; name: string; ownerRepId: string | null }): AccountMatch {
+export function describeDomainAccount(
+  domain: string,
+  account: { accountId: string; name: string; ownerRepId: string | null },
+): AccountMatch {
   return {
     ...account,
     method: 'domain',

@@ -1,7 +1,12 @@
 // Matching's input boundary: what it accepts, how it normalises it, and errors that name the field.
 import { MatchInputError, parseAccountInput, parseMatchLeadInput, registrableDomain } from './match-input';
 
-const lead = { emailKey: 'priya@acme.example', phone: '+442079460958', companyDomain: 'acme.example', company: 'Acme Corp' };
+const lead = {
+  emailKey: 'priya@acme.example',
+  phone: '+442079460958',
+  companyDomain: 'acme.example',
+  company: 'Acme Corp',
+};
 
 describe('parseMatchLeadInput', () => {
   test('a complete lead passes through', () => {
@@ -18,7 +23,9 @@ describe('parseMatchLeadInput', () => {
   });
 
   test('a website or host is reduced to its registrable domain', () => {
-    expect(parseMatchLeadInput({ ...lead, companyDomain: 'https://WWW.Acme.co.uk/contact' }).companyDomain).toBe('acme.co.uk');
+    expect(parseMatchLeadInput({ ...lead, companyDomain: 'https://WWW.Acme.co.uk/contact' }).companyDomain).toBe(
+      'acme.co.uk',
+    );
   });
 
   test.each([
@@ -43,7 +50,14 @@ describe('parseMatchLeadInput', () => {
 
 describe('parseAccountInput', () => {
   test('fills the name key and normalises domain and country', () => {
-    expect(parseAccountInput({ name: 'Müller Technik GmbH', domain: 'www.mueller-technik.de', country: 'de', employees: 40 })).toEqual({
+    expect(
+      parseAccountInput({
+        name: 'Müller Technik GmbH',
+        domain: 'www.mueller-technik.de',
+        country: 'de',
+        employees: 40,
+      }),
+    ).toEqual({
       name: 'Müller Technik GmbH',
       nameKey: 'muller technik',
       nameCore: 'muller',

@@ -51,7 +51,12 @@ const phone = z.string().trim().regex(e164, 'must be E.164, e.g. +442079460958')
 
 /** A lead's keys, as intake normalised them (src/intake/normalised-lead.ts). Null: the lead does not have it. */
 export const MatchLeadInputSchema = z.strictObject({
-  emailKey: z.string().trim().max(320).regex(/^[^\s@]+@[^\s@]+$/, 'must be an email key like name@domain').nullable(),
+  emailKey: z
+    .string()
+    .trim()
+    .max(320)
+    .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email key like name@domain')
+    .nullable(),
   phone: phone.nullable(),
   companyDomain: companyDomain.nullable(),
   // Blank is how half-filled forms say "no company".
@@ -69,7 +74,12 @@ export const AccountInputSchema = z
   .strictObject({
     name: z.string().trim().min(1, 'must not be empty').max(300),
     domain: companyDomain.nullish().transform((value) => value ?? null),
-    ownerRepId: z.string().trim().min(1, 'must not be empty').nullish().transform((value) => value ?? null),
+    ownerRepId: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .nullish()
+      .transform((value) => value ?? null),
     country: z
       .string()
       .trim()
@@ -77,7 +87,12 @@ export const AccountInputSchema = z
       .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code, e.g. DE')
       .nullish()
       .transform((value) => value ?? null),
-    employees: z.number().int('must be a whole number').nonnegative('must not be negative').nullish().transform((value) => value ?? null),
+    employees: z
+      .number()
+      .int('must be a whole number')
+      .nonnegative('must not be negative')
+      .nullish()
+      .transform((value) => value ?? null),
   })
   .transform((account) => {
     const nameKey = companyNameKey(account.name);
@@ -97,6 +112,9 @@ export function parseAccountInput(input: unknown, at = ''): ParsedAccountInput {
 
 function parseWith<T extends z.ZodType>(schema: T, input: unknown, at: string): z.output<T> {
   const result = schema.safeParse(input);
-  if (!result.success) throw new MatchInputError(result.error.issues.map((i) => `${at}${i.path.join('.') || '(input)'}: ${i.message}`).join('; '));
+  if (!result.success)
+    throw new MatchInputError(
+      result.error.issues.map((i) => `${at}${i.path.join('.') || '(input)'}: ${i.message}`).join('; '),
+    );
   return result.data;
 }

@@ -5,7 +5,15 @@ import { holidayOn, holidayRegionLabel, type HolidayRegion } from './holidays';
 import { localTimeAt, type LocalTime } from './time-zones';
 import { formatMinutes, parseMinuteRange, weekdays } from './working-hours';
 
-export type ExclusionCode = 'deactivated' | 'away' | 'out-of-office' | 'holiday' | 'outside-hours' | 'at-capacity' | 'at-tier-capacity' | 'not-in-directory';
+export type ExclusionCode =
+  | 'deactivated'
+  | 'away'
+  | 'out-of-office'
+  | 'holiday'
+  | 'outside-hours'
+  | 'at-capacity'
+  | 'at-tier-capacity'
+  | 'not-in-directory';
 
 export interface Unavailability {
   code: ExclusionCode;
@@ -54,7 +62,9 @@ export class AvailabilityClock {
       const name = holidayOn(date, region);
       // National holidays read "(US)"; a state's own ones "(US-IL)".
       const national = !region.state || holidayOn(date, { country: region.country }) === name;
-      holiday = name ? { code: 'holiday', reason: `holiday: ${name} (${national ? region.country : holidayRegionLabel(region)})` } : null;
+      holiday = name
+        ? { code: 'holiday', reason: `holiday: ${name} (${national ? region.country : holidayRegionLabel(region)})` }
+        : null;
       byState.set(state, holiday);
     }
     return holiday;
@@ -69,7 +79,10 @@ export class AvailabilityClock {
     if (!byCap) byLoad.set(load, (byCap = new Map<number, Unavailability>()));
     let reason = byCap.get(cap);
     if (!reason) {
-      reason = tier === null ? { code: 'at-capacity', reason: `at capacity ${load}/${cap}` } : { code: 'at-tier-capacity', reason: `at ${tier}-tier capacity ${load}/${cap}` };
+      reason =
+        tier === null
+          ? { code: 'at-capacity', reason: `at capacity ${load}/${cap}` }
+          : { code: 'at-tier-capacity', reason: `at ${tier}-tier capacity ${load}/${cap}` };
       byCap.set(cap, reason);
     }
     return reason;
@@ -79,7 +92,10 @@ export class AvailabilityClock {
   outsideHours(timeZone: string): Unavailability {
     let reason = this.offHours.get(timeZone);
     if (!reason) {
-      reason = { code: 'outside-hours', reason: `outside working hours: ${formatMinutes(this.localTime(timeZone).minutes)} ${timeZone}` };
+      reason = {
+        code: 'outside-hours',
+        reason: `outside working hours: ${formatMinutes(this.localTime(timeZone).minutes)} ${timeZone}`,
+      };
       this.offHours.set(timeZone, reason);
     }
     return reason;
@@ -116,7 +132,11 @@ const away: Unavailability = Object.freeze({ code: 'away', reason: 'away' });
  * Undefined when the rep may be offered the lead now. Checks run from the most to the least permanent reason.
  * The answer may be shared with other reps of the same decision: read it, do not change it.
  */
-export function checkAvailability(rep: Rep, clock: AvailabilityClock, checks: AvailabilityChecks): Unavailability | undefined {
+export function checkAvailability(
+  rep: Rep,
+  clock: AvailabilityClock,
+  checks: AvailabilityChecks,
+): Unavailability | undefined {
   if (!rep.active) return deactivated;
   if (rep.away) return away;
   if (rep.outOfOffice.length > 0) {
@@ -148,7 +168,8 @@ export function checkAvailability(rep: Rep, clock: AvailabilityClock, checks: Av
   if (checks.tier) {
     const load = checks.load[rep.id];
     const total = load?.total ?? 0;
-    if (rep.capacity.total !== null && total >= rep.capacity.total) return clock.atCapacity(null, total, rep.capacity.total);
+    if (rep.capacity.total !== null && total >= rep.capacity.total)
+      return clock.atCapacity(null, total, rep.capacity.total);
     const tierCap = rep.capacity.perTier[checks.tier];
     const tierLoad = load?.byTier[checks.tier] ?? 0;
     if (tierCap !== undefined && tierLoad >= tierCap) return clock.atCapacity(checks.tier, tierLoad, tierCap);

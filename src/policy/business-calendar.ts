@@ -52,7 +52,11 @@ function bucketFor(owner: CalendarOwner): CachedCalendar[] {
 }
 
 /** The calendar valid from the local day of nowMs for calendarHorizonDays; the same inputs give an equal calendar. */
-export function businessCalendarFor(owner: CalendarOwner, nowMs: number, localDate = localTimeAt(nowMs, owner.timeZone).date): BusinessCalendar {
+export function businessCalendarFor(
+  owner: CalendarOwner,
+  nowMs: number,
+  localDate = localTimeAt(nowMs, owner.timeZone).date,
+): BusinessCalendar {
   let cached: CachedCalendar | undefined;
   for (const c of bucketFor(owner)) {
     if (sameHours(c.hours, owner.workingHours)) {

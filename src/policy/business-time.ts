@@ -61,7 +61,8 @@ function isHoliday(calendar: BusinessCalendar, date: string): boolean {
 export function slaDeadline(startMs: number, sla: Sla): number {
   const calendar = sla.businessHours;
   if (!calendar || sla.ms <= 0) return startMs + Math.max(0, sla.ms);
-  if (!calendar.week.some((spans) => spans.length > 0)) throw new RangeError(`business calendar for ${calendar.timeZone} has no working hours`);
+  if (!calendar.week.some((spans) => spans.length > 0))
+    throw new RangeError(`business calendar for ${calendar.timeZone} has no working hours`);
 
   let remaining = sla.ms;
   let dayWallMs = Math.floor((startMs + offsetAt(calendar, startMs) * minuteMs) / dayMs) * dayMs;
@@ -77,5 +78,7 @@ export function slaDeadline(startMs: number, sla: Sla): number {
       remaining -= closes - from;
     }
   }
-  throw new RangeError(`SLA of ${sla.ms} working ms from ${new Date(startMs).toISOString()} does not end within ${maxDaysSearched} days`);
+  throw new RangeError(
+    `SLA of ${sla.ms} working ms from ${new Date(startMs).toISOString()} does not end within ${maxDaysSearched} days`,
+  );
 }

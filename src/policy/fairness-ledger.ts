@@ -100,7 +100,11 @@ export function teamFloor(ledger: FairnessLedger, teamId: string): number {
 }
 
 /** Available members in rotation order, their credits lifted to the team's floor where behind. */
-export function rankRotation(ledger: FairnessLedger, teamId: string, members: readonly RotationMember[]): RotationRanking {
+export function rankRotation(
+  ledger: FairnessLedger,
+  teamId: string,
+  members: readonly RotationMember[],
+): RotationRanking {
   const entries = teamEntries(ledger, teamId);
   const floor = teamFloor(ledger, teamId);
   const count = members.length;
@@ -136,13 +140,22 @@ export function rankRotation(ledger: FairnessLedger, teamId: string, members: re
 export function standingOf(ranking: RotationRanking, position: number): RotationStanding {
   const lifted = ranking.liftedFrom[position]!;
   const member = ranking.members[position]!;
-  return { repId: member.id, weight: member.weight, dealt: ranking.dealt[position]!, pass: ranking.pass[position]!, next: ranking.next[position]!, liftedFrom: Number.isNaN(lifted) ? undefined : lifted };
+  return {
+    repId: member.id,
+    weight: member.weight,
+    dealt: ranking.dealt[position]!,
+    pass: ranking.pass[position]!,
+    next: ranking.next[position]!,
+    liftedFrom: Number.isNaN(lifted) ? undefined : lifted,
+  };
 }
 
 /** Members lifted to the team's floor in this ranking, in rotation order. */
 export function liftedMembers(ranking: RotationRanking): Array<{ repId: string; from: number; to: number }> {
   const lifted: Array<{ repId: string; from: number; to: number }> = [];
-  for (const i of ranking.order) if (!Number.isNaN(ranking.liftedFrom[i])) lifted.push({ repId: ranking.members[i]!.id, from: ranking.liftedFrom[i]!, to: ranking.pass[i]! });
+  for (const i of ranking.order)
+    if (!Number.isNaN(ranking.liftedFrom[i]))
+      lifted.push({ repId: ranking.members[i]!.id, from: ranking.liftedFrom[i]!, to: ranking.pass[i]! });
   return lifted;
 }
 
@@ -161,8 +174,10 @@ export function chargeRotation(ranking: RotationRanking, chargedPosition: number
   const floor = Math.max(ranking.floor, lowest === Infinity ? 0 : lowest);
   const changes: LedgerChange[] = [];
   for (const i of order) {
-    if (i === chargedPosition) changes.push({ teamId, repId: members[i]!.id, entry: { dealt: dealt[i]! + 1, pass: next[i]!, floor } });
-    else if (!Number.isNaN(liftedFrom[i])) changes.push({ teamId, repId: members[i]!.id, entry: { dealt: dealt[i]!, pass: pass[i]!, floor } });
+    if (i === chargedPosition)
+      changes.push({ teamId, repId: members[i]!.id, entry: { dealt: dealt[i]! + 1, pass: next[i]!, floor } });
+    else if (!Number.isNaN(liftedFrom[i]))
+      changes.push({ teamId, repId: members[i]!.id, entry: { dealt: dealt[i]!, pass: pass[i]!, floor } });
   }
   return changes;
 }

@@ -27,11 +27,16 @@ export function holidayRegionLabel(region: HolidayRegion): string {
 export function checkHolidayRegion(region: HolidayRegion): { field: 'country' | 'state'; message: string } | undefined {
   catalogue ??= new Holidays();
   const countries = catalogue.getCountries('en');
-  if (!(region.country in countries)) return { field: 'country', message: `no holiday calendar for country ${region.country}` };
+  if (!(region.country in countries))
+    return { field: 'country', message: `no holiday calendar for country ${region.country}` };
   if (region.state) {
     const states = catalogue.getStates(region.country, 'en') ?? {};
     const known = Object.keys(states);
-    if (!(region.state in states)) return { field: 'state', message: `no holiday calendar for state ${region.state} of ${region.country} (known: ${known.join(', ') || 'none'})` };
+    if (!(region.state in states))
+      return {
+        field: 'state',
+        message: `no holiday calendar for state ${region.state} of ${region.country} (known: ${known.join(', ') || 'none'})`,
+      };
   }
   return undefined;
 }
@@ -64,7 +69,8 @@ export function holidayOn(date: string, region: HolidayRegion): string | undefin
 export function holidaysBetween(fromDate: string, toDate: string, region: HolidayRegion): Holiday[] {
   const result: Holiday[] = [];
   for (let year = Number(fromDate.slice(0, 4)); year <= Number(toDate.slice(0, 4)); year++) {
-    for (const [date, name] of holidaysOfYear(region, year)) if (date >= fromDate && date <= toDate) result.push({ date, name });
+    for (const [date, name] of holidaysOfYear(region, year))
+      if (date >= fromDate && date <= toDate) result.push({ date, name });
   }
   return result.sort((a, b) => a.date.localeCompare(b.date));
 }

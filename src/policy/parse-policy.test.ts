@@ -28,13 +28,21 @@ test('the shipped policy is valid against the shipped directory', () => {
   const result = parsePolicy(shipped, { teamIds: demoTeams });
   expect(result.ok).toBe(true);
   if (!result.ok) return;
-  expect(result.policy.rules.map((r) => r.strategy)).toEqual(expect.arrayContaining(['owner-first', 'weighted-round-robin', 'least-loaded']));
-  expect(result.policy.sla.at(-1)).toEqual({ name: 'cold', when: {}, within: { text: '1 business day', amount: 1, unit: 'business-days' } });
+  expect(result.policy.rules.map((r) => r.strategy)).toEqual(
+    expect.arrayContaining(['owner-first', 'weighted-round-robin', 'least-loaded']),
+  );
+  expect(result.policy.sla.at(-1)).toEqual({
+    name: 'cold',
+    when: {},
+    within: { text: '1 business day', amount: 1, unit: 'business-days' },
+  });
   expect(result.policy.default).toEqual({ team: 'general', strategy: 'weighted-round-robin' });
 });
 
 test('single values become lists, country codes are upper-cased, defaults are filled in', () => {
-  const result = parsePolicy(`${minimal}    sla: 90\ndefault:\n  team: general\n  strategy: least-loaded\nterritories:\n  dach: [de, at]\n`);
+  const result = parsePolicy(
+    `${minimal}    sla: 90\ndefault:\n  team: general\n  strategy: least-loaded\nterritories:\n  dach: [de, at]\n`,
+  );
   expect(result.ok).toBe(true);
   if (!result.ok) return;
   expect(result.policy.rules[0]!.when).toEqual({ serviceLine: ['cloud-migration'] });
@@ -69,7 +77,9 @@ test('a duplicated key is a syntax error on its line', () => {
 });
 
 test('a bad value points at its own line', () => {
-  const errors = errorsOf(minimal.replace('      serviceLine: cloud-migration\n', '      serviceLine: cloud-migration\n      tier: D\n'));
+  const errors = errorsOf(
+    minimal.replace('      serviceLine: cloud-migration\n', '      serviceLine: cloud-migration\n      tier: D\n'),
+  );
   expect(errors).toEqual([{ line: 8, column: 13, path: 'rules.0.when.tier.0', message: 'a tier: A, B, C' }]);
 });
 
@@ -129,7 +139,11 @@ rules:
     fallback: least-loaded
 `;
   expect(errorsOf(yaml).map((e) => [e.line, e.path, e.message])).toEqual([
-    [3, 'sla.0.when', 'the last SLA entry must have no conditions: it is the SLA of every lead the others do not match'],
+    [
+      3,
+      'sla.0.when',
+      'the last SLA entry must have no conditions: it is the SLA of every lead the others do not match',
+    ],
     [9, 'rules.1.name', 'rule "a" is already the name of rule 0'],
     [11, 'rules.1.when.territory.0', 'no territory nordics (define it under territories)'],
     [14, 'rules.1.fallback', 'only owner-first has a fallback strategy'],
@@ -138,11 +152,17 @@ rules:
 
 test('teams the directory does not have are refused when the directory is given', () => {
   const errors = errorsOf(`${minimal}default:\n  team: nowhere\n  strategy: least-loaded\n`, ['cloud', 'general']);
-  expect(errors).toEqual([{ line: 11, column: 3, path: 'default.team', message: 'no team nowhere in the directory (teams: cloud, general)' }]);
+  expect(errors).toEqual([
+    { line: 11, column: 3, path: 'default.team', message: 'no team nowhere in the directory (teams: cloud, general)' },
+  ]);
 });
 
 test('an empty file, or one that is not a mapping, says so', () => {
-  expect(errorsOf('')).toEqual([{ line: 1, column: 1, path: '', message: 'the policy is empty: it needs at least an sla list' }]);
-  expect(errorsOf('# nothing but a comment\n')).toEqual([{ line: 1, column: 1, path: '', message: 'the policy is empty: it needs at least an sla list' }]);
+  expect(errorsOf('')).toEqual([
+    { line: 1, column: 1, path: '', message: 'the policy is empty: it needs at least an sla list' },
+  ]);
+  expect(errorsOf('# nothing but a comment\n')).toEqual([
+    { line: 1, column: 1, path: '', message: 'the policy is empty: it needs at least an sla list' },
+  ]);
   expect(errorsOf('- just\n- a list\n')[0]).toMatchObject({ line: 1, column: 1, path: '' });
 });

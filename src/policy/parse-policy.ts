@@ -27,12 +27,21 @@ export function parsePolicy(yamlText: string, options: PolicyCheckOptions = {}):
       ok: false,
       errors: doc.errors.map((e) => {
         const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
-        return { line: pos.line, column: pos.col, path: '', message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') };
+        return {
+          line: pos.line,
+          column: pos.col,
+          path: '',
+          message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+        };
       }),
     };
   }
 
-  if (doc.contents === null) return { ok: false, errors: [{ line: 1, column: 1, path: '', message: 'the policy is empty: it needs at least an sla list' }] };
+  if (doc.contents === null)
+    return {
+      ok: false,
+      errors: [{ line: 1, column: 1, path: '', message: 'the policy is empty: it needs at least an sla list' }],
+    };
 
   const result = PolicySchema.safeParse(doc.toJS());
   const errors: PolicyError[] = [];
@@ -41,7 +50,8 @@ export function parsePolicy(yamlText: string, options: PolicyCheckOptions = {}):
   } else if (options.teamIds) {
     const teams = new Set(options.teamIds);
     const check = (team: string, path: Array<string | number>) => {
-      if (!teams.has(team)) errors.push(at(doc, lineCounter, path, `no team ${team} in the directory (teams: ${[...teams].join(', ')})`));
+      if (!teams.has(team))
+        errors.push(at(doc, lineCounter, path, `no team ${team} in the directory (teams: ${[...teams].join(', ')})`));
     };
     result.data.rules.forEach((rule, i) => check(rule.team, ['rules', i, 'team']));
     if (result.data.default) check(result.data.default.team, ['default', 'team']);
@@ -54,7 +64,8 @@ export function parsePolicy(yamlText: string, options: PolicyCheckOptions = {}):
 function describeIssue(doc: Document, lines: LineCounter, issue: z.core.$ZodIssue): PolicyError[] {
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   // A strict object names each unknown key: point at the key itself.
-  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => at(doc, lines, [...path, key], `unknown field ${key}`));
+  if (issue.code === 'unrecognized_keys')
+    return issue.keys.map((key) => at(doc, lines, [...path, key], `unknown field ${key}`));
   const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
   return [at(doc, lines, path, missing ? `${String(path.at(-1) ?? 'policy')} is required` : issue.message)];
 }

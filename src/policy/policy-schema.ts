@@ -23,7 +23,13 @@ export function parseDuration(text: string): SlaDuration | undefined {
   const m = durationPattern.exec(text.trim());
   if (!m) return undefined;
   const word = m[2]!.toLowerCase().replace(/\s+/, ' ');
-  const unit: DurationUnit = word.startsWith('business d') ? 'business-days' : word.startsWith('business') ? 'business-hours' : word.startsWith('h') ? 'hours' : 'minutes';
+  const unit: DurationUnit = word.startsWith('business d')
+    ? 'business-days'
+    : word.startsWith('business')
+      ? 'business-hours'
+      : word.startsWith('h')
+        ? 'hours'
+        : 'minutes';
   return { text: text.trim(), amount: Number(m[1]), unit };
 }
 
@@ -31,7 +37,10 @@ const DurationSchema = z.union([z.string(), z.number()]).transform((value, ctx):
   const text = typeof value === 'number' ? `${value} minutes` : value;
   const duration = parseDuration(text);
   if (!duration || duration.amount <= 0) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration like "5 minutes", "1 hour", "4 business hours" or "1 business day"` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value}" is not a duration like "5 minutes", "1 hour", "4 business hours" or "1 business day"`,
+    });
     return z.NEVER;
   }
   return duration;
@@ -39,7 +48,10 @@ const DurationSchema = z.union([z.string(), z.number()]).transform((value, ctx):
 
 /** A value or a list of values; one value is the common case in hand-written YAML ("tier: A"). */
 function oneOrMany<T extends z.ZodType>(item: T) {
-  return z.preprocess((value) => (value === undefined || Array.isArray(value) ? value : [value]), z.array(item).min(1, 'list at least one value'));
+  return z.preprocess(
+    (value) => (value === undefined || Array.isArray(value) ? value : [value]),
+    z.array(item).min(1, 'list at least one value'),
+  );
 }
 
 const countryCode = z
@@ -90,7 +102,8 @@ const routeFields = {
 };
 
 function checkFallback(route: { strategy: Strategy; fallback?: FallbackStrategy | undefined }, ctx: z.RefinementCtx) {
-  if (route.fallback && route.strategy !== 'owner-first') ctx.addIssue({ code: 'custom', path: ['fallback'], message: 'only owner-first has a fallback strategy' });
+  if (route.fallback && route.strategy !== 'owner-first')
+    ctx.addIssue({ code: 'custom', path: ['fallback'], message: 'only owner-first has a fallback strategy' });
 }
 
 export const RuleSchema = z.strictObject({ name, when: ConditionsSchema, ...routeFields }).superRefine(checkFallback);
@@ -118,18 +131,32 @@ export const PolicySchema = z
   .superRefine((policy, ctx) => {
     const seen = new Map<string, number>();
     policy.rules.forEach((rule, i) => {
-      if (seen.has(rule.name)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'name'], message: `rule "${rule.name}" is already the name of rule ${seen.get(rule.name)}` });
+      if (seen.has(rule.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', i, 'name'],
+          message: `rule "${rule.name}" is already the name of rule ${seen.get(rule.name)}`,
+        });
       seen.set(rule.name, i);
     });
     const checkTerritories = (when: Conditions, path: Array<string | number>) =>
       when.territory?.forEach((t, i) => {
-        if (!(t in policy.territories)) ctx.addIssue({ code: 'custom', path: [...path, 'when', 'territory', i], message: `no territory ${t} (define it under territories)` });
+        if (!(t in policy.territories))
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, 'when', 'territory', i],
+            message: `no territory ${t} (define it under territories)`,
+          });
       });
     policy.rules.forEach((rule, i) => checkTerritories(rule.when, ['rules', i]));
     policy.sla.forEach((entry, i) => checkTerritories(entry.when, ['sla', i]));
     const last = policy.sla.length - 1;
     if (last >= 0 && Object.keys(policy.sla[last]!.when).length > 0) {
-      ctx.addIssue({ code: 'custom', path: ['sla', last, 'when'], message: 'the last SLA entry must have no conditions: it is the SLA of every lead the others do not match' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sla', last, 'when'],
+        message: 'the last SLA entry must have no conditions: it is the SLA of every lead the others do not match',
+      });
     }
   });
 export type RoutingPolicy = z.output<typeof PolicySchema>;

@@ -6,18 +6,29 @@ export type ConditionResult = { met: true; why: string } | { met: false; why: st
 
 const list = (values: readonly string[]) => `[${values.join(', ')}]`;
 
-function checkValue(label: string, value: string | null, allowed: readonly string[] | undefined): ConditionResult | undefined {
+function checkValue(
+  label: string,
+  value: string | null,
+  allowed: readonly string[] | undefined,
+): ConditionResult | undefined {
   if (!allowed) return undefined;
   if (value === null) return { met: false, why: `${label} unknown, rule needs ${list(allowed)}` };
-  return allowed.includes(value) ? { met: true, why: `${label} ${value} is in ${list(allowed)}` } : { met: false, why: `${label} ${value} is not in ${list(allowed)}` };
+  return allowed.includes(value)
+    ? { met: true, why: `${label} ${value} is in ${list(allowed)}` }
+    : { met: false, why: `${label} ${value} is not in ${list(allowed)}` };
 }
 
 /** All conditions must hold; the first that does not is the reason the rule was passed over. */
-export function checkConditions(when: Conditions, lead: RoutingLead, policy: Pick<RoutingPolicy, 'territories'>): ConditionResult {
+export function checkConditions(
+  when: Conditions,
+  lead: RoutingLead,
+  policy: Pick<RoutingPolicy, 'territories'>,
+): ConditionResult {
   const reasons: string[] = [];
   const results: Array<ConditionResult | undefined> = [checkValue('region', lead.region, when.region)];
   if (when.territory) {
-    const territory = lead.country === null ? undefined : when.territory.find((t) => policy.territories[t]?.includes(lead.country!));
+    const territory =
+      lead.country === null ? undefined : when.territory.find((t) => policy.territories[t]?.includes(lead.country!));
     results.push(
       lead.country === null
         ? { met: false, why: `country unknown, rule needs territory ${list(when.territory)}` }
@@ -35,7 +46,8 @@ export function checkConditions(when: Conditions, lead: RoutingLead, policy: Pic
   );
   if (when.companySize) {
     const { min, max } = when.companySize;
-    const bounds = min !== undefined && max !== undefined ? `${min}-${max}` : min !== undefined ? `≥ ${min}` : `≤ ${max}`;
+    const bounds =
+      min !== undefined && max !== undefined ? `${min}-${max}` : min !== undefined ? `≥ ${min}` : `≤ ${max}`;
     const size = lead.companySize;
     results.push(
       size === null
@@ -46,7 +58,11 @@ export function checkConditions(when: Conditions, lead: RoutingLead, policy: Pic
     );
   }
   if (when.existingOwner !== undefined) {
-    const owner = lead.contactOwnerRepId ? `contact owner ${lead.contactOwnerRepId}` : lead.accountOwnerRepId ? `account owner ${lead.accountOwnerRepId}` : null;
+    const owner = lead.contactOwnerRepId
+      ? `contact owner ${lead.contactOwnerRepId}`
+      : lead.accountOwnerRepId
+        ? `account owner ${lead.accountOwnerRepId}`
+        : null;
     results.push(
       when.existingOwner
         ? owner
@@ -91,7 +107,10 @@ export function matchRule(policy: RoutingPolicy, lead: RoutingLead): MatchedRout
     if (result.met) return { ruleName: rule.name, ruleIndex: index, route: rule, why: result.why, trace };
   }
   if (!policy.default) return undefined;
-  const why = policy.rules.length > 0 ? 'no rule matched, so the policy default applies' : 'the policy has no rules, so its default applies';
+  const why =
+    policy.rules.length > 0
+      ? 'no rule matched, so the policy default applies'
+      : 'the policy has no rules, so its default applies';
   return { ruleName: null, ruleIndex: -1, route: policy.default, why, trace };
 }
 

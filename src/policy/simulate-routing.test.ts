@@ -6,13 +6,31 @@ import type { RoutingLead } from './lead-attributes';
 import { PolicySchema } from './policy-schema';
 import { simulateRouting, type SimulatedLead } from './simulate-routing';
 
-const allWeek = { sun: '00:00-24:00', mon: '00:00-24:00', tue: '00:00-24:00', wed: '00:00-24:00', thu: '00:00-24:00', fri: '00:00-24:00', sat: '00:00-24:00' };
-const rep = (id: string, teamId: string, overrides: Partial<RepInput> = {}) => RepSchema.parse({ id, name: id, email: `${id}@leadrelay.test`, teamId, workingHours: allWeek, ...overrides });
+const allWeek = {
+  sun: '00:00-24:00',
+  mon: '00:00-24:00',
+  tue: '00:00-24:00',
+  wed: '00:00-24:00',
+  thu: '00:00-24:00',
+  fri: '00:00-24:00',
+  sat: '00:00-24:00',
+};
+const rep = (id: string, teamId: string, overrides: Partial<RepInput> = {}) =>
+  RepSchema.parse({ id, name: id, email: `${id}@leadrelay.test`, teamId, workingHours: allWeek, ...overrides });
 const at = Date.parse('2026-11-23T15:00:00Z');
 
 const directory: Directory = {
-  teams: [TeamSchema.parse({ id: 'cloud', name: 'Cloud', alertEmail: 'ops@leadrelay.test' }), TeamSchema.parse({ id: 'desk', name: 'Desk', alertEmail: 'ops@leadrelay.test' })],
-  reps: [rep('ana', 'cloud'), rep('ben', 'cloud'), rep('cy', 'cloud'), rep('dee', 'desk', { capacity: { total: 2 } }), rep('eve', 'desk', { capacity: { total: 2 } })],
+  teams: [
+    TeamSchema.parse({ id: 'cloud', name: 'Cloud', alertEmail: 'ops@leadrelay.test' }),
+    TeamSchema.parse({ id: 'desk', name: 'Desk', alertEmail: 'ops@leadrelay.test' }),
+  ],
+  reps: [
+    rep('ana', 'cloud'),
+    rep('ben', 'cloud'),
+    rep('cy', 'cloud'),
+    rep('dee', 'desk', { capacity: { total: 2 } }),
+    rep('eve', 'desk', { capacity: { total: 2 } }),
+  ],
 };
 
 const policy = PolicySchema.parse({
@@ -23,11 +41,26 @@ const policy = PolicySchema.parse({
   ],
 });
 
-function leads(count: number, overrides: Partial<RoutingLead> = {}, receivedAt: (i: number) => number | null = () => null): SimulatedLead[] {
+function leads(
+  count: number,
+  overrides: Partial<RoutingLead> = {},
+  receivedAt: (i: number) => number | null = () => null,
+): SimulatedLead[] {
   return Array.from({ length: count }, (_, i) => ({
     id: `lead-${i + 1}`,
     receivedAt: receivedAt(i),
-    lead: { region: null, country: null, serviceLine: 'cloud-migration', urgency: 'none', tier: 'B', source: null, companySize: null, contactOwnerRepId: null, accountOwnerRepId: null, ...overrides },
+    lead: {
+      region: null,
+      country: null,
+      serviceLine: 'cloud-migration',
+      urgency: 'none',
+      tier: 'B',
+      source: null,
+      companySize: null,
+      contactOwnerRepId: null,
+      accountOwnerRepId: null,
+      ...overrides,
+    },
   }));
 }
 
@@ -36,19 +69,35 @@ test('a burst of 30 leads at one instant is shared evenly, and the given ledger 
   const result = simulateRouting({ policy, policyVersion: 2, directory, leads: leads(30), at, ledger: start });
   expect(result.decisions.every((d) => d.ok)).toBe(true);
   expect(result.firstOffers).toEqual({ ana: 10, ben: 10, cy: 10 });
-  expect(result.teams).toEqual([{ teamId: 'cloud', teamName: 'Cloud', leads: 30, reps: expect.any(Array) as unknown, spread: 0, weightedSpread: 0 }]);
+  expect(result.teams).toEqual([
+    { teamId: 'cloud', teamName: 'Cloud', leads: 30, reps: expect.any(Array) as unknown, spread: 0, weightedSpread: 0 },
+  ]);
   expect(start).toEqual({});
   expect(result.ledger.cloud?.ana?.dealt).toBe(10);
 });
 
 test('first offers hold capacity until their SLA passes: a burst fills the desk, later leads find room again', () => {
-  const burst = simulateRouting({ policy, policyVersion: 2, directory, leads: leads(5, { serviceLine: 'support' }), at });
+  const burst = simulateRouting({
+    policy,
+    policyVersion: 2,
+    directory,
+    leads: leads(5, { serviceLine: 'support' }),
+    at,
+  });
   expect(burst.decisions.map((d) => (d.ok ? d.firstRepId : d.error))).toEqual(['dee', 'eve', 'dee', 'eve', null]);
   const last = burst.decisions[4]!;
-  expect(last.ok && last.plan.explanation.excluded.map((e) => e.reason)).toEqual(['at capacity 2/2', 'at capacity 2/2']);
+  expect(last.ok && last.plan.explanation.excluded.map((e) => e.reason)).toEqual([
+    'at capacity 2/2',
+    'at capacity 2/2',
+  ]);
 
   // Arriving 6 minutes apart with a 10-minute SLA, at most two offers are open at once: nobody is ever full.
-  const spaced = simulateRouting({ policy, policyVersion: 2, directory, leads: leads(5, { serviceLine: 'support' }, (i) => at + i * 6 * 60_000) });
+  const spaced = simulateRouting({
+    policy,
+    policyVersion: 2,
+    directory,
+    leads: leads(5, { serviceLine: 'support' }, (i) => at + i * 6 * 60_000),
+  });
   expect(spaced.decisions.every((d) => d.ok && d.firstRepId !== null)).toBe(true);
 });
 
@@ -61,10 +110,15 @@ test('leads run in arrival order, whatever the order of the file', () => {
 test('a lead no rule routes is reported with the reason, and the rest still run', () => {
   const batch = [...leads(1, { serviceLine: 'other' }), ...leads(1)];
   const result = simulateRouting({ policy, policyVersion: 2, directory, leads: batch, at });
-  expect(result.decisions[0]).toMatchObject({ ok: false, error: expect.stringContaining('no rule of policy v2 matches the lead') as unknown });
+  expect(result.decisions[0]).toMatchObject({
+    ok: false,
+    error: expect.stringContaining('no rule of policy v2 matches the lead') as unknown,
+  });
   expect(result.decisions[1]).toMatchObject({ ok: true, firstRepId: 'ana' });
 });
 
 test('without one instant for the batch, every lead needs its own arrival time', () => {
-  expect(() => simulateRouting({ policy, policyVersion: 2, directory, leads: leads(2) })).toThrow('lead lead-1 has no receivedAt');
+  expect(() => simulateRouting({ policy, policyVersion: 2, directory, leads: leads(2) })).toThrow(
+    'lead lead-1 has no receivedAt',
+  );
 });

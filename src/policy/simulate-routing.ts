@@ -63,7 +63,9 @@ export interface SimulationInput {
 export function simulateRouting(input: SimulationInput): SimulationResult {
   const { policy, policyVersion, directory } = input;
   const at = input.at ?? null;
-  const ordered = input.leads.map((lead, index) => ({ lead, index })).filter((x) => at !== null || x.lead.receivedAt !== null);
+  const ordered = input.leads
+    .map((lead, index) => ({ lead, index }))
+    .filter((x) => at !== null || x.lead.receivedAt !== null);
   if (ordered.length !== input.leads.length) {
     const missing = input.leads.find((l) => l.receivedAt === null)!;
     throw new RangeError(`lead ${missing.id} has no receivedAt: give one per lead, or one instant for the whole batch`);
@@ -74,7 +76,10 @@ export function simulateRouting(input: SimulationInput): SimulationResult {
   const open: Array<{ repId: string; tier: Tier; until: number }> = [];
   const decisions: SimulatedDecision[] = [];
   const firstOffers: Record<string, number> = {};
-  const byTeam = new Map<string, { leads: number; firstOffers: Map<string, number>; candidateIn: Map<string, number> }>();
+  const byTeam = new Map<
+    string,
+    { leads: number; firstOffers: Map<string, number>; candidateIn: Map<string, number> }
+  >();
 
   for (const { lead } of ordered) {
     const now = at ?? lead.receivedAt!;
@@ -88,10 +93,15 @@ export function simulateRouting(input: SimulationInput): SimulationResult {
         open.push({ repId: firstRepId, tier: lead.lead.tier, until: slaDeadline(now, first.sla) });
         firstOffers[firstRepId] = (firstOffers[firstRepId] ?? 0) + 1;
       }
-      const team = byTeam.get(result.plan.teamId) ?? { leads: 0, firstOffers: new Map<string, number>(), candidateIn: new Map<string, number>() };
+      const team = byTeam.get(result.plan.teamId) ?? {
+        leads: 0,
+        firstOffers: new Map<string, number>(),
+        candidateIn: new Map<string, number>(),
+      };
       team.leads += 1;
       if (firstRepId) team.firstOffers.set(firstRepId, (team.firstOffers.get(firstRepId) ?? 0) + 1);
-      for (const repId of result.plan.explanation.candidates) team.candidateIn.set(repId, (team.candidateIn.get(repId) ?? 0) + 1);
+      for (const repId of result.plan.explanation.candidates)
+        team.candidateIn.set(repId, (team.candidateIn.get(repId) ?? 0) + 1);
       byTeam.set(result.plan.teamId, team);
       decisions.push({ id: lead.id, at: now, ok: true, plan: result.plan, firstRepId });
     } catch (error) {
@@ -106,7 +116,12 @@ export function simulateRouting(input: SimulationInput): SimulationResult {
     if (!counts) continue;
     const reps = directory.reps
       .filter((r) => r.teamId === team.id && r.active)
-      .map((r) => ({ repId: r.id, weight: r.weight, firstOffers: counts.firstOffers.get(r.id) ?? 0, candidateIn: counts.candidateIn.get(r.id) ?? 0 }));
+      .map((r) => ({
+        repId: r.id,
+        weight: r.weight,
+        firstOffers: counts.firstOffers.get(r.id) ?? 0,
+        candidateIn: counts.candidateIn.get(r.id) ?? 0,
+      }));
     const inRotation = reps.filter((r) => r.candidateIn > 0);
     const raw = inRotation.map((r) => r.firstOffers);
     const weighted = inRotation.map((r) => r.firstOffers / r.weight);
@@ -122,7 +137,11 @@ export function simulateRouting(input: SimulationInput): SimulationResult {
   return { decisions, firstOffers, teams, ledger };
 }
 
-function currentLoad(base: LoadByRep, open: Array<{ repId: string; tier: Tier; until: number }>, now: number): LoadByRep {
+function currentLoad(
+  base: LoadByRep,
+  open: Array<{ repId: string; tier: Tier; until: number }>,
+  now: number,
+): LoadByRep {
   const load: Record<string, { total: number; byTier: Partial<Record<Tier, number>> }> = {};
   for (const [repId, l] of Object.entries(base)) if (l) load[repId] = { total: l.total, byTier: { ...l.byTier } };
   for (const offer of open) {

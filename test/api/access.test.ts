@@ -32,9 +32,21 @@ async function expectRefused(args: string[], message: string) {
 test('the OpenAPI 3.1 document lists every /v1 route with its security and the error shape, and /docs serves it', async () => {
   const res = await h.api.inject({ method: 'GET', url: '/openapi.json' });
   expect(res.statusCode).toBe(200);
-  const doc = res.json<{ openapi: string; paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> }>>; components: { schemas: Record<string, unknown> } }>();
+  const doc = res.json<{
+    openapi: string;
+    paths: Record<
+      string,
+      Record<
+        string,
+        { security?: unknown[]; responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> }
+      >
+    >;
+    components: { schemas: Record<string, unknown> };
+  }>();
   expect(doc.openapi).toBe('3.1.0');
-  const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`));
+  const routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+  );
   console.log(`OpenAPI document: ${routes.length} routes`);
   expect(routes).toEqual(
     expect.arrayContaining([
@@ -54,15 +66,25 @@ test('the OpenAPI 3.1 document lists every /v1 route with its security and the e
   expect(routes.every((r) => r.includes(' /v1/'))).toBe(true);
   for (const [path, ops] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(ops)) {
-      expect({ route: `${method} ${path}`, secured: (op.security?.length ?? 0) > 0 }).toEqual({ route: `${method} ${path}`, secured: true });
+      expect({ route: `${method} ${path}`, secured: (op.security?.length ?? 0) > 0 }).toEqual({
+        route: `${method} ${path}`,
+        secured: true,
+      });
       expect(op.responses['401']?.content?.['application/json']?.schema.$ref).toBe('#/components/schemas/Error');
     }
   }
   expect(doc.components.schemas).toHaveProperty('Error');
   expect(doc.components.schemas).toHaveProperty('FieldIssue');
   // The body schemas come from zod: strict objects refuse unknown fields in the document too.
-  const declineBody = (doc.paths['/v1/offers/{offerId}/decline']?.post as unknown as { requestBody: { content: Record<string, { schema: { additionalProperties: boolean; required: string[] } }> } }).requestBody;
-  expect(declineBody.content['application/json']?.schema).toMatchObject({ additionalProperties: false, required: ['reason'] });
+  const declineBody = (
+    doc.paths['/v1/offers/{offerId}/decline']?.post as unknown as {
+      requestBody: { content: Record<string, { schema: { additionalProperties: boolean; required: string[] } }> };
+    }
+  ).requestBody;
+  expect(declineBody.content['application/json']?.schema).toMatchObject({
+    additionalProperties: false,
+    required: ['reason'],
+  });
 
   const ui = await h.api.inject({ method: 'GET', url: '/docs' });
   expect(ui.statusCode).toBe(200);
@@ -81,10 +103,16 @@ test('keys CLI: a key is printed once, stored only as its sha256, scoped; rep to
   expect(token).toMatch(/^lrk_[0-9a-f]{16}\.[A-Za-z0-9_-]{43}$/);
   expect(created.err).toContain('shown once');
   const [id, secret] = token.slice(4).split('.') as [string, string];
-  const { rows } = await h.db.query<{ name: string; scopes: string[]; secret_sha256: Buffer }>('SELECT name, scopes, secret_sha256 FROM api_keys WHERE id = $1', [id]);
+  const { rows } = await h.db.query<{ name: string; scopes: string[]; secret_sha256: Buffer }>(
+    'SELECT name, scopes, secret_sha256 FROM api_keys WHERE id = $1',
+    [id],
+  );
   expect(rows[0]).toMatchObject({ name: 'landing page', scopes: ['leads:write'] });
   expect(rows[0]?.secret_sha256.equals(createHash('sha256').update(secret).digest())).toBe(true);
-  const stored = await h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM api_keys k WHERE row_to_json(k)::text LIKE '%' || $1 || '%'`, [secret]);
+  const stored = await h.db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM api_keys k WHERE row_to_json(k)::text LIKE '%' || $1 || '%'`,
+    [secret],
+  );
   expect(stored.rows[0]?.n).toBe(0);
 
   // The new key works for what its scope allows, and only that.
@@ -99,10 +127,16 @@ test('keys CLI: a key is printed once, stored only as its sha256, scoped; rep to
   const repToken = await runKeys(['rep-token', '--rep', 'ben']);
   expect(repToken.code).toBe(0);
   expect(repToken.out[0]).toMatch(/^lrr_[0-9a-f]{16}\./);
-  expect((await call(h, repToken.out[0] ?? '', { method: 'GET', url: '/v1/me/offers' })).body).toMatchObject({ repId: 'ben' });
+  expect((await call(h, repToken.out[0] ?? '', { method: 'GET', url: '/v1/me/offers' })).body).toMatchObject({
+    repId: 'ben',
+  });
 
   const listed = await runKeys(['list']);
-  expect(listed.out.some((line) => line.startsWith(`${id}\tapi-key\tlanding page\tleads:write\t`) && line.endsWith('active'))).toBe(true);
+  expect(
+    listed.out.some(
+      (line) => line.startsWith(`${id}\tapi-key\tlanding page\tleads:write\t`) && line.endsWith('active'),
+    ),
+  ).toBe(true);
   expect(listed.out.join('\n')).not.toContain(secret);
 
   expect((await runKeys(['revoke', id])).code).toBe(0);
@@ -115,11 +149,15 @@ test('authentication: missing, malformed, forged and revoked tokens are 401; a c
   const missing = await call(h, null, { method: 'GET', url: '/v1/me/offers' });
   expect(missing.status).toBe(401);
   expect(fieldsOf(missing.body)).toEqual(['Authorization']);
-  expect((await call(h, null, { method: 'GET', url: '/v1/me/offers', headers: { authorization: 'Basic YTpi' } })).status).toBe(401);
+  expect(
+    (await call(h, null, { method: 'GET', url: '/v1/me/offers', headers: { authorization: 'Basic YTpi' } })).status,
+  ).toBe(401);
   // The right key id with a wrong secret: found by id, refused by the comparison.
   const forged = creds.admin.slice(0, -4) + (creds.admin.endsWith('AAAA') ? 'BBBB' : 'AAAA');
   expect((await call(h, forged, { method: 'GET', url: '/v1/admin/reps' })).status).toBe(401);
-  expect((await call(h, 'lrk_0000000000000000.' + 'A'.repeat(43), { method: 'GET', url: '/v1/admin/reps' })).status).toBe(401);
+  expect(
+    (await call(h, 'lrk_0000000000000000.' + 'A'.repeat(43), { method: 'GET', url: '/v1/admin/reps' })).status,
+  ).toBe(401);
 
   expect((await call(h, creds.intake, { method: 'GET', url: '/v1/admin/reps' })).status).toBe(403);
   expect((await call(h, creds.reader, { method: 'POST', url: '/v1/leads', payload: {} })).status).toBe(403);
@@ -129,7 +167,9 @@ test('authentication: missing, malformed, forged and revoked tokens are 401; a c
   const adminAsRep = await call(h, creds.admin, { method: 'GET', url: '/v1/me/offers' });
   expect(adminAsRep).toMatchObject({ status: 403, body: { issues: [{ field: 'Authorization' }] } });
   // Auth comes before validation: an unauthenticated caller learns nothing about the body.
-  expect((await call(h, null, { method: 'POST', url: '/v1/admin/reps', payload: { nonsense: true } })).status).toBe(401);
+  expect((await call(h, null, { method: 'POST', url: '/v1/admin/reps', payload: { nonsense: true } })).status).toBe(
+    401,
+  );
 
   // A deactivated rep's tokens stop working.
   const token = (await runKeys(['rep-token', '--rep', 'head'])).out[0] ?? '';
@@ -141,18 +181,40 @@ test('authentication: missing, malformed, forged and revoked tokens are 401; a c
 });
 
 test('every 4xx names the field: unknown fields, bad JSON, oversize bodies, wrong content type, unknown routes', async () => {
-  const unknown = await call(h, creds.admin, { method: 'PATCH', url: '/v1/admin/reps/ana', payload: { weight: 2, favouriteColour: 'blue' } });
-  expect(unknown).toMatchObject({ status: 400, body: { issues: [{ field: 'favouriteColour', message: 'unknown field favouriteColour' }] } });
+  const unknown = await call(h, creds.admin, {
+    method: 'PATCH',
+    url: '/v1/admin/reps/ana',
+    payload: { weight: 2, favouriteColour: 'blue' },
+  });
+  expect(unknown).toMatchObject({
+    status: 400,
+    body: { issues: [{ field: 'favouriteColour', message: 'unknown field favouriteColour' }] },
+  });
 
-  const badJson = await call(h, creds.admin, { method: 'PATCH', url: '/v1/admin/reps/ana', payload: '{"weight":', headers: { 'content-type': 'application/json' } });
+  const badJson = await call(h, creds.admin, {
+    method: 'PATCH',
+    url: '/v1/admin/reps/ana',
+    payload: '{"weight":',
+    headers: { 'content-type': 'application/json' },
+  });
   expect(badJson.status).toBe(400);
   expect(fieldsOf(badJson.body)).toEqual(['body']);
 
-  const huge = await call(h, creds.admin, { method: 'PATCH', url: '/v1/admin/reps/ana', payload: JSON.stringify({ name: 'x'.repeat(70 * 1024) }), headers: { 'content-type': 'application/json' } });
+  const huge = await call(h, creds.admin, {
+    method: 'PATCH',
+    url: '/v1/admin/reps/ana',
+    payload: JSON.stringify({ name: 'x'.repeat(70 * 1024) }),
+    headers: { 'content-type': 'application/json' },
+  });
   expect(huge.status).toBe(413);
   expect(fieldsOf(huge.body)).toEqual(['body']);
 
-  const text = await call(h, creds.admin, { method: 'PATCH', url: '/v1/admin/reps/ana', payload: 'weight=2', headers: { 'content-type': 'text/plain' } });
+  const text = await call(h, creds.admin, {
+    method: 'PATCH',
+    url: '/v1/admin/reps/ana',
+    payload: 'weight=2',
+    headers: { 'content-type': 'text/plain' },
+  });
   expect(text.status).toBe(415);
   expect(fieldsOf(text.body)).toEqual(['content-type']);
 
@@ -169,14 +231,22 @@ test('every 4xx names the field: unknown fields, bad JSON, oversize bodies, wron
   expect(noLead).toMatchObject({ status: 404, body: { issues: [{ field: 'id' }] } });
 });
 
-test('rate limits: per API key, and per rep across all of that rep\'s tokens; one client cannot spend another\'s budget', async () => {
-  const api = buildApi({ client: h.env.client, db: h.db, taskQueue: h.taskQueue, rateLimits: { perKey: 3, perRep: 2 } });
+test("rate limits: per API key, and per rep across all of that rep's tokens; one client cannot spend another's budget", async () => {
+  const api = buildApi({
+    client: h.env.client,
+    db: h.db,
+    taskQueue: h.taskQueue,
+    rateLimits: { perKey: 3, perRep: 2 },
+  });
   try {
     const get = (token: string, url: string) => api.inject({ method: 'GET', url, headers: bearer(token) });
     for (let i = 0; i < 3; i++) expect((await get(creds.admin, '/v1/admin/teams')).statusCode).toBe(200);
     const limited = await get(creds.admin, '/v1/admin/teams');
     expect(limited.statusCode).toBe(429);
-    expect(limited.json<{ issues: Array<{ field: string }>; reason: string }>()).toMatchObject({ reason: 'RateLimited', issues: [{ field: 'Authorization' }] });
+    expect(limited.json<{ issues: Array<{ field: string }>; reason: string }>()).toMatchObject({
+      reason: 'RateLimited',
+      issues: [{ field: 'Authorization' }],
+    });
     expect(limited.headers['retry-after']).toBeDefined();
     // Another key has its own budget; a forged token naming the limited key's id is refused before any counting.
     expect((await get(creds.reader, '/v1/leads/0123456789abcdef01234567')).statusCode).toBe(404);

@@ -21,7 +21,13 @@ export async function createTestCredentials(h: Pick<Harness, 'db'>): Promise<Tes
     intake: await key('website form', ['leads:write']),
     reader: await key('crm sync', ['leads:read']),
     partner: await key('partner feed', ['partner']),
-    reps: { ana: await rep('ana'), ben: await rep('ben'), cleo: await rep('cleo'), mgr: await rep('mgr'), head: await rep('head') },
+    reps: {
+      ana: await rep('ana'),
+      ben: await rep('ben'),
+      cleo: await rep('cleo'),
+      mgr: await rep('mgr'),
+      head: await rep('head'),
+    },
   };
 }
 
@@ -29,10 +35,22 @@ export function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` };
 }
 
-export type Issues = { error: string; issues: Array<{ field: string; message: string; line?: number }>; reason?: string };
+export type Issues = {
+  error: string;
+  issues: Array<{ field: string; message: string; line?: number }>;
+  reason?: string;
+};
 
 /** Sends one request as `token`; the answer's body parsed as JSON. */
-export async function call(h: Pick<Harness, 'api'>, token: string | null, options: InjectOptions): Promise<{ status: number; body: Record<string, unknown> & Partial<Issues>; headers: LightMyRequestResponse['headers'] }> {
+export async function call(
+  h: Pick<Harness, 'api'>,
+  token: string | null,
+  options: InjectOptions,
+): Promise<{
+  status: number;
+  body: Record<string, unknown> & Partial<Issues>;
+  headers: LightMyRequestResponse['headers'];
+}> {
   const res = await h.api.inject({ ...options, headers: { ...(token ? bearer(token) : {}), ...options.headers } });
   return { status: res.statusCode, body: res.body ? res.json<Record<string, unknown>>() : {}, headers: res.headers };
 }

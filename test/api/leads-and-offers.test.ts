@@ -28,19 +28,23 @@ function webForm(overrides: Record<string, unknown> = {}) {
   };
 }
 
-const post = (token: string | null, url: string, payload: unknown, headers: Record<string, string> = {}) => call(h, token, { method: 'POST', url, payload: payload as Record<string, unknown>, headers });
+const post = (token: string | null, url: string, payload: unknown, headers: Record<string, string> = {}) =>
+  call(h, token, { method: 'POST', url, payload: payload as Record<string, unknown>, headers });
 const get = (token: string | null, url: string) => call(h, token, { method: 'GET', url });
 
 /** The rep the first offer went to, and the other cloud rep (who was not offered it). */
 async function firstOffer(leadId: string): Promise<{ view: LeadView; offered: 'ana' | 'ben'; other: 'ana' | 'ben' }> {
-  const view = await waitForLead(h, leadId, (v) => v.currentOffer !== null, 'the first offer').catch(async (err: Error) => {
-    // Say why: an activity that keeps failing (it retries, so only its pending state knows).
-    const pending = (await leadHandle(h, leadId).describe()).raw.pendingActivities ?? [];
-    const failures = pending.map((p) => `${p.activityType?.name}: ${p.lastFailure?.message ?? 'no failure yet'}`);
-    throw new Error(`${err.message}${failures.length ? `; pending activities: ${failures.join('; ')}` : ''}`);
-  });
+  const view = await waitForLead(h, leadId, (v) => v.currentOffer !== null, 'the first offer').catch(
+    async (err: Error) => {
+      // Say why: an activity that keeps failing (it retries, so only its pending state knows).
+      const pending = (await leadHandle(h, leadId).describe()).raw.pendingActivities ?? [];
+      const failures = pending.map((p) => `${p.activityType?.name}: ${p.lastFailure?.message ?? 'no failure yet'}`);
+      throw new Error(`${err.message}${failures.length ? `; pending activities: ${failures.join('; ')}` : ''}`);
+    },
+  );
   const offered = view.currentOffer?.repIds[0];
-  if (offered !== 'ana' && offered !== 'ben') throw new Error(`expected a cloud rep, got ${JSON.stringify(view.currentOffer)}`);
+  if (offered !== 'ana' && offered !== 'ben')
+    throw new Error(`expected a cloud rep, got ${JSON.stringify(view.currentOffer)}`);
   await offerRecorded(leadId, 1);
   return { view, offered, other: offered === 'ana' ? 'ben' : 'ana' };
 }
@@ -48,7 +52,10 @@ async function firstOffer(leadId: string): Promise<{ view: LeadView; offered: 'a
 /** The workflow shows an offer as it opens it; the offer's row (what "my offers" lists) follows with its email. */
 async function offerRecorded(leadId: string, offerNumber: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    const { rows } = await h.db.query('SELECT 1 FROM lead_offers WHERE lead_id = $1 AND offer_number = $2', [leadId, offerNumber]);
+    const { rows } = await h.db.query('SELECT 1 FROM lead_offers WHERE lead_id = $1 AND offer_number = $2', [
+      leadId,
+      offerNumber,
+    ]);
     if (rows.length) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -75,13 +82,17 @@ test('web form intake: 202 with Location and the lead id; the same Idempotency-K
   expect(theirs.body.leadId).not.toBe(leadId);
 
   // A half-filled form is fine as long as the person can be reached.
-  expect((await post(creds.intake, '/v1/leads/web-form', { phone: '+44 20 7946 0958', message: 'call me' })).status).toBe(202);
+  expect(
+    (await post(creds.intake, '/v1/leads/web-form', { phone: '+44 20 7946 0958', message: 'call me' })).status,
+  ).toBe(202);
   const unreachable = await post(creds.intake, '/v1/leads/web-form', { name: 'Nobody', message: 'hello' });
   expect(unreachable.status).toBe(400);
   expect(fieldsOf(unreachable.body)).toContain('email');
   const unknown = await post(creds.intake, '/v1/leads/web-form', webForm({ favouriteColour: 'blue' }));
   expect(unknown).toMatchObject({ status: 400, body: { issues: [{ field: 'favouriteColour' }] } });
-  expect(fieldsOf((await post(creds.intake, '/v1/leads/web-form', webForm(), { 'idempotency-key': '' })).body)).toEqual(['Idempotency-Key']);
+  expect(fieldsOf((await post(creds.intake, '/v1/leads/web-form', webForm(), { 'idempotency-key': '' })).body)).toEqual(
+    ['Idempotency-Key'],
+  );
   expect((await post(null, '/v1/leads/web-form', webForm())).status).toBe(401);
   expect((await post(creds.partner, '/v1/leads/web-form', webForm())).status).toBe(403);
   expect((await post(creds.reps.ana, '/v1/leads/web-form', webForm())).status).toBe(403);
@@ -89,20 +100,31 @@ test('web form intake: 202 with Location and the lead id; the same Idempotency-K
   // The original route still takes the original shape, as a web form from the given source.
   const legacy = await post(creds.intake, '/v1/leads', { ...webForm(), source: 'chat', externalId: 'crm-7' });
   expect(legacy.status).toBe(202);
-  expect((await post(creds.intake, '/v1/leads', { ...webForm(), source: 'fax' })).body.issues?.[0]).toMatchObject({ field: 'source' });
-  const { rows } = await h.db.query<{ source: string }>('SELECT source FROM lead_submissions WHERE lead_id = $1', [legacy.body.leadId]);
+  expect((await post(creds.intake, '/v1/leads', { ...webForm(), source: 'fax' })).body.issues?.[0]).toMatchObject({
+    field: 'source',
+  });
+  const { rows } = await h.db.query<{ source: string }>('SELECT source FROM lead_submissions WHERE lead_id = $1', [
+    legacy.body.leadId,
+  ]);
   expect(rows).toEqual([{ source: 'chat' }]);
 });
 
-test('chat intake: contact details found in the visitor\'s lines; a chat with none is refused naming transcript; a chat after the form joins the lead', async () => {
+test("chat intake: contact details found in the visitor's lines; a chat with none is refused naming transcript; a chat after the form joins the lead", async () => {
   const email = `lena.${Date.now().toString(36)}@bergmann-logistik.example`;
-  const form = await post(creds.intake, '/v1/leads/web-form', { name: 'Lena Berg', email, message: 'Interested in a cloud migration for our ERP.' });
+  const form = await post(creds.intake, '/v1/leads/web-form', {
+    name: 'Lena Berg',
+    email,
+    message: 'Interested in a cloud migration for our ERP.',
+  });
   expect(form.status).toBe(202);
 
   const chat = await post(creds.intake, '/v1/leads/chat', {
     transcript: [
       { from: 'bot', text: 'Hi! How can we help?' },
-      { from: 'visitor', text: `Following up on my form, we need to move the ERP to Azure this month. Reach me at ${email}` },
+      {
+        from: 'visitor',
+        text: `Following up on my form, we need to move the ERP to Azure this month. Reach me at ${email}`,
+      },
       { from: 'agent', text: 'Thanks, a specialist will call you.' },
     ],
   });
@@ -110,7 +132,9 @@ test('chat intake: contact details found in the visitor\'s lines; a chat with no
   // The same person within the merge window: one lead, which now knows both submissions.
   expect(chat.body).toEqual({ leadId: form.body.leadId, duplicate: false, merged: true });
 
-  const silent = await post(creds.intake, '/v1/leads/chat', { transcript: [{ from: 'visitor', text: 'just browsing, what do you charge?' }] });
+  const silent = await post(creds.intake, '/v1/leads/chat', {
+    transcript: [{ from: 'visitor', text: 'just browsing, what do you charge?' }],
+  });
   expect(silent.status).toBe(400);
   expect(fieldsOf(silent.body)).toEqual(['transcript']);
   const empty = await post(creds.intake, '/v1/leads/chat', { transcript: [] });
@@ -123,7 +147,13 @@ test('partner batch: each lead gets its own result; 202 when any is accepted, 40
   const tag = Date.now().toString(36);
   const batch = {
     leads: [
-      { externalId: `P-${tag}-1`, name: 'Ola Nordmann', email: `ola.${tag}@fjord-energy.example`, company: 'Fjord Energy', message: 'Need a security audit before our SOC 2.' },
+      {
+        externalId: `P-${tag}-1`,
+        name: 'Ola Nordmann',
+        email: `ola.${tag}@fjord-energy.example`,
+        company: 'Fjord Energy',
+        message: 'Need a security audit before our SOC 2.',
+      },
       { externalId: `P-${tag}-2`, name: 'Bad Email', email: 'not an address' },
       { name: 'No Id', email: `noid.${tag}@example.com` },
       { externalId: `P-${tag}-4`, phone: '+34 912 345 678', country: 'España', message: 'Queremos migrar a la nube' },
@@ -131,7 +161,13 @@ test('partner batch: each lead gets its own result; 202 when any is accepted, 40
   };
   const res = await post(creds.partner, '/v1/leads/partner', batch);
   expect(res.status).toBe(202);
-  const results = res.body.results as Array<{ index: number; status: number; leadId?: string; location?: string; issues?: Array<{ field: string }> }>;
+  const results = res.body.results as Array<{
+    index: number;
+    status: number;
+    leadId?: string;
+    location?: string;
+    issues?: Array<{ field: string }>;
+  }>;
   expect(res.body).toMatchObject({ accepted: 2, refused: 2 });
   expect(results.map((r) => [r.index, r.status])).toEqual([
     [0, 202],
@@ -149,16 +185,20 @@ test('partner batch: each lead gets its own result; 202 when any is accepted, 40
   expect(repeated[0]).toMatchObject({ status: 200, leadId: results[0]?.leadId, duplicate: true });
   expect(repeated[3]).toMatchObject({ status: 200, leadId: results[3]?.leadId, duplicate: true });
 
-  const allBad = await post(creds.partner, '/v1/leads/partner', { leads: [{ externalId: 'x' }, { email: 'a@b.example' }] });
+  const allBad = await post(creds.partner, '/v1/leads/partner', {
+    leads: [{ externalId: 'x' }, { email: 'a@b.example' }],
+  });
   expect(allBad.status).toBe(400);
   expect(fieldsOf(allBad.body)).toEqual(['leads.0.email', 'leads.1.externalId']);
   expect((allBad.body.results as unknown[]).length).toBe(2);
   expect(fieldsOf((await post(creds.partner, '/v1/leads/partner', { lead: [] })).body)).toEqual(['leads', 'lead']);
-  expect(fieldsOf((await post(creds.partner, '/v1/leads/partner', { leads: Array.from({ length: 101 }, () => ({})) })).body)).toEqual(['leads']);
+  expect(
+    fieldsOf((await post(creds.partner, '/v1/leads/partner', { leads: Array.from({ length: 101 }, () => ({})) })).body),
+  ).toEqual(['leads']);
   expect((await post(creds.intake, '/v1/leads/partner', batch)).status).toBe(403);
 });
 
-test('a lead\'s state and timeline: status, offer, deadline and explanation for its intake client; the person only for those who may see it', async () => {
+test("a lead's state and timeline: status, offer, deadline and explanation for its intake client; the person only for those who may see it", async () => {
   const worker = await h.createWorker();
   await worker.runUntil(async () => {
     const form = webForm();
@@ -169,11 +209,25 @@ test('a lead\'s state and timeline: status, offer, deadline and explanation for 
     const status = await get(creds.intake, `/v1/leads/${leadId}`);
     expect((await get(creds.partner, `/v1/leads/${leadId}`)).body).not.toHaveProperty('person');
     expect(status.status).toBe(200);
-    expect(status.body).toMatchObject({ leadId, status: 'offered', closed: false, owner: null, teamId: 'cloud', escalationLevel: 0, currentOffer: { offerId: `${leadId}.1`, repIds: [offered], outcome: 'open' } });
-    expect(Date.parse(status.body.slaDeadline as string)).toBeGreaterThan(Date.parse((status.body.currentOffer as { offeredAt: string }).offeredAt));
+    expect(status.body).toMatchObject({
+      leadId,
+      status: 'offered',
+      closed: false,
+      owner: null,
+      teamId: 'cloud',
+      escalationLevel: 0,
+      currentOffer: { offerId: `${leadId}.1`, repIds: [offered], outcome: 'open' },
+    });
+    expect(Date.parse(status.body.slaDeadline as string)).toBeGreaterThan(
+      Date.parse((status.body.currentOffer as { offeredAt: string }).offeredAt),
+    );
     expect((status.body.explanation as { routing: string }).routing).toMatch(/team Cloud/);
     expect((status.body.explanation as { qualification: { tier: string } }).qualification.tier).toBe('A');
-    expect((status.body.explanation as { decision: unknown }).decision).toMatchObject({ policyVersion: 1, candidates: [offered, other], excluded: [{ repId: 'cleo', reason: 'away' }] });
+    expect((status.body.explanation as { decision: unknown }).decision).toMatchObject({
+      policyVersion: 1,
+      candidates: [offered, other],
+      excluded: [{ repId: 'cleo', reason: 'away' }],
+    });
     // An intake key (leads:write) follows its lead, but the person's details are not for it.
     expect(status.body).not.toHaveProperty('person');
     expect(JSON.stringify(status.body)).not.toContain(form.email);
@@ -188,7 +242,13 @@ test('a lead\'s state and timeline: status, offer, deadline and explanation for 
 
     // The offer's row is written as it opens; its timeline event comes with the decision the workflow records next.
     let timeline = await get(creds.reader, `/v1/leads/${leadId}/timeline`);
-    for (let i = 0; i < 200 && timeline.status === 200 && !(timeline.body.events as Array<{ kind: string }>).some((e) => e.kind === 'offered'); i++) {
+    for (
+      let i = 0;
+      i < 200 &&
+      timeline.status === 200 &&
+      !(timeline.body.events as Array<{ kind: string }>).some((e) => e.kind === 'offered');
+      i++
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       timeline = await get(creds.reader, `/v1/leads/${leadId}/timeline`);
     }
@@ -207,13 +267,22 @@ test('a lead\'s state and timeline: status, offer, deadline and explanation for 
     expect((await post(creds.reps[offered], `/v1/offers/${leadId}.1/accept`, {})).status).toBe(200);
     expect(await leadHandle(h, leadId).result()).toMatchObject({ owner: offered });
     const closed = await get(creds.reader, `/v1/leads/${leadId}`);
-    expect(closed.body).toMatchObject({ status: 'assigned', closed: true, owner: offered, currentOffer: null, offers: [{ offerId: `${leadId}.1`, outcome: 'accepted', answeredBy: offered }], person: { email: form.email } });
+    expect(closed.body).toMatchObject({
+      status: 'assigned',
+      closed: true,
+      owner: offered,
+      currentOffer: null,
+      offers: [{ offerId: `${leadId}.1`, outcome: 'accepted', answeredBy: offered }],
+      person: { email: form.email },
+    });
     expect((await get(creds.reps[other], `/v1/leads/${leadId}`)).status).toBe(403);
-    expect((await get(creds.reader, `/v1/leads/${leadId}/timeline`)).body.events).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'accepted', repId: offered })]));
+    expect((await get(creds.reader, `/v1/leads/${leadId}/timeline`)).body.events).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'accepted', repId: offered })]),
+    );
   });
 });
 
-test('rep routes: my offers; accept and decline act as the token\'s rep only; 403 for another rep\'s offer, 409 stale, 404 unknown; retries get the same answer', async () => {
+test("rep routes: my offers; accept and decline act as the token's rep only; 403 for another rep's offer, 409 stale, 404 unknown; retries get the same answer", async () => {
   const worker = await h.createWorker();
   await worker.runUntil(async () => {
     const { body } = await post(creds.intake, '/v1/leads/web-form', webForm());
@@ -223,40 +292,65 @@ test('rep routes: my offers; accept and decline act as the token\'s rep only; 40
 
     const mine = await get(creds.reps[offered], '/v1/me/offers');
     expect(mine.body.repId).toBe(offered);
-    const listed = (mine.body.offers as Array<{ offerId: string; lead: { company: string }; accept: string; deadline: string }>).find((o) => o.offerId === offerId);
+    const listed = (
+      mine.body.offers as Array<{ offerId: string; lead: { company: string }; accept: string; deadline: string }>
+    ).find((o) => o.offerId === offerId);
     expect(listed).toMatchObject({ lead: { company: 'Acme Corp' }, accept: `/v1/offers/${offerId}/accept` });
-    expect((await get(creds.reps[other], '/v1/me/offers')).body.offers).not.toEqual(expect.arrayContaining([expect.objectContaining({ offerId })]));
+    expect((await get(creds.reps[other], '/v1/me/offers')).body.offers).not.toEqual(
+      expect.arrayContaining([expect.objectContaining({ offerId })]),
+    );
 
     // Another rep cannot act on it, whatever they write in the body.
     const foreign = await post(creds.reps[other], `/v1/offers/${offerId}/accept`, {});
     expect(foreign).toMatchObject({ status: 403, body: { reason: 'NotOfferedToRep', issues: [{ field: 'offerId' }] } });
     expect((await post(creds.reps[other], `/v1/offers/${offerId}/decline`, { reason: 'not mine' })).status).toBe(403);
     const impersonation = await post(creds.reps[other], `/v1/offers/${offerId}/accept`, { repId: offered });
-    expect(impersonation).toMatchObject({ status: 400, body: { issues: [{ field: 'repId', message: 'unknown field repId' }] } });
+    expect(impersonation).toMatchObject({
+      status: 400,
+      body: { issues: [{ field: 'repId', message: 'unknown field repId' }] },
+    });
     expect((await post(creds.intake, `/v1/offers/${offerId}/accept`, {})).status).toBe(403);
 
     expect(fieldsOf((await post(creds.reps[offered], `/v1/offers/${offerId}/decline`, {})).body)).toEqual(['reason']);
-    expect(fieldsOf((await post(creds.reps[offered], `/v1/offers/${offerId}/decline`, { reason: '   ' })).body)).toEqual(['reason']);
+    expect(
+      fieldsOf((await post(creds.reps[offered], `/v1/offers/${offerId}/decline`, { reason: '   ' })).body),
+    ).toEqual(['reason']);
     expect(fieldsOf((await post(creds.reps[offered], `/v1/offers/${leadId}/accept`, {})).body)).toEqual(['offerId']);
-    expect(await post(creds.reps[offered], `/v1/offers/${leadId}.9/accept`, {})).toMatchObject({ status: 404, body: { reason: 'UnknownOffer' } });
+    expect(await post(creds.reps[offered], `/v1/offers/${leadId}.9/accept`, {})).toMatchObject({
+      status: 404,
+      body: { reason: 'UnknownOffer' },
+    });
     expect((await post(creds.reps[offered], '/v1/offers/0123456789abcdef01234567.1/accept', {})).status).toBe(404);
 
     // Declined with a reason: the other rep is offered the lead next, and it leaves the first rep's list.
-    const declined = await post(creds.reps[offered], `/v1/offers/${offerId}/decline`, { reason: 'on a customer visit all day' });
+    const declined = await post(creds.reps[offered], `/v1/offers/${offerId}/decline`, {
+      reason: 'on a customer visit all day',
+    });
     expect(declined).toMatchObject({ status: 200, body: { leadId, offerId, offerNumber: 1 } });
-    expect((await post(creds.reps[offered], `/v1/offers/${offerId}/decline`, { reason: 'on a customer visit all day' })).status).toBe(200);
+    expect(
+      (await post(creds.reps[offered], `/v1/offers/${offerId}/decline`, { reason: 'on a customer visit all day' }))
+        .status,
+    ).toBe(200);
     const second = await waitForLead(h, leadId, (v) => v.currentOffer?.offerNumber === 2, 'the second offer');
     expect(second.currentOffer?.repIds).toEqual([other]);
     await offerRecorded(leadId, 2);
-    expect((await get(creds.reps[offered], '/v1/me/offers')).body.offers).not.toEqual(expect.arrayContaining([expect.objectContaining({ leadId })]));
-    expect((await get(creds.reps[other], '/v1/me/offers')).body.offers).toEqual(expect.arrayContaining([expect.objectContaining({ offerId: `${leadId}.2` })]));
+    expect((await get(creds.reps[offered], '/v1/me/offers')).body.offers).not.toEqual(
+      expect.arrayContaining([expect.objectContaining({ leadId })]),
+    );
+    expect((await get(creds.reps[other], '/v1/me/offers')).body.offers).toEqual(
+      expect.arrayContaining([expect.objectContaining({ offerId: `${leadId}.2` })]),
+    );
 
     // The first offer is closed now: too late to accept it.
     const stale = await post(creds.reps[offered], `/v1/offers/${offerId}/accept`, {});
     expect(stale).toMatchObject({ status: 409, body: { reason: 'StaleOffer', issues: [{ field: 'offerId' }] } });
 
     const accepted = await post(creds.reps[other], `/v1/offers/${leadId}.2/accept`, {});
-    expect(accepted).toEqual({ status: 200, body: { leadId, offerId: `${leadId}.2`, owner: other, offerNumber: 2 }, headers: accepted.headers });
+    expect(accepted).toEqual({
+      status: 200,
+      body: { leadId, offerId: `${leadId}.2`, owner: other, offerNumber: 2 },
+      headers: accepted.headers,
+    });
     expect(await leadHandle(h, leadId).result()).toMatchObject({ owner: other, offers: 2 });
     // A retry after the lead closed gets the same answer; anyone else a clear refusal.
     expect((await post(creds.reps[other], `/v1/offers/${leadId}.2/accept`, {})).body).toMatchObject({ owner: other });
@@ -276,7 +370,8 @@ test('rep routes: my offers; accept and decline act as the token\'s rep only; 40
     });
     const history = texts.join('\n');
     expect(history).toContain(`"repId":"${other}"`);
-    for (const token of [creds.intake, creds.reps.ana, creds.reps.ben]) expect(history).not.toContain(token.split('.')[1]);
+    for (const token of [creds.intake, creds.reps.ana, creds.reps.ben])
+      expect(history).not.toContain(token.split('.')[1]);
     expect(history).not.toMatch(/lr[kr]_[0-9a-f]{16}/);
   });
 });

@@ -9,9 +9,14 @@ import { startPagesStack, type PagesStack } from './pages-stack';
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = fs.existsSync(chromiumPath);
 if (!haveChromium && process.env.CI) {
-  throw new Error(`Chromium is not at ${chromiumPath} and CI is set: install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
+  throw new Error(
+    `Chromium is not at ${chromiumPath} and CI is set: install it (apt-get install -y chromium) or set CHROMIUM_PATH`,
+  );
 }
-if (!haveChromium) console.warn(`SKIPPED test/e2e/offer-link.test.ts: no Chromium at ${chromiumPath} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+if (!haveChromium)
+  console.warn(
+    `SKIPPED test/e2e/offer-link.test.ts: no Chromium at ${chromiumPath} (apt-get install -y chromium, or set CHROMIUM_PATH)`,
+  );
 const describeWithChromium = haveChromium ? describe : describe.skip;
 
 describeWithChromium('the offer email’s Accept link in Chromium', () => {
@@ -21,7 +26,14 @@ describeWithChromium('the offer email’s Accept link in Chromium', () => {
     s = await startPagesStack();
     browser = await chromium.launch({
       executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-dev-shm-usage', '--no-first-run', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-dev-shm-usage',
+        '--no-first-run',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(async () => {
@@ -50,7 +62,10 @@ describeWithChromium('the offer email’s Accept link in Chromium', () => {
       const before = await s.readLead(leadId);
       expect(before.body).toMatchObject({ status: 'offered', owner: null });
 
-      const [confirmed] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && r.url() === acceptUrl), button.click()]);
+      const [confirmed] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && r.url() === acceptUrl),
+        button.click(),
+      ]);
       await page.waitForLoadState();
       expect(confirmed.status()).toBe(200);
       expect(await page.locator('h1').textContent()).toBe('The lead is yours');
@@ -76,7 +91,9 @@ describeWithChromium('the offer email’s Accept link in Chromium', () => {
 
 /** The Accept link of the offer email the worker sent to ana, as the SMTP server received it, on the listening API. */
 async function acceptLinkFromInbox(s: PagesStack, leadId: string): Promise<string> {
-  const mail = await s.h.mail.waitFor((m) => m.to.includes('ana@leadrelay.test') && m.text.includes(`Lead ${leadId}, offer 1.`));
+  const mail = await s.h.mail.waitFor(
+    (m) => m.to.includes('ana@leadrelay.test') && m.text.includes(`Lead ${leadId}, offer 1.`),
+  );
   const link = /^Accept:\s+(https?:\/\/\S+\/links\/\S+)$/m.exec(mail.text)?.[1];
   if (!link) throw new Error(`the offer email has no Accept link:\n${mail.text}`);
   // The worker writes links for the API URL reps use (http://api.test in the harness); here that API listens on a port.

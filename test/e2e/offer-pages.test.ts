@@ -18,16 +18,30 @@ const page = async (method: 'GET' | 'POST' | 'HEAD', url: string, form?: Record<
   const res = await s.h.api.inject({
     method,
     url: pathOf(url),
-    ...(form ? { payload: new URLSearchParams(form).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {}),
+    ...(form
+      ? {
+          payload: new URLSearchParams(form).toString(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        }
+      : {}),
   });
   const title = /<h1>([^<]*)<\/h1>/.exec(res.body)?.[1] ?? '';
-  return { status: res.statusCode, title: decode(title), text: decode(res.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')), html: res.body, headers: res.headers };
+  return {
+    status: res.statusCode,
+    title: decode(title),
+    text: decode(res.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')),
+    html: res.body,
+    headers: res.headers,
+  };
 };
 
 const decode = (s: string) => s.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
 
 async function linkUses(leadId: string) {
-  const { rows } = await s.h.db.query<{ rep_id: string; action: string; outcome: string }>('SELECT rep_id, action, outcome FROM offer_link_uses WHERE lead_id = $1 ORDER BY used_at', [leadId]);
+  const { rows } = await s.h.db.query<{ rep_id: string; action: string; outcome: string }>(
+    'SELECT rep_id, action, outcome FROM offer_link_uses WHERE lead_id = $1 ORDER BY used_at',
+    [leadId],
+  );
   return rows;
 }
 
@@ -49,7 +63,9 @@ test('opening an Accept link only shows the lead; the POST accepts it once; the 
     expect(shown.html).not.toContain('<b>Shah</b>');
     expect(shown.text).toContain('Tier A');
     expect(shown.text).toContain(submission.message);
-    expect(shown.html).toMatch(/<form method="post" action="[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+"><button class="accept" type="submit">Accept lead<\/button><\/form>/);
+    expect(shown.html).toMatch(
+      /<form method="post" action="[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+"><button class="accept" type="submit">Accept lead<\/button><\/form>/,
+    );
     expect(shown.html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
     expect(shown.headers['referrer-policy']).toBe('no-referrer');
     expect(shown.headers['cache-control']).toBe('no-store');
@@ -92,7 +108,10 @@ test('a decline needs a reason; with one the lead moves on, and the declined off
     const noReason = await page('POST', ana.decline, { reason: '   ' });
     expect(noReason.status).toBe(400);
     expect(noReason.text).toContain('reason: say in a few words why you decline');
-    expect((await leadHandle(s.h, leadId).query(leadStateQuery)).currentOffer).toMatchObject({ offerNumber: 1, outcome: 'open' });
+    expect((await leadHandle(s.h, leadId).query(leadStateQuery)).currentOffer).toMatchObject({
+      offerNumber: 1,
+      outcome: 'open',
+    });
     expect(await linkUses(leadId)).toEqual([]);
 
     const declined = await page('POST', ana.decline, { reason: 'on a customer visit all day' });
@@ -101,7 +120,11 @@ test('a decline needs a reason; with one the lead moves on, and the declined off
     expect(declined.text).toMatch(/the lead moved on: (it is now offered to Ben|it goes to the next in line)\./);
 
     const next = await waitForLead(s.h, leadId, offerOpenTo(2, 'ben'), 'offer 2 to ben');
-    expect(next.offers[0]).toMatchObject({ outcome: 'declined', answeredBy: 'ana', reason: 'on a customer visit all day' });
+    expect(next.offers[0]).toMatchObject({
+      outcome: 'declined',
+      answeredBy: 'ana',
+      reason: 'on a customer visit all day',
+    });
     const lateAccept = await page('GET', ana.accept);
     expect(lateAccept.status).toBe(409);
     expect(lateAccept.title).toMatch(/^You declined this lead at \w{3}, \d+ \w{3} \d{4}, \d\d:\d\d \S+$/);
@@ -111,7 +134,11 @@ test('a decline needs a reason; with one the lead moves on, and the declined off
     const refused = await page('POST', ana.accept, {});
     expect(refused.status).toBe(409);
     expect(refused.text).toContain('Nothing was changed.');
-    expect((await leadHandle(s.h, leadId).query(leadStateQuery)).currentOffer).toMatchObject({ offerNumber: 2, repIds: ['ben'], outcome: 'open' });
+    expect((await leadHandle(s.h, leadId).query(leadStateQuery)).currentOffer).toMatchObject({
+      offerNumber: 2,
+      repIds: ['ben'],
+      outcome: 'open',
+    });
     expect(await linkUses(leadId)).toEqual([
       { rep_id: 'ana', action: 'decline', outcome: 'declined' },
       { rep_id: 'ana', action: 'accept', outcome: 'StaleOffer' },
@@ -143,13 +170,24 @@ test('a changed, cut, misdirected or foreign link does nothing', async () => {
     }
 
     // A rep's my-offers link is not an answer link.
-    const listToken = s.myOffersLink('ana', new Date(Date.parse(view.currentOffer?.deadline ?? '') + minutes(60))).split('token=')[1];
+    const listToken = s
+      .myOffersLink('ana', new Date(Date.parse(view.currentOffer?.deadline ?? '') + minutes(60)))
+      .split('token=')[1];
     const misdirected = await page('POST', `${s.baseUrl}/links/${listToken}`, {});
     expect(misdirected.status).toBe(400);
     expect(misdirected.text).toContain('this link is for my-offers, not for accept or decline');
 
     // Correctly signed, but for a rep the offer was not made to: the workflow's validator refuses it.
-    const forBen = signLink({ action: 'accept', leadId, offerNumber: 1, repId: 'ben', expiresAt: new Date(view.currentOffer?.deadline ?? '') }, s.linkSecret);
+    const forBen = signLink(
+      {
+        action: 'accept',
+        leadId,
+        offerNumber: 1,
+        repId: 'ben',
+        expiresAt: new Date(view.currentOffer?.deadline ?? ''),
+      },
+      s.linkSecret,
+    );
     const shownToBen = await page('GET', `${s.baseUrl}/links/${forBen}`);
     expect(shownToBen.status).toBe(403);
     expect(shownToBen.title).toBe('This offer was not made to you');
@@ -174,7 +212,16 @@ test('an expired link says when the offer expired and where the lead went, then 
     const second = await waitForLead(s.h, leadId, offerOpenTo(2, 'ben'), 'offer 2 to ben');
     expect(second.offers[0]).toMatchObject({ outcome: 'timed-out' });
 
-    const expiredAt = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(first.currentOffer?.deadline ?? ''));
+    const expiredAt = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'UTC',
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(first.currentOffer?.deadline ?? ''));
     for (const method of ['GET', 'POST'] as const) {
       const expired = await page(method, ana.accept, {});
       expect(expired.status).toBe(410);
@@ -205,7 +252,9 @@ test('"my offers" lists the rep’s open offers with working buttons; answering 
     expect(list.status).toBe(200);
     expect(list.title).toBe('Open offers for Ana');
     expect(list.text).toContain('Priya Shah — Initech');
-    const forms = [...list.html.matchAll(/<form method="post" action="\.\.\/links\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)">/g)].map((m) => m[1]);
+    const forms = [
+      ...list.html.matchAll(/<form method="post" action="\.\.\/links\/([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)">/g),
+    ].map((m) => m[1]);
     const emailLinks = s.linksFor(leadId, view, 'ana');
     // The page's buttons are the email's own links: one answer, wherever it is given.
     expect(forms).toContain(emailLinks.accept.split('/links/')[1]);
@@ -215,7 +264,11 @@ test('"my offers" lists the rep’s open offers with working buttons; answering 
     expect(benList.status).toBe(200);
     expect(benList.text).not.toContain('Initech');
 
-    const accepted = await page('POST', new URL(`../links/${emailLinks.accept.split('/links/')[1]}`, listLink).toString(), {});
+    const accepted = await page(
+      'POST',
+      new URL(`../links/${emailLinks.accept.split('/links/')[1]}`, listLink).toString(),
+      {},
+    );
     expect(accepted.status).toBe(200);
     expect(accepted.title).toBe('The lead is yours');
     const fromEmail = await page('GET', emailLinks.accept);
@@ -234,7 +287,16 @@ test('"my offers" refuses a missing, changed, expired or foreign token', async (
   const expired = await page('GET', s.myOffersLink('ana', new Date(at.getTime() - 1)));
   expect(expired.status).toBe(410);
   expect(expired.title).toBe('This link has expired');
-  const answerLink = signLink({ action: 'accept', leadId: 'a'.repeat(24), offerNumber: 1, repId: 'ana', expiresAt: new Date(at.getTime() + minutes(60)) }, s.linkSecret);
+  const answerLink = signLink(
+    {
+      action: 'accept',
+      leadId: 'a'.repeat(24),
+      offerNumber: 1,
+      repId: 'ana',
+      expiresAt: new Date(at.getTime() + minutes(60)),
+    },
+    s.linkSecret,
+  );
   const foreign = await page('GET', `${s.baseUrl}/me/offers?token=${answerLink}`);
   expect(foreign.status).toBe(400);
   expect(foreign.text).toContain('this link is for accept, not for my-offers');

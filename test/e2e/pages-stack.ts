@@ -38,9 +38,14 @@ export async function startPagesStack(): Promise<PagesStack> {
     intakeKey,
     now,
     async submitLead(submission) {
-      const res = await fetch(`${baseUrl}/v1/leads`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(submission) });
+      const res = await fetch(`${baseUrl}/v1/leads`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify(submission),
+      });
       const body = (await res.json()) as { leadId?: string };
-      if (res.status !== 202 || !body.leadId) throw new Error(`submitting the lead answered ${res.status}: ${JSON.stringify(body)}`);
+      if (res.status !== 202 || !body.leadId)
+        throw new Error(`submitting the lead answered ${res.status}: ${JSON.stringify(body)}`);
       return body.leadId;
     },
     async readLead(leadId) {
@@ -50,7 +55,14 @@ export async function startPagesStack(): Promise<PagesStack> {
     linksFor(leadId, view, repId) {
       const offer = view.currentOffer;
       if (!offer) throw new Error(`lead ${leadId} has no current offer`);
-      return offerLinkUrls({ apiUrl: baseUrl, secret: linkSecret, leadId, offerNumber: offer.offerNumber, repId, expiresAt: offer.deadline });
+      return offerLinkUrls({
+        apiUrl: baseUrl,
+        secret: linkSecret,
+        leadId,
+        offerNumber: offer.offerNumber,
+        repId,
+        expiresAt: offer.deadline,
+      });
     },
     myOffersLink: (repId, expiresAt) => myOffersUrl({ apiUrl: baseUrl, secret: linkSecret, repId, expiresAt }),
     teardown: () => h.teardown(),

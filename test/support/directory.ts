@@ -2,10 +2,37 @@
 // hours, so availability never depends on when the suite happens to run.
 import type { DirectoryFileInput } from '../../src/directory-file';
 
-const allWeek = { sun: '00:00-24:00', mon: '00:00-24:00', tue: '00:00-24:00', wed: '00:00-24:00', thu: '00:00-24:00', fri: '00:00-24:00', sat: '00:00-24:00' };
-const officeHours = { mon: '09:00-17:00', tue: '09:00-17:00', wed: '09:00-17:00', thu: '09:00-17:00', fri: '09:00-17:00' };
-const team = (id: string, name: string, escalation: Array<{ repId: string; slaMinutes: number }>) => ({ id, name, escalation, alertEmail: 'sales-ops@leadrelay.test', catchAllRealertMinutes: 60 });
-const rep = (id: string, name: string, teamId: string, extra: Record<string, unknown> = {}) => ({ id, name, email: `${id}@leadrelay.test`, teamId, workingHours: allWeek, ...extra });
+const allWeek = {
+  sun: '00:00-24:00',
+  mon: '00:00-24:00',
+  tue: '00:00-24:00',
+  wed: '00:00-24:00',
+  thu: '00:00-24:00',
+  fri: '00:00-24:00',
+  sat: '00:00-24:00',
+};
+const officeHours = {
+  mon: '09:00-17:00',
+  tue: '09:00-17:00',
+  wed: '09:00-17:00',
+  thu: '09:00-17:00',
+  fri: '09:00-17:00',
+};
+const team = (id: string, name: string, escalation: Array<{ repId: string; slaMinutes: number }>) => ({
+  id,
+  name,
+  escalation,
+  alertEmail: 'sales-ops@leadrelay.test',
+  catchAllRealertMinutes: 60,
+});
+const rep = (id: string, name: string, teamId: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  name,
+  email: `${id}@leadrelay.test`,
+  teamId,
+  workingHours: allWeek,
+  ...extra,
+});
 
 export const testDirectory: DirectoryFileInput = {
   teams: [
@@ -24,7 +51,9 @@ export const testDirectory: DirectoryFileInput = {
     rep('ben', 'Ben', 'cloud'),
     rep('cleo', 'Cleo', 'cloud', { away: true }),
     rep('wendy', 'Wendy Weekday', 'partners', { timeZone: 'Europe/London', workingHours: officeHours }),
-    rep('dora', 'Dora', 'dach', { outOfOffice: [{ from: '2000-01-01', until: '2099-12-31', backupRepId: 'dieter', note: 'sabbatical' }] }),
+    rep('dora', 'Dora', 'dach', {
+      outOfOffice: [{ from: '2000-01-01', until: '2099-12-31', backupRepId: 'dieter', note: 'sabbatical' }],
+    }),
     rep('dieter', 'Dieter', 'leadership'),
     rep('mgr', 'Mia Manager', 'leadership'),
     rep('head', 'Hal Head', 'leadership'),
@@ -65,7 +94,8 @@ export function hotLead(overrides: Record<string, unknown> = {}) {
     email: `priya.${Math.random().toString(36).slice(2, 8)}@acme-corp.example`,
     company: 'Acme Corp',
     companySize: 800,
-    message: 'We must migrate our data centre (120 VMs) to AWS ASAP; budget around $250k approved. Can someone call me today?',
+    message:
+      'We must migrate our data centre (120 VMs) to AWS ASAP; budget around $250k approved. Can someone call me today?',
     source: 'web-form',
     ...overrides,
   };

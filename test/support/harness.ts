@@ -3,7 +3,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { createActivities } from '../../activities';
@@ -56,14 +62,23 @@ export async function createHarness(): Promise<Harness> {
   const db = createPool(dbUrl);
   await upsertDirectory(db, testDirectory);
   await ensureDefaultPolicy(db, testPolicy);
-  const intakeToken = (await createApiKey(db, { name: 'test intake', scopes: ['leads:write', 'leads:read', 'partner'] })).token;
+  const intakeToken = (
+    await createApiKey(db, { name: 'test intake', scopes: ['leads:write', 'leads:read', 'partner'] })
+  ).token;
   const adminToken = (await createApiKey(db, { name: 'test admin', scopes: ['admin'] })).token;
   const repTokens = new Map<string, Promise<string>>();
   const mail = await startMailCatcher({ viewerPort: null });
   const mailer = createSmtpMailer(mail.smtpUrl);
   const linkSecret = randomBytes(32).toString('hex');
   classifier ??= loadClassifier();
-  const activities = createActivities({ db, mailer, mailFrom: 'leadrelay <leads@leadrelay.test>', apiUrl: 'http://api.test', linkSecret, classifier });
+  const activities = createActivities({
+    db,
+    mailer,
+    mailFrom: 'leadrelay <leads@leadrelay.test>',
+    apiUrl: 'http://api.test',
+    linkSecret,
+    classifier,
+  });
   const taskQueue = `leads-${randomBytes(4).toString('hex')}`;
   const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
   const now = async () => new Date(await env.currentTimeMs());
@@ -83,7 +98,14 @@ export async function createHarness(): Promise<Harness> {
       if (!token) repTokens.set(repId, (token = createRepToken(db, repId).then((t) => t.token)));
       return token;
     },
-    createWorker: () => createLeadWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities, workflowBundle: bundle }),
+    createWorker: () =>
+      createLeadWorker({
+        connection: env.nativeConnection,
+        namespace: 'default',
+        taskQueue,
+        activities,
+        workflowBundle: bundle,
+      }),
     async teardown() {
       await api.close();
       mailer.close();
@@ -102,7 +124,9 @@ async function createTimeSkippingEnvironment(): Promise<TestWorkflowEnvironment>
   const path = process.env.TEMPORAL_TEST_SERVER_PATH;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await TestWorkflowEnvironment.createTimeSkipping(path ? { server: { executable: { type: 'existing-path', path } } } : undefined);
+      return await TestWorkflowEnvironment.createTimeSkipping(
+        path ? { server: { executable: { type: 'existing-path', path } } } : undefined,
+      );
     } catch (err) {
       if (attempt >= 3) throw err;
     }
@@ -119,9 +143,23 @@ const quietLogger = {
 };
 
 /** A body with `source` goes to the original POST /v1/leads; without, it is a web form. */
-export async function submitLead(h: Harness, submission: Record<string, unknown>, headers: Record<string, string> = {}, url = 'source' in submission ? '/v1/leads' : '/v1/leads/web-form') {
-  const res = await h.api.inject({ method: 'POST', url, payload: submission, headers: { authorization: `Bearer ${h.intakeToken}`, ...headers } });
-  return { status: res.statusCode, body: res.json<{ leadId: string; duplicate: boolean; merged?: boolean }>(), location: res.headers.location };
+export async function submitLead(
+  h: Harness,
+  submission: Record<string, unknown>,
+  headers: Record<string, string> = {},
+  url = 'source' in submission ? '/v1/leads' : '/v1/leads/web-form',
+) {
+  const res = await h.api.inject({
+    method: 'POST',
+    url,
+    payload: submission,
+    headers: { authorization: `Bearer ${h.intakeToken}`, ...headers },
+  });
+  return {
+    status: res.statusCode,
+    body: res.json<{ leadId: string; duplicate: boolean; merged?: boolean }>(),
+    location: res.headers.location,
+  };
 }
 
 export function leadHandle(h: Harness, leadId: string): WorkflowHandle {
@@ -129,7 +167,12 @@ export function leadHandle(h: Harness, leadId: string): WorkflowHandle {
 }
 
 /** Polls the workflow's query until the predicate holds. Polling does not move time in the test server. */
-export async function waitForLead(h: Harness, leadId: string, predicate: (view: LeadView) => boolean, what = 'condition'): Promise<LeadView> {
+export async function waitForLead(
+  h: Harness,
+  leadId: string,
+  predicate: (view: LeadView) => boolean,
+  what = 'condition',
+): Promise<LeadView> {
   const handle = leadHandle(h, leadId);
   let last: LeadView | undefined;
   for (let i = 0; i < 600; i++) {
@@ -149,7 +192,12 @@ export function offerOpenTo(offerNumber: number, repId: string) {
 }
 
 /** A rep answers an offer through the API with their own token, as from the rep's app. */
-export async function answer(h: Harness, leadId: string, action: 'accept' | 'decline', { offerNumber, repId, reason }: { offerNumber: number; repId: string; reason?: string }) {
+export async function answer(
+  h: Harness,
+  leadId: string,
+  action: 'accept' | 'decline',
+  { offerNumber, repId, reason }: { offerNumber: number; repId: string; reason?: string },
+) {
   const res = await h.api.inject({
     method: 'POST',
     url: `/v1/offers/${leadId}.${offerNumber}/${action}`,
@@ -160,7 +208,15 @@ export async function answer(h: Harness, leadId: string, action: 'accept' | 'dec
 }
 
 export async function offerRows(h: Harness, leadId: string) {
-  const { rows } = await h.db.query<{ offer_number: number; kind: string; level: number; rep_ids: string[]; status: string; answered_by: string | null; reason: string | null }>(
+  const { rows } = await h.db.query<{
+    offer_number: number;
+    kind: string;
+    level: number;
+    rep_ids: string[];
+    status: string;
+    answered_by: string | null;
+    reason: string | null;
+  }>(
     'SELECT offer_number, kind, level, rep_ids, status, answered_by, reason FROM lead_offers WHERE lead_id = $1 ORDER BY offer_number',
     [leadId],
   );
@@ -168,15 +224,21 @@ export async function offerRows(h: Harness, leadId: string) {
 }
 
 export async function leadRow(h: Harness, leadId: string) {
-  const { rows } = await h.db.query<{ status: string; owner_rep_id: string | null; escalation_level: number; team_id: string | null; sla_deadline: Date | null }>(
-    'SELECT status, owner_rep_id, escalation_level, team_id, sla_deadline FROM leads WHERE id = $1',
-    [leadId],
-  );
+  const { rows } = await h.db.query<{
+    status: string;
+    owner_rep_id: string | null;
+    escalation_level: number;
+    team_id: string | null;
+    sla_deadline: Date | null;
+  }>('SELECT status, owner_rep_id, escalation_level, team_id, sla_deadline FROM leads WHERE id = $1', [leadId]);
   return rows[0];
 }
 
 export async function decisionKinds(h: Harness, leadId: string): Promise<string[]> {
-  const { rows } = await h.db.query<{ kind: string }>('SELECT kind FROM lead_decisions WHERE lead_id = $1 ORDER BY decided_at, seq', [leadId]);
+  const { rows } = await h.db.query<{ kind: string }>(
+    'SELECT kind FROM lead_decisions WHERE lead_id = $1 ORDER BY decided_at, seq',
+    [leadId],
+  );
   return rows.map((r) => r.kind);
 }
 

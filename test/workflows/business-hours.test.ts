@@ -13,7 +13,13 @@ afterAll(async () => {
 
 /** The next instant, after `fromMs`, that is Friday `hour`:00 on a London wall clock. */
 function nextLondonFriday(fromMs: number, hour: number): number {
-  const fmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const fmt = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
   for (let t = Math.ceil(fromMs / 3_600_000) * 3_600_000 + 3_600_000; ; t += 3_600_000) {
     const parts = Object.fromEntries(fmt.formatToParts(new Date(t)).map((p) => [p.type, p.value]));
     // Skip a Friday whose following Monday is a UK bank holiday? Wendy keeps no holidays, so any Friday will do.
@@ -31,7 +37,18 @@ test('a one-business-day SLA offered Friday 15:00 in London runs out Monday 15:0
       method: 'POST',
       url: '/v1/leads/partner',
       headers: { authorization: `Bearer ${h.intakeToken}` },
-      payload: { leads: [{ externalId: `P-${Date.now()}`, name: 'Olu Adeyemi', email: 'olu@contoso-partner.example', company: 'Contoso', country: 'GB', message: 'Customer needs help with their Microsoft 365 tenant and laptops.' }] },
+      payload: {
+        leads: [
+          {
+            externalId: `P-${Date.now()}`,
+            name: 'Olu Adeyemi',
+            email: 'olu@contoso-partner.example',
+            company: 'Contoso',
+            country: 'GB',
+            message: 'Customer needs help with their Microsoft 365 tenant and laptops.',
+          },
+        ],
+      },
     });
     expect(res.statusCode).toBe(202);
     const leadId = res.json<{ results: Array<{ leadId: string }> }>().results[0]?.leadId ?? '';

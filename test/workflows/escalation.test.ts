@@ -1,5 +1,16 @@
 // Time-skipping tests of the escalation chain: manager, next level, catch-all queue with its alert.
-import { createHarness, submitLead, waitForLead, offerOpenTo, answer, offerRows, leadRow, leadHandle, minutes, type Harness } from '../support/harness';
+import {
+  createHarness,
+  submitLead,
+  waitForLead,
+  offerOpenTo,
+  answer,
+  offerRows,
+  leadRow,
+  leadHandle,
+  minutes,
+  type Harness,
+} from '../support/harness';
 import { hotLead } from '../support/directory';
 import { exportHistory } from '../support/histories';
 
@@ -36,7 +47,12 @@ test('manager timeout, then the next level of the chain with its own SLA', async
     expect((await answer(h, body.leadId, 'accept', { offerNumber: 4, repId: 'head' })).status).toBe(200);
     const handle = leadHandle(h, body.leadId);
     expect(await handle.result()).toMatchObject({ status: 'assigned', owner: 'head', offers: 4 });
-    expect((await offerRows(h, body.leadId)).map((o) => `${o.level}:${o.status}`)).toEqual(['0:declined', '0:declined', '1:timed-out', '2:accepted']);
+    expect((await offerRows(h, body.leadId)).map((o) => `${o.level}:${o.status}`)).toEqual([
+      '0:declined',
+      '0:declined',
+      '1:timed-out',
+      '2:accepted',
+    ]);
     await exportHistory('manager-timeout-then-next-level', handle);
   });
 });
@@ -61,7 +77,10 @@ test('chain exhausted: catch-all queue, an alert email with the history, re-aler
     expect(alert.text).toContain('offer 1: declined by ana ("busy")');
 
     // Declining is not a way out of the catch-all queue.
-    expect(await answer(h, body.leadId, 'decline', { offerNumber: 5, repId: 'ana', reason: 'no' })).toMatchObject({ status: 409, body: { reason: 'NotDeclinable' } });
+    expect(await answer(h, body.leadId, 'decline', { offerNumber: 5, repId: 'ana', reason: 'no' })).toMatchObject({
+      status: 409,
+      body: { reason: 'NotDeclinable' },
+    });
 
     // Nobody claims within the re-alert period: a second alert, and the lead stays in the queue with a new deadline.
     await h.env.sleep(minutes(60) + 1_000);
@@ -69,7 +88,10 @@ test('chain exhausted: catch-all queue, an alert email with the history, re-aler
     expect(again.status).toBe('catch-all');
     await h.mail.waitFor((m) => m.to.includes('sales-ops@leadrelay.test') && /reminder 2/.test(m.subject));
 
-    expect(await answer(h, body.leadId, 'accept', { offerNumber: 6, repId: 'ben' })).toMatchObject({ status: 200, body: { owner: 'ben' } });
+    expect(await answer(h, body.leadId, 'accept', { offerNumber: 6, repId: 'ben' })).toMatchObject({
+      status: 200,
+      body: { owner: 'ben' },
+    });
     const handle = leadHandle(h, body.leadId);
     expect(await handle.result()).toMatchObject({ status: 'assigned', owner: 'ben', offers: 6 });
     expect(await leadRow(h, body.leadId)).toMatchObject({ status: 'assigned', owner_rep_id: 'ben' });

@@ -1,6 +1,18 @@
 // Time-skipping tests of what must NOT happen: late or foreign answers, duplicate workflows, stale signals,
 // spam reaching a rep; and dedupe handing a known contact to its owner.
-import { createHarness, submitLead, waitForLead, offerOpenTo, answer, offerRows, leadRow, decisionKinds, leadHandle, minutes, type Harness } from '../support/harness';
+import {
+  createHarness,
+  submitLead,
+  waitForLead,
+  offerOpenTo,
+  answer,
+  offerRows,
+  leadRow,
+  decisionKinds,
+  leadHandle,
+  minutes,
+  type Harness,
+} from '../support/harness';
 import { hotLead } from '../support/directory';
 import { exportHistory } from '../support/histories';
 import { acceptSignal, declineSignal } from '../../workflows/messages';
@@ -47,10 +59,20 @@ test('an accept by a rep who was not offered the lead is refused with 403; unkno
     const { body } = await submitLead(h, hotLead());
     await waitForLead(h, body.leadId, offerOpenTo(1, 'ana'));
 
-    expect(await answer(h, body.leadId, 'accept', { offerNumber: 1, repId: 'ben' })).toMatchObject({ status: 403, body: { reason: 'NotOfferedToRep' } });
-    expect(await answer(h, body.leadId, 'decline', { offerNumber: 1, repId: 'mgr', reason: 'x' })).toMatchObject({ status: 403 });
-    expect(await answer(h, body.leadId, 'accept', { offerNumber: 7, repId: 'ana' })).toMatchObject({ status: 404, body: { reason: 'UnknownOffer' } });
-    expect(await answer(h, 'ffffffffffffffffffffffff', 'accept', { offerNumber: 1, repId: 'ana' })).toMatchObject({ status: 404 });
+    expect(await answer(h, body.leadId, 'accept', { offerNumber: 1, repId: 'ben' })).toMatchObject({
+      status: 403,
+      body: { reason: 'NotOfferedToRep' },
+    });
+    expect(await answer(h, body.leadId, 'decline', { offerNumber: 1, repId: 'mgr', reason: 'x' })).toMatchObject({
+      status: 403,
+    });
+    expect(await answer(h, body.leadId, 'accept', { offerNumber: 7, repId: 'ana' })).toMatchObject({
+      status: 404,
+      body: { reason: 'UnknownOffer' },
+    });
+    expect(await answer(h, 'ffffffffffffffffffffffff', 'accept', { offerNumber: 1, repId: 'ana' })).toMatchObject({
+      status: 404,
+    });
     expect(await leadRow(h, body.leadId)).toMatchObject({ owner_rep_id: null });
 
     expect((await answer(h, body.leadId, 'accept', { offerNumber: 1, repId: 'ana' })).status).toBe(200);
@@ -58,7 +80,10 @@ test('an accept by a rep who was not offered the lead is refused with 403; unkno
     expect(await handle.result()).toMatchObject({ owner: 'ana', offers: 1 });
     // Once closed, a rep who was never offered the lead is still refused, and ana's retried accept gets her answer again.
     expect((await answer(h, body.leadId, 'accept', { offerNumber: 1, repId: 'ben' })).status).toBe(403);
-    expect(await answer(h, body.leadId, 'accept', { offerNumber: 1, repId: 'ana' })).toMatchObject({ status: 200, body: { owner: 'ana' } });
+    expect(await answer(h, body.leadId, 'accept', { offerNumber: 1, repId: 'ana' })).toMatchObject({
+      status: 200,
+      body: { owner: 'ana' },
+    });
     await exportHistory('foreign-accept-refused', handle);
   });
 });
@@ -88,9 +113,13 @@ test('the same lead submitted twice starts one workflow: by Idempotency-Key, and
       expect((await answer(h, leadId, 'accept', { offerNumber: 1, repId: 'ana' })).status).toBe(200);
     }
     // Results only now: awaiting one unlocks time skipping, which would expire the other lead's pending offer.
-    for (const leadId of [first.body.leadId, a.body.leadId]) expect(await leadHandle(h, leadId).result()).toMatchObject({ owner: 'ana', offers: 1 });
+    for (const leadId of [first.body.leadId, a.body.leadId])
+      expect(await leadHandle(h, leadId).result()).toMatchObject({ owner: 'ana', offers: 1 });
     // Even after the lead is closed, the key still means the same lead.
-    expect(await submitLead(h, lead, { 'idempotency-key': 'form-7f3a' })).toMatchObject({ status: 200, body: { leadId: first.body.leadId, duplicate: true } });
+    expect(await submitLead(h, lead, { 'idempotency-key': 'form-7f3a' })).toMatchObject({
+      status: 200,
+      body: { leadId: first.body.leadId, duplicate: true },
+    });
     await exportHistory('duplicate-submission', leadHandle(h, first.body.leadId));
   });
 });
@@ -113,12 +142,18 @@ test('signals: a stale or foreign one is ignored with its reason recorded; a val
     await handle.signal(acceptSignal, { offerNumber: 2, repId: 'ben' });
 
     expect(await handle.result()).toMatchObject({ owner: 'ben', offers: 2 });
-    const { rows } = await h.db.query<{ summary: string }>(`SELECT summary FROM lead_decisions WHERE lead_id = $1 AND kind = 'ignored-signal' ORDER BY seq`, [body.leadId]);
+    const { rows } = await h.db.query<{ summary: string }>(
+      `SELECT summary FROM lead_decisions WHERE lead_id = $1 AND kind = 'ignored-signal' ORDER BY seq`,
+      [body.leadId],
+    );
     expect(rows.map((r) => r.summary)).toEqual([
       'accept signal from mallory for offer 1 ignored: offer 1 was not made to mallory',
       'accept signal from ana for offer 1 ignored: offer 1 is closed: it was declined by ana',
     ]);
-    expect(await offerRows(h, body.leadId)).toMatchObject([{ status: 'declined', reason: 'via CRM' }, { status: 'accepted', answered_by: 'ben' }]);
+    expect(await offerRows(h, body.leadId)).toMatchObject([
+      { status: 'declined', reason: 'via CRM' },
+      { status: 'accepted', answered_by: 'ben' },
+    ]);
     await exportHistory('signals-stale-ignored', handle);
   });
 });
@@ -138,7 +173,10 @@ test("dedupe: a known contact's owner gets the first offer, before the team", as
     const again = await submitLead(h, hotLead({ email: `  ${email.toUpperCase()} `, company: 'Globex' }));
     const view = await waitForLead(h, again.body.leadId, offerOpenTo(1, 'ben'), "offer 1 to the contact's owner");
     expect(view.routing).toContain('ben owns the known contact');
-    const { rows } = await h.db.query<{ summary: string }>(`SELECT summary FROM lead_decisions WHERE lead_id = $1 AND kind = 'matched'`, [again.body.leadId]);
+    const { rows } = await h.db.query<{ summary: string }>(
+      `SELECT summary FROM lead_decisions WHERE lead_id = $1 AND kind = 'matched'`,
+      [again.body.leadId],
+    );
     expect(rows[0]?.summary).toMatch(/known contact \d+.*ben/);
     await answer(h, again.body.leadId, 'accept', { offerNumber: 1, repId: 'ben' });
     const handle = leadHandle(h, again.body.leadId);
@@ -151,7 +189,10 @@ test('spam is thrown out with its reason and never offered to anyone', async () 
   const worker = await h.createWorker();
   await worker.runUntil(async () => {
     const before = h.mail.messages().length;
-    const { body } = await submitLead(h, hotLead({ message: 'We offer SEO services and backlinks to rank your site!' }));
+    const { body } = await submitLead(
+      h,
+      hotLead({ message: 'We offer SEO services and backlinks to rank your site!' }),
+    );
     const handle = leadHandle(h, body.leadId);
     expect(await handle.result()).toEqual({ leadId: body.leadId, status: 'rejected-spam', owner: null, offers: 0 });
     expect(await leadRow(h, body.leadId)).toMatchObject({ status: 'rejected-spam', owner_rep_id: null });
@@ -178,9 +219,19 @@ test('bad input is answered with 400 naming the field, and starts nothing', asyn
   }
   const { rows } = await h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM leads WHERE email = 'not-an-email'`);
   expect(rows[0]?.n).toBe(0);
-  const notJson = await h.api.inject({ method: 'POST', url: '/v1/leads', payload: '{"name":', headers: { ...auth, 'content-type': 'application/json' } });
+  const notJson = await h.api.inject({
+    method: 'POST',
+    url: '/v1/leads',
+    payload: '{"name":',
+    headers: { ...auth, 'content-type': 'application/json' },
+  });
   expect(notJson.statusCode).toBe(400);
-  const decline = await h.api.inject({ method: 'POST', url: '/v1/offers/ffffffffffffffffffffffff.1/decline', payload: {}, headers: { authorization: `Bearer ${await h.repToken('ana')}` } });
+  const decline = await h.api.inject({
+    method: 'POST',
+    url: '/v1/offers/ffffffffffffffffffffffff.1/decline',
+    payload: {},
+    headers: { authorization: `Bearer ${await h.repToken('ana')}` },
+  });
   expect(decline.statusCode).toBe(400);
   expect(decline.json<Issues>().issues[0]?.field).toBe('reason');
 });

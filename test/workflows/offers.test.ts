@@ -1,5 +1,17 @@
 // Time-skipping tests of the lead workflow's offer paths, one test per path.
-import { createHarness, submitLead, waitForLead, offerOpenTo, answer, offerRows, leadRow, decisionKinds, leadHandle, minutes, type Harness } from '../support/harness';
+import {
+  createHarness,
+  submitLead,
+  waitForLead,
+  offerOpenTo,
+  answer,
+  offerRows,
+  leadRow,
+  decisionKinds,
+  leadHandle,
+  minutes,
+  type Harness,
+} from '../support/harness';
 import { hotLead } from '../support/directory';
 import { exportHistory } from '../support/histories';
 import type { LeadOutcome } from '../../workflows/lead';
@@ -30,13 +42,30 @@ test('accepted on the first offer: the rep owns the lead, in the workflow, Postg
     expect(mail.messageId).toBe(`<${body.leadId}.1.offer@leadrelay>`);
 
     const accepted = await answer(h, body.leadId, 'accept', { offerNumber: 1, repId: 'ana' });
-    expect(accepted).toEqual({ status: 200, body: { leadId: body.leadId, offerId: `${body.leadId}.1`, owner: 'ana', offerNumber: 1 } });
+    expect(accepted).toEqual({
+      status: 200,
+      body: { leadId: body.leadId, offerId: `${body.leadId}.1`, owner: 'ana', offerNumber: 1 },
+    });
 
     const handle = leadHandle(h, body.leadId);
-    expect(await handle.result()).toEqual<LeadOutcome>({ leadId: body.leadId, status: 'assigned', owner: 'ana', offers: 1 });
+    expect(await handle.result()).toEqual<LeadOutcome>({
+      leadId: body.leadId,
+      status: 'assigned',
+      owner: 'ana',
+      offers: 1,
+    });
     expect(await leadRow(h, body.leadId)).toMatchObject({ status: 'assigned', owner_rep_id: 'ana', team_id: 'cloud' });
-    expect(await offerRows(h, body.leadId)).toMatchObject([{ offer_number: 1, rep_ids: ['ana'], status: 'accepted', answered_by: 'ana' }]);
-    expect(await decisionKinds(h, body.leadId)).toEqual(['matched', 'qualified', 'routed', 'offered', 'accepted', 'assigned']);
+    expect(await offerRows(h, body.leadId)).toMatchObject([
+      { offer_number: 1, rep_ids: ['ana'], status: 'accepted', answered_by: 'ana' },
+    ]);
+    expect(await decisionKinds(h, body.leadId)).toEqual([
+      'matched',
+      'qualified',
+      'routed',
+      'offered',
+      'accepted',
+      'assigned',
+    ]);
     const sa = (await handle.describe()).typedSearchAttributes;
     expect(sa.get({ name: 'AssignedRep', type: 'KEYWORD' } as never)).toBe('ana');
     expect(sa.get({ name: 'LeadStatus', type: 'KEYWORD' } as never)).toBe('assigned');
@@ -49,11 +78,17 @@ test('declined, then the next rep is offered and accepts', async () => {
   await worker.runUntil(async () => {
     const { body } = await submitLead(h, hotLead());
     await waitForLead(h, body.leadId, offerOpenTo(1, 'ana'));
-    const declined = await answer(h, body.leadId, 'decline', { offerNumber: 1, repId: 'ana', reason: 'on a customer visit' });
+    const declined = await answer(h, body.leadId, 'decline', {
+      offerNumber: 1,
+      repId: 'ana',
+      reason: 'on a customer visit',
+    });
     expect(declined.status).toBe(200);
 
     await waitForLead(h, body.leadId, offerOpenTo(2, 'ben'), 'offer 2 to ben');
-    await h.mail.waitFor((m) => m.to.includes('ben@leadrelay.test') && m.messageId === `<${body.leadId}.2.offer@leadrelay>`);
+    await h.mail.waitFor(
+      (m) => m.to.includes('ben@leadrelay.test') && m.messageId === `<${body.leadId}.2.offer@leadrelay>`,
+    );
     expect((await answer(h, body.leadId, 'accept', { offerNumber: 2, repId: 'ben' })).status).toBe(200);
 
     const handle = leadHandle(h, body.leadId);
@@ -96,7 +131,9 @@ test('all reps exhausted, then the manager: escalated at level 1 and emailed', a
 
     const escalated = await waitForLead(h, body.leadId, offerOpenTo(3, 'mgr'), 'offer 3 to the manager');
     expect(escalated).toMatchObject({ status: 'escalated', escalationLevel: 1 });
-    expect(Date.parse(escalated.deadline ?? '') - Date.parse(escalated.currentOffer?.offeredAt ?? '')).toBe(minutes(15));
+    expect(Date.parse(escalated.deadline ?? '') - Date.parse(escalated.currentOffer?.offeredAt ?? '')).toBe(
+      minutes(15),
+    );
     const mail = await h.mail.waitFor((m) => m.to.includes('mgr@leadrelay.test'));
     expect(mail.subject).toMatch(/Escalated lead \(level 1\)/);
 
