@@ -14,12 +14,8 @@ module.exports = {
   },
   // light-my-request (fastify.inject) requires cookie, which ships ESM only.
   transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
-  testMatch: [
-    '<rootDir>/src/**/*.test.ts',
-    '<rootDir>/activities/**/*.test.ts',
-    '<rootDir>/cli/**/*.test.ts',
-    '<rootDir>/test/**/*.test.ts',
-  ],
+  testMatch: ['<rootDir>/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 180_000,

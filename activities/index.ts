@@ -3,7 +3,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { ApplicationFailure } from '@temporalio/common';
 import type { LeadClassifier } from '../src/classification/classifier';
-import type { AsyncLeadClassifier } from './llm-classifier';
+import type { AsyncLeadClassifier } from '../workers/llm-classifier';
 import { WebFormSchema } from '../src/intake/schemas';
 import { normaliseWebForm } from '../src/intake/normalise';
 import type { AnyLeadWorkflowInput, LeadStatus, MergedSubmission, NormalisedLead } from '../src/lead';
@@ -21,12 +21,12 @@ import type { Rep } from '../src/directory-file';
 import { qualifyClassified, type Qualification, type QualificationInput } from '../src/qualification';
 import type { LedgerEntry } from '../src/policy/fairness-ledger';
 import { describeRouting, planRouting, RoutingError, type OfferStage, type RoutingPlan } from '../src/routing';
-import { loadDirectory, loadRepLoad, readRep } from './directory';
-import { sendOnce, type Mailer } from './mail';
-import { createMatcher } from './matching';
-import { myOffersUrl, offerLinkUrls } from './offer-links';
-import { loadActivePolicy } from './policies';
-import { withTransaction } from './postgres';
+import { loadDirectory, loadRepLoad, readRep } from '../db/directory';
+import { sendOnce, type Mailer } from '../mail/mailer';
+import { createMatcher } from '../db/contacts-and-accounts';
+import { myOffersUrl, offerLinkUrls } from '../links/offer-links';
+import { loadActivePolicy } from '../db/policies';
+import { withTransaction } from '../db/pool';
 
 export interface ActivityDeps {
   db: Pool;

@@ -1,7 +1,7 @@
 // Who is calling: resolves the bearer token before anything else runs, and refuses callers the route does not admit.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
-import { hasScope, verifyToken, type ApiScope, type Principal } from './credentials';
+import { hasScope, verifyToken, type ApiScope, type Principal } from '../db/credentials';
 import { httpError } from './errors';
 
 /**

@@ -1,6 +1,6 @@
 // Production API process: serves the HTTP API against an existing Temporal cluster and Postgres.
 import { Client, Connection } from '@temporalio/client';
-import { createPool } from '../activities/postgres';
+import { createPool } from '../db/pool';
 import { loadConfig, requireSetting } from '../src/config';
 import { buildApi } from './server';
 

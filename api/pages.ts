@@ -12,7 +12,7 @@ import {
   type LinkFailure,
   type OfferAction,
   type OfferLinkClaims,
-} from '../activities/offer-links';
+} from '../links/offer-links';
 import { formatInstant } from '../src/notifications';
 import { refusalStatus, runOfferAnswer, type OfferAnswerOutcome } from './offer-answers';
 import { esc, renderLeadCard, renderNotice, renderPage } from './pages/html';

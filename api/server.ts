@@ -5,7 +5,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
 import { registerAuthentication } from './auth';
-import { principalKey } from './credentials';
+import { principalKey } from '../db/credentials';
 import { bodyLimits } from './body-limits';
 import { HttpError, registerErrorHandling } from './errors';
 import { registerOpenApi } from './openapi';

@@ -1,7 +1,7 @@
 // Turns one accepted submission into a lead workflow, or merges it into the running lead of the same person.
 import type { Pool, PoolClient } from 'pg';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { withTransaction } from '../activities/postgres';
+import { withTransaction } from '../db/pool';
 import {
   describePerson,
   intakeDeadlineMs,

@@ -1,7 +1,7 @@
 // `npx leadrelay keys ...`: creates, lists and revokes API keys and rep tokens. Secrets are printed once, never stored.
 import { parseArgs } from 'node:util';
 import type { Pool } from 'pg';
-import { createPool } from '../activities/postgres';
+import { createPool } from '../db/pool';
 import {
   apiScopes,
   createApiKey,
@@ -9,7 +9,7 @@ import {
   CredentialError,
   listCredentials,
   revokeCredential,
-} from '../api/credentials';
+} from '../db/credentials';
 import { loadConfig, requireSetting } from '../src/config';
 
 const usage = `usage:

@@ -15,8 +15,8 @@ import {
   type AccountInput,
   type LeadMatch,
   type MatchLeadInput,
-} from '../activities/matching';
-import { createPool } from '../activities/postgres';
+} from '../db/contacts-and-accounts';
+import { createPool } from '../db/pool';
 import { companyNameKey, distinctiveWords } from '../src/matching/company-name';
 import { loadConfig } from '../src/config';
 import { isFreeMailDomain } from '../src/matching/match-input';

@@ -1,11 +1,11 @@
 // `npm run migrate`: applies the schema migrations, then loads the sales directory file into Postgres.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { createPool } from '../activities/postgres';
+import { createPool } from '../db/pool';
 import { loadConfig, requireSetting } from '../src/config';
 import { parseDirectoryFile } from '../src/directory-file';
-import { upsertDirectory } from '../activities/directory';
-import { ensureDefaultPolicy } from '../activities/policies';
+import { upsertDirectory } from '../db/directory';
+import { ensureDefaultPolicy } from '../db/policies';
 import { migrate } from '../stack/migrate';
 import { repoRoot } from '../stack/paths';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { trainClassifier, type LeadClassifier } from '../src/classification/classifier';
 import { combineCorpora, parseCorpus, type CorpusMode } from '../src/classification/corpus';
-import { llmClassifierFromEnv, type AsyncLeadClassifier } from '../activities/llm-classifier';
+import { llmClassifierFromEnv, type AsyncLeadClassifier } from './llm-classifier';
 
 export const defaultCorpusPath = path.join(__dirname, '..', 'data', 'classifier', 'training.jsonl');
 

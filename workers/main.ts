@@ -2,8 +2,8 @@
 // SIGINT/SIGTERM (the SDK's runtime drains in-flight tasks before exiting).
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { createSmtpMailer } from '../activities/mail';
-import { createPool } from '../activities/postgres';
+import { createSmtpMailer } from '../mail/mailer';
+import { createPool } from '../db/pool';
 import { loadConfig, requireSetting } from '../src/config';
 import { loadClassifier, withOptionalLlm } from './classifier';
 import { createLeadWorker } from './worker';

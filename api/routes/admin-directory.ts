@@ -16,9 +16,9 @@ import {
   writeTeam,
   type StoredRep,
   type StoredTeam,
-} from '../../activities/directory';
-import { loadActivePolicy } from '../../activities/policies';
-import { withTransaction } from '../../activities/postgres';
+} from '../../db/directory';
+import { loadActivePolicy } from '../../db/policies';
+import { withTransaction } from '../../db/pool';
 import { OutOfOfficeSchema, RepSchema, TeamSchema, type Rep, type Team } from '../../src/directory-file';
 import { badRequest, ErrorBodySchema, httpError, issuesFromZod, type FieldIssue } from '../errors';
 import { apiSchemas, security } from '../openapi';

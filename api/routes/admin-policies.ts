@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Pool } from 'pg';
-import { loadDirectory } from '../../activities/directory';
+import { loadDirectory } from '../../db/directory';
 import {
   activatePolicy,
   draftPolicy,
@@ -13,7 +13,7 @@ import {
   PolicyNotFoundError,
   readParsedPolicy,
   readPolicy,
-} from '../../activities/policies';
+} from '../../db/policies';
 import type { PolicyError } from '../../src/policy/parse-policy';
 import { simulateRouting, type SimulatedLead } from '../../src/policy/simulate-routing';
 import type { Tier, Urgency } from '../../src/qualification';

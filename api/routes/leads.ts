@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { leadStateQuery, type LeadView, type OfferView } from '../../workflows/messages';
-import { hasScope } from '../credentials';
+import { hasScope } from '../../db/credentials';
 import { ErrorBodySchema, httpError } from '../errors';
 import { workflowIdFor } from '../lead-id';
 import { readLeadPerson, readLeadRecord } from '../lead-records';

@@ -1,9 +1,9 @@
 // Admin routes on the real stack: the directory (reps, teams, availability) as stored and read back by routing,
 // and the routing policy's life: upload with line-numbered errors, simulate, activate, roll back.
 import { createHarness, type Harness } from '../support/harness';
-import { loadDirectory, upsertDirectory } from '../../activities/directory';
-import { ensureDefaultPolicy, loadActivePolicy } from '../../activities/policies';
-import { createPool } from '../../activities/postgres';
+import { loadDirectory, upsertDirectory } from '../../db/directory';
+import { ensureDefaultPolicy, loadActivePolicy } from '../../db/policies';
+import { createPool } from '../../db/pool';
 import { call, createTestCredentials, fieldsOf, type TestCredentials } from './credentials-support';
 import { copyOfTemplateDatabase } from '../support/database';
 

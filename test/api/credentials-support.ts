@@ -1,7 +1,7 @@
 // Credentials the API tests call with: one API key per kind of client and a token per rep of the test directory.
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Harness } from '../support/harness';
-import { createApiKey, createRepToken } from '../../api/credentials';
+import { createApiKey, createRepToken } from '../../db/credentials';
 
 export interface TestCredentials {
   admin: string;

@@ -1,7 +1,7 @@
 // Intake, a lead's state and timeline, and a rep's offers, through the HTTP API on the real stack (time-skipping
 // Temporal with the lead worker, Postgres, SMTP): success and every refusal, and who may see or act on what.
 import { createHarness, leadHandle, waitForLead, type Harness } from '../support/harness';
-import { createApiKey } from '../../api/credentials';
+import { createApiKey } from '../../db/credentials';
 import type { LeadView } from '../../workflows/messages';
 import { call, createTestCredentials, fieldsOf, type TestCredentials } from './credentials-support';
 

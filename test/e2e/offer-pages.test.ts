@@ -3,7 +3,7 @@
 import { hotLead } from '../support/directory';
 import { leadHandle, minutes, offerOpenTo, waitForLead } from '../support/harness';
 import { leadStateQuery } from '../../workflows/messages';
-import { signLink } from '../../activities/offer-links';
+import { signLink } from '../../links/offer-links';
 import { pathOf, startPagesStack, type PagesStack } from './pages-stack';
 
 let s: PagesStack;

@@ -1,6 +1,6 @@
 // The real stack of test/support/harness.ts (the rep pages included) listening on a port, with an intake key.
 import type { AddressInfo } from 'node:net';
-import { myOffersUrl, offerLinkUrls } from '../../activities/offer-links';
+import { myOffersUrl, offerLinkUrls } from '../../links/offer-links';
 import { createHarness, type Harness } from '../support/harness';
 import type { LeadView } from '../../workflows/messages';
 

@@ -13,13 +13,13 @@ import {
 import type { WorkflowHandle } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { createActivities } from '../../activities';
-import { upsertDirectory } from '../../activities/directory';
-import { ensureDefaultPolicy } from '../../activities/policies';
-import { createApiKey, createRepToken } from '../../api/credentials';
+import { upsertDirectory } from '../../db/directory';
+import { ensureDefaultPolicy } from '../../db/policies';
+import { createApiKey, createRepToken } from '../../db/credentials';
 import type { LeadClassifier } from '../../src/classification/classifier';
 import { loadClassifier } from '../../workers/classifier';
-import { createSmtpMailer } from '../../activities/mail';
-import { createPool } from '../../activities/postgres';
+import { createSmtpMailer } from '../../mail/mailer';
+import { createPool } from '../../db/pool';
 import { buildApi } from '../../api/server';
 import { startMailCatcher, type MailCatcher } from '../../stack/mail-catcher';
 import { registerSearchAttributes } from '../../stack/temporal';

@@ -1,7 +1,7 @@
 // Time-skipping tests of the routing policy's paths through the workflow: owner-first on a known account, an
 // out-of-office rep's backup, SLAs by tier, form-then-chat merged into one lead, the half-SLA reminder and the
 // timeline that records it all.
-import { upsertAccount } from '../../activities/matching';
+import { upsertAccount } from '../../db/contacts-and-accounts';
 import {
   createHarness,
   submitLead,

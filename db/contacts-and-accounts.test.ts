@@ -12,8 +12,8 @@ import {
   upsertAccount,
   withNameSearchSettings,
   type MatchLeadInput,
-} from './matching';
-import { createPool } from './postgres';
+} from './contacts-and-accounts';
+import { createPool } from './pool';
 import { companyNameKey, trigramSimilarity } from '../src/matching/company-name';
 import { copyOfTemplateDatabase } from '../test/support/database';
 

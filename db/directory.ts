@@ -1,7 +1,7 @@
 // The sales directory in Postgres: each rep and team stored as the JSON its zod schema validated, plus the load
 // (open offers per rep) routing decides over. Read by routing, written by the directory file loader and the admin API.
 import type { Pool, PoolClient } from 'pg';
-import { withTransaction } from './postgres';
+import { withTransaction } from './pool';
 import {
   DirectoryFileError,
   DirectoryFileSchema,

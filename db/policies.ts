@@ -1,7 +1,7 @@
 // Routing policies in Postgres: uploaded as YAML (validated, with line numbers), kept as numbered versions, one active.
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { withTransaction } from './postgres';
+import { withTransaction } from './pool';
 import { parsePolicy, type PolicyError } from '../src/policy/parse-policy';
 import type { RoutingPolicy } from '../src/policy/policy-schema';
 

@@ -12,7 +12,7 @@ import {
   writeRep,
   writeTeam,
 } from './directory';
-import { createPool, withTransaction } from './postgres';
+import { createPool, withTransaction } from './pool';
 import type { RepInput, TeamInput } from '../src/directory-file';
 import { RepSchema, TeamSchema } from '../src/directory-file';
 import { copyOfTemplateDatabase } from '../test/support/database';

@@ -2,7 +2,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { withTransaction } from './postgres';
+import { withTransaction } from '../db/pool';
 
 export type OfferAction = 'accept' | 'decline';
 /** `my-offers` opens a rep's list of open offers; it never acts by itself. */

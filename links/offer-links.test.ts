@@ -1,7 +1,7 @@
 // Offer links: a changed, expired, misdirected or reused link never acts; a fresh one acts exactly once.
 import fc from 'fast-check';
 import type { Pool } from 'pg';
-import { createPool } from './postgres';
+import { createPool } from '../db/pool';
 import {
   consumeLink,
   findLinkUse,
