@@ -1,6 +1,6 @@
 // Dedupe and account matching in Postgres: the known contact a lead is (email key, then phone) and the
 // account it belongs to (the contact's, then the domain's, then the closest company name by pg_trgm).
-import { escapeLiteral, type Pool, type QueryResult, type QueryResultRow } from 'pg';
+import { escapeLiteral, type Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   chooseNameMatch,
@@ -302,4 +302,60 @@ function explainForeignKey(err: unknown, ownerRepId: string | null): unknown {
   return new MatchInputError(
     ownerRepId ? `ownerRepId: no rep '${ownerRepId}'` : `ownerRepId: ${pgError.detail ?? 'no such rep'}`,
   );
+}
+
+// ---- ownership, written when a lead is assigned ---------------------------------------------------------------
+
+/** Gives the account an owner unless it has one: an owner an admin or an earlier lead set is never replaced. */
+export async function claimAccountOwner(db: Pool | PoolClient, accountId: string, repId: string): Promise<void> {
+  await db.query('UPDATE accounts SET owner_rep_id = $2, updated_at = now() WHERE id = $1 AND owner_rep_id IS NULL', [
+    accountId,
+    repId,
+  ]);
+}
+
+/** A known contact gets the rep as its owner, and the account if it had none. */
+export async function setContactOwner(
+  db: Pool | PoolClient,
+  contactId: string,
+  { repId, accountId }: { repId: string; accountId: string | null },
+): Promise<void> {
+  await db.query(
+    'UPDATE contacts SET owner_rep_id = $2, account_id = COALESCE(account_id, $3), updated_at = now() WHERE id = $1',
+    [contactId, repId, accountId],
+  );
+}
+
+export interface NewContact {
+  name: string | null;
+  company: string | null;
+  phone: string | null;
+  ownerRepId: string;
+  accountId: string | null;
+}
+
+/** The contact with this email key, made if new, owned by the rep from now on. Returns its id. */
+export async function upsertContactByEmail(
+  db: Pool | PoolClient,
+  emailKey: string,
+  c: NewContact,
+): Promise<string | null> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO contacts (email_normalised, name, company, phone, owner_rep_id, account_id) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (email_normalised) DO UPDATE SET owner_rep_id = $5, updated_at = now() RETURNING id`,
+    [emailKey, c.name, c.company, c.phone, c.ownerRepId, c.accountId],
+  );
+  return rows[0]?.id ?? null;
+}
+
+/** A new contact known only by phone (a chat, a partner lead). Returns its id. */
+export async function insertPhoneContact(
+  db: Pool | PoolClient,
+  c: NewContact & { phone: string },
+): Promise<string | null> {
+  const { rows } = await db.query<{ id: string }>(
+    'INSERT INTO contacts (name, company, phone, owner_rep_id, account_id) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+    [c.name, c.company, c.phone, c.ownerRepId, c.accountId],
+  );
+  return rows[0]?.id ?? null;
 }

@@ -1,5 +1,5 @@
-// The sales directory in Postgres: each rep and team stored as the JSON its zod schema validated, plus the load
-// (open offers per rep) routing decides over. Read by routing, written by the directory file loader and the admin API.
+// The sales directory in Postgres: each rep and team stored as the JSON its zod schema validated. Read by routing,
+// written by the directory file loader and the admin API. (The load routing decides over is in db/offers.ts.)
 import type { Pool, PoolClient } from 'pg';
 import { withTransaction } from './pool';
 import {
@@ -18,9 +18,6 @@ export interface Directory {
   /** Every rep, active or not, so routing can say why a deactivated one was skipped. */
   reps: Rep[];
 }
-
-/** Open offers per rep, in total and per lead tier: the input of capacity caps and least-loaded routing. */
-export type RepLoad = Record<string, { total: number; byTier: Record<string, number> }>;
 
 /** Stored documents are validated again on the way out: defaults added since they were written apply. */
 function storedRep(doc: unknown): Rep {
@@ -87,22 +84,6 @@ function freezeDirectory(directory: Directory): Directory {
   return Object.freeze(directory);
 }
 
-export async function loadRepLoad(db: Pool | PoolClient): Promise<RepLoad> {
-  const { rows } = await db.query<{ rep_id: string; tier: string | null; n: number }>(
-    `SELECT r.rep_id, l.tier, count(*)::int AS n
-       FROM lead_offers o CROSS JOIN LATERAL unnest(o.rep_ids) AS r(rep_id) JOIN leads l ON l.id = o.lead_id
-      WHERE o.status = 'open'
-      GROUP BY r.rep_id, l.tier`,
-  );
-  const load: RepLoad = {};
-  for (const row of rows) {
-    const entry = (load[row.rep_id] ??= { total: 0, byTier: {} });
-    entry.total += row.n;
-    if (row.tier) entry.byTier[row.tier] = (entry.byTier[row.tier] ?? 0) + row.n;
-  }
-  return load;
-}
-
 /**
  * Writes a directory file (validated here, errors naming the place: `reps.3.teamId: no team nowhere`): teams first,
  * then reps, replacing the stored version of each entry it names. Entries it does not name are left alone, so reps
@@ -110,10 +91,10 @@ export async function loadRepLoad(db: Pool | PoolClient): Promise<RepLoad> {
  */
 export async function upsertDirectory(
   db: Pool,
-  file: DirectoryFileInput | LegacyDirectory,
+  file: DirectoryFileInput,
   { onlyNew = false }: { onlyNew?: boolean } = {},
 ): Promise<{ written: number; kept: number }> {
-  const parsed = DirectoryFileSchema.safeParse(withoutLegacyFields(file));
+  const parsed = DirectoryFileSchema.safeParse(file);
   if (!parsed.success)
     throw new DirectoryFileError(
       parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; '),
@@ -128,29 +109,6 @@ export async function upsertDirectory(
       written += onlyNew ? Number(await insertRep(tx, rep)) : (await writeRep(tx, rep), 1);
     return { written, kept: parsed.data.teams.length + parsed.data.reps.length - written };
   });
-}
-
-/**
- * The directory before routing policies: teams carried `serviceLines` and `isDefault` (now the policy's rules) and
- * reps an `openOffers` count (now read from lead_offers). Those fields are dropped, so older files still load.
- */
-export interface LegacyDirectory {
-  teams: Array<Record<string, unknown> & { serviceLines?: unknown; isDefault?: unknown }>;
-  reps: Array<Record<string, unknown> & { openOffers?: unknown }>;
-}
-
-function withoutLegacyFields(file: unknown): unknown {
-  if (typeof file !== 'object' || file === null) return file;
-  const { teams, reps, ...rest } = file as { teams?: unknown; reps?: unknown };
-  const strip = (entries: unknown, fields: string[]) =>
-    Array.isArray(entries)
-      ? entries.map((e: unknown) =>
-          typeof e === 'object' && e !== null
-            ? Object.fromEntries(Object.entries(e).filter(([k]) => !fields.includes(k)))
-            : e,
-        )
-      : entries;
-  return { ...rest, teams: strip(teams, ['serviceLines', 'isDefault']), reps: strip(reps, ['openOffers']) };
 }
 
 /** Inserts or replaces one team; reactivates it (a team in a file or written by an admin is meant to take leads). */

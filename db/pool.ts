@@ -27,3 +27,8 @@ export async function withTransaction<T>(db: Pool, work: (client: PoolClient) =>
     client.release();
   }
 }
+
+/** The cheapest round trip to the server: what any query costs at least (the match benchmark's baseline). */
+export async function ping(db: Pool | PoolClient): Promise<void> {
+  await db.query('SELECT 1');
+}

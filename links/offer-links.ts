@@ -3,6 +3,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { withTransaction } from '../db/pool';
+import { claimLinkUse, readLinkUse, setLinkUseOutcome, type LinkUse } from '../db/link-uses';
 
 export type OfferAction = 'accept' | 'decline';
 /** `my-offers` opens a rep's list of open offers; it never acts by itself. */
@@ -172,10 +173,7 @@ export function myOffersUrl(o: { apiUrl: string; secret: string; repId: string; 
   return `${baseUrl(o.apiUrl)}/me/offers?token=${signLink({ action: 'my-offers', repId: o.repId, expiresAt: toDate(o.expiresAt) }, o.secret)}`;
 }
 
-export interface LinkUse {
-  usedAt: Date;
-  outcome: string;
-}
+export type { LinkUse } from '../db/link-uses';
 
 export type ConsumeResult<T> = { consumed: true; value: T } | { consumed: false; previous: LinkUse };
 
@@ -191,35 +189,23 @@ export async function consumeLink<T>(
   act: () => Promise<{ outcome: string; value: T }>,
 ): Promise<ConsumeResult<T>> {
   const tokenHash = hashToken(use.token);
-  return await withTransaction(db, async (client) => {
-    const claimed = await client.query(
-      `INSERT INTO offer_link_uses (token_hash, lead_id, offer_number, rep_id, action, used_at, outcome)
-       VALUES ($1, $2, $3, $4, $5, $6, 'in-progress') ON CONFLICT (token_hash) DO NOTHING`,
-      [tokenHash, use.claims.leadId, use.claims.offerNumber, use.claims.repId, use.claims.action, use.at],
-    );
-    if (claimed.rowCount === 0) {
-      const previous = await readUse(client, tokenHash);
+  const { leadId, offerNumber, repId, action } = use.claims;
+  return await withTransaction(db, async (tx) => {
+    if (!(await claimLinkUse(tx, { tokenHash, leadId, offerNumber, repId, action, at: use.at }))) {
+      const previous = await readLinkUse(tx, tokenHash);
       if (!previous) throw new Error('offer link use vanished between claim and read');
-      return { consumed: false as const, previous };
+      return { consumed: false as const, previous: { usedAt: previous.usedAt, outcome: previous.outcome } };
     }
     const { outcome, value } = await act();
-    await client.query('UPDATE offer_link_uses SET outcome = $2 WHERE token_hash = $1', [tokenHash, outcome]);
+    await setLinkUseOutcome(tx, tokenHash, outcome);
     return { consumed: true as const, value };
   });
 }
 
 /** Whether (and how) a link was already used; pages show this instead of a form. */
 export async function findLinkUse(db: Pool, token: string): Promise<LinkUse | null> {
-  return await readUse(db, hashToken(token));
-}
-
-async function readUse(db: Pick<Pool, 'query'>, tokenHash: string): Promise<LinkUse | null> {
-  const { rows } = await db.query<{ used_at: Date; outcome: string }>(
-    'SELECT used_at, outcome FROM offer_link_uses WHERE token_hash = $1',
-    [tokenHash],
-  );
-  const row = rows[0];
-  return row ? { usedAt: row.used_at, outcome: row.outcome } : null;
+  const use = await readLinkUse(db, hashToken(token));
+  return use ? { usedAt: use.usedAt, outcome: use.outcome } : null;
 }
 
 /** The token is a bearer credential until it expires, so only its hash is stored. */

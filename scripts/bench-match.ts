@@ -1,5 +1,5 @@
 // `npm run bench:match`: matchLead latency against 1,000,000 contacts and 200,000 accounts in a throwaway
-// PostgreSQL, next to a `SELECT 1` round trip measured in the same process.
+// PostgreSQL, next to the cheapest round trip (db/pool.ts `ping`) measured in the same process.
 // Options: --contacts N --accounts N --leads N --seed N. DATABASE_URL: use that server (needs CREATEDB).
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -11,16 +11,30 @@ import {
   importAccounts,
   matchQueries,
   similarNamesSql,
-  withNameSearchSettings,
   type AccountInput,
   type LeadMatch,
   type MatchLeadInput,
 } from '../db/contacts-and-accounts';
-import { createPool } from '../db/pool';
+import { listReps } from '../db/directory';
+import {
+  droppableIndexes,
+  dropIndexes,
+  explainAnalyze,
+  isAccountNameKey,
+  maxIds,
+  rebuildIndexes,
+  sampleAccounts,
+  sampleContacts,
+  seedContacts,
+  seededCounts,
+  serverVersion,
+  vacuumAnalyzeContactsAndAccounts,
+} from '../db/match-benchmark';
+import { createPool, ping } from '../db/pool';
 import { companyNameKey, distinctiveWords } from '../src/matching/company-name';
 import { loadConfig } from '../src/config';
 import { isFreeMailDomain } from '../src/matching/match-input';
-import { ensureDatabase, startEmbeddedPostgres } from '../stack/postgres';
+import { dropDatabase, ensureDatabase, startEmbeddedPostgres } from '../stack/postgres';
 import { migrateAndLoadDirectory } from './migrate';
 import { freePort } from '../stack/free-port';
 
@@ -787,55 +801,9 @@ const freeMailDomains = [
   'icloud.com',
 ];
 
-/**
- * One INSERT ... SELECT over generate_series: contacts spread over the accounts (85% linked), mailboxes at
- * the account's domain (free-mail when it has none), 80% with a personal phone in the account country's plan,
- * 5% with the account's switchboard number, 60% owned. Deterministic: every choice is a hash of the row number.
- */
-async function seedContacts(pool: pg.Pool, count: number, seed: number): Promise<void> {
-  // Temporary tables live on one connection.
-  const db = await pool.connect();
-  try {
-    await seedContactsOn(db, count, seed, await repIdsOf(pool));
-  } finally {
-    db.release();
-  }
-}
-
-async function seedContactsOn(db: pg.PoolClient, count: number, seed: number, repIds: string[]): Promise<void> {
-  await db.query(`
-    CREATE TEMP TABLE seed_dial (country text PRIMARY KEY, dial text, digits int);
-    CREATE TEMP TABLE seed_accounts AS SELECT row_number() OVER (ORDER BY id) AS n, id, domain, name, country FROM accounts;
-    CREATE INDEX ON seed_accounts (n);`);
-  await db.query(`INSERT INTO seed_dial SELECT * FROM unnest($1::text[], $2::text[], $3::int[])`, [
-    countries.map((c) => c.code),
-    countries.map((c) => c.dial),
-    countries.map((c) => c.digits),
-  ]);
-  await db.query('ANALYZE seed_accounts');
-  // Hash-derived choices: h0 picks the account, h1 the person, h2 the phone digits, h3 the rest.
-  await db.query(
-    `INSERT INTO contacts (email_normalised, name, company, owner_rep_id, phone, account_id)
-     SELECT lower(f.first) || '.' || lower(l.last) || '.' || g || '@' || coalesce(s.domain, ($3::text[])[1 + abs(h.h3 % array_length($3::text[], 1))]),
-            f.first || ' ' || l.last,
-            s.name,
-            CASE WHEN abs(h.h3 % 10) < 6 THEN ($4::text[])[1 + abs((h.h3 / 10) % array_length($4::text[], 1))] END,
-            CASE WHEN abs(h.h3 % 20) = 0 THEN '+' || d.dial || '9' || lpad((s.n % (10 ^ (d.digits - 1))::bigint)::text, d.digits - 1, '0')
-                 WHEN abs(h.h3 % 10) < 8 THEN '+' || d.dial || (2 + abs(h.h2 % 7))::text || lpad(abs((h.h2 / 7) % (10 ^ (d.digits - 1))::bigint)::text, d.digits - 1, '0') END,
-            CASE WHEN abs((h.h3 / 1000) % 100) < 85 THEN s.id END
-       FROM generate_series(1, $5::int) g
-       CROSS JOIN LATERAL (SELECT hashint8extended(g, $6) AS h0, hashint8extended(g, $6 + 1) AS h1, hashint8extended(g, $6 + 2) AS h2, hashint8extended(g, $6 + 3) AS h3) h
-       JOIN seed_accounts s ON s.n = 1 + abs(h.h0 % (SELECT count(*) FROM seed_accounts))
-       JOIN seed_dial d ON d.country = s.country
-       JOIN LATERAL (SELECT ($1::text[])[1 + abs(h.h1 % array_length($1::text[], 1))] AS first) f ON true
-       JOIN LATERAL (SELECT ($2::text[])[1 + abs((h.h1 / 100) % array_length($2::text[], 1))] AS last) l ON true`,
-    [firstNames, lastNames, freeMailDomains, repIds, count, seed],
-  );
-  await db.query('DROP TABLE seed_dial, seed_accounts');
-}
-
+/** The rep ids contacts and accounts are owned by. */
 async function repIdsOf(db: pg.Pool): Promise<string[]> {
-  return (await db.query<{ id: string }>('SELECT id FROM reps ORDER BY id')).rows.map((r) => r.id);
+  return (await listReps(db)).map((r) => r.rep.id);
 }
 
 // ---- the leads to match ----------------------------------------------------------------------------------
@@ -908,61 +876,37 @@ function typo(r: Random, s: string): string {
 }
 
 async function buildProbes(db: pg.Pool, r: Random, count: number, seed: number): Promise<Probe[]> {
-  const { rows: bounds } = await db.query<{ contacts: string; accounts: string }>(
-    'SELECT (SELECT max(id) FROM contacts) AS contacts, (SELECT max(id) FROM accounts) AS accounts',
-  );
-  const maxContact = Number(bounds[0]?.contacts);
-  const maxAccount = Number(bounds[0]?.accounts);
+  const bounds = await maxIds(db);
   const ids = (max: number, n: number) => Array.from({ length: n }, () => String(1 + r.int(max)));
-  // The account a right match finds: the contact's, else (an unlinked contact) the one at their mail domain.
-  const contactRows = async (n: number, where: string) =>
-    (
-      await db.query<{
-        email_normalised: string;
-        phone: string | null;
-        company: string | null;
-        email_domain: string;
-        account_id: string | null;
-        expected: string | null;
-      }>(
-        `SELECT c.email_normalised, c.phone, c.company, split_part(c.email_normalised, '@', 2) AS email_domain, c.account_id, coalesce(c.account_id, d.id) AS expected
-           FROM contacts c LEFT JOIN accounts d ON d.domain = split_part(c.email_normalised, '@', 2)
-          WHERE c.id = ANY($1) ${where}`,
-        [ids(maxContact, n * 2)],
-      )
-    ).rows.slice(0, n);
-  const accountRows = async (n: number, where: string) =>
-    (
-      await db.query<{ id: string; domain: string | null; name: string }>(
-        `SELECT id, domain, name FROM accounts WHERE id = ANY($1) ${where}`,
-        [ids(maxAccount, n * 2)],
-      )
-    ).rows.slice(0, n);
+  const contactRows = async (n: number, filter: { withPhone?: boolean } = {}) =>
+    (await sampleContacts(db, ids(bounds.contacts, n * 2), filter)).slice(0, n);
+  const accountRows = async (n: number, filter: { withDomain?: boolean } = {}) =>
+    (await sampleAccounts(db, ids(bounds.accounts, n * 2), filter)).slice(0, n);
 
   const share = (fraction: number) => Math.round(count * fraction);
   const probes: Probe[] = [];
   // A returning contact fills in the form again: email, phone, their company's site and name.
-  for (const c of await contactRows(share(0.3), '')) {
-    const companyDomain = freeMailDomains.includes(c.email_domain) ? null : c.email_domain;
+  for (const c of await contactRows(share(0.3))) {
+    const companyDomain = freeMailDomains.includes(c.emailDomain) ? null : c.emailDomain;
     probes.push({
       kind: 'known email',
-      input: { emailKey: c.email_normalised, phone: c.phone, companyDomain, company: c.company },
-      expectedAccountId: c.expected,
+      input: { emailKey: c.emailKey, phone: c.phone, companyDomain, company: c.company },
+      expectedAccountId: c.expectedAccountId,
       companyKey: c.company ? companyNameKey(c.company) : null,
     });
   }
   // A chat where only the phone number was given.
-  for (const c of await contactRows(share(0.1), 'AND c.phone IS NOT NULL')) {
+  for (const c of await contactRows(share(0.1), { withPhone: true })) {
     probes.push({
       kind: 'phone only',
       input: { emailKey: null, phone: c.phone, companyDomain: null, company: null },
-      expectedAccountId: c.account_id,
+      expectedAccountId: c.accountId,
       companyKey: null,
     });
   }
   // Someone new at a company we know, writing from work.
   let k = 0;
-  for (const a of await accountRows(share(0.2), 'AND domain IS NOT NULL')) {
+  for (const a of await accountRows(share(0.2), { withDomain: true })) {
     probes.push({
       kind: 'new person, known domain',
       input: { emailKey: `new.lead.${++k}@${a.domain}`, phone: null, companyDomain: a.domain, company: a.name },
@@ -971,7 +915,7 @@ async function buildProbes(db: pg.Pool, r: Random, count: number, seed: number):
     });
   }
   // Someone new from a private mailbox, typing the company name their own way.
-  for (const a of await accountRows(share(0.25), '')) {
+  for (const a of await accountRows(share(0.25))) {
     probes.push({
       kind: 'fuzzy company name',
       input: { emailKey: `lead.${++k}@gmail.com`, phone: null, companyDomain: null, company: misspell(r, a.name) },
@@ -1030,7 +974,7 @@ async function explainQueries(db: pg.Pool, probes: Probe[]): Promise<string[]> {
   let typo = 'kestrl robotics';
   for (const probe of probes.filter((p) => p.kind === 'fuzzy company name')) {
     const key = companyNameKey(probe.input.company ?? '');
-    if (distinctiveWords(key) && !(await db.query('SELECT 1 FROM accounts WHERE name_key = $1', [key])).rowCount) {
+    if (distinctiveWords(key) && !(await isAccountNameKey(db, key))) {
       typo = key;
       break;
     }
@@ -1048,17 +992,7 @@ async function explainQueries(db: pg.Pool, probes: Probe[]): Promise<string[]> {
   ];
   const lines: string[] = [];
   for (const { what, sql, params, threshold } of shapes) {
-    const explain = `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`;
-    // The name search runs as the matcher runs it: one request, threshold set for its implicit transaction.
-    const result =
-      threshold === undefined
-        ? await db.query<{ 'QUERY PLAN': string }>(explain, params)
-        : (
-            (await db.query(withNameSearchSettings(threshold, explain))) as unknown as Array<
-              pg.QueryResult<{ 'QUERY PLAN': string }>
-            >
-          )[1]!;
-    const plan = result.rows.map((row) => row['QUERY PLAN']);
+    const plan = await explainAnalyze(db, { sql, params, threshold });
     const scans = plan
       .filter((line) => /Scan/.test(line))
       .map((line) =>
@@ -1108,13 +1042,7 @@ async function main(): Promise<number> {
       const serverUrl = server.toString().replace(/\/$/, '');
       const name = `leadrelay_bench_${randomBytes(4).toString('hex')}`;
       databaseUrl = await ensureDatabase(serverUrl, name);
-      cleanups.push(async () => {
-        const client = new pg.Client({ connectionString: `${serverUrl}/postgres` });
-        await client.connect();
-        await client
-          .query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`)
-          .finally(() => client.end());
-      });
+      cleanups.push(() => dropDatabase(serverUrl, name));
       log(`PostgreSQL: DATABASE_URL's server, database ${name} (dropped at the end)`);
     } else {
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'leadrelay-bench-'));
@@ -1135,8 +1063,7 @@ async function main(): Promise<number> {
       if (!cleaning) log(line);
     });
     cleanups.push(() => db.end());
-    const { rows: version } = await db.query<{ server_version: string }>('SHOW server_version');
-    log(`server ${version[0]?.server_version}, ${os.cpus().length} cores, node ${process.version}`);
+    log(`server ${await serverVersion(db)}, ${os.cpus().length} cores, node ${process.version}`);
 
     // Seeding: a bulk load, as a CRM import would be done. Indexes that enforce nothing (not unique, no
     // constraint) are dropped first and rebuilt after from their own definitions (pg_get_indexdef), so they
@@ -1145,50 +1072,35 @@ async function main(): Promise<number> {
     let t = performance.now();
     const accounts = generateAccounts(random, options.accounts, await repIdsOf(db));
     const generated = performance.now() - t;
-    const indexes = await db.query<{ name: string; definition: string }>(
-      `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
-         FROM pg_index i
-        WHERE i.indrelid IN ('accounts'::regclass, 'contacts'::regclass) AND NOT i.indisunique
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`,
-    );
-    for (const index of indexes.rows) await db.query(`DROP INDEX ${index.name}`);
+    const indexes = await droppableIndexes(db);
+    await dropIndexes(db, indexes);
     t = performance.now();
     for (let i = 0; i < accounts.length; i += 10_000) await importAccounts(db, accounts.slice(i, i + 10_000));
     const accountsTime = performance.now() - t;
     t = performance.now();
-    await seedContacts(db, options.contacts, options.seed);
+    await seedContacts(db, {
+      count: options.contacts,
+      seed: options.seed,
+      firstNames,
+      lastNames,
+      freeMailDomains,
+      repIds: await repIdsOf(db),
+      dialPlans: countries.map((c) => ({ country: c.code, dial: c.dial, digits: c.digits })),
+    });
     const contactsTime = performance.now() - t;
     t = performance.now();
-    const builder = await db.connect();
-    try {
-      await builder.query(`SET maintenance_work_mem = '256MB'`);
-      for (const index of indexes.rows) await builder.query(index.definition);
-    } finally {
-      builder.release();
-    }
+    await rebuildIndexes(db, indexes);
     const indexTime = performance.now() - t;
     t = performance.now();
-    await db.query('VACUUM ANALYZE accounts');
-    await db.query('VACUUM ANALYZE contacts');
+    await vacuumAnalyzeContactsAndAccounts(db);
     const analyzeTime = performance.now() - t;
-    const { rows: counts } = await db.query<{
-      contacts: string;
-      accounts: string;
-      with_phone: string;
-      linked: string;
-      size: string;
-    }>(
-      `SELECT (SELECT count(*) FROM contacts) AS contacts, (SELECT count(*) FROM accounts) AS accounts,
-              (SELECT count(*) FROM contacts WHERE phone IS NOT NULL) AS with_phone, (SELECT count(*) FROM contacts WHERE account_id IS NOT NULL) AS linked,
-              pg_size_pretty(pg_database_size(current_database())) AS size`,
-    );
-    const c = counts[0]!;
+    const c = await seededCounts(db);
     log(
-      `seeded ${c.contacts} contacts (${c.with_phone} with a phone, ${c.linked} linked to an account) and ${c.accounts} accounts; database ${c.size}`,
+      `seeded ${c.contacts} contacts (${c.withPhone} with a phone, ${c.linked} linked to an account) and ${c.accounts} accounts; database ${c.size}`,
     );
     log(
       `seed time: accounts ${(accountsTime / 1000).toFixed(1)} s (+ ${(generated / 1000).toFixed(1)} s generating names in Node), contacts ${(contactsTime / 1000).toFixed(1)} s, ` +
-        `${indexes.rows.length} indexes (${indexes.rows.map((i) => i.name).join(', ')}) ${(indexTime / 1000).toFixed(1)} s, vacuum+analyze ${(analyzeTime / 1000).toFixed(1)} s; ` +
+        `${indexes.length} indexes (${indexes.map((i) => i.name).join(', ')}) ${(indexTime / 1000).toFixed(1)} s, vacuum+analyze ${(analyzeTime / 1000).toFixed(1)} s; ` +
         `total ${((generated + accountsTime + contactsTime + indexTime + analyzeTime) / 1000).toFixed(1)} s`,
     );
 
@@ -1200,14 +1112,14 @@ async function main(): Promise<number> {
     // Warm the pool's connections and the plan caches before measuring.
     for (const probe of probes.slice(0, 200)) await matchLead(probe.input);
 
-    // Each lead is measured right after a `SELECT 1` on the same pool, so both see the same machine load.
+    // Each lead is measured right after a ping on the same pool, so both see the same machine load.
     const baseline: number[] = [];
     const byKind = new Map<Kind, number[]>();
     const all: number[] = [];
     const outcomes = new Map<Kind, { right: number; namesake: number; wrong: number; none: number; contact: number }>();
     for (const probe of probes) {
       let start = performance.now();
-      await db.query('SELECT 1');
+      await ping(db);
       baseline.push(performance.now() - start);
       start = performance.now();
       const match: LeadMatch = await matchLead(probe.input);
@@ -1243,10 +1155,10 @@ async function main(): Promise<number> {
     const base = summarise(baseline);
     log(`  ${'all'.padEnd(26)} ${String(total.n).padStart(5)} ${ms(total.p50)} ${ms(total.p99)} ${ms(total.max)}`);
     log(
-      `  ${'baseline: SELECT 1'.padEnd(26)} ${String(base.n).padStart(5)} ${ms(base.p50)} ${ms(base.p99)} ${ms(base.max)}`,
+      `  ${'baseline: ping'.padEnd(26)} ${String(base.n).padStart(5)} ${ms(base.p50)} ${ms(base.p99)} ${ms(base.max)}`,
     );
     log(
-      `  ratio matchLead / SELECT 1: p50 ${(total.p50 / base.p50).toFixed(1)}x, p99 ${(total.p99 / base.p99).toFixed(1)}x`,
+      `  ratio matchLead / ping: p50 ${(total.p50 / base.p50).toFixed(1)}x, p99 ${(total.p99 / base.p99).toFixed(1)}x`,
     );
     log(`  target p99 <= 5 ms per lead: ${total.p99 <= 5 ? 'met' : 'MISSED'} (${total.p99.toFixed(2)} ms)`);
     return 0;

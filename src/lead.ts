@@ -1,8 +1,6 @@
 // The shapes a lead takes inside leadrelay. Free of zod so the workflow bundle stays small and eval-free.
 import type { NormalisedLead } from './intake/normalised-lead';
-import type { LeadSubmission } from './lead-submission';
 
-export type { LeadSubmission } from './lead-submission';
 export type { NormalisedLead } from './intake/normalised-lead';
 
 /** Exact-match key for dedupe: case and surrounding whitespace never make two people. */
@@ -24,15 +22,6 @@ export interface LeadWorkflowInput {
   receivedAt: string;
 }
 
-/** The input of leads started before intake normalisation; kept so their histories replay and they finish. */
-export interface LegacyLeadWorkflowInput {
-  leadId: string;
-  submission: LeadSubmission;
-  receivedAt: string;
-}
-
-export type AnyLeadWorkflowInput = LeadWorkflowInput | LegacyLeadWorkflowInput;
-
 /** A later submission from the same person (a chat after the form), merged into the running lead. */
 export interface MergedSubmission {
   submissionId: string;
@@ -41,10 +30,9 @@ export interface MergedSubmission {
 }
 
 /** Whom a lead is about, in one line, for memos, emails and logs. */
-export function describePerson(input: AnyLeadWorkflowInput): string {
-  const { name, company, source } = 'lead' in input ? input.lead : input.submission;
-  const contact = 'lead' in input ? (input.lead.email ?? input.lead.phone) : input.submission.email;
-  return `${name ?? contact ?? 'unknown person'}${company ? ` (${company})` : ''} via ${source}`;
+export function describePerson(of: LeadWorkflowInput | NormalisedLead): string {
+  const { name, company, source, email, phone } = 'lead' in of ? of.lead : of;
+  return `${name ?? email ?? phone ?? 'unknown person'}${company ? ` (${company})` : ''} via ${source}`;
 }
 
 export interface KnownContact {

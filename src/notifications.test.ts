@@ -1,6 +1,5 @@
 // The words of the offer, reminder, escalation and catch-all emails, checked without SMTP.
 import fc from 'fast-check';
-import type { LeadSubmission } from './lead';
 import {
   composeCatchAllAlert,
   composeEscalationEmail,
@@ -13,12 +12,12 @@ import {
   type OfferEmailInput,
 } from './notifications';
 
-const lead: LeadSubmission = {
+const lead: EmailLead = {
   name: 'Priya Shah',
   email: 'priya@acme-corp.example',
   company: 'Acme Corp',
   phone: '+44 20 7946 0000',
-  message: 'We must migrate our data centre to AWS ASAP.',
+  text: 'We must migrate our data centre to AWS ASAP.',
   source: 'web-form',
 };
 
@@ -87,7 +86,7 @@ describe('composeOfferEmail', () => {
     for (const part of qualification.parts) expect(text).toContain(`  +${part.points} ${part.reason}`);
     expect(text).toContain('Why you: fewest open offers on team Cloud');
     expect(text).toContain('Answer by Wed, 2 Jan 2030, 04:05 America/Chicago, or the lead moves on.');
-    expect(text).toContain(lead.message);
+    expect(text).toContain(lead.text);
   });
 
   test('Accept and Decline are the signed links, each on its own line, and the footer names lead and offer', () => {
@@ -125,7 +124,7 @@ describe('composeOfferEmail', () => {
     expect(lines(email)[0]).toBe('New lead for you, Ana: Priya Shah <priya@acme-corp.example>, via web-form.');
   });
 
-  test('a normalised lead (text, nullable name) is named by its email and its text is the excerpt', () => {
+  test("a lead without a name is named by its email, and a chat's text is the excerpt", () => {
     const normalised: EmailLead = {
       name: null,
       email: 'ops@globex.example',
@@ -152,16 +151,16 @@ describe('composeOfferEmail', () => {
 
   test('a long message is cut to a 600-character excerpt; exactly 600 is shown whole; empty says so', () => {
     const long = composeOfferEmail(
-      offer({ lead: { ...lead, message: `${'a'.repeat(600)}TAIL-THAT-MUST-NOT-APPEAR` } }),
+      offer({ lead: { ...lead, text: `${'a'.repeat(600)}TAIL-THAT-MUST-NOT-APPEAR` } }),
     ).text;
     expect(long).toContain(`${'a'.repeat(600)}…`);
     expect(long).not.toContain('TAIL-THAT-MUST-NOT-APPEAR');
-    expect(lines(composeOfferEmail(offer({ lead: { ...lead, message: 'b'.repeat(600) } })))).toContain('b'.repeat(600));
-    expect(lines(composeOfferEmail(offer({ lead: { ...lead, message: '' } })))).toContain('(no message)');
+    expect(lines(composeOfferEmail(offer({ lead: { ...lead, text: 'b'.repeat(600) } })))).toContain('b'.repeat(600));
+    expect(lines(composeOfferEmail(offer({ lead: { ...lead, text: '' } })))).toContain('(no message)');
   });
 
   test('the excerpt never cuts an emoji in half', () => {
-    const { text } = composeOfferEmail(offer({ lead: { ...lead, message: `${'x'.repeat(599)}😀 and more` } }));
+    const { text } = composeOfferEmail(offer({ lead: { ...lead, text: `${'x'.repeat(599)}😀 and more` } }));
     expect(text).toContain(`${'x'.repeat(599)}😀…`);
     expect(text).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
   });
@@ -169,7 +168,7 @@ describe('composeOfferEmail', () => {
   test('what the lead wrote cannot add markup to the HTML', () => {
     const email = composeOfferEmail(
       offer({
-        lead: { ...lead, name: '<script>alert(1)</script>', message: '<img src=x onerror=alert(1)> & "quotes"' },
+        lead: { ...lead, name: '<script>alert(1)</script>', text: '<img src=x onerror=alert(1)> & "quotes"' },
       }),
     );
     expect(email.html).not.toContain('<script>');
@@ -266,7 +265,7 @@ describe('composeEscalationEmail', () => {
     const email = escalation();
     expect(lines(email)).toContain(`Accept:  ${links.accept}`);
     expect(lines(email)).toContain('Score 85 (tier A), urgency now, service line cloud-migration.');
-    expect(lines(email)).toContain(lead.message);
+    expect(lines(email)).toContain(lead.text);
     expect(email.html).toContain('<h2>History</h2><ol><li>Wed 09:55 Europe/London — received: ');
   });
 });
@@ -352,14 +351,18 @@ test('no text from a lead, a rep or the history can add a tag to any email', () 
   const text = fc.string({ unit: 'grapheme', maxLength: 40 });
   fc.assert(
     fc.property(text, text, text, text, text, (name, company, message, reason, summary) => {
-      const input = offer({ lead: { ...lead, name, company, message }, whyYou: reason, rep: { name: `R${name}` } });
+      const input = offer({
+        lead: { ...lead, name, company, text: message },
+        whyYou: reason,
+        rep: { name: `R${name}` },
+      });
       const emails = [
         composeOfferEmail(input),
         composeReminderEmail({ ...input, remindedAt: '2030-01-02T10:00:00.000Z' }),
         composeEscalationEmail({ ...input, history: [{ at: '2030-01-02T10:00:00.000Z', kind: 'declined', summary }] }),
         composeCatchAllAlert({
           leadId: 'l',
-          lead: { ...lead, name, company, message },
+          lead: { ...lead, name, company, text: message },
           round: 1,
           claimants: [name],
           history: [summary],

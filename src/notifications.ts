@@ -7,14 +7,16 @@ export interface EmailContent {
   html: string;
 }
 
-/** The lead as an email shows it. Both the old LeadSubmission (`message`) and a NormalisedLead (`text`) fit. */
-export type EmailLead = {
+/** The lead as an email shows it; a NormalisedLead fits. */
+export interface EmailLead {
   name?: string | null;
   email?: string | null;
   phone?: string | null;
   company?: string | null;
   source: string;
-} & ({ message: string } | { text: string });
+  /** The message, or a chat's visitor lines. */
+  text: string;
+}
 
 /** The qualification as an email shows it; a Qualification fits. */
 export interface EmailScore {
@@ -248,7 +250,6 @@ function readOffer(input: OfferEmailInput): OfferFacts {
   const deadline = instant(input.deadline, 'deadline');
   const who = describeWho(input.lead);
   const contact = contactOf(input.lead);
-  const message = 'text' in input.lead ? input.lead.text : input.lead.message;
   return {
     who,
     contactLine: `${who}${input.lead.email ? ` <${input.lead.email}>` : ''}${input.lead.phone ? `, ${input.lead.phone}` : ''}${contact ? '' : ' (no email or phone given)'}, via ${input.lead.source}`,
@@ -258,7 +259,7 @@ function readOffer(input: OfferEmailInput): OfferFacts {
     timeZone,
     accept: httpUrl(input.links?.accept, 'links.accept'),
     decline: httpUrl(input.links?.decline, 'links.decline'),
-    excerpt: excerptOf(message ?? ''),
+    excerpt: excerptOf(input.lead.text ?? ''),
   };
 }
 

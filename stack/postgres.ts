@@ -65,6 +65,9 @@ async function untilRemoved(file: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
+// The stack's bootstrap: creating and dropping whole databases on the server, before any schema exists, is not
+// the data layer's (db/) business, so these two statements stay here.
+
 export async function ensureDatabase(serverUrl: string, name: string, template?: string): Promise<string> {
   const client = new pg.Client({ connectionString: `${serverUrl}/postgres` });
   await client.connect();
@@ -78,4 +81,15 @@ export async function ensureDatabase(serverUrl: string, name: string, template?:
     await client.end();
   }
   return `${serverUrl}/${name}`;
+}
+
+/** Drops a throwaway database (a benchmark's), closing whatever connections it still has. */
+export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: `${serverUrl}/postgres` });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }

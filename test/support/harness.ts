@@ -15,6 +15,7 @@ import type { FastifyInstance } from 'fastify';
 import { createActivities } from '../../activities';
 import { upsertDirectory } from '../../db/directory';
 import { ensureDefaultPolicy } from '../../db/policies';
+import { listEvents } from '../../db/events';
 import { createApiKey, createRepToken } from '../../db/credentials';
 import type { LeadClassifier } from '../../src/classification/classifier';
 import { loadClassifier } from '../../workers/classifier';
@@ -234,12 +235,9 @@ export async function leadRow(h: Harness, leadId: string) {
   return rows[0];
 }
 
+/** The workflow's decisions in the lead's timeline, by the workflow's own names, in order. */
 export async function decisionKinds(h: Harness, leadId: string): Promise<string[]> {
-  const { rows } = await h.db.query<{ kind: string }>(
-    'SELECT kind FROM lead_decisions WHERE lead_id = $1 ORDER BY decided_at, seq',
-    [leadId],
-  );
-  return rows.map((r) => r.kind);
+  return (await listEvents(h.db, leadId)).flatMap((e) => (e.decision === null ? [] : [e.decision]));
 }
 
 export const minutes = (n: number) => n * 60_000;

@@ -1,0 +1,121 @@
+// The leads table as the workflow's activities write it: the lead as intake normalised it, then what matching,
+// qualification and routing made of it, and where the process stands. The API reads it (db/lead-records.ts).
+import type { Pool, PoolClient } from 'pg';
+import type { LeadStatus, MergedSubmission, NormalisedLead } from '../src/lead';
+import type { LeadMatch } from '../src/matching/lead-match';
+import type { Qualification } from '../src/qualification';
+
+/** Where a lead's process stands, as the stuck-lead queries and the API's fallback for closed leads read it. */
+export interface LeadProgress {
+  leadId: string;
+  status: LeadStatus;
+  escalationLevel: number;
+  slaDeadline: string | null;
+  offeredRepIds: string[];
+}
+
+/** Stores a new lead as received; a lead already stored (a retried activity) is left as it is. */
+export async function insertLead(
+  db: Pool | PoolClient,
+  { leadId, lead, receivedAt }: { leadId: string; lead: NormalisedLead; receivedAt: string },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO leads (id, workflow_id, source, external_id, name, email, email_normalised, company, phone, message, received_at, status,
+                        company_domain, country, region, time_zone, normalised)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'received', $12, $13, $14, $15, $16) ON CONFLICT (id) DO NOTHING`,
+    [
+      leadId,
+      `lead:${leadId}`,
+      lead.source,
+      lead.externalId,
+      lead.name,
+      lead.email,
+      lead.emailKey,
+      lead.company,
+      lead.phone,
+      lead.text,
+      receivedAt,
+      lead.companyDomain,
+      lead.country,
+      lead.region,
+      lead.timeZone,
+      JSON.stringify(lead),
+    ],
+  );
+}
+
+/**
+ * A later submission from the same person fills what the lead left out and adds its text to the message.
+ * Not idempotent by itself: call it in the transaction that records the merge under the submission's key.
+ */
+export async function mergeSubmissionIntoLead(
+  db: Pool | PoolClient,
+  leadId: string,
+  submission: MergedSubmission,
+): Promise<void> {
+  const l = submission.lead;
+  await db.query(
+    `UPDATE leads SET name = COALESCE(name, $2), email = COALESCE(email, $3), email_normalised = COALESCE(email_normalised, $4),
+            company = COALESCE(company, $5), phone = COALESCE(phone, $6), company_domain = COALESCE(company_domain, $7),
+            message = message || E'\n\n' || $8, updated_at = now()
+      WHERE id = $1`,
+    [
+      leadId,
+      l.name,
+      l.email,
+      l.emailKey,
+      l.company,
+      l.phone,
+      l.companyDomain,
+      `[${l.source} ${submission.receivedAt}]\n${l.text}`,
+    ],
+  );
+}
+
+/** The known contact and account matching found (either may be null), and the whole match for the record. */
+export async function saveMatch(db: Pool | PoolClient, leadId: string, match: LeadMatch): Promise<void> {
+  await db.query('UPDATE leads SET contact_id = $2, account_id = $3, match = $4 WHERE id = $1', [
+    leadId,
+    match.contact?.contactId ?? null,
+    match.account?.accountId ?? null,
+    JSON.stringify(match),
+  ]);
+}
+
+export async function saveQualification(db: Pool | PoolClient, leadId: string, q: Qualification): Promise<void> {
+  await db.query(
+    'UPDATE leads SET score = $2, tier = $3, urgency = $4, service_line = $5, qualification = $6 WHERE id = $1',
+    [leadId, q.score, q.tier, q.urgency, q.serviceLine, JSON.stringify(q)],
+  );
+}
+
+/** The team routing chose, under which policy version. */
+export async function saveRouting(
+  db: Pool | PoolClient,
+  leadId: string,
+  routing: { teamId: string; policyVersion: number | null },
+): Promise<void> {
+  await db.query('UPDATE leads SET team_id = $2, policy_version = $3 WHERE id = $1', [
+    leadId,
+    routing.teamId,
+    routing.policyVersion,
+  ]);
+}
+
+export async function saveProgress(db: Pool | PoolClient, p: LeadProgress): Promise<void> {
+  await db.query(
+    `UPDATE leads SET status = $2, escalation_level = $3, sla_deadline = $4, offered_rep_ids = $5, updated_at = now() WHERE id = $1`,
+    [p.leadId, p.status, p.escalationLevel, p.slaDeadline, p.offeredRepIds],
+  );
+}
+
+/** The lead is owned: by the rep, as the contact (if one is known or was made) that the next dedupe finds. */
+export async function markAssigned(
+  db: Pool | PoolClient,
+  { leadId, repId, contactId }: { leadId: string; repId: string; contactId: string | null },
+): Promise<void> {
+  await db.query(
+    `UPDATE leads SET status = 'assigned', owner_rep_id = $2, contact_id = $3, offered_rep_ids = '{}', updated_at = now() WHERE id = $1`,
+    [leadId, repId, contactId],
+  );
+}

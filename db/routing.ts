@@ -1,0 +1,51 @@
+// Routing's memory: the weighted round robin's fairness ledger (one row per team and rep) and the plan decided
+// for each lead, stored so a retried routing activity returns the same plan instead of charging the ledger twice.
+import type { Pool, PoolClient } from 'pg';
+import type { FairnessLedger, LedgerChange, LedgerEntry } from '../src/policy/fairness-ledger';
+import type { RoutingPlan } from '../src/routing';
+
+/**
+ * Serialises routing decisions until the caller's transaction ends, so the ledger moves one lead at a time
+ * (a decision takes well under a millisecond). Call it first in the transaction that reads and writes the ledger.
+ */
+export async function lockRouting(tx: PoolClient): Promise<void> {
+  await tx.query("SELECT pg_advisory_xact_lock(hashtext('leadrelay:routing'))");
+}
+
+/** The plan decided for the lead, or null before routing. */
+export async function readRoutingDecision(db: Pool | PoolClient, leadId: string): Promise<RoutingPlan | null> {
+  const { rows } = await db.query<{ plan: RoutingPlan }>('SELECT plan FROM routing_decisions WHERE lead_id = $1', [
+    leadId,
+  ]);
+  return rows[0]?.plan ?? null;
+}
+
+/** Stores the lead's plan; a lead has one (a second insert fails on the primary key). */
+export async function insertRoutingDecision(db: Pool | PoolClient, leadId: string, plan: RoutingPlan): Promise<void> {
+  await db.query('INSERT INTO routing_decisions (lead_id, policy_version, team_id, plan) VALUES ($1, $2, $3, $4)', [
+    leadId,
+    plan.policyVersion,
+    plan.teamId,
+    JSON.stringify(plan),
+  ]);
+}
+
+export async function loadLedger(db: Pool | PoolClient): Promise<FairnessLedger> {
+  const { rows } = await db.query<{ team_id: string; rep_id: string; entry: LedgerEntry }>(
+    'SELECT team_id, rep_id, entry FROM routing_ledger',
+  );
+  const ledger: Record<string, Record<string, LedgerEntry>> = {};
+  for (const row of rows) (ledger[row.team_id] ??= {})[row.rep_id] = row.entry;
+  return ledger;
+}
+
+/** Writes the entries one decision changed (planRouting's ledgerChanges). */
+export async function saveLedgerChanges(db: Pool | PoolClient, changes: readonly LedgerChange[]): Promise<void> {
+  for (const change of changes) {
+    await db.query(
+      `INSERT INTO routing_ledger (team_id, rep_id, entry) VALUES ($1, $2, $3)
+       ON CONFLICT (team_id, rep_id) DO UPDATE SET entry = EXCLUDED.entry, updated_at = now()`,
+      [change.teamId, change.repId, JSON.stringify(change.entry)],
+    );
+  }
+}
