@@ -1,0 +1,73 @@
+// Assignment against a real Postgres, read back the way the next lead is: through the matcher. The rep owns the
+// contact from now on; an account gets the rep as its owner only when the lead surely belongs to it and it had none.
+import type { Pool } from 'pg';
+import { createMatcher, upsertAccount } from '../db/contacts-and-accounts';
+import { upsertDirectory } from '../db/directory';
+import { createPool } from '../db/pool';
+import { normaliseWebForm } from '../src/intake/normalise';
+import { WebFormSchema } from '../src/intake/schemas';
+import type { LeadMatch } from '../src/matching/lead-match';
+import { copyOfTemplateDatabase } from '../test/support/database';
+import { testDirectory } from '../test/support/directory';
+import { createAssignActivities } from './assign';
+import { createMatchActivities } from './match';
+import { createRecordActivities } from './record';
+
+let db: Pool;
+let matchLead: ReturnType<typeof createMatcher>['matchLead'];
+beforeAll(async () => {
+  db = createPool(await copyOfTemplateDatabase());
+  await upsertDirectory(db, testDirectory);
+  matchLead = createMatcher(db).matchLead;
+});
+afterAll(async () => {
+  await db?.end();
+});
+
+let leads = 0;
+/** Records a lead, matches it as the workflow does, and assigns it to `repId`. */
+async function assign(body: Record<string, unknown>, repId: string): Promise<LeadMatch> {
+  const lead = normaliseWebForm(WebFormSchema.parse(body));
+  const input = { leadId: `lead${++leads}`, lead, receivedAt: '2030-01-02T09:00:00.000Z' };
+  await createRecordActivities({ db }).recordLead(input);
+  const match = await createMatchActivities({ db }).matchContact({ leadId: input.leadId, input });
+  await createAssignActivities({ db }).assignLead({ leadId: input.leadId, repId, input, match });
+  return match;
+}
+
+test('a new person at a known, unowned domain: the next lead from them finds the rep as owner of contact and account', async () => {
+  await upsertAccount(db, { name: 'Orbis Systems', domain: 'orbis.example' });
+  const before = await assign({ name: 'Olga', email: 'olga@orbis.example', company: 'Orbis Systems' }, 'ana');
+  expect(before).toMatchObject({ contact: null, account: { method: 'domain', ownerRepId: null } });
+
+  const again = await matchLead({ emailKey: 'olga@orbis.example', phone: null, companyDomain: null, company: null });
+  expect(again.contact?.ownerRepId).toBe('ana');
+  expect(again.account).toMatchObject({ name: 'Orbis Systems', ownerRepId: 'ana' });
+});
+
+test("an account's owner is never replaced, though the contact's owner is", async () => {
+  await upsertAccount(db, { name: 'Globex', domain: 'globex.example', ownerRepId: 'ben' });
+  await assign({ name: 'Gus', email: 'gus@globex.example' }, 'ana');
+  await assign({ name: 'Gus', email: 'gus@globex.example' }, 'mgr');
+  const again = await matchLead({ emailKey: 'gus@globex.example', phone: null, companyDomain: null, company: null });
+  expect(again.contact?.ownerRepId).toBe('mgr');
+  expect(again.account).toMatchObject({ name: 'Globex', ownerRepId: 'ben' });
+});
+
+test('a company matched only by a similar name gets no owner from the lead', async () => {
+  await upsertAccount(db, { name: 'Kestrel Robotics Ltd', country: 'GB' });
+  const match = await assign({ name: 'Kim', email: 'kim@gmail.com', company: 'Kestrl Robotics' }, 'ana');
+  expect(match.account).toMatchObject({ method: 'name', name: 'Kestrel Robotics Ltd' });
+  expect(match.account!.confidence).toBeLessThan(0.9);
+  const again = await matchLead({ emailKey: null, phone: null, companyDomain: null, company: 'Kestrel Robotics Ltd' });
+  expect(again.account).toMatchObject({ name: 'Kestrel Robotics Ltd', ownerRepId: null });
+  // The person is a contact of ana's all the same.
+  const kim = await matchLead({ emailKey: 'kim@gmail.com', phone: null, companyDomain: null, company: null });
+  expect(kim.contact?.ownerRepId).toBe('ana');
+});
+
+test('a lead known only by phone becomes a contact reached by that phone', async () => {
+  await assign({ name: 'Raj', phone: '+1 415 555 0100', message: 'call me' }, 'ben');
+  const again = await matchLead({ emailKey: null, phone: '+14155550100', companyDomain: null, company: null });
+  expect(again.contact?.ownerRepId).toBe('ben');
+});
