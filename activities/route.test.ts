@@ -55,9 +55,9 @@ async function recordedLead(db: Pool) {
 test('a retried routing returns the stored plan, and the round robin is charged once', async () => {
   const db = await database();
   await ensureDefaultPolicy(db, policy('weighted-round-robin'));
-  const { routeLead } = createRouteActivities({ db });
+  const activities = createRouteActivities({ db });
   const input = await recordedLead(db);
-  const route = (at: string) => routeLead({ leadId: input.leadId, input, qualification, match: null, at });
+  const route = (at: string) => activities.routeLead({ leadId: input.leadId, input, qualification, match: null, at });
 
   const first = await route('2030-01-02T09:00:01.000Z');
   expect(first.teamId).toBe('cloud');
@@ -70,7 +70,7 @@ test('a retried routing returns the stored plan, and the round robin is charged 
   expect(await loadLedger(db)).toEqual(ledger);
 
   const next = await recordedLead(db);
-  const second = await routeLead({
+  const second = await activities.routeLead({
     leadId: next.leadId,
     input: next,
     qualification,
@@ -82,10 +82,10 @@ test('a retried routing returns the stored plan, and the round robin is charged 
 
 test('without an active policy routing fails with a RoutingError (the activity retries), and routes once one is active', async () => {
   const db = await database();
-  const { routeLead } = createRouteActivities({ db });
+  const activities = createRouteActivities({ db });
   const input = await recordedLead(db);
   const route = () =>
-    routeLead({ leadId: input.leadId, input, qualification, match: null, at: '2030-01-02T09:00:01.000Z' });
+    activities.routeLead({ leadId: input.leadId, input, qualification, match: null, at: '2030-01-02T09:00:01.000Z' });
   await expect(route()).rejects.toThrow(RoutingError);
   await ensureDefaultPolicy(db, policy('least-loaded'));
   expect((await route()).teamId).toBe('cloud');
