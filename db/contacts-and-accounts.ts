@@ -1,5 +1,6 @@
-// Dedupe and account matching in Postgres: the known contact a lead is (email key, then phone) and the
-// account it belongs to (the contact's, then the domain's, then the closest company name by pg_trgm).
+// Contacts and accounts in Postgres. Dedupe and account matching: the known contact a lead is (email key, then
+// phone) and the account it belongs to (the contact's, then the domain's, then the closest company name by
+// pg_trgm). Accounts written by imports; owners written when a lead is assigned.
 import { escapeLiteral, type Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg';
 import { ApplicationFailure } from '@temporalio/common';
 import {

@@ -51,7 +51,7 @@ export interface OfferEmailInput {
   deadline: string;
   whyYou: string;
   rep: EmailRecipient;
-  /** Signed single-use links (activities/offer-links.ts `offerLinkUrls`). */
+  /** Signed single-use links (links/offer-links.ts `offerLinkUrls`). */
   links: { accept: string; decline: string };
   /** The rep's "my offers" page (`myOffersUrl`), if the sender offers one. */
   myOffersUrl?: string;
