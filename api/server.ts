@@ -9,6 +9,7 @@ import { principalKey } from '../db/credentials';
 import { bodyLimits } from './body-limits';
 import { HttpError, registerErrorHandling } from './errors';
 import { registerOpenApi } from './openapi';
+import { registerOptionalBodies } from './optional-body';
 import type { RouteDeps } from './route-deps';
 import { registerOfferPages } from './pages/routes';
 // Their schemas join the document's components (#/components/schemas) in the order of these imports.
@@ -75,6 +76,7 @@ export function buildApi({
   app.setSerializerCompiler(serializerCompiler);
   // JSON in, JSON out: a text/plain body would only reach the validator as a string and be refused less clearly.
   app.removeContentTypeParser('text/plain');
+  registerOptionalBodies(app);
   registerErrorHandling(app);
   registerAuthentication(app, db);
 

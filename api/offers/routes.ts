@@ -1,4 +1,4 @@
-// A rep's answers to an offer: accept it or decline it with a reason. The acting rep is the token's.
+// A rep's answers to an offer: accept it (no body needed) or decline it with a reason. The acting rep is the token's.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { actingRep } from '../auth';
@@ -19,7 +19,7 @@ export function offerRoutes(app: FastifyInstance, { client, db }: RouteDeps, don
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
   routes.post('/v1/offers/:offerId/accept', {
-    config: { access: { reps: true } },
+    config: { access: { reps: true }, bodyOptional: true },
     schema: {
       tags: ['reps'],
       summary: 'Accept an offer',

@@ -6,6 +6,7 @@ import { OfferIdSchema } from './offer-id';
 
 export const OfferParams = z.strictObject({ offerId: OfferIdSchema });
 
+/** The route declares `bodyOptional`: a missing or empty body arrives here as `{}`. */
 export const AcceptBody = z
   .strictObject({})
   .optional()
