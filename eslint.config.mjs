@@ -50,6 +50,30 @@ export default defineConfig(
       ],
     },
   },
+  // SQL lives in db/: the API and the CLI reach Postgres through its repositories' named queries.
+  {
+    files: ['api/**/*.ts', 'cli/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='query'][arguments.0.type=/^(Literal|TemplateLiteral)$/]",
+          message: 'SQL belongs in a db/ repository: add a named query there and call it',
+        },
+      ],
+    },
+  },
+  // A route file calls services and repositories; what two resources share lives outside their route files.
+  {
+    files: ['api/**/routes.ts', 'api/**/*-routes.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/routes', '**/*-routes'], message: 'a route file never imports another' }] },
+      ],
+    },
+  },
   { files: ['**/*.js', '**/*.mjs'], extends: [tseslint.configs.disableTypeChecked] },
   // CommonJS entry points (the npx bin, jest's config and reporter) load with require by design.
   { files: ['**/*.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import fastifySwagger from '@fastify/swagger';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
@@ -15,6 +15,29 @@ export const security: Record<'apiKey' | 'repToken' | 'either', Array<Record<str
   repToken: [{ repToken: [] }],
   either: [{ apiKey: [] }, { repToken: [] }],
 };
+
+const zodTransform = createJsonSchemaTransform({ schemaRegistry: apiSchemas, skipList: ['/openapi.json'] });
+const zodTransformObject = createJsonSchemaTransformObject({ schemaRegistry: apiSchemas });
+
+// @fastify/swagger marks every request body required; a route declaring `bodyOptional` (api/optional-body.ts) takes
+// none. The route's operation carries this mark from the per-route transform to the whole-document one.
+const optionalBodyMark = 'x-leadrelay-body-optional';
+
+function markOptionalBody(route: RouteOptions, transformed: { schema: FastifySchema; url: string }) {
+  if (!route.config?.bodyOptional || !transformed.schema) return transformed;
+  return { ...transformed, schema: { ...transformed.schema, [optionalBodyMark]: true } };
+}
+
+function unmarkOptionalBodies<T extends { paths?: object }>(document: T): T {
+  for (const operations of Object.values(document.paths ?? {}) as Array<Record<string, unknown>>) {
+    for (const operation of Object.values(operations) as Array<Record<string, unknown>>) {
+      if (!(optionalBodyMark in operation)) continue;
+      delete operation[optionalBodyMark];
+      if (operation.requestBody) (operation.requestBody as { required?: boolean }).required = false;
+    }
+  }
+  return document;
+}
 
 /** Registers the document generator and the UI; routes registered after this are in the document. */
 export function registerOpenApi(app: FastifyInstance): void {
@@ -53,8 +76,8 @@ export function registerOpenApi(app: FastifyInstance): void {
         { name: 'admin', description: 'Directory and routing policy' },
       ],
     },
-    transform: createJsonSchemaTransform({ schemaRegistry: apiSchemas, skipList: ['/openapi.json'] }),
-    transformObject: createJsonSchemaTransformObject({ schemaRegistry: apiSchemas }),
+    transform: (input) => markOptionalBody(input.route, zodTransform(input)),
+    transformObject: (input) => unmarkOptionalBodies(zodTransformObject(input)),
   });
   void app.register((scope, _opts, done) => {
     scope.get('/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, () => app.swagger());
@@ -66,7 +89,7 @@ export function registerOpenApi(app: FastifyInstance): void {
       { schema: { hide: true }, config: { access: 'public' } },
       async (request, reply) => {
         const { file } = request.params as { file: string };
-        const type = docsAssets[file];
+        const type = docsAssets.get(file);
         if (!type)
           return reply
             .code(404)
@@ -85,13 +108,14 @@ export function registerOpenApi(app: FastifyInstance): void {
 // that plugin itself: it serves them through @fastify/static, whose ESM-only dependency jest's CommonJS runtime
 // cannot load, and that would take every test built on the API down with it.
 const swaggerUiAssets = path.join(path.dirname(require.resolve('@fastify/swagger-ui/package.json')), 'static');
-const docsAssets: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'index.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
-  'swagger-ui-standalone-preset.js': 'application/javascript; charset=utf-8',
-  'favicon-32x32.png': 'image/png',
-};
+// A Map, not an object literal: a file named `constructor` or `__proto__` must not find Object.prototype's members.
+const docsAssets = new Map<string, string>([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['index.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'application/javascript; charset=utf-8'],
+  ['swagger-ui-standalone-preset.js', 'application/javascript; charset=utf-8'],
+  ['favicon-32x32.png', 'image/png'],
+]);
 const docsPage = `<!DOCTYPE html>
 <html lang="en">
   <head>

@@ -9,13 +9,17 @@ import { principalKey } from '../db/credentials';
 import { bodyLimits } from './body-limits';
 import { HttpError, registerErrorHandling } from './errors';
 import { registerOpenApi } from './openapi';
-import { registerOfferPages } from './pages';
+import { registerOptionalBodies } from './optional-body';
 import type { RouteDeps } from './route-deps';
-import { adminDirectoryRoutes } from './routes/admin-directory';
-import { adminPolicyRoutes } from './routes/admin-policies';
-import { intakeRoutes } from './routes/intake';
-import { leadRoutes } from './routes/leads';
-import { repRoutes } from './routes/offers';
+import { registerOfferPages } from './pages/routes';
+// Their schemas join the document's components (#/components/schemas) in the order of these imports.
+import { adminRepRoutes } from './admin/reps/routes';
+import { adminTeamRoutes } from './admin/teams/routes';
+import { adminPolicyRoutes } from './admin/policies/routes';
+import { intakeRoutes } from './leads/intake-routes';
+import { offerRoutes } from './offers/routes';
+import { meRoutes } from './me/routes';
+import { leadRoutes } from './leads/routes';
 
 export interface RateLimits {
   /** Requests per minute for one API key. */
@@ -39,7 +43,7 @@ export interface ApiDeps {
   /** Same person within this window: the second submission joins the first lead. Default 30 minutes. */
   mergeWindowMs?: number;
   /**
-   * LEADRELAY_LINK_SECRET. When given, the pages behind the offer emails' links (api/pages.ts) are served too;
+   * LEADRELAY_LINK_SECRET. When given, the pages behind the offer emails' links (api/pages/) are served too;
    * without it the API serves only its JSON routes (tests that register the pages themselves leave it out).
    */
   linkSecret?: string;
@@ -72,6 +76,7 @@ export function buildApi({
   app.setSerializerCompiler(serializerCompiler);
   // JSON in, JSON out: a text/plain body would only reach the validator as a string and be refused less clearly.
   app.removeContentTypeParser('text/plain');
+  registerOptionalBodies(app);
   registerErrorHandling(app);
   registerAuthentication(app, db);
 
@@ -101,8 +106,10 @@ export function buildApi({
   });
   void app.register(intakeRoutes, deps);
   void app.register(leadRoutes, deps);
-  void app.register(repRoutes, deps);
-  void app.register(adminDirectoryRoutes, deps);
+  void app.register(meRoutes, deps);
+  void app.register(offerRoutes, deps);
+  void app.register(adminTeamRoutes, deps);
+  void app.register(adminRepRoutes, deps);
   void app.register(adminPolicyRoutes, deps);
   if (linkSecret) void app.register(registerOfferPages, { client, db, linkSecret, taskQueue, now });
   return app;

@@ -1,18 +1,11 @@
-// The small HTML kit of the rep pages: one phone-friendly layout, escaping, and the lead summary card.
-import { excerptOf } from '../../src/notifications';
+// The small HTML kit of the rep pages: one phone-friendly layout, escaping, the lead summary card and the answer forms.
+import type { FastifyReply } from 'fastify';
+import type { LeadSummary } from '../../db/lead-records';
+import type { LinkFailure } from '../../links/offer-links';
+import { excerptOf, formatInstant } from '../../src/notifications';
 
-export interface PageLead {
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  company: string | null;
-  message: string;
-  source: string | null;
-  score: number | null;
-  tier: string | null;
-  urgency: string | null;
-  serviceLine: string | null;
-}
+/** The lead on a page's card: who, what they wrote, how good it looks. */
+export type PageLead = LeadSummary;
 
 /** Every page: readable on a phone, works without JavaScript, tells nobody where it was opened from. */
 export function renderPage(title: string, body: string): string {
@@ -65,4 +58,30 @@ export function renderNotice(kind: 'ok' | 'problem' | 'info', html: string): str
 
 export function esc(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function sendPage(reply: FastifyReply, status: number, title: string, body: string) {
+  return reply.code(status).type('text/html; charset=utf-8').send(renderPage(title, body));
+}
+
+export function acceptForm(action: string, catchAll: boolean): string {
+  return `<form method="post" action="${esc(action)}"><button class="accept" type="submit">${catchAll ? 'Claim lead' : 'Accept lead'}</button></form>`;
+}
+
+export function declineForm(action: string, error: string | null): string {
+  return `<form method="post" action="${esc(action)}"><label for="reason-${esc(action.slice(-12))}">Why do you decline?</label>${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}<textarea id="reason-${esc(action.slice(-12))}" name="reason" required maxlength="2000" placeholder="e.g. on holiday until Monday; not my territory"></textarea><button class="decline" type="submit">Decline lead</button></form>`;
+}
+
+/** Why a link does not work, in words a rep can act on. */
+export function linkProblem(f: LinkFailure): string {
+  switch (f.kind) {
+    case 'malformed':
+      return 'The link is incomplete. Some mail programs cut long links: open it again from the email, or copy the whole link into the browser.';
+    case 'tampered':
+      return 'The link was changed after leadrelay sent it, so it cannot be trusted. Open it again from the email.';
+    case 'wrong-action':
+      return `This is not a link for this page (${f.message}).`;
+    case 'expired':
+      return `The link stopped working at ${formatInstant(f.claims.expiresAt, null)}.`;
+  }
 }

@@ -1,10 +1,10 @@
 // Where a lead stands, as the rep pages need it, and what that means for one rep's link to one offer.
-import { workflowIdFor } from '../lead-id';
-import { readStoredOffers } from '../lead-records';
 import type { Pool } from 'pg';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { readLeadSummary, readStoredOffers, type RepProfile } from '../../db/lead-records';
 import { formatInstant } from '../../src/notifications';
 import { leadStateQuery, type OfferView } from '../../workflows/messages';
+import { workflowIdFor } from '../lead-workflow';
 import type { PageLead } from './html';
 
 export interface SituationOffer extends OfferView {
@@ -23,15 +23,9 @@ export interface LeadSituation {
   lead: PageLead;
 }
 
-export interface RepProfile {
-  id: string;
-  name: string;
-  timeZone: string | null;
-}
-
 /** The live workflow state while it runs, Postgres once it has closed; null when no such lead exists. */
 export async function readLeadSituation(client: Client, db: Pool, leadId: string): Promise<LeadSituation | null> {
-  const record = await readLeadRow(db, leadId);
+  const record = await readLeadSummary(db, leadId);
   const stored = await readStoredOffers(db, leadId);
   const closedAt = new Map(stored.map((o) => [o.view.offerNumber, o.closedAt]));
 
@@ -67,49 +61,6 @@ export async function readLeadSituation(client: Client, db: Pool, leadId: string
   };
 }
 
-async function readLeadRow(
-  db: Pool,
-  leadId: string,
-): Promise<(PageLead & { status: string; owner: string | null }) | null> {
-  const { rows } = await db.query<LeadRow & { status: string; owner_rep_id: string | null }>(
-    `SELECT ${leadColumns}, status, owner_rep_id FROM leads WHERE id = $1`,
-    [leadId],
-  );
-  const row = rows[0];
-  return row ? { ...pageLeadFromRow(row), status: row.status, owner: row.owner_rep_id } : null;
-}
-
-/** The columns of `leads` a page shows; select them (with a table alias if needed) and pass the row to pageLeadFromRow. */
-export const leadColumns = 'name, email, phone, company, message, source, score, tier, urgency, service_line';
-
-export interface LeadRow {
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  company: string | null;
-  message: string;
-  source: string;
-  score: number | null;
-  tier: string | null;
-  urgency: string | null;
-  service_line: string | null;
-}
-
-export function pageLeadFromRow(row: LeadRow): PageLead {
-  return {
-    name: row.name,
-    email: row.email,
-    phone: row.phone,
-    company: row.company,
-    message: row.message,
-    source: row.source,
-    score: row.score,
-    tier: row.tier,
-    urgency: row.urgency,
-    serviceLine: row.service_line,
-  };
-}
-
 function emptyLead(q: { score: number; tier: string; urgency: string; serviceLine: string } | null): PageLead {
   return {
     name: null,
@@ -123,22 +74,6 @@ function emptyLead(q: { score: number; tier: string; urgency: string; serviceLin
     urgency: q?.urgency ?? null,
     serviceLine: q?.serviceLine ?? null,
   };
-}
-
-/** Names and time zones of reps, from the directory's validated JSON (`doc`). */
-export async function readReps(db: Pool, repIds: string[]): Promise<Map<string, RepProfile>> {
-  const ids = [...new Set(repIds)];
-  if (!ids.length) return new Map();
-  const { rows } = await db.query<{ id: string; name: string | null; time_zone: string | null }>(
-    "SELECT id, doc ->> 'name' AS name, doc ->> 'timeZone' AS time_zone FROM reps WHERE id = ANY($1)",
-    [ids],
-  );
-  return new Map(
-    rows.map((r) => [
-      r.id,
-      { id: r.id, name: r.name ?? r.id, timeZone: r.time_zone && isTimeZone(r.time_zone) ? r.time_zone : null },
-    ]),
-  );
 }
 
 export type OfferVerdict =
@@ -249,13 +184,4 @@ export function describeNow(situation: LeadSituation, nameOf: (id: string) => st
   if (current.kind === 'escalation')
     return `it is escalated to ${current.repIds.map(nameOf).join(', ')} (level ${current.level})`;
   return `it is now offered to ${current.repIds.map(nameOf).join(', ')}`;
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -85,6 +85,9 @@ test('the OpenAPI 3.1 document lists every /v1 route with its security and the e
     additionalProperties: false,
     required: ['reason'],
   });
+  // An accept needs no body (the README's curl sends none): the document does not ask for one.
+  expect(doc.paths['/v1/offers/{offerId}/accept']?.post).toMatchObject({ requestBody: { required: false } });
+  expect(declineBody).toMatchObject({ required: true });
 
   const ui = await h.api.inject({ method: 'GET', url: '/docs' });
   expect(ui.statusCode).toBe(200);
@@ -93,6 +96,22 @@ test('the OpenAPI 3.1 document lists every /v1 route with its security and the e
   expect(bundle.statusCode).toBe(200);
   expect(bundle.body).toContain('SwaggerUIBundle');
   expect((await h.api.inject({ method: 'GET', url: '/docs/static/..%2Fpackage.json' })).statusCode).toBe(404);
+});
+
+test("/docs/static serves Swagger UI's files and nothing else: names every object has are not files either", async () => {
+  const statuses: unknown[] = [];
+  for (const file of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+    const res = await h.api.inject({ method: 'GET', url: `/docs/static/${file}` });
+    statuses.push({ file, status: res.statusCode, body: res.json<unknown>() });
+  }
+  expect(statuses).toEqual(
+    ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'].map((file) => ({
+      file,
+      status: 404,
+      body: { error: `no file ${file}`, issues: [{ field: 'file', message: `no file ${file}` }] },
+    })),
+  );
+  expect((await h.api.inject({ method: 'GET', url: '/docs/static/index.css' })).statusCode).toBe(200);
 });
 
 test('keys CLI: a key is printed once, stored only as its sha256, scoped; rep tokens need a known rep; revoked tokens stop working', async () => {

@@ -282,6 +282,38 @@ test("a lead's state and timeline: status, offer, deadline and explanation for i
   });
 });
 
+test('an accept needs no body: none at all or an empty JSON body reaches the offer; a decline still needs its reason', async () => {
+  const url = '/v1/offers/0123456789abcdef01234567.1';
+  const answers = [
+    await call(h, creds.reps.ana, { method: 'POST', url: `${url}/accept` }),
+    await call(h, creds.reps.ana, {
+      method: 'POST',
+      url: `${url}/accept`,
+      headers: { 'content-type': 'application/json' },
+      payload: '',
+    }),
+    await call(h, creds.reps.ana, { method: 'POST', url: `${url}/accept`, payload: {} }),
+  ];
+  // No such lead: the answer got past the body to the offer itself.
+  expect(answers.map((a) => ({ status: a.status, reason: a.body.reason }))).toEqual([
+    { status: 404, reason: 'UnknownOffer' },
+    { status: 404, reason: 'UnknownOffer' },
+    { status: 404, reason: 'UnknownOffer' },
+  ]);
+  const bare = await call(h, creds.reps.ana, { method: 'POST', url: `${url}/decline` });
+  expect(bare).toMatchObject({ status: 400, body: { issues: [{ field: 'body' }] } });
+  const empty = await call(h, creds.reps.ana, {
+    method: 'POST',
+    url: `${url}/decline`,
+    headers: { 'content-type': 'application/json' },
+    payload: '',
+  });
+  expect(empty).toMatchObject({ status: 400, body: { issues: [{ field: 'body' }] } });
+  expect(
+    fieldsOf((await call(h, creds.reps.ana, { method: 'POST', url: `${url}/accept`, payload: { x: 1 } })).body),
+  ).toEqual(['x']);
+});
+
 test("rep routes: my offers; accept and decline act as the token's rep only; 403 for another rep's offer, 409 stale, 404 unknown; retries get the same answer", async () => {
   const worker = await h.createWorker();
   await worker.runUntil(async () => {
@@ -345,7 +377,8 @@ test("rep routes: my offers; accept and decline act as the token's rep only; 403
     const stale = await post(creds.reps[offered], `/v1/offers/${offerId}/accept`, {});
     expect(stale).toMatchObject({ status: 409, body: { reason: 'StaleOffer', issues: [{ field: 'offerId' }] } });
 
-    const accepted = await post(creds.reps[other], `/v1/offers/${leadId}.2/accept`, {});
+    // As the README shows it: no body, no content-type.
+    const accepted = await call(h, creds.reps[other], { method: 'POST', url: `/v1/offers/${leadId}.2/accept` });
     expect(accepted).toEqual({
       status: 200,
       body: { leadId, offerId: `${leadId}.2`, owner: other, offerNumber: 2 },
@@ -354,6 +387,14 @@ test("rep routes: my offers; accept and decline act as the token's rep only; 403
     expect(await leadHandle(h, leadId).result()).toMatchObject({ owner: other, offers: 2 });
     // A retry after the lead closed gets the same answer; anyone else a clear refusal.
     expect((await post(creds.reps[other], `/v1/offers/${leadId}.2/accept`, {})).body).toMatchObject({ owner: other });
+    // An empty body sent as JSON is no body either.
+    const emptyJson = await call(h, creds.reps[other], {
+      method: 'POST',
+      url: `/v1/offers/${leadId}.2/accept`,
+      headers: { 'content-type': 'application/json' },
+      payload: '',
+    });
+    expect(emptyJson).toMatchObject({ status: 200, body: { owner: other, offerNumber: 2 } });
     const late = await post(creds.reps[offered], `/v1/offers/${offerId}/accept`, {});
     expect(late).toMatchObject({ status: 409, body: { reason: 'LeadClosed' } });
     expect(late.body.error).toContain(`owned by ${other}`);

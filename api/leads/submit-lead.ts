@@ -1,17 +1,18 @@
 // Turns one accepted submission into a lead workflow, or merges it into the running lead of the same person.
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { withTransaction } from '../db/pool';
+import { withTransaction } from '../../db/pool';
+import { findRecentLeadOfPerson, findSubmission, insertSubmission, lockSubmitter } from '../../db/submissions';
 import {
   describePerson,
   intakeDeadlineMs,
   type LeadWorkflowInput,
   type MergedSubmission,
   type NormalisedLead,
-} from '../src/lead';
-import type { leadWorkflow } from '../workflows/lead';
-import { mergeSubmissionSignal, searchAttributes as sa } from '../workflows/messages';
-import { workflowIdFor } from './lead-id';
+} from '../../src/lead';
+import type { leadWorkflow } from '../../workflows/lead';
+import { mergeSubmissionSignal, searchAttributes as sa } from '../../workflows/messages';
+import { workflowIdFor } from '../lead-workflow';
 
 export interface SubmitLeadDeps {
   client: Client;
@@ -47,21 +48,12 @@ export async function submitLead(deps: SubmitLeadDeps, request: SubmitLeadReques
   const personKey = lead.emailKey ?? lead.phone;
 
   return withTransaction(db, async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [personKey ?? submissionId]);
-    const seen = await tx.query<{ lead_id: string; merged: boolean }>(
-      'SELECT lead_id, merged FROM lead_submissions WHERE submission_id = $1',
-      [submissionId],
-    );
-    if (seen.rows[0]) return { leadId: seen.rows[0].lead_id, duplicate: true, merged: seen.rows[0].merged };
+    await lockSubmitter(tx, personKey ?? submissionId);
+    const seen = await findSubmission(tx, submissionId);
+    if (seen) return { leadId: seen.leadId, duplicate: true, merged: seen.merged };
 
     if (personKey) {
-      const recent = await tx.query<{ lead_id: string }>(
-        `SELECT lead_id FROM lead_submissions
-          WHERE person_key = $1 AND NOT merged AND received_at >= $2
-          ORDER BY received_at DESC LIMIT 1`,
-        [personKey, new Date(receivedAt.getTime() - mergeWindowMs)],
-      );
-      const running = recent.rows[0]?.lead_id;
+      const running = await findRecentLeadOfPerson(tx, personKey, new Date(receivedAt.getTime() - mergeWindowMs));
       if (running && (await mergeInto(client, running, { submissionId, lead, receivedAt: receivedAt.toISOString() }))) {
         await insertSubmission(tx, { submissionId, leadId: running, personKey, lead, receivedAt, merged: true });
         return { leadId: running, duplicate: false, merged: true };
@@ -104,30 +96,4 @@ async function mergeInto(client: Client, leadId: string, submission: MergedSubmi
     if (err instanceof WorkflowNotFoundError) return false;
     throw err;
   }
-}
-
-async function insertSubmission(
-  tx: PoolClient,
-  row: {
-    submissionId: string;
-    leadId: string;
-    personKey: string | null;
-    lead: NormalisedLead;
-    receivedAt: Date;
-    merged: boolean;
-  },
-): Promise<void> {
-  await tx.query(
-    `INSERT INTO lead_submissions (submission_id, lead_id, person_key, source, received_at, merged, lead)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [
-      row.submissionId,
-      row.leadId,
-      row.personKey,
-      row.lead.source,
-      row.receivedAt,
-      row.merged,
-      JSON.stringify(row.lead),
-    ],
-  );
 }

@@ -25,7 +25,3 @@ export function deriveSubmissionId({ source, externalId, idempotencyKey, clientI
   if (!identity) return randomUUID().replaceAll('-', '').slice(0, 24);
   return createHash('sha256').update(identity).digest('hex').slice(0, 24);
 }
-
-export function workflowIdFor(leadId: string): string {
-  return `lead:${leadId}`;
-}

@@ -3,8 +3,14 @@
 // the workflow's refusals to HTTP statuses.
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { acceptOffer, declineOffer, refusalTypes, type AcceptResult, type DeclineResult } from '../workflows/messages';
-import { workflowIdFor } from './lead-id';
+import {
+  acceptOffer,
+  declineOffer,
+  refusalTypes,
+  type AcceptResult,
+  type DeclineResult,
+} from '../../workflows/messages';
+import { workflowIdFor } from '../lead-workflow';
 
 export type OfferAction = 'accept' | 'decline';
 

@@ -1,0 +1,41 @@
+// Reading one lead: its state and its timeline of events.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { security } from '../openapi';
+import type { RouteDeps } from '../route-deps';
+import { readLead, readLeadTimeline } from './read-lead';
+import { LeadParams, LeadSchema, readErrors, TimelineSchema } from './schemas';
+
+export function leadRoutes(app: FastifyInstance, { client, db }: RouteDeps, done: (err?: Error) => void): void {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+
+  routes.get('/v1/leads/:id', {
+    config: { access: { keys: ['leads:write', 'leads:read', 'partner'], reps: true } },
+    schema: {
+      tags: ['leads'],
+      summary: 'A lead: status, owner, current offer, SLA deadline, escalation level, explanation, offers so far',
+      description:
+        "Any intake or partner key may follow a lead it was given (the `Location` of its submission); the person's details are included for admin keys, keys with `leads:read`, and reps who were offered or own the lead. Other reps get 403.",
+      security: security.either,
+      params: LeadParams,
+      response: { 200: LeadSchema, ...readErrors },
+    },
+    handler: async (request) => readLead({ client, db }, request.principal, request.params.id),
+  });
+
+  routes.get('/v1/leads/:id/timeline', {
+    config: { access: { keys: ['leads:read'], reps: true } },
+    schema: {
+      tags: ['leads'],
+      summary: 'What happened to a lead, in order',
+      description:
+        "The lead's events (received, matched, scored, routed, offered, reminded, declined, timed-out, escalated, accepted, …) ordered by time. For admin keys, keys with `leads:read`, and reps who were offered or own the lead.",
+      security: security.either,
+      params: LeadParams,
+      response: { 200: TimelineSchema, ...readErrors },
+    },
+    handler: async (request) => readLeadTimeline({ client, db }, request.principal, request.params.id),
+  });
+
+  done();
+}

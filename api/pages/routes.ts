@@ -1,0 +1,80 @@
+// Server-rendered pages behind the email links: confirm-then-act answer pages and a rep's "my offers" list.
+import type { FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import type { Pool } from 'pg';
+import type { Client } from '@temporalio/client';
+import { signLink } from '../../links/offer-links';
+import { esc, renderNotice, sendPage } from './html';
+import { createLinkPages } from './link-pages';
+import { sendMyOffersPage } from './my-offers-page';
+
+export interface OfferPagesOptions {
+  client: Client;
+  db: Pool;
+  /** LEADRELAY_LINK_SECRET: the same secret the worker signs the email links with. */
+  linkSecret: string;
+  /** The task queue of the lead workflows; answers go to running workflows, so nothing here starts one. */
+  taskQueue: string;
+  /** Defaults to a real clock; tests against the time-skipping server pass the server's. */
+  now?: () => Promise<Date>;
+}
+
+/**
+ * Register with `app.register(registerOfferPages, options)`. The pages live in a context of their own (HTML
+ * errors, security headers, form parsing), so a direct call cannot change the JSON API's behaviour either.
+ */
+export async function registerOfferPages(app: FastifyInstance, opts: OfferPagesOptions): Promise<void> {
+  await app.register(async (pages) => {
+    await definePages(pages, opts);
+  });
+}
+
+async function definePages(app: FastifyInstance, opts: OfferPagesOptions): Promise<void> {
+  const { client, db, linkSecret } = opts;
+  const now = opts.now ?? (() => Promise.resolve(new Date()));
+  // Fail at start, not on the first click, when the secret is missing or weak.
+  signLink({ action: 'my-offers', repId: 'startup-check', expiresAt: new Date(0) }, linkSecret);
+
+  // Forms post urlencoded; registered here (encapsulated) unless the API already parses it.
+  if (!app.hasContentTypeParser('application/x-www-form-urlencoded'))
+    await app.register(formbody, { bodyLimit: 16 * 1024 });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('cache-control', 'no-store');
+    // The token is in the URL: never hand it to another site, never let a page frame these forms.
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-robots-tag', 'noindex');
+    reply.header(
+      'content-security-policy',
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
+    return payload;
+  });
+
+  app.setErrorHandler((err: { statusCode?: number; message: string }, request, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) request.log.error(err);
+    const detail =
+      status === 500
+        ? 'Something went wrong on our side. Nothing was changed; try the link again in a minute.'
+        : err.message;
+    const title =
+      status === 500 ? 'Something went wrong' : status === 429 ? 'Too many requests' : 'This request could not be read';
+    return sendPage(reply, status, title, renderNotice('problem', `<p>${esc(detail)}</p>`));
+  });
+
+  const links = createLinkPages({ client, db, linkSecret, now });
+
+  // A GET only shows: mail scanners and link previews open links, and must never accept a lead for the rep.
+  app.get('/links/*', { schema: { hide: true } }, async (request, reply) => links.showLink(reply, request.params));
+
+  app.post('/links/*', { schema: { hide: true } }, async (request, reply) =>
+    links.answerLink(reply, request.params, request.body),
+  );
+
+  app.get('/me/offers', { schema: { hide: true } }, async (request, reply) =>
+    sendMyOffersPage({ db, linkSecret }, reply, request.query, now),
+  );
+}

@@ -1,0 +1,78 @@
+// lead_submissions: every submission the API accepted, and the lead it became or joined. Written in the transaction
+// that starts (or signals) the lead's workflow, under a lock on the person, so a form and the chat that follows it
+// become one lead and a retried request finds its first answer.
+import type { Pool, PoolClient } from 'pg';
+import type { NormalisedLead } from '../src/lead';
+
+export interface NewSubmission {
+  submissionId: string;
+  leadId: string;
+  /** The person's email key, or phone: what a later submission of the same person is matched on. */
+  personKey: string | null;
+  lead: NormalisedLead;
+  receivedAt: Date;
+  /** Joined a running lead rather than starting one. */
+  merged: boolean;
+}
+
+/** Holds a lock on the person (or on the submission, for one with no contact key) until the transaction ends. */
+export async function lockSubmitter(tx: PoolClient, key: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
+}
+
+/** The lead a submission id went to before, if it was seen. */
+export async function findSubmission(
+  db: Pool | PoolClient,
+  submissionId: string,
+): Promise<{ leadId: string; merged: boolean } | null> {
+  const { rows } = await db.query<{ lead_id: string; merged: boolean }>(
+    'SELECT lead_id, merged FROM lead_submissions WHERE submission_id = $1',
+    [submissionId],
+  );
+  const row = rows[0];
+  return row ? { leadId: row.lead_id, merged: row.merged } : null;
+}
+
+/** The newest lead this person started since `since` (merged submissions do not count: they started nothing). */
+export async function findRecentLeadOfPerson(
+  db: Pool | PoolClient,
+  personKey: string,
+  since: Date,
+): Promise<string | null> {
+  const { rows } = await db.query<{ lead_id: string }>(
+    `SELECT lead_id FROM lead_submissions
+      WHERE person_key = $1 AND NOT merged AND received_at >= $2
+      ORDER BY received_at DESC LIMIT 1`,
+    [personKey, since],
+  );
+  return rows[0]?.lead_id ?? null;
+}
+
+export async function insertSubmission(db: Pool | PoolClient, row: NewSubmission): Promise<void> {
+  await db.query(
+    `INSERT INTO lead_submissions (submission_id, lead_id, person_key, source, received_at, merged, lead)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [
+      row.submissionId,
+      row.leadId,
+      row.personKey,
+      row.lead.source,
+      row.receivedAt,
+      row.merged,
+      JSON.stringify(row.lead),
+    ],
+  );
+}
+
+/** The submission that started a lead: all there is of a lead its workflow has not recorded yet. */
+export async function readFirstSubmission(
+  db: Pool | PoolClient,
+  leadId: string,
+): Promise<{ receivedAt: Date; lead: NormalisedLead } | null> {
+  const { rows } = await db.query<{ received_at: Date; lead: NormalisedLead }>(
+    'SELECT received_at, lead FROM lead_submissions WHERE lead_id = $1 AND NOT merged ORDER BY received_at LIMIT 1',
+    [leadId],
+  );
+  const row = rows[0];
+  return row ? { receivedAt: row.received_at, lead: row.lead } : null;
+}
