@@ -286,6 +286,9 @@ test('policies: upload refuses mistakes with their line numbers; drafts are simu
       [id],
     );
   }
+  const bare = await admin('POST', `/v1/admin/policies/${version}/simulate`);
+  expect(bare.status).toBe(200);
+  expect(bare.body).toMatchObject({ version, leads: 4, routed: 4, unrouted: 0 });
   const simulated = await admin('POST', `/v1/admin/policies/${version}/simulate`, { leads: 3 });
   expect(simulated.status).toBe(200);
   expect(simulated.body).toMatchObject({ version, leads: 3, routed: 3, unrouted: 0 });

@@ -71,7 +71,8 @@ export function adminPolicyRoutes(app: FastifyInstance, { db, now }: RouteDeps, 
   });
 
   routes.post('/v1/admin/policies/:version/simulate', {
-    config: adminAccess,
+    // `leads` defaults to 200: a bare POST simulates that many.
+    config: { ...adminAccess, bodyOptional: true },
     schema: {
       tags: ['admin'],
       summary: 'Simulate a policy version against the last leads',
