@@ -19,8 +19,8 @@ import {
 } from '../src/notifications';
 import type { Rep } from '../src/directory-file';
 import { qualifyClassified, type Qualification, type QualificationInput } from '../src/qualification';
-import type { LedgerEntry } from '../src/policy/fairness-ledger';
-import { describeRouting, planRouting, RoutingError, type OfferStage, type RoutingPlan } from '../src/routing';
+import type { LedgerEntry } from '../src/routing/fairness-ledger';
+import { describeRouting, planRouting, RoutingError, type OfferStage, type RoutingPlan } from '../src/routing/plan';
 import { loadDirectory, loadRepLoad, readRep } from '../db/directory';
 import { sendOnce, type Mailer } from '../mail/mailer';
 import { createMatcher } from '../db/contacts-and-accounts';

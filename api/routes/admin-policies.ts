@@ -15,7 +15,7 @@ import {
   readPolicy,
 } from '../../db/policies';
 import type { PolicyError } from '../../src/policy/parse-policy';
-import { simulateRouting, type SimulatedLead } from '../../src/policy/simulate-routing';
+import { simulateRouting, type SimulatedLead } from '../../src/routing/simulation';
 import type { Tier, Urgency } from '../../src/qualification';
 import { ErrorBodySchema, HttpError, httpError } from '../errors';
 import { apiSchemas, security } from '../openapi';

@@ -2,22 +2,21 @@
 // the escalation chain, and properties that hold for any directory, load and arrival order.
 import fc from 'fast-check';
 import Holidays from 'date-holidays';
-import { RepSchema, TeamSchema, type RepInput, type TeamInput } from './directory-file';
-import { slaDeadline } from './policy/business-time';
-import { emptyLedger, teamFloor, type FairnessLedger } from './policy/fairness-ledger';
-import type { RoutingLead } from './policy/lead-attributes';
-import { parsePolicy } from './policy/parse-policy';
-import { PolicySchema, type RoutingPolicy } from './policy/policy-schema';
+import { RepSchema, TeamSchema, type Rep, type RepInput, type TeamInput } from '../directory-file';
+import type { LoadByRep } from './availability';
+import { slaDeadline } from './business-time';
+import { emptyLedger, teamFloor, type FairnessLedger } from './fairness-ledger';
+import type { RoutingLead } from '../policy/lead-attributes';
+import { parsePolicy } from '../policy/parse-policy';
+import { PolicySchema, type RoutingPolicy } from '../policy/policy-schema';
 import {
   describeRouting,
   planRouting,
   RoutingError,
   type Directory,
-  type LoadByRep,
   type PlanRoutingInput,
-  type Rep,
   type RoutingPlan,
-} from './routing';
+} from './plan';
 
 const allWeek = {
   sun: '00:00-24:00',

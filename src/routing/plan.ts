@@ -1,7 +1,7 @@
 // Turns a lead, the routing policy and a snapshot of the sales directory into an offer plan: which rule and team,
 // who is offered the lead in which order and for how long, who it escalates to, and why, in words.
-import type { DirectoryFile, Rep } from './directory-file';
-import type { Tier } from './qualification';
+import type { DirectoryFile, Rep } from '../directory-file';
+import type { Tier } from '../qualification';
 import {
   checkAvailability,
   AvailabilityClock,
@@ -9,9 +9,9 @@ import {
   type ExclusionCode,
   type LoadByRep,
   type Unavailability,
-} from './policy/availability';
-import { businessCalendarFor } from './policy/business-calendar';
-import type { BusinessCalendar, Sla } from './policy/business-time';
+} from './availability';
+import { businessCalendarFor } from './business-calendar';
+import type { BusinessCalendar, Sla } from './business-time';
 import {
   applyLedgerChanges,
   chargeRotation,
@@ -22,15 +22,11 @@ import {
   type LedgerChange,
   type RotationRanking,
   type RotationStanding,
-} from './policy/fairness-ledger';
-import { tiers, urgencies, type RoutingLead } from './policy/lead-attributes';
-import type { RoutingPolicy, SlaDuration, Strategy } from './policy/policy-schema';
-import { chooseSla, matchRule, type RuleTraceEntry } from './policy/rule-matching';
+} from './fairness-ledger';
+import { tiers, urgencies, type RoutingLead } from '../policy/lead-attributes';
+import type { RoutingPolicy, SlaDuration, Strategy } from '../policy/policy-schema';
+import { chooseSla, matchRule, type RuleTraceEntry } from '../policy/rule-matching';
 
-export type { Rep, Team, EscalationLevel } from './directory-file';
-export type { RoutingLead } from './policy/lead-attributes';
-export type { FairnessLedger, LedgerChange } from './policy/fairness-ledger';
-export type { LoadByRep, RepLoad } from './policy/availability';
 export type Directory = Pick<DirectoryFile, 'teams' | 'reps'>;
 
 export type StageKind = 'candidate' | 'escalation' | 'catch-all';
