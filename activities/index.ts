@@ -20,7 +20,8 @@ import {
 import type { Rep } from '../src/directory-file';
 import { qualifyClassified, type Qualification, type QualificationInput } from '../src/qualification';
 import type { LedgerEntry } from '../src/routing/fairness-ledger';
-import { describeRouting, planRouting, RoutingError, type OfferStage, type RoutingPlan } from '../src/routing/plan';
+import { describeRouting } from '../src/routing/explanation';
+import { planRouting, RoutingError, type OfferStage, type RoutingPlan } from '../src/routing/plan';
 import { loadDirectory, loadRepLoad, readRep } from '../db/directory';
 import { sendOnce, type Mailer } from '../mail/mailer';
 import { createMatcher } from '../db/contacts-and-accounts';

@@ -12,7 +12,7 @@ import { parsePolicy } from '../src/policy/parse-policy';
 import { simulateRouting, type SimulatedLead, type SimulationResult } from '../src/routing/simulation';
 import { qualify } from '../src/qualification';
 import type { Tier, Urgency } from '../src/qualification';
-import { describeRouting } from '../src/routing/plan';
+import { describeRouting } from '../src/routing/explanation';
 
 const usage = `usage: leadrelay simulate --policy <policy.yaml> --leads <leads.csv> [--directory <directory.json>] [--at <ISO instant>] [--policy-version <n>] [--json]
   --directory       default config/directory.json

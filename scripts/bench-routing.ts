@@ -12,7 +12,8 @@ import {
 import type { RoutingLead } from '../src/policy/lead-attributes';
 import { PolicySchema } from '../src/policy/policy-schema';
 import type { LoadByRep } from '../src/routing/availability';
-import { planRouting, type Directory } from '../src/routing/plan';
+import type { Directory } from '../src/routing/directory';
+import { planRouting } from '../src/routing/plan';
 
 const warmup = 300;
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 3_000);

@@ -1,6 +1,6 @@
 // Simulating a batch: bursts share leads fairly, capacity fills and frees with the SLA, misroutes are reported.
 import { RepSchema, TeamSchema, type RepInput } from '../directory-file';
-import type { Directory } from './plan';
+import type { Directory } from './directory';
 import { emptyLedger } from './fairness-ledger';
 import type { RoutingLead } from '../policy/lead-attributes';
 import { PolicySchema } from '../policy/policy-schema';

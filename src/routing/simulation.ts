@@ -1,6 +1,7 @@
 // Replays a batch of leads through a policy without touching any state: where each would go and why, how many
 // first offers each rep would get, and how even that is. Used by `leadrelay simulate` and the policy admin API.
-import { planRouting, RoutingError, type Directory, type RoutingPlan } from './plan';
+import type { Directory } from './directory';
+import { planRouting, RoutingError, type RoutingPlan } from './plan';
 import type { Tier } from '../qualification';
 import type { LoadByRep } from './availability';
 import { slaDeadline } from './business-time';
