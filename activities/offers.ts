@@ -1,7 +1,7 @@
 // Offers: each one stored (lead_offers) and emailed to the rep it is made to, reminded half way, closed with its outcome.
 import type { LeadWorkflowInput } from '../src/lead';
 import type { Qualification } from '../src/qualification';
-import type { OfferStage } from '../src/routing';
+import type { OfferStage } from '../src/routing/plan';
 import { recordEvent } from '../db/events';
 import { closeOffer as closeStoredOffer, insertOffer, type OfferStatus } from '../db/offers';
 import type { Notifications } from './notify';

@@ -8,7 +8,7 @@ import { loadLedger } from '../db/routing';
 import { normaliseWebForm } from '../src/intake/normalise';
 import { WebFormSchema } from '../src/intake/schemas';
 import type { Qualification } from '../src/qualification';
-import { RoutingError } from '../src/routing';
+import { RoutingError } from '../src/routing/plan';
 import { copyOfTemplateDatabase } from '../test/support/database';
 import { testDirectory } from '../test/support/directory';
 import { createRecordActivities } from './record';

@@ -1,7 +1,8 @@
 // Routing under the active policy: who is offered the lead, in which order, and why.
 import type { LeadWorkflowInput } from '../src/lead';
 import type { Qualification } from '../src/qualification';
-import { describeRouting, planRouting, RoutingError, type RoutingPlan } from '../src/routing';
+import { describeRouting } from '../src/routing/explanation';
+import { planRouting, RoutingError, type RoutingPlan } from '../src/routing/plan';
 import { loadDirectory } from '../db/directory';
 import { saveRouting } from '../db/leads';
 import { loadRepLoad } from '../db/offers';

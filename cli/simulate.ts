@@ -9,10 +9,10 @@ import { z } from 'zod';
 import { DirectoryFileError, parseDirectoryFile } from '../src/directory-file';
 import { regions, sources, tiers, urgencies, type RoutingLead } from '../src/policy/lead-attributes';
 import { parsePolicy } from '../src/policy/parse-policy';
-import { simulateRouting, type SimulatedLead, type SimulationResult } from '../src/policy/simulate-routing';
+import { simulateRouting, type SimulatedLead, type SimulationResult } from '../src/routing/simulation';
 import { qualify } from '../src/qualification';
 import type { Tier, Urgency } from '../src/qualification';
-import { describeRouting } from '../src/routing';
+import { describeRouting } from '../src/routing/explanation';
 
 const usage = `usage: leadrelay simulate --policy <policy.yaml> --leads <leads.csv> [--directory <directory.json>] [--at <ISO instant>] [--policy-version <n>] [--json]
   --directory       default config/directory.json

@@ -3,7 +3,7 @@
 // these tables as the workflow goes.
 import type { Pool, PoolClient } from 'pg';
 import type { LeadStatus } from '../src/lead';
-import type { SimulatedLead } from '../src/policy/simulate-routing';
+import type { SimulatedLead } from '../src/routing/simulation';
 import type { Tier, Urgency } from '../src/qualification';
 import { receivedLeadView, type LeadView, type OfferView } from '../workflows/messages';
 import { readFirstSubmission } from './submissions';

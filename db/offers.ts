@@ -1,7 +1,7 @@
 // Offers of a lead (lead_offers): one row per offer the workflow makes, closed when it is answered or times out.
 // Open offers per rep are the load that capacity caps and least-loaded routing decide over.
 import type { Pool, PoolClient } from 'pg';
-import type { OfferStage } from '../src/routing';
+import type { OfferStage } from '../src/routing/plan';
 
 /** Open offers per rep, in total and per lead tier. A rep without open offers is absent. */
 export type RepLoad = Record<string, { total: number; byTier: Record<string, number> }>;

@@ -1,8 +1,8 @@
 // Routing's memory: the weighted round robin's fairness ledger (one row per team and rep) and the plan decided
 // for each lead, stored so a retried routing activity returns the same plan instead of charging the ledger twice.
 import type { Pool, PoolClient } from 'pg';
-import type { FairnessLedger, LedgerChange, LedgerEntry } from '../src/policy/fairness-ledger';
-import type { RoutingPlan } from '../src/routing';
+import type { FairnessLedger, LedgerChange, LedgerEntry } from '../src/routing/fairness-ledger';
+import type { RoutingPlan } from '../src/routing/plan';
 
 /**
  * Serialises routing decisions until the caller's transaction ends, so the ledger moves one lead at a time

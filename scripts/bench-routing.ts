@@ -3,10 +3,17 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { RepSchema, TeamSchema, type Rep } from '../src/directory-file';
-import { applyLedgerChanges, emptyLedger, type FairnessLedger, type LedgerChange } from '../src/policy/fairness-ledger';
+import {
+  applyLedgerChanges,
+  emptyLedger,
+  type FairnessLedger,
+  type LedgerChange,
+} from '../src/routing/fairness-ledger';
 import type { RoutingLead } from '../src/policy/lead-attributes';
 import { PolicySchema } from '../src/policy/policy-schema';
-import { planRouting, type Directory, type LoadByRep } from '../src/routing';
+import type { LoadByRep } from '../src/routing/availability';
+import type { Directory } from '../src/routing/directory';
+import { planRouting } from '../src/routing/plan';
 
 const warmup = 300;
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 3_000);

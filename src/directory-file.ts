@@ -1,10 +1,10 @@
 // The sales directory (teams, reps, availability, capacity, escalation chains), validated field by field.
 // RepSchema and TeamSchema are single entries, also used by the admin API to create and update them.
 import { z } from 'zod';
-import { checkHolidayRegion } from './policy/holidays';
+import { checkHolidayRegion } from './routing/holidays';
 import { tiers } from './policy/lead-attributes';
-import { isValidTimeZone } from './policy/time-zones';
-import { parseMinuteRange, weekdays, type WorkingHours } from './policy/working-hours';
+import { isValidTimeZone } from './routing/time-zones';
+import { parseMinuteRange, weekdays, type WorkingHours } from './routing/working-hours';
 
 const id = z
   .string()

@@ -1,5 +1,5 @@
 // The words of every email leadrelay sends (text and simple HTML), so their content is tested without SMTP.
-import type { StageKind } from './routing';
+import type { StageKind } from './routing/plan';
 
 export interface EmailContent {
   subject: string;

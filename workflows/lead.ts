@@ -12,8 +12,8 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { describePerson, type AnyLeadWorkflowInput, type LeadStatus, type MergedSubmission } from '../src/lead';
-import { slaDeadline } from '../src/policy/business-time';
-import type { OfferStage } from '../src/routing';
+import { slaDeadline } from '../src/routing/business-time';
+import type { OfferStage } from '../src/routing/plan';
 import {
   acceptOffer,
   acceptSignal,

@@ -3,7 +3,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { intakeDeadlineMs, type LeadStatus, type MergedSubmission } from '../src/lead';
 import type { Qualification } from '../src/qualification';
-import type { StageKind } from '../src/routing';
+import type { StageKind } from '../src/routing/plan';
 
 export const searchAttributes = {
   LeadStatus: defineSearchAttributeKey('LeadStatus', SearchAttributeType.KEYWORD),

@@ -14,7 +14,7 @@ import {
   type StoredPolicy,
 } from '../../../db/policies';
 import type { PolicyError } from '../../../src/policy/parse-policy';
-import { simulateRouting } from '../../../src/policy/simulate-routing';
+import { simulateRouting } from '../../../src/routing/simulation';
 import { HttpError, httpError } from '../../errors';
 import type { Simulation } from './schemas';
 

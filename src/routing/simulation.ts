@@ -1,13 +1,13 @@
 // Replays a batch of leads through a policy without touching any state: where each would go and why, how many
 // first offers each rep would get, and how even that is. Used by `leadrelay simulate` and the policy admin API.
-import type { Directory, RoutingPlan } from '../routing';
-import { planRouting, RoutingError } from '../routing';
+import type { Directory } from './directory';
+import { planRouting, RoutingError, type RoutingPlan } from './plan';
 import type { Tier } from '../qualification';
 import type { LoadByRep } from './availability';
 import { slaDeadline } from './business-time';
 import { emptyLedger, type FairnessLedger } from './fairness-ledger';
-import type { RoutingLead } from './lead-attributes';
-import type { RoutingPolicy } from './policy-schema';
+import type { RoutingLead } from '../policy/lead-attributes';
+import type { RoutingPolicy } from '../policy/policy-schema';
 
 export interface SimulatedLead {
   id: string;

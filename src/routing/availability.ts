@@ -1,6 +1,8 @@
-// Whether a rep can be offered a lead right now, and if not, why, in the words a sales manager reads.
+// Whether a rep can be offered a lead right now, and if not, why, in the words a sales manager reads; and who takes
+// the place of a rep who is out of office.
 import type { Rep } from '../directory-file';
 import type { Tier } from '../qualification';
+import type { RepLookup } from './directory';
 import { holidayOn, holidayRegionLabel, type HolidayRegion } from './holidays';
 import { localTimeAt, type LocalTime } from './time-zones';
 import { formatMinutes, parseMinuteRange, weekdays } from './working-hours';
@@ -175,6 +177,42 @@ export function checkAvailability(
     if (tierCap !== undefined && tierLoad >= tierCap) return clock.atCapacity(checks.tier, tierLoad, tierCap);
   }
   return undefined;
+}
+
+/** Who is asked in a rep's place: the rep, their backup while they are out of office, or nobody. */
+export interface RepOrBackup {
+  offered: Rep | null;
+  /** Why the rep is not asked themselves (and what became of their backup); undefined when they are. */
+  exclusion: Unavailability | undefined;
+}
+
+/**
+ * The rep if available, else their backup while the rep is out of office and the backup is available. `known` is
+ * the rep's unavailability when the caller has already checked it.
+ */
+export function checkRepOrBackup(
+  rep: Rep,
+  clock: AvailabilityClock,
+  checks: AvailabilityChecks,
+  reps: RepLookup,
+  known?: Unavailability,
+): RepOrBackup {
+  const unavailable = known ?? checkAvailability(rep, clock, checks);
+  if (!unavailable) return { offered: rep, exclusion: undefined };
+  if (unavailable.code !== 'out-of-office' || !unavailable.backupRepId)
+    return { offered: null, exclusion: unavailable };
+  const backup = reps.get(unavailable.backupRepId);
+  if (!backup) {
+    const reason = `${unavailable.reason}; backup ${unavailable.backupRepId} is not in the directory`;
+    return { offered: null, exclusion: { ...unavailable, reason } };
+  }
+  const backupUnavailable = checkAvailability(backup, clock, checks);
+  if (backupUnavailable) {
+    const reason = `${unavailable.reason}; backup ${backup.id} is unavailable too: ${backupUnavailable.reason}`;
+    return { offered: null, exclusion: { ...unavailable, reason } };
+  }
+  const reason = `${unavailable.reason}; backup ${backup.id} takes their place`;
+  return { offered: backup, exclusion: { ...unavailable, reason } };
 }
 
 // A window's reason reads the same at every decision while it lasts: made once per window of the directory.

@@ -1,10 +1,10 @@
 // Simulating a batch: bursts share leads fairly, capacity fills and frees with the SLA, misroutes are reported.
 import { RepSchema, TeamSchema, type RepInput } from '../directory-file';
-import type { Directory } from '../routing';
+import type { Directory } from './directory';
 import { emptyLedger } from './fairness-ledger';
-import type { RoutingLead } from './lead-attributes';
-import { PolicySchema } from './policy-schema';
-import { simulateRouting, type SimulatedLead } from './simulate-routing';
+import type { RoutingLead } from '../policy/lead-attributes';
+import { PolicySchema } from '../policy/policy-schema';
+import { simulateRouting, type SimulatedLead } from './simulation';
 
 const allWeek = {
   sun: '00:00-24:00',

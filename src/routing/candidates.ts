@@ -1,0 +1,297 @@
+// Who is offered the lead, one after another, and for how long: the relationship owner first (owner-first), then
+// the team's members with a place in the order (or their backups), ranked by the round robin or by load, up to
+// the plan's candidate limit. Each step is a function of its inputs; planRouting runs them in order.
+import type { Rep } from '../directory-file';
+import type { RoutingLead } from '../policy/lead-attributes';
+import type { FallbackStrategy, SlaDuration } from '../policy/policy-schema';
+import type { Tier } from '../qualification';
+import {
+  checkAvailability,
+  checkRepOrBackup,
+  type AvailabilityChecks,
+  type AvailabilityClock,
+  type LoadByRep,
+} from './availability';
+import { businessCalendarFor } from './business-calendar';
+import type { BusinessCalendar, Sla } from './business-time';
+import type { RepLookup } from './directory';
+import {
+  describeLoad,
+  describeStandingOnce,
+  type CandidateDetail,
+  type Exclusion,
+  type StandingTexts,
+} from './explanation';
+import { rankRotation, type FairnessLedger, type RotationRanking } from './fairness-ledger';
+import type { OfferStage } from './plan';
+
+export interface Candidate {
+  /** Who is asked: a team member, an owner, or the backup of either. */
+  rep: Rep;
+  detail: CandidateDetail;
+}
+
+export interface OwnerOffer {
+  /** The owner, or their backup, offered first; null when neither owner can be asked. */
+  candidate: Candidate | null;
+  /** Owners considered (offered or not): they keep no place of their own in the team's order. */
+  considered: readonly string[];
+  excluded: readonly Exclusion[];
+}
+
+/** Every strategy but owner-first. */
+export const noOwnerOffer: OwnerOffer = { candidate: null, considered: [], excluded: [] };
+
+/** Owner-first: the contact's owner, else the account's, whoever is available (or their backup), from any team. */
+export function offerOwner(
+  lead: RoutingLead,
+  reps: RepLookup,
+  clock: AvailabilityClock,
+  checks: AvailabilityChecks,
+): OwnerOffer {
+  const considered: string[] = [];
+  const excluded: Exclusion[] = [];
+  const owners = [
+    [lead.contactOwnerRepId, 'contact-owner', 'owns the known contact'],
+    [lead.accountOwnerRepId, 'account-owner', 'owns the account'],
+  ] as const;
+  for (const [ownerId, role, owns] of owners) {
+    if (!ownerId || considered.includes(ownerId)) continue;
+    considered.push(ownerId);
+    const owner = reps.get(ownerId);
+    if (!owner) {
+      const reason = `${role === 'contact-owner' ? 'contact' : 'account'} owner is not in the directory`;
+      excluded.push({ repId: ownerId, role, code: 'not-in-directory', reason });
+      continue;
+    }
+    const { offered, exclusion } = checkRepOrBackup(owner, clock, checks, reps);
+    if (exclusion) excluded.push({ repId: owner.id, role, code: exclusion.code, reason: exclusion.reason });
+    if (offered === owner)
+      return {
+        candidate: { rep: owner, detail: { repId: owner.id, role, why: `${owner.id} ${owns}` } },
+        considered,
+        excluded,
+      };
+    if (offered) {
+      const why = `${offered.id} stands in for ${owner.id}, who ${owns} (${firstClause(exclusion!.reason)})`;
+      const detail: CandidateDetail = { repId: offered.id, role: 'backup', why, standsInFor: owner.id };
+      return { candidate: { rep: offered, detail }, considered, excluded };
+    }
+  }
+  return { candidate: null, considered, excluded };
+}
+
+/** A member out of office whose place in the order their backup takes. */
+export interface StandIn {
+  backup: Rep;
+  /** Why the member is not asked: "out of office until 2026-12-02". */
+  reason: string;
+}
+
+export interface TeamPlaces {
+  /**
+   * The members who have a place in the order, in directory order: available, or out of office with an available
+   * backup, who then takes the place. Plain Rep objects, ranked as they are.
+   */
+  places: Rep[];
+  /** Members whose backup takes their place: the rare case, kept aside (null when there are none). */
+  standIns: Map<Rep, StandIn> | null;
+  excluded: Exclusion[];
+}
+
+/** The team's members with a place in the order, and why each of the others has none. */
+export function placeTeam(
+  members: readonly Rep[],
+  teamId: string,
+  ownersConsidered: readonly string[],
+  reps: RepLookup,
+  clock: AvailabilityClock,
+  checks: AvailabilityChecks,
+): TeamPlaces {
+  const places: Rep[] = [];
+  const excluded: Exclusion[] = [];
+  let standIns: Map<Rep, StandIn> | null = null;
+  for (const member of members) {
+    if (member.teamId !== teamId) continue;
+    if (ownersConsidered.length > 0 && ownersConsidered.includes(member.id)) continue;
+    const unavailable = checkAvailability(member, clock, checks);
+    if (!unavailable) {
+      places.push(member);
+      continue;
+    }
+    if (unavailable.code !== 'out-of-office' || !unavailable.backupRepId) {
+      excluded.push({ repId: member.id, role: 'team', code: unavailable.code, reason: unavailable.reason });
+      continue;
+    }
+    const { offered, exclusion } = checkRepOrBackup(member, clock, checks, reps, unavailable);
+    excluded.push({ repId: member.id, role: 'team', code: exclusion!.code, reason: exclusion!.reason });
+    if (offered) {
+      (standIns ??= new Map()).set(member, { backup: offered, reason: firstClause(exclusion!.reason) });
+      places.push(member);
+    }
+  }
+  return { places, standIns, excluded };
+}
+
+export interface RankedPlaces {
+  /** Positions into the team's places, first offer first. */
+  order: number[];
+  /** The round robin's ranking, which the first offer is charged to; null when ranked by load. */
+  rotation: RotationRanking | null;
+}
+
+/** The team's places in offer order: by the fairness ledger's round robin, or least loaded first. */
+export function rankPlaces(
+  ordering: FallbackStrategy,
+  team: TeamPlaces,
+  teamId: string,
+  ledger: FairnessLedger,
+  load: LoadByRep,
+  tier: Tier,
+): RankedPlaces {
+  if (ordering === 'weighted-round-robin') {
+    const rotation = rankRotation(ledger, teamId, team.places);
+    return { order: rotation.order, rotation };
+  }
+  return { order: rankByLoad(team, load, tier), rotation: null };
+}
+
+/** Fewest open offers first, then fewest of this tier, then rep id: of whoever is asked at the place. */
+function rankByLoad({ places, standIns }: TeamPlaces, load: LoadByRep, tier: Tier): number[] {
+  const offeredAt = (i: number) => standIns?.get(places[i]!)?.backup ?? places[i]!;
+  const order = places.map((_, i) => i);
+  return order.sort((a, b) => {
+    const x = offeredAt(a);
+    const y = offeredAt(b);
+    const la = load[x.id];
+    const lb = load[y.id];
+    return (
+      (la?.total ?? 0) - (lb?.total ?? 0) ||
+      (la?.byTier[tier] ?? 0) - (lb?.byTier[tier] ?? 0) ||
+      (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)
+    );
+  });
+}
+
+export interface CandidateChoice {
+  /** In offer order, the owner's offer first. */
+  candidates: Candidate[];
+  /** Members available but ranked after the last candidate, in offer order. */
+  notReached: string[];
+  /** The place whose turn dealt the first offer: -1 when an owner took it, or nobody was offered. */
+  firstTurn: number;
+}
+
+/** The owner's offer, then the ranked places until maxCandidates reps are asked; each rep is asked once. */
+export function chooseCandidates(
+  owner: Candidate | null,
+  team: TeamPlaces,
+  ranked: RankedPlaces,
+  maxCandidates: number,
+  load: LoadByRep,
+  tier: Tier,
+): CandidateChoice {
+  const candidates: Candidate[] = [];
+  // A rep may have two places (their own and a stand-in's) or be the owner's backup: asked at the first.
+  const offered = new Set<string>();
+  if (owner) {
+    candidates.push(owner);
+    offered.add(owner.rep.id);
+  }
+  const notReached: string[] = [];
+  const standingTexts: StandingTexts = new Map();
+  let firstTurn = -1;
+  for (const position of ranked.order) {
+    const member = team.places[position]!;
+    const standIn = team.standIns?.get(member);
+    if (candidates.length >= maxCandidates) {
+      // A member standing aside for a backup is already explained (out of office); so is a rep offered earlier.
+      if (!standIn && !offered.has(member.id)) notReached.push(member.id);
+      continue;
+    }
+    const rep = standIn?.backup ?? member;
+    if (offered.has(rep.id)) continue;
+    offered.add(rep.id);
+    const reason = ranked.rotation
+      ? describeStandingOnce(standingTexts, ranked.rotation, position)
+      : describeLoad(load[rep.id], tier);
+    const why = standIn
+      ? `${rep.id} stands in for ${member.id} (${standIn.reason}); ${member.id}'s turn: ${reason}`
+      : `${rep.id}: ${reason}`;
+    const detail: CandidateDetail = { repId: rep.id, role: standIn ? 'backup' : 'team', why };
+    if (standIn) detail.standsInFor = member.id;
+    if (candidates.length === 0) firstTurn = position;
+    candidates.push({ rep, detail });
+  }
+  return { candidates, notReached, firstTurn };
+}
+
+const minute = 60_000;
+
+/** One stage per candidate, each with the full first-offer SLA, counted in the candidate's own working hours. */
+export function candidateStages(
+  candidates: readonly Candidate[],
+  duration: SlaDuration,
+  businessDayHours: number,
+  clock: AvailabilityClock,
+  ruleLabel: string,
+): OfferStage[] {
+  const candidateSla = createCandidateSla(duration, businessDayHours, clock);
+  return candidates.map(({ rep, detail }): OfferStage => {
+    const { sla, text } = candidateSla(rep);
+    return {
+      kind: 'candidate',
+      level: 0,
+      repIds: [rep.id],
+      slaMs: sla.ms,
+      sla,
+      slaText: text,
+      why: `${detail.why} — ${ruleLabel}`,
+    };
+  });
+}
+
+/**
+ * The SLA each candidate stage carries. Candidates who share a calendar (zone, hours, holidays) share one SLA
+ * object: a plan over a big team then holds a handful of them rather than one per rep.
+ */
+function createCandidateSla(
+  duration: SlaDuration,
+  businessDayHours: number,
+  clock: AvailabilityClock,
+): (rep: Rep) => { sla: Sla; text: string } {
+  switch (duration.unit) {
+    case 'minutes':
+    case 'hours': {
+      const shared = {
+        sla: { ms: Math.round(duration.amount * (duration.unit === 'hours' ? 60 : 1) * minute), businessHours: null },
+        text: duration.text,
+      };
+      return () => shared;
+    }
+    case 'business-hours':
+    case 'business-days': {
+      const hours = duration.unit === 'business-hours' ? duration.amount : duration.amount * businessDayHours;
+      const byCalendar = new Map<BusinessCalendar, { sla: Sla; text: string }>();
+      return (rep) => {
+        const calendar = businessCalendarFor(rep, clock.nowMs, clock.localTime(rep.timeZone).date);
+        let shared = byCalendar.get(calendar);
+        if (!shared) {
+          const text =
+            duration.unit === 'business-hours'
+              ? `${duration.text} (${rep.timeZone})`
+              : `${duration.text} (${hours} working hours, ${rep.timeZone})`;
+          shared = { sla: { ms: Math.round(hours * 60 * minute), businessHours: calendar }, text };
+          byCalendar.set(calendar, shared);
+        }
+        return shared;
+      };
+    }
+  }
+}
+
+/** What split(';')[0] gives, without the array. */
+function firstClause(text: string): string {
+  const end = text.indexOf(';');
+  return end === -1 ? text : text.slice(0, end);
+}
