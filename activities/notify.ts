@@ -118,6 +118,7 @@ export function createNotifications({
     const expiresAt = deadline ?? new Date(Date.now() + 3_600_000).toISOString();
     const content = composeCatchAllAlert({
       leadId,
+      offerNumber,
       lead: input.lead,
       round,
       claimants,

@@ -274,6 +274,7 @@ describe('composeCatchAllAlert', () => {
   const alert = (round: number, extra: Partial<Parameters<typeof composeCatchAllAlert>[0]> = {}) =>
     composeCatchAllAlert({
       leadId: 'lead-123',
+      offerNumber: 7,
       lead,
       round,
       claimants: ['mgr', 'head', 'ana'],
@@ -292,7 +293,7 @@ describe('composeCatchAllAlert', () => {
     expect(text[0]).toContain('lead-123 (Priya Shah (Acme Corp) <priya@acme-corp.example>)');
     expect(text).toContain('It waits in the catch-all queue. Any of mgr, head, ana can claim it:');
     expect(text).toContain(
-      '  POST http://api.leadrelay.test/v1/leads/lead-123/accept with the current offer number from GET http://api.leadrelay.test/v1/leads/lead-123',
+      '  POST http://api.leadrelay.test/v1/offers/lead-123.7/accept with your rep token (npx leadrelay keys rep-token --rep <you>)',
     );
     expect(text.slice(text.indexOf('History:') + 1)).toEqual([
       '  - offer 1 to ana: declined (busy)',
@@ -311,7 +312,7 @@ describe('composeCatchAllAlert', () => {
     expect(lines(email)).toContain('  Claim as mgr: https://leads.example.com/links/M.s');
     expect(lines(email)).toContain('  Claim as ana: https://leads.example.com/links/A.s');
     expect(lines(email)).not.toContain(
-      '  POST http://api.leadrelay.test/v1/leads/lead-123/accept with the current offer number from GET http://api.leadrelay.test/v1/leads/lead-123',
+      '  POST http://api.leadrelay.test/v1/offers/lead-123.7/accept with your rep token (npx leadrelay keys rep-token --rep <you>)',
     );
     expect(lines(email).at(-1)).toBe('  - Wed 10:20 UTC — timed-out: offer 2: mgr did not answer');
     expect(email.html).toContain('href="https://leads.example.com/links/M.s"');

@@ -69,6 +69,8 @@ export interface EscalationEmailInput extends OfferEmailInput {
 
 export interface CatchAllAlertInput {
   leadId: string;
+  /** The catch-all offer a claim accepts. */
+  offerNumber: number;
   lead: EmailLead;
   round: number;
   claimants: string[];
@@ -182,7 +184,7 @@ export function composeCatchAllAlert(ctx: CatchAllAlertInput): EmailContent {
   const claimText = claimLinks.length
     ? claimLinks.map((c) => `  Claim as ${c.repId}: ${c.url}`)
     : [
-        `  POST ${ctx.apiUrl}/v1/leads/${ctx.leadId}/accept with the current offer number from GET ${ctx.apiUrl}/v1/leads/${ctx.leadId}`,
+        `  POST ${ctx.apiUrl}/v1/offers/${ctx.leadId}.${ctx.offerNumber}/accept with your rep token (npx leadrelay keys rep-token --rep <you>)`,
       ];
   const subject = `ALERT: nobody owns lead ${who} — catch-all queue${ctx.round > 1 ? `, reminder ${ctx.round}` : ''}`;
   return {
@@ -200,7 +202,7 @@ export function composeCatchAllAlert(ctx: CatchAllAlertInput): EmailContent {
       `<p>It waits in the catch-all queue. Any of ${esc(ctx.claimants.join(', '))} can claim it:</p>`,
       claimLinks.length
         ? `<p>${claimLinks.map((c) => button(c.url, `Claim as ${c.repId}`, '#0a7d36')).join(' ')}</p>`
-        : `<p><code>POST ${esc(ctx.apiUrl)}/v1/leads/${esc(ctx.leadId)}/accept</code> with the current offer number from <code>GET ${esc(ctx.apiUrl)}/v1/leads/${esc(ctx.leadId)}</code></p>`,
+        : `<p><code>POST ${esc(ctx.apiUrl)}/v1/offers/${esc(ctx.leadId)}.${ctx.offerNumber}/accept</code> with your rep token (<code>npx leadrelay keys rep-token --rep &lt;you&gt;</code>)</p>`,
       `<h2>History</h2><ul>${history.map((line) => `<li>${esc(line)}</li>`).join('')}</ul>`,
     ]),
   };
