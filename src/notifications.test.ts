@@ -363,6 +363,7 @@ test('no text from a lead, a rep or the history can add a tag to any email', () 
         composeEscalationEmail({ ...input, history: [{ at: '2030-01-02T10:00:00.000Z', kind: 'declined', summary }] }),
         composeCatchAllAlert({
           leadId: 'l',
+          offerNumber: 4,
           lead: { ...lead, name, company, text: message },
           round: 1,
           claimants: [name],
