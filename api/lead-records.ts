@@ -35,6 +35,10 @@ export async function readLeadRecord(db: Pool, leadId: string): Promise<LeadView
     [leadId],
   );
   const offerViews = (await readStoredOffers(db, leadId)).map((o) => o.view);
+  const merged = await db.query<{ submission_id: string; source: string; received_at: Date }>(
+    'SELECT submission_id, source, received_at FROM lead_submissions WHERE lead_id = $1 AND merged ORDER BY received_at',
+    [leadId],
+  );
   return {
     leadId,
     status: row.status,
@@ -47,6 +51,11 @@ export async function readLeadRecord(db: Pool, leadId: string): Promise<LeadView
     qualification: (row.qualification as LeadView['qualification']) ?? null,
     routing: routed.rows[0]?.summary ?? null,
     ignoredSignals: [],
+    merged: merged.rows.map((m) => ({
+      submissionId: m.submission_id,
+      source: m.source,
+      receivedAt: m.received_at.toISOString(),
+    })),
   };
 }
 
