@@ -197,12 +197,4 @@ export async function leadRow(h: Harness, leadId: string) {
   return rows[0];
 }
 
-export async function decisionKinds(h: Harness, leadId: string): Promise<string[]> {
-  const { rows } = await h.db.query<{ kind: string }>(
-    'SELECT kind FROM lead_decisions WHERE lead_id = $1 ORDER BY decided_at, seq',
-    [leadId],
-  );
-  return rows.map((r) => r.kind);
-}
-
 export const minutes = (n: number) => n * 60_000;
