@@ -20,7 +20,7 @@ import {
   describeQualification,
   summariseLead,
 } from '../src/lead-narrative';
-import { refuseAnswer } from '../src/offer-refusals';
+import { refuseAnswer, type OffersNow } from '../src/offer-refusals';
 import { slaDeadline } from '../src/policy/business-time';
 import type { OfferStage } from '../src/routing';
 import {
@@ -103,38 +103,6 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
 
   setHandler(acceptSignal, (a) => receiveSignal('accept', a));
   setHandler(declineSignal, (a) => receiveSignal('decline', a));
-
-  /** Signals cannot be refused to the sender, so an invalid one is ignored and the reason recorded. */
-  async function receiveSignal(signal: 'accept' | 'decline', a: OfferAnswer): Promise<void> {
-    const refusal = refuseAnswer(a, signal, offersNow());
-    if (!refusal) {
-      const kind = signal === 'accept' ? 'accepted' : 'declined';
-      answer = { kind, offerNumber: a.offerNumber, repId: a.repId, reason: a.reason };
-      return;
-    }
-    const at = new Date().toISOString();
-    view.ignoredSignals.push({ signal, answer: a, reason: refusal.message, at });
-    const key = `ignored-signal:${view.ignoredSignals.length}`;
-    const summary = describeIgnoredSignal(signal, a, refusal.message);
-    await activities.recordDecision({
-      leadId,
-      key,
-      kind: 'ignored-signal',
-      summary,
-      detail: { signal, answer: a },
-      at,
-    });
-  }
-
-  function assertAnswerable(a: OfferAnswer, action: 'accept' | 'decline'): void {
-    const refusal = refuseAnswer(a, action, offersNow());
-    if (refusal) throw ApplicationFailure.create({ ...refusal, nonRetryable: true });
-  }
-
-  function offersNow() {
-    const { offers, currentOffer: current } = view;
-    return { leadId, offers, current, answered: answer !== undefined, nowMs: Date.now() };
-  }
 
   // ── The process ─────────────────────────────────────────────────────────────────────────
   upsertSearchAttributes([
@@ -294,6 +262,31 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
 
   async function decide(key: string, kind: string, summary: string, detail: unknown, at = new Date().toISOString()) {
     await activities.recordDecision({ leadId, key, kind, summary, detail, at });
+  }
+
+  // ── Answers ─────────────────────────────────────────────────────────────────────────────
+  /** Signals cannot be refused to the sender, so an invalid one is ignored and the reason recorded. */
+  async function receiveSignal(signal: 'accept' | 'decline', a: OfferAnswer): Promise<void> {
+    const refusal = refuseAnswer(a, signal, offersNow());
+    if (!refusal) {
+      const kind = signal === 'accept' ? 'accepted' : 'declined';
+      answer = { kind, offerNumber: a.offerNumber, repId: a.repId, reason: a.reason };
+      return;
+    }
+    const at = new Date().toISOString();
+    view.ignoredSignals.push({ signal, answer: a, reason: refusal.message, at });
+    const summary = describeIgnoredSignal(signal, a, refusal.message);
+    await decide(`ignored-signal:${view.ignoredSignals.length}`, 'ignored-signal', summary, { signal, answer: a }, at);
+  }
+
+  function assertAnswerable(a: OfferAnswer, action: 'accept' | 'decline'): void {
+    const refusal = refuseAnswer(a, action, offersNow());
+    if (refusal) throw ApplicationFailure.create({ ...refusal, nonRetryable: true });
+  }
+
+  function offersNow(): OffersNow {
+    const { offers, currentOffer: current } = view;
+    return { leadId, offers, current, answered: answer !== undefined, nowMs: Date.now() };
   }
 }
 
