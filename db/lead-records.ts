@@ -43,6 +43,7 @@ export async function readLeadRecord(db: Queryable, leadId: string): Promise<Lea
     qualification: (row.qualification as LeadView['qualification']) ?? null,
     routing: await readRoutingSummary(db, leadId),
     ignoredSignals: [],
+    merged: await readMergedSubmissions(db, leadId),
   };
 }
 
@@ -359,5 +360,18 @@ export async function readPastLeads(db: Queryable, limit: number): Promise<PastL
       },
     },
     actual: { teamId: r.team_id, firstRepId: r.first_rep },
+  }));
+}
+
+/** Later submissions from the same person that were merged into the lead, oldest first. */
+async function readMergedSubmissions(db: Queryable, leadId: string): Promise<LeadView['merged']> {
+  const { rows } = await db.query<{ submission_id: string; source: string; received_at: Date }>(
+    'SELECT submission_id, source, received_at FROM lead_submissions WHERE lead_id = $1 AND merged ORDER BY received_at',
+    [leadId],
+  );
+  return rows.map((m) => ({
+    submissionId: m.submission_id,
+    source: m.source,
+    receivedAt: m.received_at.toISOString(),
   }));
 }

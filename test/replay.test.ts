@@ -1,5 +1,6 @@
 // Replays the committed history of every workflow path against today's workflow code: a change that would
-// break running leads fails here (and needs patched()). Regenerate with `npm run export-histories`.
+// break running leads fails here. Pre-1.0 there are no deployments to keep, so a deliberate change of shape
+// re-records them from the fast workflow tests with `npm run export-histories`; after 1.0 it needs patched().
 import fs from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
@@ -16,23 +17,24 @@ beforeAll(() => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
 });
 
-test('a history is committed for every workflow path', () => {
-  expect(files).toEqual(
-    expect.arrayContaining([
-      'accepted-first-offer.json',
-      'declined-then-next-rep.json',
-      'timeout-then-next-rep.json',
-      'reps-exhausted-then-manager.json',
-      'manager-timeout-then-next-level.json',
-      'chain-exhausted-catch-all.json',
-      'late-accept-refused.json',
-      'foreign-accept-refused.json',
-      'duplicate-submission.json',
-      'signals-stale-ignored.json',
-      'known-contact-owner-first.json',
-      'spam-rejected.json',
-    ]),
-  );
+test('a history is committed for every workflow path, and none for a path no test records', () => {
+  expect(files).toEqual([
+    'accept-at-deadline-refused.json',
+    'accepted-first-offer.json',
+    'business-hours-over-weekend.json',
+    'chain-exhausted-catch-all.json',
+    'declined-then-next-rep.json',
+    'foreign-accept-refused.json',
+    'late-accept-refused.json',
+    'manager-timeout-then-next-level.json',
+    'merged-before-and-after-recording.json',
+    'reminded-then-accepted.json',
+    'reps-exhausted-then-manager.json',
+    'signals-stale-ignored.json',
+    'spam-rejected.json',
+    'stale-accept-refused.json',
+    'timeout-then-next-rep.json',
+  ]);
 });
 
 test('every committed history replays without nondeterminism', async () => {

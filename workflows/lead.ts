@@ -4,14 +4,23 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
-  patched,
   proxyActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { describePerson, type AnyLeadWorkflowInput, type LeadStatus, type MergedSubmission } from '../src/lead';
+import { describePerson, type LeadStatus, type LeadWorkflowInput, type MergedSubmission } from '../src/lead';
+import {
+  describeAssignment,
+  describeIgnoredSignal,
+  describeMatch,
+  describeOffer,
+  describeOfferOpened,
+  describeQualification,
+  summariseLead,
+} from '../src/lead-narrative';
+import { refuseAnswer, type OffersNow } from '../src/offer-refusals';
 import { slaDeadline } from '../src/routing/business-time';
 import type { OfferStage } from '../src/routing/plan';
 import {
@@ -22,9 +31,7 @@ import {
   leadStateQuery,
   mergeSubmissionSignal,
   receivedLeadView,
-  refusalTypes,
   searchAttributes as sa,
-  type LeadView,
   type OfferAnswer,
   type OfferView,
 } from './messages';
@@ -49,12 +56,11 @@ interface Answer {
   reason?: string;
 }
 
-export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOutcome> {
+export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcome> {
   const { leadId } = input;
-  const source = 'lead' in input ? input.lead.source : input.submission.source;
 
   // ── State ───────────────────────────────────────────────────────────────────────────────
-  const view: LeadView = { ...receivedLeadView(leadId, Date.now()), merged: [] };
+  const view = receivedLeadView(leadId, Date.now());
   /** The answer to the current offer, once a valid one arrives. */
   let answer: Answer | undefined;
   /** Merged submissions wait for the lead's own record before adding to it. */
@@ -89,11 +95,8 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
     // Intake may resend a merge it is unsure was delivered; the submission id makes that harmless.
     if (merges.some((m) => m.submissionId === submission.submissionId)) return;
     merges.push(submission);
-    view.merged?.push({
-      submissionId: submission.submissionId,
-      source: submission.lead.source,
-      receivedAt: submission.receivedAt,
-    });
+    const { submissionId, receivedAt } = submission;
+    view.merged.push({ submissionId, source: submission.lead.source, receivedAt });
     await condition(() => recorded);
     await activities.recordMergedSubmission({ leadId, submission });
   });
@@ -101,86 +104,10 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
   setHandler(acceptSignal, (a) => receiveSignal('accept', a));
   setHandler(declineSignal, (a) => receiveSignal('decline', a));
 
-  /** Signals cannot be refused to the sender, so an invalid one is ignored and the reason recorded. */
-  async function receiveSignal(signal: 'accept' | 'decline', a: OfferAnswer): Promise<void> {
-    const refusal = refuse(a, signal);
-    if (!refusal) {
-      answer = {
-        kind: signal === 'accept' ? 'accepted' : 'declined',
-        offerNumber: a.offerNumber,
-        repId: a.repId,
-        reason: a.reason,
-      };
-      return;
-    }
-    const at = new Date().toISOString();
-    view.ignoredSignals.push({ signal, answer: a, reason: refusal.message, at });
-    await activities.recordDecision({
-      leadId,
-      key: `ignored-signal:${view.ignoredSignals.length}`,
-      kind: 'ignored-signal',
-      summary: `${signal} signal from ${String(a?.repId)} for offer ${String(a?.offerNumber)} ignored: ${refusal.message}`,
-      detail: { signal, answer: a },
-      at,
-    });
-  }
-
-  function assertAnswerable(a: OfferAnswer, action: 'accept' | 'decline'): void {
-    const refusal = refuse(a, action);
-    if (refusal) throw refusal;
-  }
-
-  function refuse(a: OfferAnswer, action: 'accept' | 'decline'): ApplicationFailure | undefined {
-    if (typeof a?.offerNumber !== 'number' || typeof a?.repId !== 'string') {
-      return ApplicationFailure.create({
-        type: refusalTypes.malformed,
-        message: 'offerNumber (number) and repId (string) are required',
-        nonRetryable: true,
-      });
-    }
-    const offer = view.offers[a.offerNumber - 1];
-    if (!offer)
-      return ApplicationFailure.create({
-        type: refusalTypes.unknownOffer,
-        message: `lead ${leadId} has no offer ${a.offerNumber}`,
-        nonRetryable: true,
-      });
-    if (!offer.repIds.includes(a.repId)) {
-      return ApplicationFailure.create({
-        type: refusalTypes.notOffered,
-        message: `offer ${a.offerNumber} was not made to ${a.repId}`,
-        nonRetryable: true,
-      });
-    }
-    if (offer !== view.currentOffer || answer !== undefined) {
-      return ApplicationFailure.create({
-        type: refusalTypes.staleOffer,
-        message: `offer ${a.offerNumber} is closed: ${describeClosed(offer)}`,
-        nonRetryable: true,
-      });
-    }
-    // A timer that fired in the same workflow task as this answer has not closed the offer yet.
-    if (Date.now() >= Date.parse(offer.deadline)) {
-      return ApplicationFailure.create({
-        type: refusalTypes.staleOffer,
-        message: `offer ${a.offerNumber} expired at ${offer.deadline}`,
-        nonRetryable: true,
-      });
-    }
-    if (action === 'decline' && offer.kind === 'catch-all') {
-      return ApplicationFailure.create({
-        type: refusalTypes.notDeclinable,
-        message: 'a lead in the catch-all queue can be claimed, not declined',
-        nonRetryable: true,
-      });
-    }
-    return undefined;
-  }
-
   // ── The process ─────────────────────────────────────────────────────────────────────────
   upsertSearchAttributes([
     { key: sa.LeadStatus, value: view.status },
-    { key: sa.Source, value: source },
+    { key: sa.Source, value: input.lead.source },
     { key: sa.EscalationLevel, value: 0 },
     { key: sa.SlaDeadline, value: new Date(view.deadline as string) },
   ]);
@@ -188,22 +115,16 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
   recorded = true;
 
   const match = await activities.matchContact({ leadId, input });
-  await decide('matched', 'matched', match?.summary ?? 'new contact: no existing contact has this email', match);
+  await decide('matched', 'matched', describeMatch(match), match);
 
   // A chat merged before qualification is read together with the form it follows.
   const qualification = await activities.qualifyLead({ leadId, input, merged: [...merges], match });
   view.qualification = qualification;
+  await decide('qualified', 'qualified', describeQualification(qualification), qualification);
   if (qualification.spam) {
-    await decide('qualified', 'qualified', `rejected as spam: ${qualification.spamReason ?? 'spam'}`, qualification);
     await moveTo('rejected-spam', null);
     return await close('rejected-spam');
   }
-  await decide(
-    'qualified',
-    'qualified',
-    `score ${qualification.score} (tier ${qualification.tier}), urgency ${qualification.urgency}, service line ${qualification.serviceLine}: ${qualification.parts.map((p) => `+${p.points} ${p.reason}`).join(', ')}`,
-    qualification,
-  );
 
   const plan = await activities.routeLead({ leadId, input, qualification, match, at: new Date().toISOString() });
   view.teamId = plan.teamId;
@@ -244,9 +165,7 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
     notify?: (offerNumber: number) => Promise<void>,
   ): Promise<Answer | undefined> {
     const offeredAt = new Date();
-    // Plans made before business-hours SLAs carry only a wall-clock duration.
-    const sla = stage.sla ?? { ms: stage.slaMs, businessHours: null };
-    const deadline = new Date(slaDeadline(offeredAt.getTime(), sla));
+    const deadline = new Date(slaDeadline(offeredAt.getTime(), stage.sla));
     const current: OfferView = {
       offerNumber: view.offers.length + 1,
       kind: stage.kind,
@@ -259,11 +178,8 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
     view.offers.push(current);
     view.currentOffer = current;
     view.escalationLevel = stage.level;
-    await moveTo(
-      stage.kind === 'candidate' ? 'offered' : stage.kind === 'escalation' ? 'escalated' : 'catch-all',
-      deadline,
-    );
-    await activities.openOffer({
+    await moveTo(statusOf(stage), deadline);
+    const offered = {
       leadId,
       input,
       qualification,
@@ -272,32 +188,18 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
       offeredAt: current.offeredAt,
       deadline: current.deadline,
       whyYou: stage.why,
-    });
-    await decide(
-      `offer:${current.offerNumber}:opened`,
-      'offered',
-      `offer ${current.offerNumber} (${stage.kind}, level ${stage.level}) to ${stage.repIds.join(', ')} until ${current.deadline}: ${stage.why}`,
-      current,
-    );
+    };
+    await activities.openOffer(offered);
+    await decide(`offer:${current.offerNumber}:opened`, 'offered', describeOfferOpened(current, stage.why), current);
     await notify?.(current.offerNumber);
 
     // Half way to the deadline, a silent rep gets one reminder; the catch-all has its own re-alerts.
-    if (stage.kind !== 'catch-all' && patched('offer-reminder')) {
+    if (stage.kind !== 'catch-all') {
       // Half the working time, so a Friday-afternoon offer is not chased at 3 a.m. on Sunday.
-      const halfway = slaDeadline(offeredAt.getTime(), { ...sla, ms: sla.ms / 2 });
+      const halfway = slaDeadline(offeredAt.getTime(), { ...stage.sla, ms: stage.sla.ms / 2 });
       if (!(await condition(() => answer !== undefined, Math.max(1, halfway - Date.now())))) {
         current.remindedAt = new Date().toISOString();
-        await activities.remindOffer({
-          leadId,
-          input,
-          qualification,
-          offerNumber: current.offerNumber,
-          stage,
-          offeredAt: current.offeredAt,
-          deadline: current.deadline,
-          whyYou: stage.why,
-          remindedAt: current.remindedAt,
-        });
+        await activities.remindOffer({ ...offered, remindedAt: current.remindedAt });
       }
     }
     await condition(() => answer !== undefined, Math.max(1, deadline.getTime() - Date.now()));
@@ -317,13 +219,8 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
       reason: result?.reason ?? null,
       at: closedAt,
     });
-    await decide(
-      `offer:${current.offerNumber}:${current.outcome}`,
-      current.outcome,
-      describeOffer(current),
-      current,
-      closedAt,
-    );
+    const closed = `offer:${current.offerNumber}:${current.outcome}`;
+    await decide(closed, current.outcome, describeOffer(current), current, closedAt);
     return result;
   }
 
@@ -332,12 +229,7 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
     view.owner = outcome.repId;
     upsertSearchAttributes([{ key: sa.AssignedRep, value: outcome.repId }]);
     await moveTo('assigned', null);
-    await decide(
-      'assigned',
-      'assigned',
-      `${outcome.repId} owns the lead (accepted offer ${outcome.offerNumber})`,
-      outcome,
-    );
+    await decide('assigned', 'assigned', describeAssignment(outcome), outcome);
     return await close('assigned');
   }
 
@@ -358,7 +250,7 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
       { key: sa.EscalationLevel, value: view.escalationLevel },
       { key: sa.SlaDeadline, value: deadline },
     ]);
-    upsertMemo({ summary: summarise(), routing: view.routing });
+    upsertMemo({ summary: summariseLead(describePerson(input), view), routing: view.routing });
     await activities.recordProgress({
       leadId,
       status,
@@ -368,46 +260,36 @@ export async function leadWorkflow(input: AnyLeadWorkflowInput): Promise<LeadOut
     });
   }
 
-  async function decide(
-    key: string,
-    kind: string,
-    summary: string,
-    detail: unknown,
-    at = new Date().toISOString(),
-  ): Promise<void> {
+  async function decide(key: string, kind: string, summary: string, detail: unknown, at = new Date().toISOString()) {
     await activities.recordDecision({ leadId, key, kind, summary, detail, at });
   }
 
-  function summarise(): string {
-    const q = view.qualification;
-    const who = describePerson(input);
-    const grade = q ? `, tier ${q.tier} (${q.score}), ${q.serviceLine}` : '';
-    const offer = view.currentOffer;
-    const now = offer
-      ? `${view.status}: offer ${offer.offerNumber} to ${offer.repIds.join(', ')} (level ${offer.level}) until ${offer.deadline}`
-      : view.owner
-        ? `assigned to ${view.owner}`
-        : `${view.status}${view.deadline ? ` until ${view.deadline}` : ''}`;
-    return `${who}${grade} — ${now}`;
+  // ── Answers ─────────────────────────────────────────────────────────────────────────────
+  /** Signals cannot be refused to the sender, so an invalid one is ignored and the reason recorded. */
+  async function receiveSignal(signal: 'accept' | 'decline', a: OfferAnswer): Promise<void> {
+    const refusal = refuseAnswer(a, signal, offersNow());
+    if (!refusal) {
+      const kind = signal === 'accept' ? 'accepted' : 'declined';
+      answer = { kind, offerNumber: a.offerNumber, repId: a.repId, reason: a.reason };
+      return;
+    }
+    const at = new Date().toISOString();
+    view.ignoredSignals.push({ signal, answer: a, reason: refusal.message, at });
+    const summary = describeIgnoredSignal(signal, a, refusal.message);
+    await decide(`ignored-signal:${view.ignoredSignals.length}`, 'ignored-signal', summary, { signal, answer: a }, at);
+  }
+
+  function assertAnswerable(a: OfferAnswer, action: 'accept' | 'decline'): void {
+    const refusal = refuseAnswer(a, action, offersNow());
+    if (refusal) throw ApplicationFailure.create({ ...refusal, nonRetryable: true });
+  }
+
+  function offersNow(): OffersNow {
+    const { offers, currentOffer: current } = view;
+    return { leadId, offers, current, answered: answer !== undefined, nowMs: Date.now() };
   }
 }
 
-function describeOffer(o: OfferView): string {
-  const to = o.repIds.join(', ');
-  switch (o.outcome) {
-    case 'accepted':
-      return `offer ${o.offerNumber}: accepted by ${o.answeredBy}`;
-    case 'declined':
-      return `offer ${o.offerNumber}: declined by ${o.answeredBy}${o.reason ? ` ("${o.reason}")` : ''}`;
-    case 'timed-out':
-      return `offer ${o.offerNumber}: ${to} did not answer by ${o.deadline}`;
-    case 'open':
-      return `offer ${o.offerNumber}: open for ${to} until ${o.deadline}`;
-  }
-}
-
-function describeClosed(o: OfferView): string {
-  return o.outcome === 'timed-out'
-    ? `it expired at ${o.deadline}`
-    : `it was ${o.outcome}${o.answeredBy ? ` by ${o.answeredBy}` : ''}`;
+function statusOf(stage: OfferStage): LeadStatus {
+  return stage.kind === 'candidate' ? 'offered' : stage.kind === 'escalation' ? 'escalated' : 'catch-all';
 }

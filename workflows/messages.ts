@@ -2,8 +2,12 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { intakeDeadlineMs, type LeadStatus, type MergedSubmission } from '../src/lead';
+import type { OfferAnswer, OfferView } from '../src/offer';
 import type { Qualification } from '../src/qualification';
-import type { StageKind } from '../src/routing/plan';
+
+export type { OfferAnswer, OfferView } from '../src/offer';
+/** Failure types a refused accept or decline carries; the API maps them to HTTP statuses. */
+export { refusalTypes } from '../src/offer-refusals';
 
 export const searchAttributes = {
   LeadStatus: defineSearchAttributeKey('LeadStatus', SearchAttributeType.KEYWORD),
@@ -15,27 +19,6 @@ export const searchAttributes = {
   EscalationLevel: defineSearchAttributeKey('EscalationLevel', SearchAttributeType.INT),
   SlaDeadline: defineSearchAttributeKey('SlaDeadline', SearchAttributeType.DATETIME),
 } as const;
-
-export interface OfferAnswer {
-  offerNumber: number;
-  repId: string;
-  /** Why the rep declines; recorded with the decision. */
-  reason?: string;
-}
-
-export interface OfferView {
-  offerNumber: number;
-  kind: StageKind;
-  level: number;
-  repIds: string[];
-  offeredAt: string;
-  deadline: string;
-  outcome: 'open' | 'accepted' | 'declined' | 'timed-out';
-  /** When the half-SLA reminder went out, if it did. */
-  remindedAt?: string;
-  answeredBy?: string;
-  reason?: string;
-}
 
 export interface IgnoredSignal {
   signal: 'accept' | 'decline';
@@ -58,7 +41,7 @@ export interface LeadView {
   routing: string | null;
   ignoredSignals: IgnoredSignal[];
   /** Later submissions from the same person merged into this lead (a chat after the form). */
-  merged?: Array<{ submissionId: string; source: string; receivedAt: string }>;
+  merged: Array<{ submissionId: string; source: string; receivedAt: string }>;
 }
 
 /** A lead as intake leaves it: received, nothing decided yet, due out of intake `intakeDeadlineMs` after `receivedAtMs`. */
@@ -75,6 +58,7 @@ export function receivedLeadView(leadId: string, receivedAtMs: number): LeadView
     qualification: null,
     routing: null,
     ignoredSignals: [],
+    merged: [],
   };
 }
 
@@ -88,15 +72,6 @@ export interface DeclineResult {
   leadId: string;
   offerNumber: number;
 }
-
-/** Failure types a refused accept or decline carries; the API maps them to HTTP statuses. */
-export const refusalTypes = {
-  malformed: 'MalformedAnswer',
-  unknownOffer: 'UnknownOffer',
-  notOffered: 'NotOfferedToRep',
-  staleOffer: 'StaleOffer',
-  notDeclinable: 'NotDeclinable',
-} as const;
 
 export const acceptOffer = defineUpdate<AcceptResult, [OfferAnswer]>('acceptOffer');
 export const declineOffer = defineUpdate<DeclineResult, [OfferAnswer]>('declineOffer');

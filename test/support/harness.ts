@@ -2,20 +2,13 @@
 // a real SMTP server catching mail, the lead worker with its real activities, and the HTTP API in front.
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  Runtime,
-  Worker,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { createActivities } from '../../activities';
 import { upsertDirectory } from '../../db/directory';
 import { ensureDefaultPolicy } from '../../db/policies';
-import { listEvents } from '../../db/events';
 import { createApiKey, createRepToken } from '../../db/credentials';
 import type { LeadClassifier } from '../../src/classification/classifier';
 import { loadClassifier } from '../../workers/classifier';
@@ -23,11 +16,11 @@ import { createSmtpMailer } from '../../mail/mailer';
 import { createPool } from '../../db/pool';
 import { buildApi } from '../../api/server';
 import { startMailCatcher, type MailCatcher } from '../../stack/mail-catcher';
-import { registerSearchAttributes } from '../../stack/temporal';
 import { createLeadWorker, workflowsPath } from '../../workers/worker';
 import { leadStateQuery, type LeadView } from '../../workflows/messages';
 import { testDirectory, testPolicy } from './directory';
 import { copyOfTemplateDatabase } from './database';
+import { createTimeSkippingEnvironment, installQuietRuntime, quietLogger } from './time-skipping';
 
 export interface Harness {
   env: TestWorkflowEnvironment;
@@ -49,16 +42,11 @@ export interface Harness {
   teardown(): Promise<void>;
 }
 
-let runtimeInstalled = false;
 let classifier: LeadClassifier | undefined;
 
 export async function createHarness(): Promise<Harness> {
-  if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: 'ERROR' } } });
-    runtimeInstalled = true;
-  }
+  installQuietRuntime();
   const env = await createTimeSkippingEnvironment();
-  await registerSearchAttributes(env.connection, 'default');
   const dbUrl = await copyOfTemplateDatabase();
   const db = createPool(dbUrl);
   await upsertDirectory(db, testDirectory);
@@ -116,32 +104,6 @@ export async function createHarness(): Promise<Harness> {
     },
   };
 }
-
-/**
- * The SDK gives the server it starts 5 s to answer. A cold JVM on two busy cores can miss that once; the
- * retry finds the classes in the page cache.
- */
-async function createTimeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
-  const path = process.env.TEMPORAL_TEST_SERVER_PATH;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await TestWorkflowEnvironment.createTimeSkipping(
-        path ? { server: { executable: { type: 'existing-path', path } } } : undefined,
-      );
-    } catch (err) {
-      if (attempt >= 3) throw err;
-    }
-  }
-}
-
-const quietLogger = {
-  log: () => {},
-  trace: () => {},
-  debug: () => {},
-  info: () => {},
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};
 
 /** A body with `source` goes to the original POST /v1/leads; without, it is a web form. */
 export async function submitLead(
@@ -233,11 +195,6 @@ export async function leadRow(h: Harness, leadId: string) {
     sla_deadline: Date | null;
   }>('SELECT status, owner_rep_id, escalation_level, team_id, sla_deadline FROM leads WHERE id = $1', [leadId]);
   return rows[0];
-}
-
-/** The workflow's decisions in the lead's timeline, by the workflow's own names, in order. */
-export async function decisionKinds(h: Harness, leadId: string): Promise<string[]> {
-  return (await listEvents(h.db, leadId)).flatMap((e) => (e.decision === null ? [] : [e.decision]));
 }
 
 export const minutes = (n: number) => n * 60_000;
