@@ -243,7 +243,6 @@ export function candidateStages(
       kind: 'candidate',
       level: 0,
       repIds: [rep.id],
-      slaMs: sla.ms,
       sla,
       slaText: text,
       why: `${detail.why} — ${ruleLabel}`,

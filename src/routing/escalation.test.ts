@@ -15,7 +15,7 @@ describe('escalation and catch-all', () => {
     expect(plan.catchAll).toMatchObject({
       kind: 'catch-all',
       level: 3,
-      slaMs: 60 * 60_000,
+      sla: { ms: 60 * 60_000 },
       alertEmail: 'cloud-ops@leadrelay.test',
     });
     // cleo is away but still active: anyone active may claim from the queue; dev is deactivated and may not.
@@ -45,7 +45,7 @@ describe('escalation and catch-all', () => {
       directory: chain,
       policy: policyOf('sla:\n  - name: any\n    within: 1 hour\ndefault:\n  team: cloud\n  strategy: least-loaded\n'),
     });
-    expect(plan.stages.filter((s) => s.kind === 'escalation').map((s) => [s.level, s.repIds[0], s.slaMs])).toEqual([
+    expect(plan.stages.filter((s) => s.kind === 'escalation').map((s) => [s.level, s.repIds[0], s.sla.ms])).toEqual([
       [1, 'head', 25 * 60_000],
     ]);
     expect(plan.explanation.excluded).toEqual(

@@ -44,13 +44,13 @@ export interface RoutingExplanation {
   fallback: FallbackStrategy | null;
   /** Rep ids in offer order: the same order as the candidate stages. */
   candidates: string[];
-  /** The most reps offered before escalating (the rule's maxCandidates, else the policy's); absent from plans made before the limit. */
-  maxCandidates?: number;
+  /** The most reps offered before escalating (the rule's maxCandidates, else the policy's). */
+  maxCandidates: number;
   /**
    * Team reps who were available but ranked after the last candidate, in offer order: the lead escalates before
-   * their turn. With the candidates and the excluded, every rep of the team. Absent from plans made before the limit.
+   * their turn. With the candidates and the excluded, every rep of the team.
    */
-  notReached?: string[];
+  notReached: string[];
   candidateDetails: CandidateDetail[];
   excluded: Exclusion[];
   tieBreak: string;
@@ -153,8 +153,8 @@ export function describeRouting(plan: RoutingPlan, options: { maxListed?: number
   return [
     `Policy v${e.policyVersion}, ${e.rule}.`,
     `Strategy: ${strategy}. SLA: ${e.sla.text} (${e.sla.name}: ${e.sla.why}).`,
-    `Candidates${e.maxCandidates === undefined ? '' : ` (at most ${e.maxCandidates})`}: ${list(e.candidateDetails, (c) => c.why)}.`,
-    ...(e.notReached?.length
+    `Candidates (at most ${e.maxCandidates}): ${list(e.candidateDetails, (c) => c.why)}.`,
+    ...(e.notReached.length
       ? [
           `Not reached (available, ranked after the last candidate; the lead escalates first): ${list(e.notReached, (id) => id)}.`,
         ]

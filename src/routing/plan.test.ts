@@ -145,7 +145,7 @@ describe('SLA', () => {
     const { plan } = route({ lead: lead(overrides) });
     expect(plan.explanation.sla.name).toBe(name);
     for (const stage of plan.stages.filter((s) => s.kind === 'candidate'))
-      expect(stage).toMatchObject({ slaMs: ms, sla: { ms, businessHours: null } });
+      expect(stage).toMatchObject({ sla: { ms, businessHours: null } });
   });
 
   test("a cold lead gets one business day of the offered rep's own working time: Friday 16:00 to Monday 16:00", () => {
@@ -169,7 +169,7 @@ describe('SLA', () => {
     const { plan } = route({ directory: chicago, now: friday, lead: lead({ tier: 'C' }) });
     const stage = plan.stages[0]!;
     expect(stage.slaText).toBe('1 business day (8 working hours, America/Chicago)');
-    expect(stage.slaMs).toBe(8 * 3_600_000);
+    expect(stage.sla.ms).toBe(8 * 3_600_000);
     expect(stage.sla.businessHours?.timeZone).toBe('America/Chicago');
     // The plan crosses Temporal as JSON; the deadline is computed from that copy.
     const sla = (JSON.parse(JSON.stringify(plan)) as RoutingPlan).stages[0]!.sla;
@@ -189,7 +189,7 @@ describe('SLA', () => {
     });
     const cloud = route().plan;
     expect(
-      cloud.stages.filter((s) => s.kind === 'escalation').map((s) => [s.repIds[0], s.slaMs, s.sla.businessHours]),
+      cloud.stages.filter((s) => s.kind === 'escalation').map((s) => [s.repIds[0], s.sla.ms, s.sla.businessHours]),
     ).toEqual([
       ['mgr', 15 * 60_000, null],
       ['head', 30 * 60_000, null],

@@ -35,8 +35,6 @@ export interface OfferStage {
   level: number;
   /** The reps who may accept. One for candidates and escalations; everyone who may claim for the catch-all. */
   repIds: string[];
-  /** The SLA's duration (working ms when sla.businessHours is set); kept for callers that predate `sla`. */
-  slaMs: number;
   /** What the workflow passes to slaDeadline(offeredAt, sla). */
   sla: Sla;
   /** The SLA as a person reads it: "5 minutes", "1 business day (8 working hours, America/Chicago)". */

@@ -79,7 +79,6 @@ function stage(kind: OfferStage['kind'], level: number, repIds: string[], ms: nu
     kind,
     level,
     repIds,
-    slaMs: ms,
     sla: { ms, businessHours: null },
     slaText: `${ms / 60_000} minutes`,
     why,
@@ -127,6 +126,8 @@ function cloudPlan(stages?: OfferStage[]): RoutedPlan {
       strategy: 'weighted-round-robin',
       fallback: null,
       candidates: ['ana', 'ben'],
+      maxCandidates: 5,
+      notReached: [],
       candidateDetails: [
         { repId: 'ana', role: 'team', why: 'next in the rotation' },
         { repId: 'ben', role: 'team', why: 'after ana' },
