@@ -92,11 +92,12 @@ async function main(): Promise<void> {
     let stopping = false;
     // Stopping Postgres can reach a connection the pool is still closing; that is no news then.
     const db = createPool(databaseUrl, (line) => stopping || console.error(line));
-    cleanups.push(async () => {
+    cleanups.push(() => {
       stopping = true;
+      return Promise.resolve();
     });
     cleanups.push(() => db.end());
-    const { routeLead } = createRouteActivities({ db });
+    const routing = createRouteActivities({ db });
 
     console.log(`\nrouteLead as a whole, real PostgreSQL, ${iterations} leads per case, ${os.cpus().length} cores`);
     console.log('team  directory   ping p50   routeLead p50   p99       ratio p50/ping');
@@ -125,7 +126,13 @@ async function main(): Promise<void> {
           await ping(db);
           const pingMs = performance.now() - t;
           t = performance.now();
-          await routeLead({ leadId, input: { leadId, lead, receivedAt }, qualification, match: null, at: receivedAt });
+          await routing.routeLead({
+            leadId,
+            input: { leadId, lead, receivedAt },
+            qualification,
+            match: null,
+            at: receivedAt,
+          });
           const routeMs = performance.now() - t;
           if (i >= warmup) {
             pinged.push(pingMs);
