@@ -3,6 +3,8 @@
 import type { Pool, PoolClient } from 'pg';
 
 export interface LeadEvent {
+  /** Write order: the tie-break between events at the same instant. */
+  seq: number;
   /** Unique per lead: `received`, `matched`, `offer:2:opened`, `merged:<submission id>`, … */
   key: string;
   /** What happened, as the timeline says it: received, scored, routed, offered, escalated, reminded, … */
@@ -42,6 +44,7 @@ export async function recordEvent(on: Pool | PoolClient, event: NewLeadEvent): P
 }
 
 interface EventRow {
+  seq: string;
   key: string;
   kind: string;
   at: Date;
@@ -55,11 +58,12 @@ interface EventRow {
 /** The lead's events, oldest first; events at the same instant in the order they were written. */
 export async function listEvents(db: Pool | PoolClient, leadId: string): Promise<LeadEvent[]> {
   const { rows } = await db.query<EventRow>(
-    `SELECT key, kind, at, offer_number, rep_id, summary, detail, decision
+    `SELECT seq, key, kind, at, offer_number, rep_id, summary, detail, decision
        FROM lead_events WHERE lead_id = $1 ORDER BY at, seq`,
     [leadId],
   );
   return rows.map((r) => ({
+    seq: Number(r.seq),
     key: r.key,
     kind: r.kind,
     at: r.at.toISOString(),

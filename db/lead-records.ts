@@ -141,44 +141,6 @@ export async function wasOfferedTo(db: Queryable, leadId: string, repId: string)
   return rows.length > 0;
 }
 
-export interface TimelineEvent {
-  seq: number;
-  key: string;
-  kind: string;
-  at: string;
-  offerNumber: number | null;
-  repId: string | null;
-  summary: string;
-  detail: unknown;
-}
-
-/** What happened to the lead, in order. */
-export async function readTimeline(db: Queryable, leadId: string): Promise<TimelineEvent[]> {
-  const { rows } = await db.query<{
-    seq: string;
-    key: string;
-    kind: string;
-    at: Date;
-    offer_number: number | null;
-    rep_id: string | null;
-    summary: string;
-    detail: unknown;
-  }>(
-    'SELECT seq, key, kind, at, offer_number, rep_id, summary, detail FROM lead_events WHERE lead_id = $1 ORDER BY at, seq',
-    [leadId],
-  );
-  return rows.map((r) => ({
-    seq: Number(r.seq),
-    key: r.key,
-    kind: r.kind,
-    at: r.at.toISOString(),
-    offerNumber: r.offer_number,
-    repId: r.rep_id,
-    summary: r.summary,
-    detail: r.detail,
-  }));
-}
-
 /** The lead as a rep sees it on a card: who, what they wrote, how good it looks. */
 export interface LeadSummary {
   name: string | null;

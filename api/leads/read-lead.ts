@@ -3,14 +3,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { hasScope, type Principal } from '../../db/credentials';
-import {
-  readLeadPerson,
-  readLeadRecord,
-  readRoutingExplanation,
-  readTimeline,
-  wasOfferedTo,
-  type TimelineEvent,
-} from '../../db/lead-records';
+import { listEvents, type LeadEvent } from '../../db/events';
+import { readLeadPerson, readLeadRecord, readRoutingExplanation, wasOfferedTo } from '../../db/lead-records';
 import { leadStateQuery, type LeadView, type OfferView } from '../../workflows/messages';
 import { httpError } from '../errors';
 import { workflowIdFor } from '../lead-workflow';
@@ -54,10 +48,12 @@ export async function readLeadTimeline(
   deps: ReadLeadDeps,
   principal: Principal | null,
   leadId: string,
-): Promise<{ leadId: string; events: TimelineEvent[] }> {
+): Promise<{ leadId: string; events: Array<Omit<LeadEvent, 'decision'>> }> {
   const state = await readLeadState(deps, leadId);
   await authorise(deps.db, principal, leadId, state);
-  return { leadId, events: await readTimeline(deps.db, leadId) };
+  // The decision's internal name is the workflow's; the timeline speaks in its own kinds.
+  const events = await listEvents(deps.db, leadId);
+  return { leadId, events: events.map(({ decision: _decision, ...event }) => event) };
 }
 
 /**
