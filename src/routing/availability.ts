@@ -147,7 +147,10 @@ export function checkAvailability(
       // A date is the whole local day in the rep's zone (until is inclusive); an instant is an instant.
       const started = isDate(window.from) ? local.date >= window.from : clock.nowMs >= Date.parse(window.from);
       const ended = isDate(window.until) ? local.date > window.until : clock.nowMs >= Date.parse(window.until);
-      if (started && !ended) return outOfOffice(window, rep.timeZone);
+      if (started && !ended) {
+        const until = isDate(window.until) ? window.until : describeInstant(Date.parse(window.until), rep.timeZone);
+        return { code: 'out-of-office', reason: `out of office until ${until}`, backupRepId: window.backupRepId };
+      }
     }
   }
   if (checks.schedule) {
@@ -213,18 +216,6 @@ export function checkRepOrBackup(
   }
   const reason = `${unavailable.reason}; backup ${backup.id} takes their place`;
   return { offered: backup, exclusion: { ...unavailable, reason } };
-}
-
-// A window's reason reads the same at every decision while it lasts: made once per window of the directory.
-const outOfOfficeReasons = new WeakMap<Rep['outOfOffice'][number], Unavailability>();
-function outOfOffice(window: Rep['outOfOffice'][number], timeZone: string): Unavailability {
-  let reason = outOfOfficeReasons.get(window);
-  if (!reason) {
-    const until = isDate(window.until) ? window.until : describeInstant(Date.parse(window.until), timeZone);
-    reason = { code: 'out-of-office', reason: `out of office until ${until}`, backupRepId: window.backupRepId };
-    outOfOfficeReasons.set(window, reason);
-  }
-  return reason;
 }
 
 function describeInstant(ms: number, timeZone: string): string {

@@ -13,15 +13,9 @@ import {
   type LoadByRep,
 } from './availability';
 import { businessCalendarFor } from './business-calendar';
-import type { BusinessCalendar, Sla } from './business-time';
+import type { Sla } from './business-time';
 import type { RepLookup } from './directory';
-import {
-  describeLoad,
-  describeStandingOnce,
-  type CandidateDetail,
-  type Exclusion,
-  type StandingTexts,
-} from './explanation';
+import { describeLoad, describeStanding, type CandidateDetail, type Exclusion } from './explanation';
 import { rankRotation, type FairnessLedger, type RotationRanking } from './fairness-ledger';
 import type { OfferStage } from './plan';
 
@@ -66,17 +60,17 @@ export function offerOwner(
     }
     const { offered, exclusion } = checkRepOrBackup(owner, clock, checks, reps);
     if (exclusion) excluded.push({ repId: owner.id, role, code: exclusion.code, reason: exclusion.reason });
-    if (offered === owner)
-      return {
-        candidate: { rep: owner, detail: { repId: owner.id, role, why: `${owner.id} ${owns}` } },
-        considered,
-        excluded,
-      };
-    if (offered) {
-      const why = `${offered.id} stands in for ${owner.id}, who ${owns} (${firstClause(exclusion!.reason)})`;
-      const detail: CandidateDetail = { repId: offered.id, role: 'backup', why, standsInFor: owner.id };
-      return { candidate: { rep: offered, detail }, considered, excluded };
-    }
+    if (!offered) continue;
+    const detail: CandidateDetail =
+      offered === owner
+        ? { repId: owner.id, role, why: `${owner.id} ${owns}` }
+        : {
+            repId: offered.id,
+            role: 'backup',
+            why: `${offered.id} stands in for ${owner.id}, who ${owns} (${firstClause(exclusion!.reason)})`,
+            standsInFor: owner.id,
+          };
+    return { candidate: { rep: offered, detail }, considered, excluded };
   }
   return { candidate: null, considered, excluded };
 }
@@ -113,7 +107,7 @@ export function placeTeam(
   let standIns: Map<Rep, StandIn> | null = null;
   for (const member of members) {
     if (member.teamId !== teamId) continue;
-    if (ownersConsidered.length > 0 && ownersConsidered.includes(member.id)) continue;
+    if (ownersConsidered.includes(member.id)) continue;
     const unavailable = checkAvailability(member, clock, checks);
     if (!unavailable) {
       places.push(member);
@@ -199,7 +193,6 @@ export function chooseCandidates(
     offered.add(owner.rep.id);
   }
   const notReached: string[] = [];
-  const standingTexts: StandingTexts = new Map();
   let firstTurn = -1;
   for (const position of ranked.order) {
     const member = team.places[position]!;
@@ -213,7 +206,7 @@ export function chooseCandidates(
     if (offered.has(rep.id)) continue;
     offered.add(rep.id);
     const reason = ranked.rotation
-      ? describeStandingOnce(standingTexts, ranked.rotation, position)
+      ? describeStanding(ranked.rotation.standings[position]!)
       : describeLoad(load[rep.id], tier);
     const why = standIn
       ? `${rep.id} stands in for ${member.id} (${standIn.reason}); ${member.id}'s turn: ${reason}`
@@ -236,9 +229,8 @@ export function candidateStages(
   clock: AvailabilityClock,
   ruleLabel: string,
 ): OfferStage[] {
-  const candidateSla = createCandidateSla(duration, businessDayHours, clock);
   return candidates.map(({ rep, detail }): OfferStage => {
-    const { sla, text } = candidateSla(rep);
+    const { sla, text } = candidateSla(rep, duration, businessDayHours, clock);
     return {
       kind: 'candidate',
       level: 0,
@@ -250,41 +242,28 @@ export function candidateStages(
   });
 }
 
-/**
- * The SLA each candidate stage carries. Candidates who share a calendar (zone, hours, holidays) share one SLA
- * object: a plan over a big team then holds a handful of them rather than one per rep.
- */
-function createCandidateSla(
+/** Wall-clock minutes and hours as they are; business hours and days in the rep's calendar (zone, hours, holidays). */
+function candidateSla(
+  rep: Rep,
   duration: SlaDuration,
   businessDayHours: number,
   clock: AvailabilityClock,
-): (rep: Rep) => { sla: Sla; text: string } {
+): { sla: Sla; text: string } {
   switch (duration.unit) {
     case 'minutes':
     case 'hours': {
-      const shared = {
-        sla: { ms: Math.round(duration.amount * (duration.unit === 'hours' ? 60 : 1) * minute), businessHours: null },
-        text: duration.text,
-      };
-      return () => shared;
+      const ms = Math.round(duration.amount * (duration.unit === 'hours' ? 60 : 1) * minute);
+      return { sla: { ms, businessHours: null }, text: duration.text };
     }
     case 'business-hours':
     case 'business-days': {
       const hours = duration.unit === 'business-hours' ? duration.amount : duration.amount * businessDayHours;
-      const byCalendar = new Map<BusinessCalendar, { sla: Sla; text: string }>();
-      return (rep) => {
-        const calendar = businessCalendarFor(rep, clock.nowMs, clock.localTime(rep.timeZone).date);
-        let shared = byCalendar.get(calendar);
-        if (!shared) {
-          const text =
-            duration.unit === 'business-hours'
-              ? `${duration.text} (${rep.timeZone})`
-              : `${duration.text} (${hours} working hours, ${rep.timeZone})`;
-          shared = { sla: { ms: Math.round(hours * 60 * minute), businessHours: calendar }, text };
-          byCalendar.set(calendar, shared);
-        }
-        return shared;
-      };
+      const calendar = businessCalendarFor(rep, clock.nowMs, clock.localTime(rep.timeZone).date);
+      const text =
+        duration.unit === 'business-hours'
+          ? `${duration.text} (${rep.timeZone})`
+          : `${duration.text} (${hours} working hours, ${rep.timeZone})`;
+      return { sla: { ms: Math.round(hours * 60 * minute), businessHours: calendar }, text };
     }
   }
 }

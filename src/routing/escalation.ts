@@ -77,15 +77,9 @@ export function catchAllStage(
   members: readonly Rep[],
 ): RoutingPlan['catchAll'] {
   const chainIds = levels.map((level) => level.rep.id);
-  const claims = (member: Rep) =>
-    member.teamId === team.id && member.active && !(chainIds.length > 0 && chainIds.includes(member.id));
-  let claimantCount = chainIds.length;
-  for (const member of members) if (claims(member)) claimantCount += 1;
-  // Sized once: a big team's list would otherwise be regrown and copied a dozen times, garbage for every lead.
-  const claimants = new Array<string>(claimantCount);
-  let claimant = 0;
-  for (const id of chainIds) claimants[claimant++] = id;
-  for (const member of members) if (claims(member)) claimants[claimant++] = member.id;
+  const claimants = [...chainIds];
+  for (const member of members)
+    if (member.teamId === team.id && member.active && !chainIds.includes(member.id)) claimants.push(member.id);
   const ms = team.catchAllRealertMinutes * minute;
   return {
     kind: 'catch-all',

@@ -5,7 +5,7 @@ import type { RuleTraceEntry } from '../policy/rule-matching';
 import type { Tier } from '../qualification';
 import type { ExclusionCode, RepLoad } from './availability';
 import type { Candidate } from './candidates';
-import { standingOf, type RotationRanking } from './fairness-ledger';
+import type { RotationStanding } from './fairness-ledger';
 import type { Route, RoutingPlan } from './plan';
 
 export type RepRole = 'contact-owner' | 'account-owner' | 'team' | 'backup' | 'escalation';
@@ -105,31 +105,12 @@ export function explainRouting(input: ExplanationInput): RoutingExplanation {
 }
 
 /** A member's place in the round robin: "round robin, 2 lead(s) dealt, weight 1, credit 2 (3 after this lead)". */
-export function describeStanding(ranking: RotationRanking, position: number): string {
-  const s = standingOf(ranking, position);
+export function describeStanding(s: RotationStanding): string {
   const lifted =
     s.liftedFrom !== undefined
       ? `, credit lifted from ${round(s.liftedFrom)} to the team's floor ${round(s.pass)} after time away`
       : '';
   return `round robin, ${s.dealt} lead(s) dealt, weight ${s.weight}, credit ${round(s.pass)} (${round(s.next)} after this lead)${lifted}`;
-}
-
-/** A decision's standing reasons by weight, dealt and credit: reps level in the rotation share one string. */
-export type StandingTexts = Map<number, Map<number, Map<number, string>>>;
-
-export function describeStandingOnce(texts: StandingTexts, ranking: RotationRanking, position: number): string {
-  // A lifted credit names where it came from: rare, and the key would need a fourth level.
-  if (!Number.isNaN(ranking.liftedFrom[position])) return describeStanding(ranking, position);
-  const weight = ranking.members[position]!.weight;
-  const dealt = ranking.dealt[position]!;
-  const pass = ranking.pass[position]!;
-  let byDealt = texts.get(weight);
-  if (!byDealt) texts.set(weight, (byDealt = new Map<number, Map<number, string>>()));
-  let byPass = byDealt.get(dealt);
-  if (!byPass) byDealt.set(dealt, (byPass = new Map<number, string>()));
-  let text = byPass.get(pass);
-  if (text === undefined) byPass.set(pass, (text = describeStanding(ranking, position)));
-  return text;
 }
 
 /** A rep's open offers, for least-loaded: "1 open offer(s), 0 of tier A". */

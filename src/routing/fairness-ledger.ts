@@ -39,7 +39,7 @@ export interface RotationMember {
   weight: number;
 }
 
-/** One member's place in the rotation, for explanations. */
+/** One member's place in the rotation: the ordering keys, and what explanations say of it. */
 export interface RotationStanding {
   repId: string;
   weight: number;
@@ -52,23 +52,14 @@ export interface RotationStanding {
   liftedFrom: number | undefined;
 }
 
-/**
- * The available members in rotation order. Credits are kept in typed arrays indexed by the member's position in
- * the list given to rankRotation, so ranking a team of a thousand allocates a few arrays rather than an object
- * per rep (each one a young-generation collection sooner, which is what a decision's tail latency is made of).
- */
 export interface RotationRanking {
   teamId: string;
   /** The team's floor before this decision. */
   floor: number;
-  members: readonly RotationMember[];
-  /** Member positions, first turn first. */
+  /** Each member's standing, in the order of the list given to rankRotation. */
+  standings: RotationStanding[];
+  /** Positions in that list, first turn first. */
   order: number[];
-  dealt: Float64Array;
-  pass: Float64Array;
-  next: Float64Array;
-  /** Credit before the lift; NaN when the member was not lifted. */
-  liftedFrom: Float64Array;
 }
 
 export function emptyLedger(): FairnessLedger {
@@ -80,21 +71,12 @@ function teamEntries(ledger: FairnessLedger, teamId: string): Readonly<Record<st
   return Object.hasOwn(ledger, teamId) ? ledger[teamId] : undefined;
 }
 
-// The floor of a team's entries, remembered per entries object: applyLedgerChanges learns it while copying, so a
-// ledger carried from decision to decision is not scanned again.
-const floors = new WeakMap<object, number>();
-
 export function teamFloor(ledger: FairnessLedger, teamId: string): number {
+  let floor = 0;
   const entries = teamEntries(ledger, teamId);
-  if (!entries) return 0;
-  let floor = floors.get(entries);
-  if (floor === undefined) {
-    floor = 0;
-    for (const repId in entries) {
-      const entry = entries[repId];
-      if (entry && entry.floor > floor) floor = entry.floor;
-    }
-    floors.set(entries, floor);
+  for (const repId in entries) {
+    const entry = entries[repId];
+    if (entry && entry.floor > floor) floor = entry.floor;
   }
   return floor;
 }
@@ -107,55 +89,37 @@ export function rankRotation(
 ): RotationRanking {
   const entries = teamEntries(ledger, teamId);
   const floor = teamFloor(ledger, teamId);
-  const count = members.length;
-  const dealt = new Float64Array(count);
-  const pass = new Float64Array(count);
-  const next = new Float64Array(count);
-  const liftedFrom = new Float64Array(count);
-  const order: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const member = members[i]!;
+  const standings = members.map((member): RotationStanding => {
     const entry = entries && Object.hasOwn(entries, member.id) ? entries[member.id] : undefined;
     const stored = entry?.pass ?? 0;
-    pass[i] = stored < floor ? floor : stored;
-    next[i] = pass[i]! + 1 / member.weight;
-    liftedFrom[i] = pass[i]! > stored ? stored : NaN;
-    dealt[i] = entry?.dealt ?? 0;
-    order.push(i);
-  }
+    const pass = stored < floor ? floor : stored;
+    return {
+      repId: member.id,
+      weight: member.weight,
+      dealt: entry?.dealt ?? 0,
+      pass,
+      next: pass + 1 / member.weight,
+      liftedFrom: pass > stored ? stored : undefined,
+    };
+  });
   // On a tie, the rep with less credit now goes first: with weights 2 and 1 both at 1.0 after the lead, the one
   // who has had nothing yet (0 → 1.0) before the one who has (0.5 → 1.0), so weights do not bunch a rep's turns.
-  // The comparator answers -1/0/1: a fractional difference would be a new heap number per comparison.
+  const order = standings.map((_, position) => position);
   order.sort((a, b) => {
-    if (next[a] !== next[b]) return next[a]! < next[b]! ? -1 : 1;
-    if (pass[a] !== pass[b]) return pass[a]! < pass[b]! ? -1 : 1;
-    const x = members[a]!.id;
-    const y = members[b]!.id;
-    return x < y ? -1 : x > y ? 1 : 0;
+    const x = standings[a]!;
+    const y = standings[b]!;
+    return x.next - y.next || x.pass - y.pass || (x.repId < y.repId ? -1 : x.repId > y.repId ? 1 : 0);
   });
-  return { teamId, floor, members, order, dealt, pass, next, liftedFrom };
-}
-
-/** The standing of the member at `position` in the list given to rankRotation. */
-export function standingOf(ranking: RotationRanking, position: number): RotationStanding {
-  const lifted = ranking.liftedFrom[position]!;
-  const member = ranking.members[position]!;
-  return {
-    repId: member.id,
-    weight: member.weight,
-    dealt: ranking.dealt[position]!,
-    pass: ranking.pass[position]!,
-    next: ranking.next[position]!,
-    liftedFrom: Number.isNaN(lifted) ? undefined : lifted,
-  };
+  return { teamId, floor, standings, order };
 }
 
 /** Members lifted to the team's floor in this ranking, in rotation order. */
 export function liftedMembers(ranking: RotationRanking): Array<{ repId: string; from: number; to: number }> {
   const lifted: Array<{ repId: string; from: number; to: number }> = [];
-  for (const i of ranking.order)
-    if (!Number.isNaN(ranking.liftedFrom[i]))
-      lifted.push({ repId: ranking.members[i]!.id, from: ranking.liftedFrom[i]!, to: ranking.pass[i]! });
+  for (const position of ranking.order) {
+    const s = ranking.standings[position]!;
+    if (s.liftedFrom !== undefined) lifted.push({ repId: s.repId, from: s.liftedFrom, to: s.pass });
+  }
   return lifted;
 }
 
@@ -165,19 +129,21 @@ export function liftedMembers(ranking: RotationRanking): Array<{ repId: string; 
  * now. Returns the entries to write, in rotation order; applyLedgerChanges gives the whole new ledger.
  */
 export function chargeRotation(ranking: RotationRanking, chargedPosition: number): LedgerChange[] {
-  const { teamId, order, members, dealt, pass, next, liftedFrom } = ranking;
+  const { teamId, standings, order } = ranking;
   let lowest = Infinity;
-  for (const i of order) {
-    const credit = i === chargedPosition ? next[i]! : pass[i]!;
+  for (const position of order) {
+    const s = standings[position]!;
+    const credit = position === chargedPosition ? s.next : s.pass;
     if (credit < lowest) lowest = credit;
   }
   const floor = Math.max(ranking.floor, lowest === Infinity ? 0 : lowest);
   const changes: LedgerChange[] = [];
-  for (const i of order) {
-    if (i === chargedPosition)
-      changes.push({ teamId, repId: members[i]!.id, entry: { dealt: dealt[i]! + 1, pass: next[i]!, floor } });
-    else if (!Number.isNaN(liftedFrom[i]))
-      changes.push({ teamId, repId: members[i]!.id, entry: { dealt: dealt[i]!, pass: pass[i]!, floor } });
+  for (const position of order) {
+    const s = standings[position]!;
+    if (position === chargedPosition)
+      changes.push({ teamId, repId: s.repId, entry: { dealt: s.dealt + 1, pass: s.next, floor } });
+    else if (s.liftedFrom !== undefined)
+      changes.push({ teamId, repId: s.repId, entry: { dealt: s.dealt, pass: s.pass, floor } });
   }
   return changes;
 }
@@ -185,30 +151,18 @@ export function chargeRotation(ranking: RotationRanking, chargedPosition: number
 /** A new ledger with the changes written over the old one; the old one is left as it was. */
 export function applyLedgerChanges(ledger: FairnessLedger, changes: readonly LedgerChange[]): FairnessLedger {
   if (changes.length === 0) return ledger;
-  const byTeam = new Map<string, Map<string, LedgerEntry>>();
+  const next: Record<string, Record<string, LedgerEntry>> = { ...ledger };
+  const copied = new Set<string>();
   for (const { teamId, repId, entry } of changes) {
-    let written = byTeam.get(teamId);
-    if (!written) byTeam.set(teamId, (written = new Map<string, LedgerEntry>()));
-    written.set(repId, entry);
-  }
-  const next: Record<string, Readonly<Record<string, LedgerEntry>>> = { ...ledger };
-  for (const [teamId, written] of byTeam) {
-    // A null-prototype copy: several times faster than a spread for teams of hundreds of reps. The team's floor is
-    // learnt on the way, so the next decision does not scan the copy again.
-    const team = Object.create(null) as Record<string, LedgerEntry>;
-    let floor = 0;
-    const old = teamEntries(ledger, teamId);
-    for (const id in old) {
-      const entry = old[id]!;
-      team[id] = entry;
-      if (entry.floor > floor && !written.has(id)) floor = entry.floor;
+    if (!copied.has(teamId)) {
+      // A null-prototype copy: several times faster than a spread for teams of hundreds of reps.
+      const team = Object.create(null) as Record<string, LedgerEntry>;
+      const old = teamEntries(ledger, teamId);
+      for (const id in old) team[id] = old[id]!;
+      next[teamId] = team;
+      copied.add(teamId);
     }
-    for (const [repId, entry] of written) {
-      team[repId] = entry;
-      if (entry.floor > floor) floor = entry.floor;
-    }
-    floors.set(team, floor);
-    next[teamId] = team;
+    next[teamId]![repId] = entry;
   }
   return next;
 }

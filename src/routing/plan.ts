@@ -176,7 +176,10 @@ function chargeRoundRobin(
   if (!rotation) return { fairness: null, ledgerChanges: [] };
   const charged = chosen.firstTurn;
   return {
-    fairness: { chargedRepId: charged >= 0 ? rotation.members[charged]!.id : null, lifted: liftedMembers(rotation) },
+    fairness: {
+      chargedRepId: charged >= 0 ? rotation.standings[charged]!.repId : null,
+      lifted: liftedMembers(rotation),
+    },
     ledgerChanges: charged >= 0 ? chargeRotation(rotation, charged) : [],
   };
 }
