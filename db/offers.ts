@@ -52,7 +52,8 @@ export async function loadRepLoad(db: Pool | PoolClient): Promise<RepLoad> {
       WHERE o.status = 'open'
       GROUP BY r.rep_id, l.tier`,
   );
-  const load: RepLoad = {};
+  // Keyed by rep ids an admin chooses: no prototype, so a rep called `constructor` is just a key.
+  const load = Object.create(null) as RepLoad;
   for (const row of rows) {
     const entry = (load[row.rep_id] ??= { total: 0, byTier: {} });
     entry.total += row.n;

@@ -34,8 +34,10 @@ export async function loadLedger(db: Pool | PoolClient): Promise<FairnessLedger>
   const { rows } = await db.query<{ team_id: string; rep_id: string; entry: LedgerEntry }>(
     'SELECT team_id, rep_id, entry FROM routing_ledger',
   );
-  const ledger: Record<string, Record<string, LedgerEntry>> = {};
-  for (const row of rows) (ledger[row.team_id] ??= {})[row.rep_id] = row.entry;
+  // Keyed by ids an admin chooses: no prototype, so a team or rep called `constructor` is just a key.
+  const ledger = Object.create(null) as Record<string, Record<string, LedgerEntry>>;
+  for (const row of rows)
+    (ledger[row.team_id] ??= Object.create(null) as Record<string, LedgerEntry>)[row.rep_id] = row.entry;
   return ledger;
 }
 

@@ -1,5 +1,6 @@
-// `npm run bench:routing`: latency of one routing decision over a 1,000-rep team, against baselines measured in
-// the same process (the same decision over 10 reps, and a plain sort of 1,000 reps), so the ratio survives slow CPUs.
+// `npm run bench:routing`: latency of one routing decision over a 1,000-rep team (and a 37-rep one), against
+// baselines measured in the same process (the same decision over 10 reps, and a plain sort of 1,000 reps), so the
+// ratio survives slow CPUs.
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { RepSchema, TeamSchema, type Rep } from '../src/directory-file';
@@ -194,6 +195,8 @@ console.log(
   `bench:routing: Node ${process.version}, ${os.cpus().length} CPU(s) ${os.cpus()[0]?.model ?? ''}, load average ${os.loadavg()[0]!.toFixed(2)}, ${iterations} iterations after ${warmup} warm-up`,
 );
 const big = routingLoop(1_000);
+// A team of a few dozen, the common size, between the big floor and the baseline.
+routingLoop(37);
 const small = routingLoop(10);
 // The worker keeps the parsed directory until reps or teams change (activities/directory.ts). The first decision
 // after a change sees new objects, so nothing derived from the previous snapshot is reused: this measures that

@@ -32,6 +32,11 @@ export interface RepLoad {
 
 export type LoadByRep = Readonly<Record<string, RepLoad | undefined>>;
 
+/** The rep's open offers. Ids come from the directory ("constructor" is a valid one): own properties only. */
+export function loadOf(load: LoadByRep, repId: string): RepLoad | undefined {
+  return Object.hasOwn(load, repId) ? load[repId] : undefined;
+}
+
 /** What one decision checks against; local times and holidays are looked up once per zone and region per decision. */
 export class AvailabilityClock {
   private readonly localTimes = new Map<string, LocalTime>();
@@ -171,7 +176,7 @@ export function checkAvailability(
     if (!working) return clock.outsideHours(rep.timeZone);
   }
   if (checks.tier) {
-    const load = checks.load[rep.id];
+    const load = loadOf(checks.load, rep.id);
     const total = load?.total ?? 0;
     if (rep.capacity.total !== null && total >= rep.capacity.total)
       return clock.atCapacity(null, total, rep.capacity.total);

@@ -120,6 +120,27 @@ describe('least-loaded and capacity', () => {
     });
   });
 
+  test('a rep whose id every object already has as a property (constructor) is judged on their own load', () => {
+    const support: Directory = {
+      teams: [team('support')],
+      reps: [rep('gil', 'support'), rep('constructor', 'support')],
+    };
+    const idle = route({ directory: support, load, lead: lead({ serviceLine: 'support' }) }).plan;
+    expect(candidateIds(idle)).toEqual(['constructor', 'gil']);
+    expect(idle.explanation.candidateDetails[0]!.why).toBe('constructor: 0 open offer(s), 0 of tier A');
+    const capped: Directory = {
+      ...support,
+      reps: [rep('gil', 'support'), rep('constructor', 'support', { capacity: { total: 2 } })],
+    };
+    const busy = route({
+      directory: capped,
+      load: { ...load, constructor: { total: 2, byTier: {} } },
+      lead: lead({ serviceLine: 'support' }),
+    }).plan;
+    expect(candidateIds(busy)).toEqual(['gil']);
+    expect(exclusionOf(busy, 'constructor')).toBe('at capacity 2/2');
+  });
+
   test("a rep at their tier's capacity is excluded for that tier only", () => {
     const capped: Directory = {
       ...directory,

@@ -9,6 +9,7 @@ import {
   checkAvailability,
   checkRepOrBackup,
   type AvailabilityChecks,
+  loadOf,
   type AvailabilityClock,
   type LoadByRep,
 } from './availability';
@@ -157,8 +158,8 @@ function rankByLoad({ places, standIns }: TeamPlaces, load: LoadByRep, tier: Tie
   return order.sort((a, b) => {
     const x = offeredAt(a);
     const y = offeredAt(b);
-    const la = load[x.id];
-    const lb = load[y.id];
+    const la = loadOf(load, x.id);
+    const lb = loadOf(load, y.id);
     return (
       (la?.total ?? 0) - (lb?.total ?? 0) ||
       (la?.byTier[tier] ?? 0) - (lb?.byTier[tier] ?? 0) ||
@@ -207,7 +208,7 @@ export function chooseCandidates(
     offered.add(rep.id);
     const reason = ranked.rotation
       ? describeStanding(ranked.rotation.standings[position]!)
-      : describeLoad(load[rep.id], tier);
+      : describeLoad(loadOf(load, rep.id), tier);
     const why = standIn
       ? `${rep.id} stands in for ${member.id} (${standIn.reason}); ${member.id}'s turn: ${reason}`
       : `${rep.id}: ${reason}`;

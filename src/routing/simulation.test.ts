@@ -101,6 +101,21 @@ test('first offers hold capacity until their SLA passes: a burst fills the desk,
   expect(spaced.decisions.every((d) => d.ok && d.firstRepId !== null)).toBe(true);
 });
 
+test('first offers are counted for any rep id, even one every object already has (constructor)', () => {
+  const desk: Directory = {
+    teams: [TeamSchema.parse({ id: 'desk', name: 'Desk', alertEmail: 'ops@leadrelay.test' })],
+    reps: [rep('constructor', 'desk'), rep('dee', 'desk')],
+  };
+  const result = simulateRouting({
+    policy,
+    policyVersion: 2,
+    directory: desk,
+    leads: leads(4, { serviceLine: 'support' }),
+    at,
+  });
+  expect(result.firstOffers).toEqual({ constructor: 2, dee: 2 });
+});
+
 test('leads run in arrival order, whatever the order of the file', () => {
   const batch = leads(3, {}, (i) => at - i * 60_000);
   const result = simulateRouting({ policy, policyVersion: 2, directory, leads: batch });

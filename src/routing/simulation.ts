@@ -3,7 +3,7 @@
 import type { Directory } from './directory';
 import { planRouting, RoutingError, type RoutingPlan } from './plan';
 import type { Tier } from '../qualification';
-import type { LoadByRep } from './availability';
+import type { LoadByRep, RepLoad } from './availability';
 import { slaDeadline } from './business-time';
 import { emptyLedger, type FairnessLedger } from './fairness-ledger';
 import type { RoutingLead } from '../policy/lead-attributes';
@@ -75,7 +75,8 @@ export function simulateRouting(input: SimulationInput): SimulationResult {
   let ledger = input.ledger ?? emptyLedger();
   const open: Array<{ repId: string; tier: Tier; until: number }> = [];
   const decisions: SimulatedDecision[] = [];
-  const firstOffers: Record<string, number> = {};
+  // Counted in maps: rep ids are data ("constructor" is a valid one), never keys looked up on a plain object.
+  const firstOffers = new Map<string, number>();
   const byTeam = new Map<
     string,
     { leads: number; firstOffers: Map<string, number>; candidateIn: Map<string, number> }
@@ -91,7 +92,7 @@ export function simulateRouting(input: SimulationInput): SimulationResult {
       const firstRepId = first?.repIds[0] ?? null;
       if (first && firstRepId) {
         open.push({ repId: firstRepId, tier: lead.lead.tier, until: slaDeadline(now, first.sla) });
-        firstOffers[firstRepId] = (firstOffers[firstRepId] ?? 0) + 1;
+        firstOffers.set(firstRepId, (firstOffers.get(firstRepId) ?? 0) + 1);
       }
       const team = byTeam.get(result.plan.teamId) ?? {
         leads: 0,
@@ -134,7 +135,7 @@ export function simulateRouting(input: SimulationInput): SimulationResult {
       weightedSpread: weighted.length ? Math.round((Math.max(...weighted) - Math.min(...weighted)) * 100) / 100 : 0,
     });
   }
-  return { decisions, firstOffers, teams, ledger };
+  return { decisions, firstOffers: Object.fromEntries(firstOffers), teams, ledger };
 }
 
 function currentLoad(
@@ -142,13 +143,14 @@ function currentLoad(
   open: Array<{ repId: string; tier: Tier; until: number }>,
   now: number,
 ): LoadByRep {
-  const load: Record<string, { total: number; byTier: Partial<Record<Tier, number>> }> = {};
-  for (const [repId, l] of Object.entries(base)) if (l) load[repId] = { total: l.total, byTier: { ...l.byTier } };
+  const load = new Map<string, RepLoad>();
+  for (const [repId, l] of Object.entries(base)) if (l) load.set(repId, { total: l.total, byTier: { ...l.byTier } });
   for (const offer of open) {
     if (offer.until <= now) continue;
-    const l = (load[offer.repId] ??= { total: 0, byTier: {} });
+    let l = load.get(offer.repId);
+    if (!l) load.set(offer.repId, (l = { total: 0, byTier: {} }));
     l.total += 1;
     l.byTier[offer.tier] = (l.byTier[offer.tier] ?? 0) + 1;
   }
-  return load;
+  return Object.fromEntries(load);
 }
