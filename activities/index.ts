@@ -1,11 +1,11 @@
 // The workflow's hands: Postgres and SMTP around the pure domain, one file per step of the process. Every activity
-// is idempotent, keyed by lead id and offer number (or a key the workflow chooses), never by attempt.
+// takes ids and reads what it needs, and is idempotent, keyed by lead id and offer number, never by attempt.
 import type { Pool } from 'pg';
 import type { LeadClassifier } from '../src/classification/classifier';
 import type { Mailer } from '../mail/mailer';
 import type { AsyncLeadClassifier } from '../workers/llm-classifier';
 import { createAssignActivities } from './assign';
-import { createMatchActivities } from './match';
+import { createAttentionActivities } from './attention';
 import { createNotifications } from './notify';
 import { createOfferActivities } from './offers';
 import { createQualifyActivities } from './qualify';
@@ -18,6 +18,8 @@ export interface ActivityDeps {
   mailFrom: string;
   /** Where reps reach the API and its pages; the base of every link in an email. */
   apiUrl: string;
+  /** Who is alerted about a lead that needs a person before any team was chosen for it. */
+  opsEmail: string;
   /** Signs the Accept/Decline links. Lives only in the worker's environment, never in workflow history. */
   linkSecret: string;
   /**
@@ -31,11 +33,11 @@ export function createActivities(deps: ActivityDeps) {
   const notify = createNotifications(deps);
   return {
     ...createRecordActivities(deps),
-    ...createMatchActivities(deps),
     ...createQualifyActivities(deps),
     ...createRouteActivities(deps),
     ...createOfferActivities(deps, notify),
     ...createAssignActivities(deps),
+    ...createAttentionActivities(deps),
     alertCatchAll: notify.alertCatchAll,
   };
 }

@@ -1,59 +1,231 @@
-// Offers: each one stored (lead_offers) and emailed to the rep it is made to, reminded half way, closed with its outcome.
-import type { LeadWorkflowInput } from '../src/lead';
-import type { Qualification } from '../src/qualification';
+// Offers: each stored (lead_offers) before its email goes out, its SLA counted from the moment the mail server took
+// that email, reminded half way, and closed with its outcome in the step that opens the next.
+import { ApplicationFailure } from '@temporalio/common';
+import type { PoolClient } from 'pg';
+import type { LeadStatus } from '../src/lead';
+import { describeOffer, describeOfferOpened, describeOfferTold } from '../src/lead-narrative';
+import type { OfferView } from '../src/offer';
+import { slaDeadline } from '../src/routing/business-time';
 import type { OfferStage } from '../src/routing/plan';
 import { recordEvent } from '../db/events';
-import { closeOffer as closeStoredOffer, insertOffer, type OfferStatus } from '../db/offers';
+import { readLeadFacts, saveProgress } from '../db/leads';
+import {
+  closeOffer,
+  insertOffer,
+  markOfferTold,
+  readOffer,
+  type OfferedStage,
+  type OfferStatus,
+  type StoredOffer,
+} from '../db/offers';
+import { withTransaction } from '../db/pool';
+import { readRoutingDecision } from '../db/routing';
+import { activityNow } from './clock';
 import type { Notifications } from './notify';
 import type { ActivityDeps } from '.';
 
-export interface OpenOfferInput {
-  leadId: string;
-  input: LeadWorkflowInput;
-  qualification: Qualification;
-  offerNumber: number;
-  stage: OfferStage;
-  offeredAt: string;
+/** How long an offer may wait for its email before the lead counts as stuck (the mail server is down, say). */
+export const notifyDeadlineMs = 5 * 60_000;
+
+/** An offer as the step that opened it stored it, and where that left the lead. */
+export interface OpenedOffer {
+  offer: OfferView;
+  status: LeadStatus;
   deadline: string;
-  /** Why this rep is asked, in the email's words: the stage's reason from the routing plan. */
-  whyYou: string;
+}
+
+/** The offer that ended, as the workflow saw it end. */
+export interface ClosingOffer {
+  offerNumber: number;
+  outcome: OfferStatus;
+  answeredBy: string | null;
+  reason: string | null;
+  at: string;
+}
+
+/** The rep was told: when, and what now counts from that moment. */
+export interface ToldOffer {
+  toldAt: string;
+  deadline: string;
+  /** Half the SLA's working time: when a silent rep is reminded. */
+  remindAt: string;
+}
+
+export function statusOf(kind: OfferStage['kind']): LeadStatus {
+  return kind === 'candidate' ? 'offered' : kind === 'escalation' ? 'escalated' : 'catch-all';
+}
+
+export function viewOf(o: Pick<StoredOffer, 'offerNumber' | 'stage' | 'offeredAt' | 'toldAt' | 'deadline'>): OfferView {
+  return {
+    offerNumber: o.offerNumber,
+    kind: o.stage.kind,
+    level: o.stage.level,
+    repIds: o.stage.repIds,
+    offeredAt: o.offeredAt,
+    ...(o.toldAt ? { toldAt: o.toldAt } : {}),
+    deadline: o.deadline,
+    outcome: 'open',
+  };
+}
+
+/**
+ * Stores an offer under its stage and moves the lead to it: `notifying` until the rep is told (the catch-all queue
+ * and a lead that needs attention are in their own status from the start, alerted by their own step).
+ */
+export async function openOfferIn(
+  tx: PoolClient,
+  o: { leadId: string; offerNumber: number; stage: OfferedStage; at: string; status?: LeadStatus },
+): Promise<OpenedOffer> {
+  await insertOffer(tx, { leadId: o.leadId, offerNumber: o.offerNumber, stage: o.stage, offeredAt: o.at });
+  const stored = await readOffer(tx, o.leadId, o.offerNumber);
+  if (!stored) throw new Error(`offer ${o.offerNumber} of lead ${o.leadId} was not stored`);
+  const offer = viewOf(stored);
+  const status = o.status ?? (o.stage.kind === 'catch-all' ? 'catch-all' : 'notifying');
+  const deadline = new Date(Date.parse(stored.offeredAt) + notifyDeadlineMs).toISOString();
+  await saveProgress(tx, {
+    leadId: o.leadId,
+    status,
+    escalationLevel: o.stage.level,
+    slaDeadline: deadline,
+    offeredRepIds: o.stage.repIds,
+  });
+  await recordEvent(tx, {
+    leadId: o.leadId,
+    key: `offer:${o.offerNumber}:opened`,
+    kind: statusOf(o.stage.kind),
+    at: stored.offeredAt,
+    offerNumber: o.offerNumber,
+    repId: o.stage.repIds.length === 1 ? o.stage.repIds[0] : null,
+    summary: describeOfferOpened(offer, o.stage.why),
+    detail: offer,
+    decision: 'offered',
+  });
+  return { offer, status, deadline };
+}
+
+/** Closes an offer with the outcome the workflow saw, on the lead's timeline too. A closed offer keeps its first. */
+export async function closeOfferIn(tx: PoolClient, leadId: string, c: ClosingOffer): Promise<void> {
+  const stored = await readOffer(tx, leadId, c.offerNumber);
+  if (!stored) return;
+  await closeOffer(tx, { leadId, ...c, status: c.outcome });
+  const closed: OfferView = {
+    ...viewOf(stored),
+    outcome: c.outcome,
+    ...(c.answeredBy ? { answeredBy: c.answeredBy } : {}),
+    ...(c.reason ? { reason: c.reason } : {}),
+  };
+  await recordEvent(tx, {
+    leadId,
+    key: `offer:${c.offerNumber}:${c.outcome}`,
+    kind: c.outcome,
+    at: c.at,
+    offerNumber: c.offerNumber,
+    repId: c.answeredBy ?? (stored.stage.repIds.length === 1 ? stored.stage.repIds[0] : null),
+    summary: describeOffer(closed),
+    detail: closed,
+    decision: c.outcome,
+  });
 }
 
 export function createOfferActivities(
   { db }: Pick<ActivityDeps, 'db'>,
   notify: Pick<Notifications, 'emailOffer' | 'emailReminder'>,
 ) {
-  return {
-    /** Stores the offer and emails the offered rep; the catch-all queue is alerted by alertCatchAll instead. */
-    async openOffer(o: OpenOfferInput): Promise<void> {
-      await insertOffer(db, o);
-      if (o.stage.kind === 'catch-all') return;
-      await notify.emailOffer(o);
-    },
+  async function storedOffer(leadId: string, offerNumber: number): Promise<StoredOffer> {
+    const offer = await readOffer(db, leadId, offerNumber);
+    if (!offer) throw ApplicationFailure.nonRetryable(`lead ${leadId} has no offer ${offerNumber}`, 'UnknownOffer');
+    return offer;
+  }
 
-    /** Half the SLA gone without an answer: one reminder to the same rep, with the same links. */
-    async remindOffer(o: OpenOfferInput & { remindedAt: string }): Promise<void> {
-      const rep = await notify.emailReminder(o, o.remindedAt);
-      await recordEvent(db, {
-        leadId: o.leadId,
-        key: `offer:${o.offerNumber}:reminded`,
-        kind: 'reminded',
-        at: o.remindedAt,
-        offerNumber: o.offerNumber,
-        repId: rep.id,
-        summary: `reminded ${rep.id}: half of the SLA passed without an answer (deadline ${o.deadline})`,
+  return {
+    /**
+     * Closes the offer that ended (if any) and opens the next: stage `n` of the lead's stored plan, or its catch-all
+     * queue. One transaction: the lead is never between two offers in Postgres.
+     */
+    async openOffer({
+      leadId,
+      offerNumber,
+      stage,
+      closing,
+      at,
+    }: {
+      leadId: string;
+      offerNumber: number;
+      /** Index into the plan's stages, or the catch-all queue. */
+      stage: number | 'catch-all';
+      closing: ClosingOffer | null;
+      at: string;
+    }): Promise<OpenedOffer> {
+      return await withTransaction(db, async (tx) => {
+        const plan = await readRoutingDecision(tx, leadId);
+        const chosen = plan && (stage === 'catch-all' ? plan.catchAll : plan.stages[stage]);
+        if (!chosen)
+          throw ApplicationFailure.nonRetryable(`lead ${leadId} has no routing stage ${stage}`, 'UnknownStage');
+        if (closing) await closeOfferIn(tx, leadId, closing);
+        return await openOfferIn(tx, { leadId, offerNumber, stage: chosen, at });
       });
     },
 
-    async closeOffer(c: {
-      leadId: string;
-      offerNumber: number;
-      status: OfferStatus;
-      answeredBy: string | null;
-      reason: string | null;
-      at: string;
-    }): Promise<void> {
-      await closeStoredOffer(db, c);
+    /**
+     * Emails the offer to its rep. The SLA and the reminder count from the moment the mail server took the email,
+     * so an SMTP outage delays the offer rather than burning it; the first delivery's moment stays.
+     */
+    async notifyOffer({ leadId, offerNumber }: { leadId: string; offerNumber: number }): Promise<ToldOffer> {
+      const offer = await storedOffer(leadId, offerNumber);
+      const facts = await readLeadFacts(db, leadId);
+      if (!facts?.qualification)
+        throw ApplicationFailure.nonRetryable(`lead ${leadId} is not qualified`, 'UnknownLead');
+      const { sla } = offer.stage;
+      // The email states the deadline as of now; the one stored counts from the server taking it, a moment later.
+      const stated = new Date(slaDeadline(activityNow().getTime(), sla)).toISOString();
+      const sentAt = await notify.emailOffer(offer, facts, stated);
+      const told = await markOfferTold(db, {
+        leadId,
+        offerNumber,
+        toldAt: sentAt.toISOString(),
+        deadline: new Date(slaDeadline(sentAt.getTime(), sla)).toISOString(),
+      });
+      const toldMs = Date.parse(told.toldAt);
+      const remindAt = new Date(slaDeadline(toldMs, { ...sla, ms: sla.ms / 2 })).toISOString();
+      await withTransaction(db, async (tx) => {
+        await saveProgress(tx, {
+          leadId,
+          status: statusOf(offer.stage.kind),
+          escalationLevel: offer.stage.level,
+          slaDeadline: told.deadline,
+          offeredRepIds: offer.stage.repIds,
+        });
+        await recordEvent(tx, {
+          leadId,
+          key: `offer:${offerNumber}:told`,
+          kind: 'told',
+          at: told.toldAt,
+          offerNumber,
+          repId: offer.stage.repIds[0] ?? null,
+          summary: describeOfferTold({ ...viewOf(offer), ...told }, offer.stage.slaText),
+        });
+      });
+      return { ...told, remindAt };
+    },
+
+    /** Half the SLA gone without an answer: one reminder to the same rep, with the same links. */
+    async remindOffer({ leadId, offerNumber }: { leadId: string; offerNumber: number }): Promise<string> {
+      const offer = await storedOffer(leadId, offerNumber);
+      const facts = await readLeadFacts(db, leadId);
+      if (!facts?.qualification || !offer.deadline)
+        throw ApplicationFailure.nonRetryable(`offer ${offerNumber} of lead ${leadId} was never told`, 'UnknownOffer');
+      const remindedAt = await notify.emailReminder(offer, facts, activityNow().toISOString());
+      const repId = offer.stage.repIds[0] ?? null;
+      await recordEvent(db, {
+        leadId,
+        key: `offer:${offerNumber}:reminded`,
+        kind: 'reminded',
+        at: remindedAt.toISOString(),
+        offerNumber,
+        repId,
+        summary: `reminded ${repId}: half of the SLA passed without an answer (deadline ${offer.deadline})`,
+      });
+      return remindedAt.toISOString();
     },
   };
 }

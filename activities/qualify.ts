@@ -1,21 +1,25 @@
 // Qualification: the classifier reads the lead's words, the score weighs them with what else is known.
-import type { LeadWorkflowInput, MergedSubmission } from '../src/lead';
+import { ApplicationFailure } from '@temporalio/common';
+import type { NormalisedLead } from '../src/lead';
+import { describeQualification } from '../src/lead-narrative';
 import type { LeadMatch } from '../src/matching/lead-match';
 import { qualifyClassified, type Qualification, type QualificationInput } from '../src/qualification';
-import { saveQualification } from '../db/leads';
+import { readLeadFacts, saveProgress, saveQualification } from '../db/leads';
+import { recordEvent } from '../db/events';
+import { withTransaction } from '../db/pool';
+import { readMergedSubmissions } from '../db/submissions';
 import type { ActivityDeps } from '.';
 
 /** The lead with what later submissions from the same person added: their text, and what it left out. */
 function qualificationInput(
-  input: LeadWorkflowInput,
-  merged: MergedSubmission[],
+  lead: NormalisedLead,
+  receivedAt: string,
+  others: NormalisedLead[],
   match: LeadMatch | null,
 ): QualificationInput {
-  const { lead } = input;
-  const others = merged.map((m) => m.lead);
   return {
     text: [lead.text, ...others.map((o) => o.text)].filter((t) => t.trim() !== '').join('\n\n'),
-    receivedAt: input.receivedAt,
+    receivedAt,
     timeZone: lead.timeZone,
     name: lead.name ?? others.find((o) => o.name)?.name ?? null,
     email: lead.email ?? others.find((o) => o.email)?.email ?? null,
@@ -32,25 +36,46 @@ function qualificationInput(
 
 export function createQualifyActivities({ db, classifier }: Pick<ActivityDeps, 'db' | 'classifier'>) {
   return {
-    async qualifyLead({
-      leadId,
-      input,
-      merged,
-      match,
-    }: {
-      leadId: string;
-      input: LeadWorkflowInput;
-      merged: MergedSubmission[];
-      match: LeadMatch | null;
-    }): Promise<Qualification> {
-      const facts = qualificationInput(input, merged, match);
+    /**
+     * Scores the lead as stored, with every submission merged into it so far (a chat merged before qualification
+     * is read together with the form it follows). A spam verdict closes the lead in the same transaction.
+     */
+    async qualifyLead({ leadId, at }: { leadId: string; at: string }): Promise<Qualification> {
+      const facts = await readLeadFacts(db, leadId);
+      if (!facts) throw ApplicationFailure.nonRetryable(`lead ${leadId} was never received`, 'UnknownLead');
+      const merged = await readMergedSubmissions(db, leadId);
+      const input = qualificationInput(
+        facts.lead,
+        facts.receivedAt,
+        merged.map((m) => m.lead),
+        facts.match,
+      );
       const classified = await classifier.classify({
-        text: facts.text,
-        receivedAt: facts.receivedAt,
-        timeZone: facts.timeZone ?? null,
+        text: input.text,
+        receivedAt: input.receivedAt,
+        timeZone: input.timeZone ?? null,
       });
-      const q = qualifyClassified(facts, classified);
-      await saveQualification(db, leadId, q);
+      const q = qualifyClassified(input, classified);
+      await withTransaction(db, async (tx) => {
+        await saveQualification(tx, leadId, q);
+        await recordEvent(tx, {
+          leadId,
+          key: 'qualified',
+          kind: q.spam ? 'rejected-spam' : 'scored',
+          at,
+          summary: describeQualification(q),
+          detail: q,
+          decision: 'qualified',
+        });
+        if (q.spam)
+          await saveProgress(tx, {
+            leadId,
+            status: 'rejected-spam',
+            escalationLevel: 0,
+            slaDeadline: null,
+            offeredRepIds: [],
+          });
+      });
       return q;
     },
   };

@@ -1,99 +1,105 @@
-// Recording the lead: its arrival, later submissions from the same person, every decision the workflow takes
-// (into the lead's timeline) and where the process stands.
-import type { LeadWorkflowInput, MergedSubmission } from '../src/lead';
-import { insertLead, mergeSubmissionIntoLead, saveProgress, type LeadProgress } from '../db/leads';
+// Receiving the lead: its record from the submission the API stored, dedupe against known contacts and accounts,
+// later submissions from the same person, and signals the workflow could not act on.
+import { ApplicationFailure } from '@temporalio/common';
+import { describeMatch } from '../src/lead-narrative';
+import { insertLead, mergeSubmissionIntoLead, saveMatch } from '../db/leads';
 import { recordEvent } from '../db/events';
 import { withTransaction } from '../db/pool';
+import { createMatcher } from '../db/contacts-and-accounts';
+import { readFirstSubmission, readSubmission } from '../db/submissions';
+import { activityAttempt } from './clock';
 import type { ActivityDeps } from '.';
 
-export type { LeadProgress } from '../db/leads';
-
-export interface Decision {
-  leadId: string;
-  /** Unique per lead, chosen by the workflow: `routed`, `offer:2:declined`, … */
-  key: string;
-  kind: string;
-  summary: string;
-  detail?: unknown;
-  at: string;
-}
-
-/** The timeline speaks of what happened to the lead; decisions carry the workflow's own names for its steps. */
-function eventKindOf(d: Decision): string {
-  const detail = (d.detail ?? {}) as { kind?: string; spam?: boolean };
-  switch (d.kind) {
-    case 'qualified':
-      return detail.spam ? 'rejected-spam' : 'scored';
-    case 'offered':
-      return detail.kind === 'escalation' ? 'escalated' : detail.kind === 'catch-all' ? 'catch-all' : 'offered';
-    default:
-      return d.kind;
-  }
-}
-
-/** The rep a decision is about: who answered, who was assigned, or the one rep an offer went to. */
-function repOf(d: Decision): string | null {
-  const detail = (d.detail ?? {}) as { answeredBy?: string; repId?: string; repIds?: string[] };
-  return detail.answeredBy ?? detail.repId ?? (detail.repIds?.length === 1 ? (detail.repIds[0] ?? null) : null);
-}
+/**
+ * The API commits the submission before it starts the workflow, so a missing one after this many attempts is not
+ * a race but a lead that cannot be read: a person must look at it.
+ */
+const attemptsToFindSubmission = 5;
 
 export function createRecordActivities({ db }: Pick<ActivityDeps, 'db'>) {
+  const matcher = createMatcher(db);
   return {
-    async recordLead(input: LeadWorkflowInput): Promise<void> {
-      const { leadId, lead, receivedAt } = input;
-      await insertLead(db, { leadId, lead, receivedAt });
-      const extracted = lead.extracted.length ? `; from the text: ${lead.extracted.join(', ')}` : '';
-      await recordEvent(db, {
-        leadId,
-        key: 'received',
-        kind: 'received',
-        at: receivedAt,
-        summary: `received via ${lead.source}${extracted}`,
-        detail: { source: lead.source },
+    /**
+     * The lead as the API stored it becomes the lead's record, matched against known contacts and accounts; one
+     * transaction, so a retry finds it whole or not at all. Returns what the workflow shows: no personal data.
+     */
+    async receiveLead({ leadId }: { leadId: string }): Promise<{ source: string; match: string }> {
+      const submission = await readFirstSubmission(db, leadId);
+      if (!submission) {
+        const message = `lead ${leadId} has no stored submission`;
+        if (activityAttempt() >= attemptsToFindSubmission)
+          throw ApplicationFailure.nonRetryable(message, 'NoSubmission');
+        throw ApplicationFailure.retryable(message, 'NoSubmission');
+      }
+      const { lead } = submission;
+      const receivedAt = submission.receivedAt.toISOString();
+      const match = await matcher.matchLead({
+        emailKey: lead.emailKey,
+        phone: lead.phone,
+        companyDomain: lead.companyDomain,
+        company: lead.company,
       });
+      const summary = [
+        match.contact?.reason ?? 'new contact: no known contact has this email or phone',
+        match.account?.reason ?? 'no known account matches the company',
+      ].join('; ');
+      await withTransaction(db, async (tx) => {
+        await insertLead(tx, { leadId, lead, receivedAt });
+        const extracted = lead.extracted.length ? `; from the text: ${lead.extracted.join(', ')}` : '';
+        await recordEvent(tx, {
+          leadId,
+          key: 'received',
+          kind: 'received',
+          at: receivedAt,
+          summary: `received via ${lead.source}${extracted}`,
+          detail: { source: lead.source },
+        });
+        await saveMatch(tx, leadId, match);
+        await recordEvent(tx, {
+          leadId,
+          key: 'matched',
+          kind: 'matched',
+          at: receivedAt,
+          summary: describeMatch({ summary }),
+          detail: match,
+          decision: 'matched',
+        });
+      });
+      return { source: lead.source, match: summary };
     },
 
     /** A later submission from the same person: fills what the first one left out and joins the timeline. */
-    async recordMergedSubmission({
-      leadId,
-      submission,
-    }: {
-      leadId: string;
-      submission: MergedSubmission;
-    }): Promise<void> {
+    async recordMergedSubmission({ leadId, submissionId }: { leadId: string; submissionId: string }): Promise<void> {
+      const submission = await readSubmission(db, submissionId);
+      if (!submission || submission.leadId !== leadId)
+        throw ApplicationFailure.nonRetryable(`submission ${submissionId} was not merged into lead ${leadId}`);
+      const receivedAt = submission.receivedAt.toISOString();
       const { source } = submission.lead;
-      // The event's key is the submission's: a retry finds it written and adds the text to the lead only once.
+      // The event's key is the submission's: a retry (or an overrunning attempt, which waits on the key's row
+      // until the first commits) finds it written and adds the text to the lead only once.
       await withTransaction(db, async (tx) => {
         const merged = await recordEvent(tx, {
           leadId,
-          key: `merged:${submission.submissionId}`,
+          key: `merged:${submissionId}`,
           kind: 'merged',
-          at: submission.receivedAt,
+          at: receivedAt,
           summary: `${source} submission from the same person merged into this lead`,
-          detail: { submissionId: submission.submissionId, source },
+          detail: { submissionId, source },
         });
-        if (merged) await mergeSubmissionIntoLead(tx, leadId, submission);
+        if (merged) await mergeSubmissionIntoLead(tx, leadId, { submissionId, receivedAt, lead: submission.lead });
       });
     },
 
-    /** A decision is an event of the lead's timeline, under the workflow's key, that keeps the decision's name. */
-    async recordDecision(d: Decision): Promise<void> {
-      const detail = (d.detail ?? {}) as { offerNumber?: number };
+    /** An accept or decline signal the workflow could not act on, and why; numbered by the workflow. */
+    async recordIgnoredSignal(s: { leadId: string; number: number; summary: string; at: string }): Promise<void> {
       await recordEvent(db, {
-        leadId: d.leadId,
-        key: d.key,
-        kind: eventKindOf(d),
-        at: d.at,
-        offerNumber: detail.offerNumber,
-        repId: repOf(d),
-        summary: d.summary,
-        detail: d.detail,
-        decision: d.kind,
+        leadId: s.leadId,
+        key: `ignored-signal:${s.number}`,
+        kind: 'ignored-signal',
+        at: s.at,
+        summary: s.summary,
+        decision: 'ignored-signal',
       });
-    },
-
-    async recordProgress(p: LeadProgress): Promise<void> {
-      await saveProgress(db, p);
     },
   };
 }

@@ -1,79 +1,119 @@
-// Routing under the active policy: who is offered the lead, in which order, and why.
-import type { LeadWorkflowInput } from '../src/lead';
-import type { Qualification } from '../src/qualification';
-import { describeRouting } from '../src/routing/explanation';
-import { planRouting, RoutingError, type RoutingPlan } from '../src/routing/plan';
+// Routing under the active policy: who is offered the lead, in which order, and why; and the first offer made.
+import { ApplicationFailure } from '@temporalio/common';
+import { readLeadFacts, saveRouting } from '../db/leads';
 import { loadDirectory } from '../db/directory';
-import { saveRouting } from '../db/leads';
+import { recordEvent } from '../db/events';
 import { loadRepLoad } from '../db/offers';
 import { loadActivePolicy } from '../db/policies';
 import { withTransaction } from '../db/pool';
-import { insertRoutingDecision, loadLedger, lockRouting, readRoutingDecision, saveLedgerChanges } from '../db/routing';
-import type { MatchOutcome } from './match';
+import {
+  insertRoutingDecision,
+  loadTeamLedger,
+  lockTeamRouting,
+  readRoutingDecision,
+  saveLedgerChanges,
+} from '../db/routing';
+import { describeRouting } from '../src/routing/explanation';
+import type { RoutingLead } from '../src/policy/lead-attributes';
+import { planRouting, routeTeamOf, RoutingError, type RoutingPlan } from '../src/routing/plan';
+import { openOfferIn, type OpenedOffer } from './offers';
 import type { ActivityDeps } from '.';
 
-export type RoutedPlan = RoutingPlan & { description: string };
+/** A stage as the workflow needs it: whom it asks. Its SLA and words stay in Postgres with the plan. */
+export interface StageOutline {
+  kind: RoutingPlan['stages'][number]['kind'];
+  level: number;
+  repIds: string[];
+}
+
+/** The routing decision as the workflow carries it, and the first offer, already stored. */
+export interface LeadRoute {
+  teamId: string;
+  /** The decision in one paragraph, for the query view and the memo. */
+  description: string;
+  stages: StageOutline[];
+  catchAll: StageOutline;
+  /** Offer 1, opened in the routing transaction; null when the plan has no candidate or escalation stage. */
+  firstOffer: OpenedOffer | null;
+}
+
+const outline = ({ kind, level, repIds }: StageOutline): StageOutline => ({ kind, level, repIds });
 
 export function createRouteActivities({ db }: Pick<ActivityDeps, 'db'>) {
   return {
     /**
-     * Routes under the active policy. Decisions are serialised by one lock so the fairness ledger moves one lead
-     * at a time, and stored per lead so a retried activity returns the same plan instead of charging the round
-     * robin twice.
+     * Routes under the active policy and opens the first offer, in one transaction under a lock on the routed
+     * team, so that team's fairness ledger moves one lead at a time while other teams route alongside. The plan
+     * is stored per lead: a retry returns it instead of charging the round robin twice.
      */
-    async routeLead({
-      leadId,
-      input,
-      qualification,
-      match,
-      at,
-    }: {
-      leadId: string;
-      input: LeadWorkflowInput;
-      qualification: Qualification;
-      match: MatchOutcome | null;
-      /** The workflow's clock: availability is judged at the moment the workflow routes, also on a test server. */
-      at: string;
-    }): Promise<RoutedPlan> {
-      const { lead } = input;
-      const plan = await withTransaction(db, async (tx) => {
-        await lockRouting(tx);
-        const stored = await readRoutingDecision(tx, leadId);
-        if (stored) return stored;
-
-        const active = await loadActivePolicy(tx);
-        // No policy, or one with no route for this lead, is an operator's to fix: the activity retries, the lead
-        // stays running past its intake deadline where the stuck-lead queries find it, and moves on once fixed.
-        if (!active)
-          throw new RoutingError(
-            'no-route',
-            'no routing policy is active: upload and activate one (POST /v1/admin/policies)',
-          );
-        const result = planRouting({
-          policy: active.policy,
-          policyVersion: active.version,
-          lead: {
-            region: lead.region,
-            country: lead.country,
-            serviceLine: qualification.serviceLine,
-            urgency: qualification.urgency,
-            tier: qualification.tier,
-            source: lead.source,
-            companySize: lead.companySize,
-            contactOwnerRepId: match?.contact?.ownerRepId ?? null,
-            accountOwnerRepId: match?.account?.ownerRepId ?? null,
-          },
-          directory: await loadDirectory(tx),
-          load: await loadRepLoad(tx),
-          ledger: await loadLedger(tx),
-          now: new Date(at),
+    async routeLead({ leadId, at }: { leadId: string; at: string }): Promise<LeadRoute> {
+      const facts = await readLeadFacts(db, leadId);
+      if (!facts?.qualification)
+        throw ApplicationFailure.nonRetryable(`lead ${leadId} is not qualified`, 'UnknownLead');
+      const { lead, qualification: q, match } = facts;
+      const routingLead: RoutingLead = {
+        region: lead.region,
+        country: lead.country,
+        serviceLine: q.serviceLine,
+        urgency: q.urgency,
+        tier: q.tier,
+        source: lead.source,
+        companySize: lead.companySize,
+        contactOwnerRepId: match?.contact?.ownerRepId ?? null,
+        accountOwnerRepId: match?.account?.ownerRepId ?? null,
+      };
+      try {
+        return await withTransaction(db, async (tx) => {
+          let plan = await readRoutingDecision(tx, leadId);
+          if (!plan) {
+            const active = await loadActivePolicy(tx);
+            if (!active)
+              throw new RoutingError(
+                'no-route',
+                'no routing policy is active: upload and activate one (POST /v1/admin/policies)',
+              );
+            const directory = await loadDirectory(tx);
+            const decide = { policy: active.policy, policyVersion: active.version, lead: routingLead, directory };
+            const teamId = routeTeamOf(decide);
+            await lockTeamRouting(tx, teamId);
+            // Another attempt for this lead may have decided while this one waited for the lock.
+            plan = await readRoutingDecision(tx, leadId);
+            if (!plan) {
+              const result = planRouting({
+                ...decide,
+                load: await loadRepLoad(tx),
+                ledger: await loadTeamLedger(tx, teamId),
+                now: new Date(at),
+              });
+              plan = result.plan;
+              await saveLedgerChanges(tx, result.ledgerChanges);
+              await insertRoutingDecision(tx, leadId, plan);
+              await saveRouting(tx, leadId, plan);
+              await recordEvent(tx, {
+                leadId,
+                key: 'routed',
+                kind: 'routed',
+                at,
+                summary: describeRouting(plan),
+                detail: plan,
+                decision: 'routed',
+              });
+            }
+          }
+          const first = plan.stages[0];
+          return {
+            teamId: plan.teamId,
+            description: describeRouting(plan),
+            stages: plan.stages.map(outline),
+            catchAll: outline(plan.catchAll),
+            firstOffer: first ? await openOfferIn(tx, { leadId, offerNumber: 1, stage: first, at }) : null,
+          };
         });
-        await saveLedgerChanges(tx, result.ledgerChanges);
-        await insertRoutingDecision(tx, leadId, result.plan);
-        await saveRouting(tx, leadId, result.plan);
-        return result.plan;
-      });
-      return { ...plan, description: describeRouting(plan) };
+      } catch (err) {
+        // No policy, no route for this lead, a team missing: retrying cannot cure it, an operator must.
+        if (err instanceof RoutingError) throw ApplicationFailure.nonRetryable(err.message, 'RoutingError');
+        throw err;
+      }
     },
   };
 }

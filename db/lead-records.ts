@@ -22,9 +22,11 @@ export async function readLeadRecord(db: Queryable, leadId: string): Promise<Lea
     team_id: string | null;
     owner_rep_id: string | null;
     qualification: unknown;
-  }>('SELECT status, sla_deadline, escalation_level, team_id, owner_rep_id, qualification FROM leads WHERE id = $1', [
-    leadId,
-  ]);
+    source: string;
+  }>(
+    'SELECT status, sla_deadline, escalation_level, team_id, owner_rep_id, qualification, source FROM leads WHERE id = $1',
+    [leadId],
+  );
   const row = rows[0];
   if (!row) {
     const submitted = await readFirstSubmission(db, leadId);
@@ -33,6 +35,7 @@ export async function readLeadRecord(db: Queryable, leadId: string): Promise<Lea
   const offerViews = (await readStoredOffers(db, leadId)).map((o) => o.view);
   return {
     leadId,
+    source: row.source,
     status: row.status,
     deadline: row.sla_deadline?.toISOString() ?? null,
     escalationLevel: row.escalation_level,
@@ -44,7 +47,17 @@ export async function readLeadRecord(db: Queryable, leadId: string): Promise<Lea
     routing: await readRoutingSummary(db, leadId),
     ignoredSignals: [],
     merged: await readMergedSubmissions(db, leadId),
+    problem: await readProblem(db, leadId),
   };
+}
+
+/** Why the lead needs a person, if a step failed that retrying could not cure. */
+async function readProblem(db: Queryable, leadId: string): Promise<string | null> {
+  const { rows } = await db.query<{ summary: string }>(
+    `SELECT summary FROM lead_events WHERE lead_id = $1 AND kind = 'needs-attention' ORDER BY at DESC, seq DESC LIMIT 1`,
+    [leadId],
+  );
+  return rows[0]?.summary ?? null;
 }
 
 /** Why the lead went where it went, in words: the summary of its timeline's routed event. */
@@ -107,13 +120,14 @@ export async function readStoredOffers(db: Queryable, leadId: string): Promise<S
     level: number;
     rep_ids: string[];
     offered_at: Date;
-    deadline: Date;
+    told_at: Date | null;
+    deadline: Date | null;
     status: OfferView['outcome'];
     answered_by: string | null;
     reason: string | null;
     closed_at: Date | null;
   }>(
-    'SELECT offer_number, kind, level, rep_ids, offered_at, deadline, status, answered_by, reason, closed_at FROM lead_offers WHERE lead_id = $1 ORDER BY offer_number',
+    'SELECT offer_number, kind, level, rep_ids, offered_at, told_at, deadline, status, answered_by, reason, closed_at FROM lead_offers WHERE lead_id = $1 ORDER BY offer_number',
     [leadId],
   );
   return rows.map((o) => ({
@@ -123,7 +137,8 @@ export async function readStoredOffers(db: Queryable, leadId: string): Promise<S
       level: o.level,
       repIds: o.rep_ids,
       offeredAt: o.offered_at.toISOString(),
-      deadline: o.deadline.toISOString(),
+      ...(o.told_at ? { toldAt: o.told_at.toISOString() } : {}),
+      deadline: o.deadline?.toISOString() ?? null,
       outcome: o.status,
       ...(o.answered_by ? { answeredBy: o.answered_by } : {}),
       ...(o.reason ? { reason: o.reason } : {}),
@@ -203,11 +218,12 @@ export interface RepOpenOffer {
   kind: string;
   level: number;
   offeredAt: Date;
-  deadline: Date;
+  /** Null while the offer's email is on its way, and for the catch-all queue (open until claimed). */
+  deadline: Date | null;
   lead: LeadSummary;
 }
 
-/** The offers waiting on a rep at `at` (open, made to them, deadline not passed), soonest deadline first. */
+/** The offers waiting on a rep at `at` (open, made to them, deadline not passed), soonest deadline first, the catch-all queue last. */
 export async function readOpenOffersOf(db: Queryable, repId: string, at: Date): Promise<RepOpenOffer[]> {
   const { rows } = await db.query<
     LeadSummaryRow & {
@@ -216,14 +232,14 @@ export async function readOpenOffersOf(db: Queryable, repId: string, at: Date): 
       kind: string;
       level: number;
       offered_at: Date;
-      deadline: Date;
+      deadline: Date | null;
     }
   >(
     `SELECT o.lead_id, o.offer_number, o.kind, o.level, o.offered_at, o.deadline,
             l.name, l.email, l.phone, l.company, l.message, l.source, l.score, l.tier, l.urgency, l.service_line
        FROM lead_offers o JOIN leads l ON l.id = o.lead_id
-      WHERE o.status = 'open' AND $1 = ANY (o.rep_ids) AND o.deadline > $2
-      ORDER BY o.deadline, o.lead_id`,
+      WHERE o.status = 'open' AND $1 = ANY (o.rep_ids) AND (o.deadline IS NULL OR o.deadline > $2)
+      ORDER BY o.deadline NULLS LAST, o.lead_id`,
     [repId, at],
   );
   return rows.map((r) => ({

@@ -119,3 +119,36 @@ export async function markAssigned(
     [leadId, repId, contactId],
   );
 }
+
+/** What the lead's steps read of it: the lead as intake normalised it, and what matching and qualification made of it. */
+export interface LeadFacts {
+  leadId: string;
+  receivedAt: string;
+  lead: NormalisedLead;
+  match: LeadMatch | null;
+  qualification: Qualification | null;
+  teamId: string | null;
+  status: LeadStatus;
+}
+
+export async function readLeadFacts(db: Pool | PoolClient, leadId: string): Promise<LeadFacts | null> {
+  const { rows } = await db.query<{
+    received_at: Date;
+    normalised: NormalisedLead;
+    match: LeadMatch | null;
+    qualification: Qualification | null;
+    team_id: string | null;
+    status: LeadStatus;
+  }>('SELECT received_at, normalised, match, qualification, team_id, status FROM leads WHERE id = $1', [leadId]);
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    leadId,
+    receivedAt: row.received_at.toISOString(),
+    lead: row.normalised,
+    match: row.match,
+    qualification: row.qualification,
+    teamId: row.team_id,
+    status: row.status,
+  };
+}

@@ -6,24 +6,88 @@ import type { OfferStage } from '../src/routing/plan';
 /** Open offers per rep, in total and per lead tier. A rep without open offers is absent. */
 export type RepLoad = Record<string, { total: number; byTier: Record<string, number> }>;
 
-export type OfferStatus = 'accepted' | 'declined' | 'timed-out';
+/** `withdrawn`: a step failed in a way retrying cannot cure before the rep could answer; the lead needs a person. */
+export type OfferStatus = 'accepted' | 'declined' | 'timed-out' | 'withdrawn';
 
-/** Stores an offer as open; an offer already stored under its number (a retried activity) is left as it is. */
+/** The stage an offer was made under; the catch-all queue's names whom to alert. */
+export type OfferedStage = OfferStage & { alertEmail?: string };
+
+/** An offer as stored: the stage it was made under, and since when its rep knows (null while notifying). */
+export interface StoredOffer {
+  leadId: string;
+  offerNumber: number;
+  stage: OfferedStage;
+  offeredAt: string;
+  toldAt: string | null;
+  deadline: string | null;
+  status: 'open' | OfferStatus;
+}
+
+/** Stores an offer as open with no deadline yet; one already stored under its number (a retry) is left as it is. */
 export async function insertOffer(
   db: Pool | PoolClient,
-  o: {
-    leadId: string;
-    offerNumber: number;
-    stage: Pick<OfferStage, 'kind' | 'level' | 'repIds'>;
-    offeredAt: string;
-    deadline: string;
-  },
+  o: { leadId: string; offerNumber: number; stage: OfferedStage; offeredAt: string; deadline?: string | null },
 ): Promise<void> {
   await db.query(
-    `INSERT INTO lead_offers (lead_id, offer_number, kind, level, rep_ids, offered_at, deadline) VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (lead_id, offer_number) DO NOTHING`,
-    [o.leadId, o.offerNumber, o.stage.kind, o.stage.level, o.stage.repIds, o.offeredAt, o.deadline],
+    `INSERT INTO lead_offers (lead_id, offer_number, kind, level, rep_ids, offered_at, deadline, stage)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (lead_id, offer_number) DO NOTHING`,
+    [
+      o.leadId,
+      o.offerNumber,
+      o.stage.kind,
+      o.stage.level,
+      o.stage.repIds,
+      o.offeredAt,
+      o.deadline ?? null,
+      JSON.stringify(o.stage),
+    ],
   );
+}
+
+export async function readOffer(
+  db: Pool | PoolClient,
+  leadId: string,
+  offerNumber: number,
+): Promise<StoredOffer | null> {
+  const { rows } = await db.query<{
+    stage: OfferedStage;
+    offered_at: Date;
+    told_at: Date | null;
+    deadline: Date | null;
+    status: StoredOffer['status'];
+  }>('SELECT stage, offered_at, told_at, deadline, status FROM lead_offers WHERE lead_id = $1 AND offer_number = $2', [
+    leadId,
+    offerNumber,
+  ]);
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    leadId,
+    offerNumber,
+    stage: row.stage,
+    offeredAt: row.offered_at.toISOString(),
+    toldAt: row.told_at?.toISOString() ?? null,
+    deadline: row.deadline?.toISOString() ?? null,
+    status: row.status,
+  };
+}
+
+/**
+ * The rep was told: the offer's deadline now counts. The first call wins, so a retried step reads the moment and
+ * deadline of the email that actually went out. Returns what is stored.
+ */
+export async function markOfferTold(
+  db: Pool | PoolClient,
+  t: { leadId: string; offerNumber: number; toldAt: string; deadline: string },
+): Promise<{ toldAt: string; deadline: string }> {
+  const { rows } = await db.query<{ told_at: Date; deadline: Date }>(
+    `UPDATE lead_offers SET told_at = COALESCE(told_at, $3), deadline = CASE WHEN told_at IS NULL THEN $4 ELSE deadline END
+      WHERE lead_id = $1 AND offer_number = $2 RETURNING told_at, deadline`,
+    [t.leadId, t.offerNumber, t.toldAt, t.deadline],
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`lead ${t.leadId} has no offer ${t.offerNumber}`);
+  return { toldAt: row.told_at.toISOString(), deadline: row.deadline.toISOString() };
 }
 
 /** Closes an open offer; a closed one keeps its first outcome. */

@@ -5,11 +5,11 @@ import type { FairnessLedger, LedgerChange, LedgerEntry } from '../src/routing/f
 import type { RoutingPlan } from '../src/routing/plan';
 
 /**
- * Serialises routing decisions until the caller's transaction ends, so the ledger moves one lead at a time
- * (a decision takes well under a millisecond). Call it first in the transaction that reads and writes the ledger.
+ * Serialises routing decisions for one team until the caller's transaction ends, so its ledger moves one lead at
+ * a time while other teams route in parallel. Call it before reading the team's ledger.
  */
-export async function lockRouting(tx: PoolClient): Promise<void> {
-  await tx.query("SELECT pg_advisory_xact_lock(hashtext('leadrelay:routing'))");
+export async function lockTeamRouting(tx: PoolClient, teamId: string): Promise<void> {
+  await tx.query("SELECT pg_advisory_xact_lock(hashtext('leadrelay:routing'), hashtext($1))", [teamId]);
 }
 
 /** The plan decided for the lead, or null before routing. */
@@ -30,9 +30,11 @@ export async function insertRoutingDecision(db: Pool | PoolClient, leadId: strin
   ]);
 }
 
-export async function loadLedger(db: Pool | PoolClient): Promise<FairnessLedger> {
+/** The ledger of one team: all a decision for that team reads or charges. */
+export async function loadTeamLedger(db: Pool | PoolClient, teamId: string): Promise<FairnessLedger> {
   const { rows } = await db.query<{ team_id: string; rep_id: string; entry: LedgerEntry }>(
-    'SELECT team_id, rep_id, entry FROM routing_ledger',
+    'SELECT team_id, rep_id, entry FROM routing_ledger WHERE team_id = $1',
+    [teamId],
   );
   // Keyed by ids an admin chooses: no prototype, so a team or rep called `constructor` is just a key.
   const ledger = Object.create(null) as Record<string, Record<string, LedgerEntry>>;

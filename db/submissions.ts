@@ -24,13 +24,13 @@ export async function lockSubmitter(tx: PoolClient, key: string): Promise<void> 
 export async function findSubmission(
   db: Pool | PoolClient,
   submissionId: string,
-): Promise<{ leadId: string; merged: boolean } | null> {
-  const { rows } = await db.query<{ lead_id: string; merged: boolean }>(
-    'SELECT lead_id, merged FROM lead_submissions WHERE submission_id = $1',
+): Promise<{ leadId: string; merged: boolean; receivedAt: Date } | null> {
+  const { rows } = await db.query<{ lead_id: string; merged: boolean; received_at: Date }>(
+    'SELECT lead_id, merged, received_at FROM lead_submissions WHERE submission_id = $1',
     [submissionId],
   );
   const row = rows[0];
-  return row ? { leadId: row.lead_id, merged: row.merged } : null;
+  return row ? { leadId: row.lead_id, merged: row.merged, receivedAt: row.received_at } : null;
 }
 
 /** The newest lead this person started since `since` (merged submissions do not count: they started nothing). */
@@ -75,4 +75,29 @@ export async function readFirstSubmission(
   );
   const row = rows[0];
   return row ? { receivedAt: row.received_at, lead: row.lead } : null;
+}
+
+/** One submission by its id, as the API stored it. */
+export async function readSubmission(
+  db: Pool | PoolClient,
+  submissionId: string,
+): Promise<{ leadId: string; receivedAt: Date; lead: NormalisedLead; merged: boolean } | null> {
+  const { rows } = await db.query<{ lead_id: string; received_at: Date; lead: NormalisedLead; merged: boolean }>(
+    'SELECT lead_id, received_at, lead, merged FROM lead_submissions WHERE submission_id = $1',
+    [submissionId],
+  );
+  const row = rows[0];
+  return row ? { leadId: row.lead_id, receivedAt: row.received_at, lead: row.lead, merged: row.merged } : null;
+}
+
+/** The submissions merged into a lead, oldest first. */
+export async function readMergedSubmissions(
+  db: Pool | PoolClient,
+  leadId: string,
+): Promise<Array<{ submissionId: string; receivedAt: Date; lead: NormalisedLead }>> {
+  const { rows } = await db.query<{ submission_id: string; received_at: Date; lead: NormalisedLead }>(
+    'SELECT submission_id, received_at, lead FROM lead_submissions WHERE lead_id = $1 AND merged ORDER BY received_at',
+    [leadId],
+  );
+  return rows.map((r) => ({ submissionId: r.submission_id, receivedAt: r.received_at, lead: r.lead }));
 }

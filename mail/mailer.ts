@@ -2,7 +2,8 @@
 import type { Pool } from 'pg';
 import nodemailer from 'nodemailer';
 import type { EmailContent } from '../src/notifications';
-import { markEmailSent, reserveEmail, wasEmailSent, type OutboxKey } from '../db/outbox';
+import { claimEmail, markEmailSent, type OutboxKey } from '../db/outbox';
+import { withTransaction } from '../db/pool';
 
 export type { OutboxKey } from '../db/outbox';
 
@@ -28,8 +29,10 @@ export function createSmtpMailer(smtpUrl: string): Mailer & { close(): void } {
 }
 
 /**
- * The row is written before the send and marked after it. A crash between the two resends with the same
- * Message-ID, which mail systems collapse; a finished send is never repeated.
+ * The outbox row is locked while the email is handed to the SMTP server and marked sent in the same transaction, so
+ * a finished send is never repeated, and an attempt that overran its timeout holds off its retry until it ends. A
+ * crash after the server took the email but before the commit resends with the same Message-ID, which mail systems
+ * collapse. Returns when the server took it: the moment its reader was told (`now` on the caller's clock).
  */
 export async function sendOnce(
   db: Pool,
@@ -38,10 +41,16 @@ export async function sendOnce(
   key: OutboxKey,
   to: string,
   content: EmailContent,
-): Promise<void> {
-  const messageId = `<${key.leadId}.${key.offerNumber}.${key.kind}@leadrelay>`;
-  await reserveEmail(db, key, { messageId, recipient: to, subject: content.subject });
-  if (await wasEmailSent(db, key)) return;
-  await mailer.send({ from, to, subject: content.subject, text: content.text, html: content.html, messageId });
-  await markEmailSent(db, key);
+  now: () => Date = () => new Date(),
+): Promise<Date> {
+  const round = key.round ? `.${key.round}` : '';
+  const messageId = `<${key.leadId}.${key.offerNumber}.${key.kind}${round}@leadrelay>`;
+  return await withTransaction(db, async (tx) => {
+    const sentBefore = await claimEmail(tx, key, { messageId, recipient: to, subject: content.subject });
+    if (sentBefore) return sentBefore;
+    await mailer.send({ from, to, subject: content.subject, text: content.text, html: content.html, messageId });
+    const sentAt = now();
+    await markEmailSent(tx, key, sentAt);
+    return sentAt;
+  });
 }

@@ -1,5 +1,6 @@
 // The second half of `npm run bench:routing`: the routeLead activity as a whole, its transaction included
-// (routing lock, stored-plan check, active policy, directory, load, ledger, plan, ledger and plan writes), over
+// (team lock, stored-plan check, active policy, directory, load, team ledger, plan, ledger and plan writes, the first
+// offer opened), over
 // teams of 10, 37 and 1,000 reps in real PostgreSQL. The baseline is the cheapest round trip (db/pool.ts `ping`)
 // measured interleaved in the same process, so the ratio survives a slow machine. Each size runs twice: with the
 // directory unchanged between leads (the workers' parsed-directory cache hits) and with one rep rewritten before
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createRouteActivities } from '../activities/route';
 import { writeRep, writeTeam } from '../db/directory';
-import { insertLead } from '../db/leads';
+import { insertLead, saveQualification } from '../db/leads';
 import { activatePolicy, draftPolicy } from '../db/policies';
 import { createPool, ping } from '../db/pool';
 import { loadConfig } from '../src/config';
@@ -120,19 +121,14 @@ async function main(): Promise<void> {
           const leadId = `bench${String(++leadNumber).padStart(27, '0')}`;
           const receivedAt = new Date().toISOString();
           await insertLead(db, { leadId, lead, receivedAt });
+          await saveQualification(db, leadId, qualification);
           // A rewritten rep bumps directory_version, so the next routeLead re-reads and re-parses the directory.
           if (directory === 'rewritten') await writeRep(db, reps[i % reps.length]!);
           let t = performance.now();
           await ping(db);
           const pingMs = performance.now() - t;
           t = performance.now();
-          await routing.routeLead({
-            leadId,
-            input: { leadId, lead, receivedAt },
-            qualification,
-            match: null,
-            at: receivedAt,
-          });
+          await routing.routeLead({ leadId, at: receivedAt });
           const routeMs = performance.now() - t;
           if (i >= warmup) {
             pinged.push(pingMs);

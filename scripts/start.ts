@@ -117,7 +117,15 @@ async function main(): Promise<void> {
       connection: nativeConnection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      activities: createActivities({ db, mailer, mailFrom: config.MAIL_FROM, apiUrl, linkSecret, classifier }),
+      activities: createActivities({
+        db,
+        mailer,
+        mailFrom: config.MAIL_FROM,
+        opsEmail: config.LEADRELAY_OPS_EMAIL ?? config.MAIL_FROM,
+        apiUrl,
+        linkSecret,
+        classifier,
+      }),
     });
     const running = worker.run();
     stops.push({

@@ -11,6 +11,8 @@ export const ConfigSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('leads'),
   SMTP_URL: url.optional(),
   MAIL_FROM: z.string().min(3).default('leadrelay <leads@leadrelay.local>'),
+  /** Alerted about a lead that needs a person before any team was chosen for it; defaults to MAIL_FROM. */
+  LEADRELAY_OPS_EMAIL: z.string().min(3).optional(),
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
   PUBLIC_API_URL: url.optional(),

@@ -14,19 +14,20 @@ export interface LeadMemoFacts {
 }
 
 /**
- * One line on whom the lead is about and where it stands, e.g. "Priya Shah (Acme Corp) via web-form, tier A (82),
- * cloud-migration — offered: offer 1 to ana (level 0) until 2025-03-10T09:05:00.000Z".
+ * One line on what the lead is and where it stands, for the Web UI's memo: no name, email or words of the person,
+ * e.g. "web-form lead, tier A (82), cloud-migration — offered: offer 1 to ana (level 0) until 2025-03-10T09:05:00.000Z".
  */
-export function summariseLead(person: string, lead: LeadMemoFacts): string {
+export function summariseLead(source: string, lead: LeadMemoFacts): string {
   const q = lead.qualification;
   const grade = q ? `, tier ${q.tier} (${q.score}), ${q.serviceLine}` : '';
   const offer = lead.currentOffer;
-  const now = offer
-    ? `${lead.status}: offer ${offer.offerNumber} to ${offer.repIds.join(', ')} (level ${offer.level}) until ${offer.deadline}`
-    : lead.owner
-      ? `assigned to ${lead.owner}`
-      : `${lead.status}${lead.deadline ? ` until ${lead.deadline}` : ''}`;
-  return `${person}${grade} — ${now}`;
+  const until = lead.deadline ? ` until ${lead.deadline}` : '';
+  const now = lead.owner
+    ? `assigned to ${lead.owner}`
+    : offer
+      ? `${lead.status}: offer ${offer.offerNumber} to ${offer.repIds.join(', ') || 'any rep'} (level ${offer.level})${until}`
+      : `${lead.status}${until}`;
+  return `${source} lead${grade} — ${now}`;
 }
 
 /** Dedupe's finding; matching states it, and a lead with no match is a new contact. */
@@ -43,9 +44,14 @@ export function describeQualification(
   return `score ${q.score} (tier ${q.tier}), urgency ${q.urgency}, service line ${q.serviceLine}: ${parts}`;
 }
 
-/** An offer as it opens: to whom, until when, and why them. */
+/** An offer as it opens: to whom and why them. Its deadline counts once its rep is told. */
 export function describeOfferOpened(o: OfferView, why: string): string {
-  return `offer ${o.offerNumber} (${o.kind}, level ${o.level}) to ${o.repIds.join(', ')} until ${o.deadline}: ${why}`;
+  return `offer ${o.offerNumber} (${o.kind}, level ${o.level}) to ${o.repIds.join(', ') || 'any rep'}: ${why}`;
+}
+
+/** The offer's email reached the mail server: the rep knows, and the SLA runs from here. */
+export function describeOfferTold(o: OfferView & { toldAt: string; deadline: string }, slaText: string): string {
+  return `${o.repIds.join(', ')} told of offer ${o.offerNumber} at ${o.toldAt}: answer due by ${o.deadline} (${slaText})`;
 }
 
 /** An offer as it stands or ended, for the timeline and the catch-all alert's history. */
@@ -58,16 +64,18 @@ export function describeOffer(o: OfferView): string {
       return `offer ${o.offerNumber}: declined by ${o.answeredBy}${o.reason ? ` ("${o.reason}")` : ''}`;
     case 'timed-out':
       return `offer ${o.offerNumber}: ${to} did not answer by ${o.deadline}`;
+    case 'withdrawn':
+      return `offer ${o.offerNumber}: withdrawn from ${to}${o.reason ? `: ${o.reason}` : ''}`;
     case 'open':
-      return `offer ${o.offerNumber}: open for ${to} until ${o.deadline}`;
+      return `offer ${o.offerNumber}: open for ${to || 'any rep'}${o.deadline ? ` until ${o.deadline}` : ''}`;
   }
 }
 
 /** Why an offer no longer takes answers, completing "offer 2 is closed: …". */
 export function describeClosed(o: OfferView): string {
-  return o.outcome === 'timed-out'
-    ? `it expired at ${o.deadline}`
-    : `it was ${o.outcome}${o.answeredBy ? ` by ${o.answeredBy}` : ''}`;
+  if (o.outcome === 'timed-out') return `it expired at ${o.deadline}`;
+  if (o.outcome === 'withdrawn') return 'it was withdrawn: the lead needs attention';
+  return `it was ${o.outcome}${o.answeredBy ? ` by ${o.answeredBy}` : ''}`;
 }
 
 export function describeAssignment(a: { repId: string; offerNumber: number }): string {

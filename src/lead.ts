@@ -8,19 +8,25 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export const leadStatuses = ['received', 'offered', 'escalated', 'catch-all', 'assigned', 'rejected-spam'] as const;
+/**
+ * `notifying`: an offer is made and its email is on its way (its SLA starts once the mail server takes it).
+ * `needs-attention`: a step failed in a way retrying cannot cure; the lead waits in the catch-all queue for a
+ * person, with the reason on its timeline.
+ */
+export const leadStatuses = [
+  'received',
+  'notifying',
+  'offered',
+  'escalated',
+  'catch-all',
+  'needs-attention',
+  'assigned',
+  'rejected-spam',
+] as const;
 export type LeadStatus = (typeof leadStatuses)[number];
 
 /** Intake (dedupe, qualification, routing) is machine work; a lead still there after this is stuck. */
 export const intakeDeadlineMs = 5 * 60_000;
-
-export interface LeadWorkflowInput {
-  leadId: string;
-  /** The submission as intake normalised it (web form, chat or partner lead). */
-  lead: NormalisedLead;
-  /** ISO-8601; when the API accepted the lead. */
-  receivedAt: string;
-}
 
 /** A later submission from the same person (a chat after the form), merged into the running lead. */
 export interface MergedSubmission {
@@ -29,9 +35,19 @@ export interface MergedSubmission {
   receivedAt: string;
 }
 
+/**
+ * What the lead's workflow is told of a merged submission: ids, never the person's words. The merge step reads
+ * the submission from Postgres, where the API stored it.
+ */
+export interface MergeNotice {
+  submissionId: string;
+  source: string;
+  receivedAt: string;
+}
+
 /** Whom a lead is about, in one line, for memos, emails and logs. */
-export function describePerson(of: LeadWorkflowInput | NormalisedLead): string {
-  const { name, company, source, email, phone } = 'lead' in of ? of.lead : of;
+export function describePerson(of: NormalisedLead): string {
+  const { name, company, source, email, phone } = of;
   return `${name ?? email ?? phone ?? 'unknown person'}${company ? ` (${company})` : ''} via ${source}`;
 }
 

@@ -74,6 +74,8 @@ export interface CatchAllAlertInput {
   lead: EmailLead;
   round: number;
   claimants: string[];
+  /** Why the lead needs a person, when a step failed that retrying cannot cure; null when the chain let it pass. */
+  problem?: string | null;
   /** The lead's story: event lines, or already-written sentences. */
   history: Array<string | LeadEventLine>;
   apiUrl: string;
@@ -186,20 +188,24 @@ export function composeCatchAllAlert(ctx: CatchAllAlertInput): EmailContent {
     : [
         `  POST ${ctx.apiUrl}/v1/offers/${ctx.leadId}.${ctx.offerNumber}/accept with your rep token (npx leadrelay keys rep-token --rep <you>)`,
       ];
-  const subject = `ALERT: nobody owns lead ${who} — catch-all queue${ctx.round > 1 ? `, reminder ${ctx.round}` : ''}`;
+  const subject = `ALERT: ${ctx.problem ? 'lead needs attention' : 'nobody owns lead'} ${who} — catch-all queue${ctx.round > 1 ? `, reminder ${ctx.round}` : ''}`;
+  const opening = ctx.problem
+    ? `Lead ${ctx.leadId} (${who}${contact ? ` <${contact}>` : ''}) needs a person: ${ctx.problem}.`
+    : `Every candidate and the whole escalation chain let lead ${ctx.leadId} (${who}${contact ? ` <${contact}>` : ''}) pass.`;
+  const claimants = ctx.claimants.length ? `Any of ${ctx.claimants.join(', ')}` : 'Any rep';
   return {
     subject,
     text: [
-      `Every candidate and the whole escalation chain let lead ${ctx.leadId} (${who}${contact ? ` <${contact}>` : ''}) pass.`,
-      `It waits in the catch-all queue. Any of ${ctx.claimants.join(', ')} can claim it:`,
+      opening,
+      `It waits in the catch-all queue. ${claimants} can claim it:`,
       ...claimText,
       '',
       'History:',
       ...history.map((line) => `  - ${line}`),
     ].join('\n'),
     html: page(subject, [
-      `<p>Every candidate and the whole escalation chain let lead ${esc(ctx.leadId)} (${esc(who)}${contact ? ` &lt;${esc(contact)}&gt;` : ''}) pass.</p>`,
-      `<p>It waits in the catch-all queue. Any of ${esc(ctx.claimants.join(', '))} can claim it:</p>`,
+      `<p>${esc(opening)}</p>`,
+      `<p>It waits in the catch-all queue. ${esc(claimants)} can claim it:</p>`,
       claimLinks.length
         ? `<p>${claimLinks.map((c) => button(c.url, `Claim as ${c.repId}`, '#0a7d36')).join(' ')}</p>`
         : `<p><code>POST ${esc(ctx.apiUrl)}/v1/offers/${esc(ctx.leadId)}.${ctx.offerNumber}/accept</code> with your rep token (<code>npx leadrelay keys rep-token --rep &lt;you&gt;</code>)</p>`,

@@ -44,12 +44,13 @@ export function refuseAnswer(a: unknown, action: 'accept' | 'decline', now: Offe
     return { type: refusalTypes.malformed, message: 'offerNumber (number) and repId (string) are required' };
   const offer = now.offers[a.offerNumber - 1];
   if (!offer) return { type: refusalTypes.unknownOffer, message: `lead ${now.leadId} has no offer ${a.offerNumber}` };
-  if (!offer.repIds.includes(a.repId))
+  // A lead that needs attention before any team was chosen for it is open to every rep (the API knows who they are).
+  if (offer.repIds.length > 0 && !offer.repIds.includes(a.repId))
     return { type: refusalTypes.notOffered, message: `offer ${a.offerNumber} was not made to ${a.repId}` };
   if (offer.offerNumber !== now.current?.offerNumber || now.answered)
     return { type: refusalTypes.staleOffer, message: `offer ${a.offerNumber} is closed: ${describeClosed(offer)}` };
   // A timer that fired in the same workflow task as this answer has not closed the offer yet.
-  if (now.nowMs >= Date.parse(offer.deadline))
+  if (offer.deadline !== null && now.nowMs >= Date.parse(offer.deadline))
     return { type: refusalTypes.staleOffer, message: `offer ${a.offerNumber} expired at ${offer.deadline}` };
   if (action === 'decline' && offer.kind === 'catch-all')
     return { type: refusalTypes.notDeclinable, message: 'a lead in the catch-all queue can be claimed, not declined' };

@@ -14,8 +14,15 @@ export interface OfferView {
   level: number;
   repIds: string[];
   offeredAt: string;
-  deadline: string;
-  outcome: 'open' | 'accepted' | 'declined' | 'timed-out';
+  /** When the mail server took the offer's email: the rep knows, and the SLA counts from here. */
+  toldAt?: string;
+  /**
+   * Null while the email is on its way (nothing counts before the rep is told), and for the catch-all queue,
+   * which stays open until someone claims the lead.
+   */
+  deadline: string | null;
+  /** `withdrawn`: a step failed that retrying cannot cure, and the lead went to a person (needs-attention). */
+  outcome: 'open' | 'accepted' | 'declined' | 'timed-out' | 'withdrawn';
   /** When the half-SLA reminder went out, if it did. */
   remindedAt?: string;
   answeredBy?: string;

@@ -21,6 +21,7 @@ async function main(): Promise<void> {
       db,
       mailer,
       mailFrom: config.MAIL_FROM,
+      opsEmail: config.LEADRELAY_OPS_EMAIL ?? config.MAIL_FROM,
       apiUrl: config.PUBLIC_API_URL ?? `http://localhost:${config.API_PORT}`,
       linkSecret: requireSetting(config, 'LEADRELAY_LINK_SECRET'),
       classifier: withOptionalLlm(loadClassifier({ ownCorpusPath: config.LEADRELAY_CLASSIFIER_CORPUS })),

@@ -1,28 +1,26 @@
 // One inbound lead, from intake until a rep owns it. Reads top to bottom as the sales process:
-// record → dedupe → qualify → route → offer to each candidate under an SLA → escalate → catch-all.
+// receive and dedupe → qualify → route → offer to each candidate under an SLA → escalate → catch-all, and a person
+// for a lead no step can move on. No run ends Failed, and every state has a deadline.
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  continueAsNew,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { describePerson, type LeadStatus, type LeadWorkflowInput, type MergedSubmission } from '../src/lead';
-import {
-  describeAssignment,
-  describeIgnoredSignal,
-  describeMatch,
-  describeOffer,
-  describeOfferOpened,
-  describeQualification,
-  summariseLead,
-} from '../src/lead-narrative';
+import type { ClosingOffer, OpenedOffer } from '../activities/offers';
+import type { LeadRoute } from '../activities/route';
+import type { LeadStatus } from '../src/lead';
+import { describeIgnoredSignal, summariseLead } from '../src/lead-narrative';
 import { refuseAnswer, type OffersNow } from '../src/offer-refusals';
-import { slaDeadline } from '../src/routing/business-time';
-import type { OfferStage } from '../src/routing/plan';
+import { catchAllReAlertCeilingMs } from '../src/routing/escalation';
 import {
   acceptOffer,
   acceptSignal,
@@ -32,15 +30,23 @@ import {
   mergeSubmissionSignal,
   receivedLeadView,
   searchAttributes as sa,
+  type LeadView,
+  type LeadWorkflowInput,
   type OfferAnswer,
-  type OfferView,
 } from './messages';
 
-const activities = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // Postgres or SMTP being down must delay a lead, never lose it: retry until they are back.
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+// Postgres or SMTP being down must delay a lead, never lose it: every step retries until they are back. Only an
+// error retrying cannot cure reaches the workflow, which hands the lead to a person.
+const retry = { initialInterval: '1 second', maximumInterval: '1 minute' } as const;
+/** Short, idempotent database steps (and the in-process classifier): no round trip to the server each. */
+const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry });
+/** Emails: their own steps after the offer is durable, retried by the server through an outage of any length. */
+const remote = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry });
+
+/** Catch-all rounds one run carries before it continues as new (sooner if the server suggests it). */
+export const roundsPerRun = 50;
+/** Ignored signals and merges the query view keeps across runs; the timeline keeps them all. */
+const carriedListLength = 20;
 
 export interface LeadOutcome {
   leadId: string;
@@ -54,18 +60,23 @@ interface Answer {
   offerNumber: number;
   repId: string;
   reason?: string;
+  /** Set once the workflow acted on it: true when durable, else why it could not be (the Update fails with it). */
+  settled?: true | string;
 }
 
 export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcome> {
-  const { leadId } = input;
+  const { leadId, receivedAt } = input;
 
   // ── State ───────────────────────────────────────────────────────────────────────────────
-  const view = receivedLeadView(leadId, Date.now());
+  // The intake deadline counts from when the API took the lead, not from when a worker first ran this.
+  const view: LeadView = input.waiting?.view ?? receivedLeadView(leadId, Date.parse(receivedAt));
   /** The answer to the current offer, once a valid one arrives. */
   let answer: Answer | undefined;
-  /** Merged submissions wait for the lead's own record before adding to it. */
-  let recorded = false;
-  const merges: MergedSubmission[] = [];
+  /** The offer that ended but is not yet closed in Postgres: the next step closes it. */
+  let closing: { offer: ClosingOffer; answer?: Answer } | null = null;
+  /** Merged submissions and ignored signals wait for the lead's own record before adding to it. */
+  let recorded = input.waiting !== undefined;
+  let ignoredSignals = input.waiting?.ignoredSignals ?? 0;
 
   // ── Handlers ────────────────────────────────────────────────────────────────────────────
   setHandler(leadStateQuery, () => view);
@@ -73,9 +84,12 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
   setHandler(
     acceptOffer,
     async (a) => {
-      answer = { kind: 'accepted', offerNumber: a.offerNumber, repId: a.repId };
+      const mine: Answer = { kind: 'accepted', offerNumber: a.offerNumber, repId: a.repId };
+      answer = mine;
       // The rep learns the lead is theirs only once that is durable in Postgres.
-      await condition(() => view.owner !== null);
+      await condition(() => mine.settled !== undefined);
+      if (mine.settled !== true)
+        throw ApplicationFailure.create({ type: 'AssignmentFailed', message: mine.settled, nonRetryable: true });
       return { leadId, owner: a.repId, offerNumber: a.offerNumber };
     },
     { validator: (a: OfferAnswer) => assertAnswerable(a, 'accept') },
@@ -84,153 +98,232 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
   setHandler(
     declineOffer,
     async (a) => {
-      answer = { kind: 'declined', offerNumber: a.offerNumber, repId: a.repId, reason: a.reason };
-      await condition(() => view.offers[a.offerNumber - 1]?.outcome === 'declined');
+      const mine: Answer = { kind: 'declined', offerNumber: a.offerNumber, repId: a.repId, reason: a.reason };
+      answer = mine;
+      await condition(() => mine.settled !== undefined);
       return { leadId, offerNumber: a.offerNumber };
     },
     { validator: (a: OfferAnswer) => assertAnswerable(a, 'decline') },
   );
 
-  setHandler(mergeSubmissionSignal, async (submission) => {
+  setHandler(mergeSubmissionSignal, async (notice) => {
     // Intake may resend a merge it is unsure was delivered; the submission id makes that harmless.
-    if (merges.some((m) => m.submissionId === submission.submissionId)) return;
-    merges.push(submission);
-    const { submissionId, receivedAt } = submission;
-    view.merged.push({ submissionId, source: submission.lead.source, receivedAt });
+    if (view.merged.some((m) => m.submissionId === notice.submissionId)) return;
+    view.merged.push(notice);
     await condition(() => recorded);
-    await activities.recordMergedSubmission({ leadId, submission });
+    try {
+      await local.recordMergedSubmission({ leadId, submissionId: notice.submissionId });
+    } catch (err) {
+      // The submission stays in Postgres; the lead goes on without its words.
+      if (!(err instanceof ActivityFailure)) throw err;
+      view.problem = `submission ${notice.submissionId} could not be merged: ${problemOf(err)}`;
+    }
   });
 
   setHandler(acceptSignal, (a) => receiveSignal('accept', a));
   setHandler(declineSignal, (a) => receiveSignal('decline', a));
 
   // ── The process ─────────────────────────────────────────────────────────────────────────
-  upsertSearchAttributes([
-    { key: sa.LeadStatus, value: view.status },
-    { key: sa.Source, value: input.lead.source },
-    { key: sa.EscalationLevel, value: 0 },
-    { key: sa.SlaDeadline, value: new Date(view.deadline as string) },
-  ]);
-  await activities.recordLead(input);
-  recorded = true;
+  if (input.waiting) return await waitForClaim(input.waiting.round, Date.parse(input.waiting.nextAlertAt));
 
-  const match = await activities.matchContact({ leadId, input });
-  await decide('matched', 'matched', describeMatch(match), match);
+  try {
+    view.source = (await local.receiveLead({ leadId })).source;
+    recorded = true;
 
-  // A chat merged before qualification is read together with the form it follows.
-  const qualification = await activities.qualifyLead({ leadId, input, merged: [...merges], match });
-  view.qualification = qualification;
-  await decide('qualified', 'qualified', describeQualification(qualification), qualification);
-  if (qualification.spam) {
-    await moveTo('rejected-spam', null);
-    return await close('rejected-spam');
+    const qualification = await local.qualifyLead({ leadId, at: now() });
+    view.qualification = qualification;
+    if (qualification.spam) {
+      show('rejected-spam', null);
+      return await close('rejected-spam');
+    }
+
+    const route = await local.routeLead({ leadId, at: now() });
+    view.teamId = route.teamId;
+    view.routing = route.description;
+    upsertSearchAttributes([
+      { key: sa.Team, value: route.teamId },
+      { key: sa.LeadTier, value: qualification.tier },
+    ]);
+
+    let opened = route.firstOffer;
+    for (let stage = 0; stage < route.stages.length; stage++) {
+      opened ??= await openNext(route, stage);
+      const outcome = await offer(opened);
+      if (outcome?.kind === 'accepted') return await assign(outcome);
+      opened = null;
+    }
+    // Nobody in the chain took it: the catch-all queue, alerted until someone claims the lead.
+    enter(await openNext(route, 'catch-all'));
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    await needsAttention(problemOf(err));
   }
-
-  const plan = await activities.routeLead({ leadId, input, qualification, match, at: new Date().toISOString() });
-  view.teamId = plan.teamId;
-  view.routing = plan.description;
-  upsertSearchAttributes([
-    { key: sa.Team, value: plan.teamId },
-    { key: sa.LeadTier, value: qualification.tier },
-  ]);
-  await decide('routed', 'routed', plan.description, plan);
-
-  for (const stage of plan.stages) {
-    const outcome = await offer(stage);
-    if (outcome?.kind === 'accepted') return await assign(outcome);
-  }
-
-  // Nobody in the chain took it: the catch-all queue, re-alerting until someone claims the lead.
-  for (let round = 1; ; round++) {
-    const outcome = await offer(plan.catchAll, async (offerNumber) => {
-      await activities.alertCatchAll({
-        leadId,
-        input,
-        offerNumber,
-        round,
-        alertEmail: plan.catchAll.alertEmail,
-        claimants: plan.catchAll.repIds,
-        history: view.offers.filter((o) => o.outcome !== 'open').map(describeOffer),
-        // Claim links stop working when this round's re-alert supersedes them.
-        deadline: view.currentOffer?.deadline,
-      });
-    });
-    if (outcome?.kind === 'accepted') return await assign(outcome);
-  }
+  return await waitForClaim(0, Date.now());
 
   // ── Steps ───────────────────────────────────────────────────────────────────────────────
-  /** Offers the lead under the stage's SLA; resolves with the answer, or undefined when the SLA passed. */
-  async function offer(
-    stage: OfferStage,
-    notify?: (offerNumber: number) => Promise<void>,
-  ): Promise<Answer | undefined> {
-    const offeredAt = new Date();
-    const deadline = new Date(slaDeadline(offeredAt.getTime(), stage.sla));
-    const current: OfferView = {
-      offerNumber: view.offers.length + 1,
-      kind: stage.kind,
-      level: stage.level,
-      repIds: stage.repIds,
-      offeredAt: offeredAt.toISOString(),
-      deadline: deadline.toISOString(),
-      outcome: 'open',
-    };
-    view.offers.push(current);
-    view.currentOffer = current;
-    view.escalationLevel = stage.level;
-    await moveTo(statusOf(stage), deadline);
-    const offered = {
+  /** Opens the plan's next stage, closing the offer that just ended in the same step. */
+  async function openNext(route: LeadRoute, stage: number | 'catch-all'): Promise<OpenedOffer> {
+    const ended = closing;
+    const opened = await local.openOffer({
       leadId,
-      input,
-      qualification,
-      offerNumber: current.offerNumber,
+      offerNumber: view.offers.length + 1,
       stage,
-      offeredAt: current.offeredAt,
-      deadline: current.deadline,
-      whyYou: stage.why,
-    };
-    await activities.openOffer(offered);
-    await decide(`offer:${current.offerNumber}:opened`, 'offered', describeOfferOpened(current, stage.why), current);
-    await notify?.(current.offerNumber);
+      closing: ended?.offer ?? null,
+      at: now(),
+    });
+    settle(ended);
+    return opened;
+  }
 
-    // Half way to the deadline, a silent rep gets one reminder; the catch-all has its own re-alerts.
-    if (stage.kind !== 'catch-all') {
-      // Half the working time, so a Friday-afternoon offer is not chased at 3 a.m. on Sunday.
-      const halfway = slaDeadline(offeredAt.getTime(), { ...stage.sla, ms: stage.sla.ms / 2 });
-      if (!(await condition(() => answer !== undefined, Math.max(1, halfway - Date.now())))) {
-        current.remindedAt = new Date().toISOString();
-        await activities.remindOffer({ ...offered, remindedAt: current.remindedAt });
-      }
+  /** Tells the rep, reminds them half way, and waits for the SLA; resolves with the answer, or undefined. */
+  async function offer(opened: OpenedOffer): Promise<Answer | undefined> {
+    const current = enter(opened);
+    // The SLA starts when the mail server takes the offer: an SMTP outage delays it, and burns nothing.
+    const told = await remote.notifyOffer({ leadId, offerNumber: current.offerNumber });
+    current.toldAt = told.toldAt;
+    current.deadline = told.deadline;
+    if (answer === undefined) show(opened.offer.kind === 'candidate' ? 'offered' : 'escalated', told.deadline);
+
+    // Half the working time, so a Friday-afternoon offer is not chased at 3 a.m. on Sunday.
+    if (!(await condition(answered, untilMs(told.remindAt)))) {
+      current.remindedAt = await remote.remindOffer({ leadId, offerNumber: current.offerNumber });
     }
-    await condition(() => answer !== undefined, Math.max(1, deadline.getTime() - Date.now()));
+    await condition(answered, untilMs(told.deadline));
     const result = answer;
     answer = undefined;
     view.currentOffer = null;
-
     current.outcome = result?.kind ?? 'timed-out';
     current.answeredBy = result?.repId;
     current.reason = result?.reason;
-    const closedAt = new Date().toISOString();
-    await activities.closeOffer({
-      leadId,
-      offerNumber: current.offerNumber,
-      status: current.outcome,
-      answeredBy: result?.repId ?? null,
-      reason: result?.reason ?? null,
-      at: closedAt,
-    });
-    const closed = `offer:${current.offerNumber}:${current.outcome}`;
-    await decide(closed, current.outcome, describeOffer(current), current, closedAt);
+    if (result?.kind !== 'accepted') {
+      const ended = { offerNumber: current.offerNumber, outcome: current.outcome, at: now() };
+      closing = {
+        offer: { ...ended, answeredBy: result?.repId ?? null, reason: result?.reason ?? null } as ClosingOffer,
+        answer: result,
+      };
+    }
     return result;
   }
 
-  async function assign(outcome: Answer): Promise<LeadOutcome> {
-    await activities.assignLead({ leadId, repId: outcome.repId, input, match });
-    view.owner = outcome.repId;
-    upsertSearchAttributes([{ key: sa.AssignedRep, value: outcome.repId }]);
-    await moveTo('assigned', null);
-    await decide('assigned', 'assigned', describeAssignment(outcome), outcome);
+  async function assign(a: Answer): Promise<LeadOutcome> {
+    await local.assignLead({ leadId, offerNumber: a.offerNumber, repId: a.repId, at: now() });
+    const accepted = view.offers[a.offerNumber - 1];
+    if (accepted) Object.assign(accepted, { outcome: 'accepted', answeredBy: a.repId });
+    view.currentOffer = null;
+    view.owner = a.repId;
+    a.settled = true;
+    upsertSearchAttributes([{ key: sa.AssignedRep, value: a.repId }]);
+    show('assigned', null);
     return await close('assigned');
+  }
+
+  /**
+   * The catch-all queue (or a lead that needs attention): alerted when due, backing off, until someone claims it.
+   * Each round is a timer and an alert; the run continues as new before its history grows large.
+   */
+  async function waitForClaim(round: number, nextAlertAt: number): Promise<LeadOutcome> {
+    for (let roundsThisRun = 0; ;) {
+      if (Date.now() >= nextAlertAt && view.currentOffer) {
+        round++;
+        roundsThisRun++;
+        try {
+          const alerted = await remote.alertCatchAll({ leadId, offerNumber: view.currentOffer.offerNumber, round });
+          nextAlertAt = Date.parse(alerted.nextAlertAt);
+        } catch (err) {
+          if (!(err instanceof ActivityFailure)) throw err;
+          view.problem = `alert ${round} could not be sent: ${problemOf(err)}`;
+          nextAlertAt = Date.now() + catchAllReAlertCeilingMs;
+        }
+        show(view.status, nextAlertAt);
+      }
+      if (await condition(answered, Math.max(1, nextAlertAt - Date.now()))) {
+        const claim = answer!;
+        answer = undefined;
+        try {
+          return await assign(claim);
+        } catch (err) {
+          if (!(err instanceof ActivityFailure)) throw err;
+          claim.settled = `${claim.repId} could not be made the owner: ${problemOf(err)}`;
+          await needsAttention(claim.settled);
+          nextAlertAt = Date.now();
+          continue;
+        }
+      }
+      if (roundsThisRun >= roundsPerRun || workflowInfo().continueAsNewSuggested) {
+        // Let an Update reply and a merge be recorded first; a claim that arrived meanwhile is taken in this run.
+        await condition(allHandlersFinished);
+        if (answer !== undefined) continue;
+        const carried: LeadView = {
+          ...view,
+          ignoredSignals: view.ignoredSignals.slice(-carriedListLength),
+          merged: view.merged.slice(-carriedListLength),
+        };
+        const waiting = { view: carried, round, nextAlertAt: new Date(nextAlertAt).toISOString(), ignoredSignals };
+        return await continueAsNew<typeof leadWorkflow>({ leadId, receivedAt, waiting });
+      }
+    }
+  }
+
+  /**
+   * A step failed in a way retrying cannot cure: the open offer is withdrawn and the lead waits in the catch-all
+   * queue for a person, its team alerted once with the reason (the catch-all's re-alerts follow).
+   */
+  async function needsAttention(problem: string): Promise<void> {
+    view.problem = problem;
+    const current = view.currentOffer;
+    const ended =
+      closing ??
+      (current
+        ? {
+            offer: {
+              offerNumber: current.offerNumber,
+              outcome: 'withdrawn' as const,
+              answeredBy: null,
+              reason: problem,
+              at: now(),
+            },
+          }
+        : null);
+    if (current && !closing) Object.assign(current, { outcome: 'withdrawn', reason: problem });
+    const offerNumber = view.offers.length + 1;
+    try {
+      enter(
+        await local.flagNeedsAttention({ leadId, offerNumber, problem, closing: ended?.offer ?? null, at: now() }),
+        'needs-attention',
+      );
+      settle(ended);
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      // Even handing the lead to a person failed: the Web UI still shows it, and any rep may claim it.
+      closing = null;
+      enter(
+        {
+          offer: {
+            offerNumber,
+            kind: 'catch-all',
+            level: view.escalationLevel,
+            repIds: [],
+            offeredAt: now(),
+            deadline: null,
+            outcome: 'open',
+          },
+          status: 'needs-attention',
+          deadline: new Date(Date.now() + catchAllReAlertCeilingMs).toISOString(),
+        },
+        'needs-attention',
+      );
+      view.problem = `${problem}; handing it to a person failed too: ${problemOf(err)}`;
+    }
+  }
+
+  /** The lead is at a new offer: the query view, search attributes and memo show it. */
+  function enter(opened: OpenedOffer, status: LeadStatus = opened.status) {
+    const current = { ...opened.offer };
+    view.offers[current.offerNumber - 1] = current;
+    view.currentOffer = current;
+    view.escalationLevel = current.level;
+    show(status, opened.deadline);
+    return current;
   }
 
   async function close(status: LeadOutcome['status']): Promise<LeadOutcome> {
@@ -239,32 +332,31 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     return { leadId, status, owner: view.owner, offers: view.offers.length };
   }
 
-  /** One place that keeps the query view, search attributes, memo and Postgres in step. */
-  async function moveTo(status: LeadStatus, deadline: Date | null): Promise<void> {
+  /** The one place that keeps the query view, search attributes and memo in step (Postgres moves in each step). */
+  function show(status: LeadStatus, deadline: number | string | null): void {
     view.status = status;
-    view.deadline = deadline?.toISOString() ?? null;
-    const offered = view.currentOffer?.kind !== 'catch-all' ? (view.currentOffer?.repIds[0] ?? null) : null;
+    view.deadline = deadline === null ? null : new Date(deadline).toISOString();
+    const current = view.currentOffer;
+    const offered = current && current.kind !== 'catch-all' ? (current.repIds[0] ?? null) : null;
     upsertSearchAttributes([
       { key: sa.LeadStatus, value: status },
       { key: sa.OfferedRep, value: offered },
       { key: sa.EscalationLevel, value: view.escalationLevel },
-      { key: sa.SlaDeadline, value: deadline },
+      { key: sa.SlaDeadline, value: view.deadline === null ? null : new Date(view.deadline) },
     ]);
-    upsertMemo({ summary: summariseLead(describePerson(input), view), routing: view.routing });
-    await activities.recordProgress({
-      leadId,
-      status,
-      escalationLevel: view.escalationLevel,
-      slaDeadline: view.deadline,
-      offeredRepIds: view.currentOffer?.repIds ?? [],
-    });
+    upsertMemo({ summary: summariseLead(view.source ?? 'new', view), routing: view.routing });
   }
 
-  async function decide(key: string, kind: string, summary: string, detail: unknown, at = new Date().toISOString()) {
-    await activities.recordDecision({ leadId, key, kind, summary, detail, at });
+  function settle(ended: { answer?: Answer } | null): void {
+    if (ended?.answer) ended.answer.settled = true;
+    if (ended === closing) closing = null;
   }
 
   // ── Answers ─────────────────────────────────────────────────────────────────────────────
+  function answered(): boolean {
+    return answer !== undefined;
+  }
+
   /** Signals cannot be refused to the sender, so an invalid one is ignored and the reason recorded. */
   async function receiveSignal(signal: 'accept' | 'decline', a: OfferAnswer): Promise<void> {
     const refusal = refuseAnswer(a, signal, offersNow());
@@ -273,10 +365,16 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
       answer = { kind, offerNumber: a.offerNumber, repId: a.repId, reason: a.reason };
       return;
     }
-    const at = new Date().toISOString();
+    const at = now();
     view.ignoredSignals.push({ signal, answer: a, reason: refusal.message, at });
+    const number = ++ignoredSignals;
+    await condition(() => recorded);
     const summary = describeIgnoredSignal(signal, a, refusal.message);
-    await decide(`ignored-signal:${view.ignoredSignals.length}`, 'ignored-signal', summary, { signal, answer: a }, at);
+    try {
+      await local.recordIgnoredSignal({ leadId, number, summary, at });
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+    }
   }
 
   function assertAnswerable(a: OfferAnswer, action: 'accept' | 'decline'): void {
@@ -290,6 +388,17 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
   }
 }
 
-function statusOf(stage: OfferStage): LeadStatus {
-  return stage.kind === 'candidate' ? 'offered' : stage.kind === 'escalation' ? 'escalated' : 'catch-all';
+function now(): string {
+  return new Date().toISOString();
+}
+
+/** Milliseconds from the workflow's now until `iso`, at least 1 (a timer of 0 would never fire). */
+function untilMs(iso: string): number {
+  return Math.max(1, Date.parse(iso) - Date.now());
+}
+
+/** What went wrong, in the words of the step that failed. */
+function problemOf(err: ActivityFailure): string {
+  const cause = err.cause;
+  return `${err.activityType ?? 'a step'} failed: ${cause?.message ?? err.message}`;
 }

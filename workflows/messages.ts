@@ -1,7 +1,7 @@
 // The lead workflow's public surface, imported by the workflow, the worker and the API alike.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { intakeDeadlineMs, type LeadStatus, type MergedSubmission } from '../src/lead';
+import { intakeDeadlineMs, type LeadStatus, type MergeNotice } from '../src/lead';
 import type { OfferAnswer, OfferView } from '../src/offer';
 import type { Qualification } from '../src/qualification';
 
@@ -27,8 +27,32 @@ export interface IgnoredSignal {
   at: string;
 }
 
+/**
+ * A lead workflow starts from ids: the lead itself waits in Postgres (lead_submissions), where the API stored it,
+ * and each step reads what it needs. `waiting` is set only when a run continues as new in the catch-all queue.
+ */
+export interface LeadWorkflowInput {
+  leadId: string;
+  /** ISO-8601; when the API accepted the lead. The intake deadline counts from here. */
+  receivedAt: string;
+  waiting?: CatchAllWait;
+}
+
+/** What a lead waiting in the catch-all queue carries into its next run: small and bounded. */
+export interface CatchAllWait {
+  view: LeadView;
+  /** The alert round last sent (0: none went out yet). */
+  round: number;
+  /** Signals ignored so far: the view keeps only the latest, the timeline numbers them all. */
+  ignoredSignals: number;
+  /** When the next re-alert is due. */
+  nextAlertAt: string;
+}
+
 export interface LeadView {
   leadId: string;
+  /** Where the lead came from (web-form, chat, partner); null until the workflow has read it. */
+  source: string | null;
   status: LeadStatus;
   /** When the current state must have moved on; null only once the lead is closed. */
   deadline: string | null;
@@ -41,13 +65,16 @@ export interface LeadView {
   routing: string | null;
   ignoredSignals: IgnoredSignal[];
   /** Later submissions from the same person merged into this lead (a chat after the form). */
-  merged: Array<{ submissionId: string; source: string; receivedAt: string }>;
+  merged: MergeNotice[];
+  /** Why the lead needs a person, when a step failed in a way retrying cannot cure. */
+  problem: string | null;
 }
 
 /** A lead as intake leaves it: received, nothing decided yet, due out of intake `intakeDeadlineMs` after `receivedAtMs`. */
 export function receivedLeadView(leadId: string, receivedAtMs: number): LeadView {
   return {
     leadId,
+    source: null,
     status: 'received',
     deadline: new Date(receivedAtMs + intakeDeadlineMs).toISOString(),
     escalationLevel: 0,
@@ -59,6 +86,7 @@ export function receivedLeadView(leadId: string, receivedAtMs: number): LeadView
     routing: null,
     ignoredSignals: [],
     merged: [],
+    problem: null,
   };
 }
 
@@ -80,4 +108,4 @@ export const acceptSignal = defineSignal<[OfferAnswer]>('accept');
 export const declineSignal = defineSignal<[OfferAnswer]>('decline');
 export const leadStateQuery = defineQuery<LeadView>('leadState');
 /** Sent by intake when the same person submits again within the merge window; duplicates are ignored. */
-export const mergeSubmissionSignal = defineSignal<[MergedSubmission]>('mergeSubmission');
+export const mergeSubmissionSignal = defineSignal<[MergeNotice]>('mergeSubmission');

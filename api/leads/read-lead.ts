@@ -97,6 +97,7 @@ function presentOffer(leadId: string, o: OfferView): Offer {
     level: o.level,
     repIds: o.repIds,
     offeredAt: o.offeredAt,
+    ...(o.toldAt ? { toldAt: o.toldAt } : {}),
     deadline: o.deadline,
     outcome: o.outcome,
     ...(o.answeredBy ? { answeredBy: o.answeredBy } : {}),

@@ -17,8 +17,12 @@ export const OfferSchema = z
       .describe('0 for team reps, 1.. up the escalation chain, chain length + 1 in the catch-all queue'),
     repIds: z.array(z.string()),
     offeredAt: z.string(),
-    deadline: z.string(),
-    outcome: z.string().describe('open, accepted, declined or timed-out'),
+    toldAt: z.string().optional().describe('When the mail server took the offer email: the SLA counts from here'),
+    deadline: z
+      .string()
+      .nullable()
+      .describe('Null while the offer email is on its way, and for the catch-all queue, which is open until claimed'),
+    outcome: z.string().describe('open, accepted, declined, timed-out or withdrawn'),
     answeredBy: z.string().optional(),
     reason: z.string().optional(),
   })

@@ -3,15 +3,9 @@ import type { Pool } from 'pg';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { withTransaction } from '../../db/pool';
 import { findRecentLeadOfPerson, findSubmission, insertSubmission, lockSubmitter } from '../../db/submissions';
-import {
-  describePerson,
-  intakeDeadlineMs,
-  type LeadWorkflowInput,
-  type MergedSubmission,
-  type NormalisedLead,
-} from '../../src/lead';
+import { intakeDeadlineMs, type MergeNotice, type NormalisedLead } from '../../src/lead';
 import type { leadWorkflow } from '../../workflows/lead';
-import { mergeSubmissionSignal, searchAttributes as sa } from '../../workflows/messages';
+import { mergeSubmissionSignal, searchAttributes as sa, type LeadWorkflowInput } from '../../workflows/messages';
 import { workflowIdFor } from '../lead-workflow';
 
 export interface SubmitLeadDeps {
@@ -38,59 +32,65 @@ export interface SubmitLeadResult {
 }
 
 /**
- * The row in lead_submissions is written in the same transaction that starts (or signals) the workflow, under a
- * lock on the person, so two submissions racing in from one person cannot both start a lead, and a failure to
- * reach Temporal rolls the row back for the client's retry: nothing is recorded that did not happen.
+ * The row in lead_submissions is written under a lock on the person, so two submissions racing in from one person
+ * cannot both start a lead. A new lead's row is committed before its workflow starts (the workflow reads the lead
+ * from it), and no transaction waits on Temporal for a start: a failed start leaves the row, and the client's retry
+ * with the same key starts the workflow it finds missing. A merge signals the running workflow inside the
+ * transaction, so a lead that closed meanwhile rolls the merge back and the submission starts a lead of its own.
  */
 export async function submitLead(deps: SubmitLeadDeps, request: SubmitLeadRequest): Promise<SubmitLeadResult> {
   const { client, db, taskQueue, mergeWindowMs } = deps;
   const { submissionId, lead, receivedAt } = request;
   const personKey = lead.emailKey ?? lead.phone;
 
-  return withTransaction(db, async (tx) => {
+  const stored = await withTransaction(db, async (tx) => {
     await lockSubmitter(tx, personKey ?? submissionId);
     const seen = await findSubmission(tx, submissionId);
-    if (seen) return { leadId: seen.leadId, duplicate: true, merged: seen.merged };
+    if (seen) return { leadId: seen.leadId, duplicate: true, merged: seen.merged, receivedAt: seen.receivedAt };
 
     if (personKey) {
       const running = await findRecentLeadOfPerson(tx, personKey, new Date(receivedAt.getTime() - mergeWindowMs));
-      if (running && (await mergeInto(client, running, { submissionId, lead, receivedAt: receivedAt.toISOString() }))) {
+      const notice = { submissionId, source: lead.source, receivedAt: receivedAt.toISOString() };
+      if (running && (await mergeInto(client, running, notice))) {
         await insertSubmission(tx, { submissionId, leadId: running, personKey, lead, receivedAt, merged: true });
-        return { leadId: running, duplicate: false, merged: true };
+        return { leadId: running, duplicate: false, merged: true, receivedAt };
       }
     }
-
-    const leadId = submissionId;
-    await insertSubmission(tx, { submissionId, leadId, personKey, lead, receivedAt, merged: false });
-    const input: LeadWorkflowInput = { leadId, lead, receivedAt: receivedAt.toISOString() };
-    try {
-      await client.workflow.start<typeof leadWorkflow>('leadWorkflow', {
-        workflowId: workflowIdFor(leadId),
-        taskQueue,
-        args: [input],
-        // A lead that already ran to its end under this id is the same lead, not a new one.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [
-          { key: sa.LeadStatus, value: 'received' },
-          { key: sa.Source, value: lead.source },
-          { key: sa.EscalationLevel, value: 0 },
-          { key: sa.SlaDeadline, value: new Date(receivedAt.getTime() + intakeDeadlineMs) },
-        ],
-        memo: { summary: `${describePerson(input)} — received` },
-      });
-    } catch (err) {
-      // Started by an earlier attempt whose response was lost: the same lead.
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return { leadId, duplicate: true, merged: false };
-      throw err;
-    }
-    return { leadId, duplicate: false, merged: false };
+    await insertSubmission(tx, { submissionId, leadId: submissionId, personKey, lead, receivedAt, merged: false });
+    return { leadId: submissionId, duplicate: false, merged: false, receivedAt };
   });
+  if (stored.merged) return { leadId: stored.leadId, duplicate: stored.duplicate, merged: true };
+
+  const { leadId } = stored;
+  const input: LeadWorkflowInput = { leadId, receivedAt: stored.receivedAt.toISOString() };
+  try {
+    await client.workflow.start<typeof leadWorkflow>('leadWorkflow', {
+      workflowId: workflowIdFor(leadId),
+      taskQueue,
+      args: [input],
+      // A lead that already ran to its end under this id is the same lead, not a new one.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: sa.LeadStatus, value: 'received' },
+        { key: sa.Source, value: lead.source },
+        { key: sa.EscalationLevel, value: 0 },
+        { key: sa.SlaDeadline, value: new Date(stored.receivedAt.getTime() + intakeDeadlineMs) },
+      ],
+      // The Web UI's line on the lead: where it came from, never who sent it.
+      memo: { summary: `${lead.source} lead — received` },
+    });
+  } catch (err) {
+    // Started by an earlier attempt whose response was lost: the same lead.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    return { leadId, duplicate: true, merged: false };
+  }
+  return { leadId, duplicate: stored.duplicate, merged: false };
 }
 
 /** False when that lead has already closed (assigned or rejected): the new submission starts a lead of its own. */
-async function mergeInto(client: Client, leadId: string, submission: MergedSubmission): Promise<boolean> {
+async function mergeInto(client: Client, leadId: string, notice: MergeNotice): Promise<boolean> {
   try {
-    await client.workflow.getHandle(workflowIdFor(leadId)).signal(mergeSubmissionSignal, submission);
+    await client.workflow.getHandle(workflowIdFor(leadId)).signal(mergeSubmissionSignal, notice);
     return true;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return false;

@@ -20,7 +20,7 @@ function presentOffer(o: RepOpenOffer): MyOffer {
     kind: o.kind,
     level: o.level,
     offeredAt: o.offeredAt.toISOString(),
-    deadline: o.deadline.toISOString(),
+    deadline: o.deadline?.toISOString() ?? null,
     lead: {
       name: o.lead.name,
       company: o.lead.company,

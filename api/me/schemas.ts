@@ -11,7 +11,12 @@ export const MyOfferSchema = z
     kind: z.string().describe('candidate, escalation or catch-all'),
     level: z.number().int(),
     offeredAt: z.string(),
-    deadline: z.string().describe('Accept or decline before this; the offer then moves on'),
+    deadline: z
+      .string()
+      .nullable()
+      .describe(
+        'Accept or decline before this; the offer then moves on. Null for the catch-all queue (open until claimed) and while the offer email is on its way',
+      ),
     lead: z.object({
       name: z.string().nullable(),
       company: z.string().nullable(),

@@ -111,7 +111,7 @@ export function judgeOffer(
   }
   const open =
     situation.running && situation.currentOffer?.offerNumber === offer.offerNumber && offer.outcome === 'open';
-  if (open && ctx.now.getTime() < Date.parse(offer.deadline)) {
+  if (open && (offer.deadline === null || ctx.now.getTime() < Date.parse(offer.deadline))) {
     if (link.action === 'decline' && offer.kind === 'catch-all') {
       return {
         kind: 'closed',

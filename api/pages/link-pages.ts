@@ -165,7 +165,9 @@ export function createLinkPages({ client, db, linkSecret, now }: LinkPagesDeps) 
           renderLeadCard(situation.lead, { contact: verdict.owned }),
       );
     }
-    const deadline = `<p class="meta">Answer by <strong>${esc(formatInstant(new Date(verdict.offer.deadline), timeZone))}</strong>, or the lead moves on.</p>`;
+    const deadline = verdict.offer.deadline
+      ? `<p class="meta">Answer by <strong>${esc(formatInstant(new Date(verdict.offer.deadline), timeZone))}</strong>, or the lead moves on.</p>`
+      : '<p class="meta">Open until someone claims it.</p>';
     const errorHtml = error ? `<p class="error" role="alert">${esc(error)}</p>` : '';
     const catchAll = verdict.offer.kind === 'catch-all';
     // Relative to /links/<token>: the form posts back to the same link, wherever the API is mounted.

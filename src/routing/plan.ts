@@ -137,6 +137,15 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
   return new RoutingDecision(plan, ledgerChanges, ledger);
 }
 
+/**
+ * The team a lead routes to under the policy, before anything else is decided: routing locks that team's ledger
+ * and reads only it. planRouting makes the same choice from the same inputs.
+ */
+export function routeTeamOf(input: Pick<PlanRoutingInput, 'policy' | 'policyVersion' | 'lead' | 'directory'>): string {
+  checkLead(input.lead);
+  return chooseRoute(input.policy, input.policyVersion, input.lead, input.directory.teams).team.id;
+}
+
 /** The first rule that matches the lead (else the policy's default), and the team it names. */
 function chooseRoute(policy: RoutingPolicy, policyVersion: number, lead: RoutingLead, teams: readonly Team[]): Route {
   const matched = matchRule(policy, lead);

@@ -61,7 +61,7 @@ export async function startPagesStack(): Promise<PagesStack> {
         leadId,
         offerNumber: offer.offerNumber,
         repId,
-        expiresAt: offer.deadline,
+        expiresAt: offer.deadline ?? new Date(Date.now() + 86_400_000),
       });
     },
     myOffersLink: (repId, expiresAt) => myOffersUrl({ apiUrl: baseUrl, secret: linkSecret, repId, expiresAt }),

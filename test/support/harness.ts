@@ -64,6 +64,7 @@ export async function createHarness(): Promise<Harness> {
     db,
     mailer,
     mailFrom: 'leadrelay <leads@leadrelay.test>',
+    opsEmail: 'ops@leadrelay.test',
     apiUrl: 'http://api.test',
     linkSecret,
     classifier,
