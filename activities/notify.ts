@@ -113,7 +113,7 @@ export function createNotifications({
      * Alert `round` of the catch-all offer to whoever watches the queue, with the lead's history (and, for a lead
      * that needs attention, why). The next re-alert is due a backed-off interval after this one went out.
      */
-    async alertCatchAll({
+    alertCatchAll: async ({
       leadId,
       offerNumber,
       round,
@@ -121,7 +121,7 @@ export function createNotifications({
       leadId: string;
       offerNumber: number;
       round: number;
-    }): Promise<{ alertedAt: string; nextAlertAt: string }> {
+    }): Promise<{ alertedAt: string; nextAlertAt: string }> => {
       const offer = await readOffer(db, leadId, offerNumber);
       const facts = await readLeadFacts(db, leadId);
       if (!offer || !facts)

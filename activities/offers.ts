@@ -76,12 +76,19 @@ export async function openOfferIn(
   tx: PoolClient,
   o: { leadId: string; offerNumber: number; stage: OfferedStage; at: string; status?: LeadStatus },
 ): Promise<OpenedOffer> {
-  await insertOffer(tx, { leadId: o.leadId, offerNumber: o.offerNumber, stage: o.stage, offeredAt: o.at });
+  const inserted = await insertOffer(tx, {
+    leadId: o.leadId,
+    offerNumber: o.offerNumber,
+    stage: o.stage,
+    offeredAt: o.at,
+  });
   const stored = await readOffer(tx, o.leadId, o.offerNumber);
   if (!stored) throw new Error(`offer ${o.offerNumber} of lead ${o.leadId} was not stored`);
   const offer = viewOf(stored);
   const status = o.status ?? (o.stage.kind === 'catch-all' ? 'catch-all' : 'notifying');
   const deadline = new Date(Date.parse(stored.offeredAt) + notifyDeadlineMs).toISOString();
+  // A late attempt finds the offer made: the lead may have moved on since, and must not be moved back.
+  if (!inserted) return { offer, status, deadline };
   await saveProgress(tx, {
     leadId: o.leadId,
     status,

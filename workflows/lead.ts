@@ -200,7 +200,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     if (result?.kind !== 'accepted') {
       const ended = { offerNumber: current.offerNumber, outcome: current.outcome, at: now() };
       closing = {
-        offer: { ...ended, answeredBy: result?.repId ?? null, reason: result?.reason ?? null } as ClosingOffer,
+        offer: { ...ended, answeredBy: result?.repId ?? null, reason: result?.reason ?? null },
         answer: result,
       };
     }

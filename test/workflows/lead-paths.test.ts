@@ -4,11 +4,7 @@
 // EXPORT_HISTORIES=1 (npm run export-histories) each path's history is written to test/histories, which
 // test/replay.test.ts replays.
 import { randomBytes } from 'node:crypto';
-import {
-  WorkflowUpdateFailedError,
-  type WorkflowHandle,
-  type WorkflowHandleWithFirstExecutionRunId,
-} from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -281,7 +277,9 @@ afterEach(async () => {
 interface Lead {
   leadId: string;
   taskQueue: string;
-  handle: WorkflowHandleWithFirstExecutionRunId<typeof leadWorkflow>;
+  handle: WorkflowHandle<typeof leadWorkflow>;
+  /** The run the lead started in: the first of its chain when it continues as new. */
+  firstRunId: string;
   fake: FakeLead;
   receivedAt: string;
 }
@@ -314,15 +312,21 @@ async function startLead(
       { key: sa.SlaDeadline, value: new Date(Date.parse(input.receivedAt) + minutes(5)) },
     ],
   };
-  const handle = merged
-    ? await env.client.workflow.signalWithStart<typeof leadWorkflow, [MergeNotice]>('leadWorkflow', {
-        ...options,
-        signal: mergeSubmissionSignal,
-        signalArgs: [merged],
-      })
-    : await env.client.workflow.start<typeof leadWorkflow>('leadWorkflow', options);
+  let handle: WorkflowHandle<typeof leadWorkflow>;
+  let firstRunId: string;
+  if (merged) {
+    const h = await env.client.workflow.signalWithStart<typeof leadWorkflow, [MergeNotice]>('leadWorkflow', {
+      ...options,
+      signal: mergeSubmissionSignal,
+      signalArgs: [merged],
+    });
+    [handle, firstRunId] = [h, h.signaledRunId];
+  } else {
+    const h = await env.client.workflow.start<typeof leadWorkflow>('leadWorkflow', options);
+    [handle, firstRunId] = [h, h.firstExecutionRunId];
+  }
   started.push(handle);
-  return { leadId, taskQueue: queue, handle, fake, receivedAt: input.receivedAt };
+  return { leadId, taskQueue: queue, handle, firstRunId, fake, receivedAt: input.receivedAt };
 }
 
 const accept = (lead: Lead, a: OfferAnswer) => lead.handle.executeUpdate(acceptOffer, { args: [a] });
@@ -590,7 +594,7 @@ test('90 days unclaimed at a 1-minute re-alert: every run stays small, the lead 
 
   // Walk the chain of runs from the first: each continued as new, small, and the last one assigned the lead.
   const runs: Array<{ events: number; bytes: number }> = [];
-  for (let runId: string | undefined = lead.handle.firstExecutionRunId; runId;) {
+  for (let runId: string | undefined = lead.firstRunId; runId;) {
     const history = await historyOf(lead, runId);
     const events = history.events ?? [];
     runs.push({ events: events.length, bytes: temporal.api.history.v1.History.encode(history).finish().length });
