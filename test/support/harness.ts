@@ -151,8 +151,12 @@ export async function waitForLead(
   throw new Error(`lead ${leadId} never reached ${what}; last state: ${JSON.stringify(last)}`);
 }
 
+/** The offer is open to the rep and its rep was told (its email delivered; the catch-all queue needs no telling). */
 export function offerOpenTo(offerNumber: number, repId: string) {
-  return (view: LeadView) => view.currentOffer?.offerNumber === offerNumber && view.currentOffer.repIds.includes(repId);
+  return (view: LeadView) =>
+    view.currentOffer?.offerNumber === offerNumber &&
+    view.currentOffer.repIds.includes(repId) &&
+    (view.currentOffer.kind === 'catch-all' || view.status !== 'notifying');
 }
 
 /** A rep answers an offer through the API with their own token, as from the rep's app. */

@@ -37,7 +37,9 @@ test('intake to owner: a submitted lead is offered by email, accepted through th
     const offered = await waitForLead(h, body.leadId, offerOpenTo(1, 'ana'), 'offer 1 to ana');
     expect(offered.status).toBe('offered');
     expect(offered.qualification?.tier).toBe('A');
-    expect(Date.parse(offered.deadline ?? '') - Date.parse(offered.currentOffer?.offeredAt ?? '')).toBe(minutes(5));
+    // The SLA counts from the moment the mail server took the offer email: when ana was told.
+    expect(Date.parse(offered.deadline ?? '') - Date.parse(offered.currentOffer?.toldAt ?? '')).toBe(minutes(5));
+    expect((await offerRows(h, body.leadId))[0]).toMatchObject({ status: 'open' });
 
     const mail = await h.mail.waitFor((m) => m.to.includes('ana@leadrelay.test'));
     expect(mail.subject).toContain('Acme Corp');
@@ -67,6 +69,7 @@ test('intake to owner: a submitted lead is offered by email, accepted through th
       'scored',
       'routed',
       'offered',
+      'told',
       'accepted',
       'assigned',
     ]);
@@ -126,12 +129,15 @@ test('decline to escalation: reminded half way, declined, the next rep lets it p
       'scored',
       'routed',
       'offered',
+      'told',
       'reminded',
       'declined',
       'offered',
+      'told',
       'reminded',
       'timed-out',
       'escalated',
+      'told',
       'accepted',
       'assigned',
     ]);
@@ -169,17 +175,24 @@ test('catch-all claim: the chain exhausted, sales ops is alerted with the histor
       body: { reason: 'NotDeclinable' },
     });
 
-    // Nobody claims within the re-alert period: a second alert, and the lead stays in the queue with a new deadline.
+    // Nobody claims within the re-alert period: a second alert for the same open offer, and a later deadline.
+    const firstDeadline = (await leadRow(h, body.leadId))?.sla_deadline;
     await h.env.sleep(minutes(60) + 1_000);
-    const again = await waitForLead(h, body.leadId, offerOpenTo(6, 'ana'), 'the second catch-all round');
-    expect(again.status).toBe('catch-all');
     await h.mail.waitFor((m) => m.to.includes('sales-ops@leadrelay.test') && /reminder 2/.test(m.subject));
+    const again = await waitForLead(
+      h,
+      body.leadId,
+      (v) => v.status === 'catch-all' && Date.parse(v.deadline ?? '') > Date.parse(parked.deadline ?? ''),
+      'the second alert',
+    );
+    expect(again.currentOffer).toMatchObject({ offerNumber: 5, outcome: 'open' });
+    expect((await leadRow(h, body.leadId))?.sla_deadline?.getTime()).toBeGreaterThan(firstDeadline?.getTime() ?? 0);
 
-    expect(await answer(h, body.leadId, 'accept', { offerNumber: 6, repId: 'ben' })).toMatchObject({
+    expect(await answer(h, body.leadId, 'accept', { offerNumber: 5, repId: 'ben' })).toMatchObject({
       status: 200,
       body: { owner: 'ben' },
     });
-    expect(await leadHandle(h, body.leadId).result()).toMatchObject({ status: 'assigned', owner: 'ben', offers: 6 });
+    expect(await leadHandle(h, body.leadId).result()).toMatchObject({ status: 'assigned', owner: 'ben', offers: 5 });
     expect(await leadRow(h, body.leadId)).toMatchObject({ status: 'assigned', owner_rep_id: 'ben' });
   });
 });
