@@ -19,7 +19,7 @@ import { readOffer, type StoredOffer } from '../db/offers';
 import { withTransaction } from '../db/pool';
 import { myOffersUrl, offerLinkUrls } from '../links/offer-links';
 import { sendOnce } from '../mail/mailer';
-import { activityNow } from './clock';
+import { activityClock } from './clock';
 import type { ActivityDeps } from '.';
 
 /** How long the "my offers" link in an offer email works after the offer's deadline. */
@@ -35,7 +35,8 @@ export function createNotifications({
   mailFrom,
   apiUrl,
   linkSecret,
-}: Pick<ActivityDeps, 'db' | 'mailer' | 'mailFrom' | 'apiUrl' | 'linkSecret'>) {
+  clock = activityClock,
+}: Pick<ActivityDeps, 'db' | 'mailer' | 'mailFrom' | 'apiUrl' | 'linkSecret' | 'clock'>) {
   async function history(leadId: string): Promise<LeadEventLine[]> {
     return (await listEvents(db, leadId)).map(({ at, kind, summary }) => ({ at, kind, summary }));
   }
@@ -94,7 +95,7 @@ export function createNotifications({
         ? composeEscalationEmail({ ...withPage, history: await history(o.leadId) })
         : composeOfferEmail(withPage);
     const key = { leadId: o.leadId, offerNumber: o.offerNumber, kind: 'offer' as const };
-    return await sendOnce(db, mailer, mailFrom, key, rep.email, content, activityNow);
+    return await sendOnce(db, mailer, mailFrom, key, rep.email, content, clock);
   }
 
   /** One reminder to the offered rep, with the same links. */
@@ -102,10 +103,11 @@ export function createNotifications({
     const { offer, rep } = await offerEmail(o, facts, o.deadline!);
     const key = { leadId: o.leadId, offerNumber: o.offerNumber, kind: 'reminder' as const };
     const content = composeReminderEmail({ ...offer, remindedAt });
-    return await sendOnce(db, mailer, mailFrom, key, rep.email, content, activityNow);
+    return await sendOnce(db, mailer, mailFrom, key, rep.email, content, clock);
   }
 
   return {
+    clock,
     emailOffer,
     emailReminder,
 
@@ -132,7 +134,7 @@ export function createNotifications({
       const lines = await history(leadId);
       const problem = facts.status === 'needs-attention' ? lastProblem(lines) : null;
       const claimants = offer.stage.repIds;
-      const expiresAt = new Date(activityNow().getTime() + claimLinkDays * 86_400_000).toISOString();
+      const expiresAt = new Date((await clock()).getTime() + claimLinkDays * 86_400_000).toISOString();
       const content = composeCatchAllAlert({
         leadId,
         offerNumber,
@@ -148,7 +150,7 @@ export function createNotifications({
         })),
       });
       const key = { leadId, offerNumber, kind: 'catch-all-alert' as const, round };
-      const alertedAt = await sendOnce(db, mailer, mailFrom, key, alertEmail, content, activityNow);
+      const alertedAt = await sendOnce(db, mailer, mailFrom, key, alertEmail, content, clock);
       const nextAlertAt = new Date(
         alertedAt.getTime() + catchAllReAlertDelayMs(offer.stage.sla.ms, round),
       ).toISOString();

@@ -65,6 +65,8 @@ export async function createHarness(): Promise<Harness> {
     mailer,
     mailFrom: 'leadrelay <leads@leadrelay.test>',
     opsEmail: 'ops@leadrelay.test',
+    // The test server's clock, which time skipping runs ahead of the wall clock: what the workflow's timers count.
+    clock: async () => new Date(await env.currentTimeMs()),
     apiUrl: 'http://api.test',
     linkSecret,
     classifier,

@@ -15,6 +15,7 @@ import {
   type Harness,
 } from '../support/harness';
 import { hotLead } from '../support/directory';
+import { startMailCatcher } from '../../stack/mail-catcher';
 import { listEvents } from '../../db/events';
 import { searchAttributes as sa } from '../../workflows/messages';
 import type { LeadOutcome } from '../../workflows/lead';
@@ -194,5 +195,35 @@ test('catch-all claim: the chain exhausted, sales ops is alerted with the histor
     });
     expect(await leadHandle(h, body.leadId).result()).toMatchObject({ status: 'assigned', owner: 'ben', offers: 5 });
     expect(await leadRow(h, body.leadId)).toMatchObject({ status: 'assigned', owner_rep_id: 'ben' });
+  });
+});
+
+test('the mail server down for ten minutes: the lead waits to notify, then its offer and deadline count from delivery', async () => {
+  const worker = await h.createWorker();
+  const smtpPort = Number(new URL(h.mail.smtpUrl).port);
+  await h.mail.close();
+  await worker.runUntil(async () => {
+    const { body } = await submitLead(h, hotLead());
+    const waiting = await waitForLead(h, body.leadId, (v) => v.status === 'notifying', 'waiting to notify');
+    expect(waiting.currentOffer).toMatchObject({ offerNumber: 1, repIds: ['ana'], deadline: null });
+    expect(await leadRow(h, body.leadId)).toMatchObject({ status: 'notifying' });
+    const downUntil = (await h.env.currentTimeMs()) + minutes(10);
+
+    // Ten minutes of retries against a closed port, then the server is back where it was.
+    await h.env.sleep(minutes(10));
+    h.mail = await startMailCatcher({ smtpPort, viewerPort: null });
+    await h.env.sleep(minutes(1) + 1_000);
+    const offered = await waitForLead(h, body.leadId, offerOpenTo(1, 'ana'), 'told once mail is back');
+    const toldAt = Date.parse(offered.currentOffer?.toldAt ?? '');
+    expect(toldAt).toBeGreaterThanOrEqual(downUntil);
+    expect(Date.parse(offered.deadline ?? '') - toldAt).toBe(minutes(5));
+    expect(await offerRows(h, body.leadId)).toMatchObject([{ offer_number: 1, status: 'open' }]);
+    const mail = await h.mail.waitFor((m) => m.messageId === `<${body.leadId}.1.offer@leadrelay>`);
+    expect(mail.to).toContain('ana@leadrelay.test');
+
+    expect((await answer(h, body.leadId, 'accept', { offerNumber: 1, repId: 'ana' })).status).toBe(200);
+    expect(await leadHandle(h, body.leadId).result()).toMatchObject({ status: 'assigned', owner: 'ana', offers: 1 });
+    // One offer email, no reminder: nothing of the SLA was spent while the rep could not know.
+    expect(h.mail.messages().map((m) => m.messageId)).toEqual([`<${body.leadId}.1.offer@leadrelay>`]);
   });
 });
