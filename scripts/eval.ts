@@ -5,10 +5,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { defaultReceivedAt, parseCorpus, type LabelledInquiry } from '../src/classification/corpus';
-import { trainClassifier, type Classification, type ClassifierOptions } from '../src/classification/classifier';
+import { parseCorpus, type LabelledInquiry } from '../src/classification/corpus';
+import { classifyAll, scoreOutcomes, type Outcome, type Scores } from '../src/classification/evaluation';
 import { urgencies } from '../src/classification/urgency';
 import { repoRoot } from '../stack/paths';
+
+export { classifyAll, scoreOutcomes, type Scores };
 
 export const targets = {
   serviceLine: 0.93,
@@ -19,55 +21,7 @@ export const targets = {
   spamFalsePositiveRate: 0.02,
 };
 
-interface Outcome {
-  example: LabelledInquiry;
-  result: Classification;
-}
-
-export interface Scores {
-  serviceLineAccuracy: number;
-  urgencyAccuracy: number;
-  spamRecall: number;
-  spamFalsePositiveRate: number;
-  spamKindAccuracy: number;
-}
-
-export function classifyAll(
-  training: readonly LabelledInquiry[],
-  evaluation: readonly LabelledInquiry[],
-  options: ClassifierOptions = {},
-): Outcome[] {
-  const classifier = trainClassifier(training, options);
-  return evaluation.map((example) => ({
-    example,
-    result: classifier.classify({
-      text: example.text,
-      receivedAt: example.receivedAt ?? defaultReceivedAt,
-      timeZone: example.timeZone ?? null,
-    }),
-  }));
-}
-
 const ratio = (hits: number, total: number) => (total === 0 ? Number.NaN : hits / total);
-
-export function scoreOutcomes(outcomes: readonly Outcome[]): Scores {
-  // Service line and urgency are judged on genuine inquiries: a spam message has no service line to get right.
-  const genuine = outcomes.filter((o) => !o.example.spam);
-  const spam = outcomes.filter((o) => o.example.spam);
-  return {
-    serviceLineAccuracy: ratio(
-      genuine.filter((o) => o.result.serviceLine === o.example.serviceLine).length,
-      genuine.length,
-    ),
-    urgencyAccuracy: ratio(genuine.filter((o) => o.result.urgency === o.example.urgency).length, genuine.length),
-    spamRecall: ratio(spam.filter((o) => o.result.spam).length, spam.length),
-    spamFalsePositiveRate: ratio(genuine.filter((o) => o.result.spam).length, genuine.length),
-    spamKindAccuracy: ratio(
-      spam.filter((o) => o.example.spamKind !== undefined && o.result.spamKind === o.example.spamKind).length,
-      spam.filter((o) => o.example.spamKind !== undefined).length,
-    ),
-  };
-}
 
 const pct = (x: number) => (Number.isNaN(x) ? '  n/a' : `${(100 * x).toFixed(1)}%`.padStart(6));
 
