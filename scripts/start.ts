@@ -7,6 +7,7 @@ import type { Pool } from 'pg';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createRetrainActivities, defaultRetrainingSources } from '../activities/retrain-classifier';
 import { createSmtpMailer } from '../mail/mailer';
 import { createPool } from '../db/pool';
 import { createApiKey } from '../db/credentials';
@@ -16,7 +17,8 @@ import { startMailCatcher } from '../stack/mail-catcher';
 import { cacheDir, dataDir } from '../stack/paths';
 import { ensureDatabase, startEmbeddedPostgres } from '../stack/postgres';
 import { registerSearchAttributes, startDevServer } from '../stack/temporal';
-import { loadClassifier, withOptionalLlm } from '../workers/classifier';
+import { loadActiveClassifier, loadBaseCorpus, withOptionalLlm } from '../workers/classifier';
+import { ensureRetrainSchedule } from '../workers/retrain-schedule';
 import { createLeadWorker } from '../workers/worker';
 import { migrateAndLoadDirectory } from './migrate';
 
@@ -112,20 +114,30 @@ async function main(): Promise<void> {
 
     const apiUrl = config.PUBLIC_API_URL ?? `http://${config.API_HOST}:${config.API_PORT}`;
     const linkSecret = config.LEADRELAY_LINK_SECRET ?? (await devLinkSecret(dataDir(config)));
-    const classifier = withOptionalLlm(loadClassifier({ ownCorpusPath: config.LEADRELAY_CLASSIFIER_CORPUS }));
+    // The corpus plus the active retrained model's corrections; retraining replaces the model in place.
+    const corpus = { ownCorpusPath: config.LEADRELAY_CLASSIFIER_CORPUS };
+    const trained = await loadActiveClassifier(db, corpus);
+    const classifier = withOptionalLlm(trained);
     const worker = await createLeadWorker({
       connection: nativeConnection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      activities: createActivities({
-        db,
-        mailer,
-        mailFrom: config.MAIL_FROM,
-        opsEmail: config.LEADRELAY_OPS_EMAIL ?? config.MAIL_FROM,
-        apiUrl,
-        linkSecret,
-        classifier,
-      }),
+      activities: {
+        ...createActivities({
+          db,
+          mailer,
+          mailFrom: config.MAIL_FROM,
+          opsEmail: config.LEADRELAY_OPS_EMAIL ?? config.MAIL_FROM,
+          apiUrl,
+          linkSecret,
+          classifier,
+        }),
+        ...createRetrainActivities({
+          db,
+          classifier: trained,
+          retraining: { base: () => loadBaseCorpus(corpus), evaluation: () => defaultRetrainingSources.evaluation() },
+        }),
+      },
     });
     const running = worker.run();
     stops.push({
@@ -137,6 +149,8 @@ async function main(): Promise<void> {
     });
 
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const schedule = await ensureRetrainSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE });
+    log(`classifier retraining: Schedule ${schedule === 'created' ? 'created' : 'already there'} (daily)`);
     const app = buildApi({
       client,
       db,

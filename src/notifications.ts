@@ -25,6 +25,10 @@ export interface EmailScore {
   urgency: string;
   serviceLine: string;
   parts: Array<{ points: number; reason: string }>;
+  /** `low` when the classifier was unsure (Qualification.confidenceLevel); the email then says so. */
+  confidenceLevel?: string;
+  /** What it was unsure of, in words (Qualification.unsure). */
+  unsure?: string | null;
 }
 
 export interface EmailRecipient {
@@ -279,10 +283,19 @@ function actionHtml(o: OfferFacts): string {
   return `<p><strong>Answer by ${esc(o.deadlineLong)}</strong>, or the lead moves on.</p><p>${button(o.accept, 'Accept', '#0a7d36')} ${button(o.decline, 'Decline', '#8a1f11')}</p>`;
 }
 
+/** The warning an email carries when the classifier was unsure: the rep should read the message, not the labels. */
+export function lowConfidenceText(q: Pick<EmailScore, 'confidenceLevel' | 'unsure'>): string[] {
+  if (q.confidenceLevel !== 'low') return [];
+  return [
+    `Low confidence: ${q.unsure ?? 'the classifier is unsure of its reading'}. Read the message before trusting the labels.`,
+  ];
+}
+
 function leadText(input: OfferEmailInput, o: OfferFacts): string[] {
   const q = input.qualification;
   return [
     `Score ${q.score} (tier ${q.tier}), urgency ${q.urgency}, service line ${q.serviceLine}.`,
+    ...lowConfidenceText(q),
     ...q.parts.map((part) => `  ${signed(part.points)} ${part.reason}`),
     ...(input.whyYou ? ['', `Why you: ${input.whyYou}`] : []),
     '',
@@ -296,6 +309,7 @@ function leadHtml(input: OfferEmailInput, o: OfferFacts): string {
   return [
     `<h2>Score ${q.score} (tier ${esc(q.tier)})</h2>`,
     `<p>Urgency ${esc(q.urgency)}, service line ${esc(q.serviceLine)}.</p>`,
+    ...lowConfidenceText(q).map((line) => `<p><strong>${esc(line)}</strong></p>`),
     q.parts.length
       ? `<ul>${q.parts.map((p) => `<li>${esc(signed(p.points))} ${esc(p.reason)}</li>`).join('')}</ul>`
       : '',

@@ -3,8 +3,17 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { security } from '../openapi';
 import type { RouteDeps } from '../route-deps';
+import { correctLead, readCorrections } from './corrections';
 import { readLead, readLeadTimeline } from './read-lead';
-import { LeadParams, LeadSchema, readErrors, TimelineSchema } from './schemas';
+import {
+  CorrectionBody,
+  CorrectionListSchema,
+  CorrectionSchema,
+  LeadParams,
+  LeadSchema,
+  readErrors,
+  TimelineSchema,
+} from './schemas';
 
 export function leadRoutes(app: FastifyInstance, { client, db }: RouteDeps, done: (err?: Error) => void): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -35,6 +44,36 @@ export function leadRoutes(app: FastifyInstance, { client, db }: RouteDeps, done
       response: { 200: TimelineSchema, ...readErrors },
     },
     handler: async (request) => readLeadTimeline({ client, db }, request.principal, request.params.id),
+  });
+
+  routes.post('/v1/leads/:id/corrections', {
+    config: { access: { keys: ['admin'], reps: true } },
+    schema: {
+      tags: ['leads'],
+      summary: "Correct the classifier's reading of a lead: service line, urgency or spam verdict",
+      description:
+        "For reps who were offered or own the lead, managers on its team's escalation chain, and admin keys. The correction is stored with what the classifier had said; corrected leads join the corpus the scheduled retraining learns from. Give at least one of serviceLine, urgency, spam; a bad field is named in the 400.",
+      security: security.either,
+      params: LeadParams,
+      body: CorrectionBody,
+      response: { 201: CorrectionSchema, 409: readErrors[404], ...readErrors },
+    },
+    handler: async (request, reply) => {
+      const correction = await correctLead(db, request.principal, request.params.id, request.body);
+      return reply.code(201).send(correction);
+    },
+  });
+
+  routes.get('/v1/leads/:id/corrections', {
+    config: { access: { keys: ['admin', 'leads:read'], reps: true } },
+    schema: {
+      tags: ['leads'],
+      summary: "Corrections made to the classifier's reading of a lead, oldest first",
+      security: security.either,
+      params: LeadParams,
+      response: { 200: CorrectionListSchema, ...readErrors },
+    },
+    handler: async (request) => readCorrections(db, request.principal, request.params.id),
   });
 
   done();
