@@ -34,7 +34,8 @@ const get = (token: string | null, url: string) => call(h, token, { method: 'GET
 
 /** The rep the first offer went to, and the other cloud rep (who was not offered it). */
 async function firstOffer(leadId: string): Promise<{ view: LeadView; offered: 'ana' | 'ben'; other: 'ana' | 'ben' }> {
-  const view = await waitForLead(h, leadId, (v) => v.currentOffer !== null, 'the first offer').catch(
+  // Told: the offer's email was taken by the mail server, and its deadline runs.
+  const view = await waitForLead(h, leadId, (v) => v.currentOffer?.toldAt !== undefined, 'the first offer').catch(
     async (err: Error) => {
       // Say why: an activity that keeps failing (it retries, so only its pending state knows).
       const pending = (await leadHandle(h, leadId).describe()).raw.pendingActivities ?? [];
