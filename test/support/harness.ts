@@ -39,7 +39,7 @@ export interface Harness {
   repToken(repId: string): Promise<string>;
   /** A fresh worker for one test; run the test inside `worker.runUntil`. */
   createWorker(): Promise<Worker>;
-  teardown(): Promise<void>;
+  teardown(this: Harness): Promise<void>;
 }
 
 let classifier: LeadClassifier | undefined;
@@ -98,10 +98,11 @@ export async function createHarness(): Promise<Harness> {
         activities,
         workflowBundle: bundle,
       }),
-    async teardown() {
+    async teardown(this: Harness) {
       await api.close();
       mailer.close();
-      await mail.close();
+      // The mail server a test restarted, if one did (taking mail down and bringing it back).
+      await this.mail.close();
       await db.end();
       await env.teardown();
     },
