@@ -27,6 +27,8 @@ export interface SubmitLeadRequest {
   submissionId: string;
   lead: NormalisedLead;
   receivedAt: Date;
+  /** The API key that sent it; it may read the lead back. */
+  submittedBy: string | null;
 }
 
 export interface SubmitLeadResult {
@@ -44,7 +46,7 @@ export interface SubmitLeadResult {
  */
 export async function submitLead(deps: SubmitLeadDeps, request: SubmitLeadRequest): Promise<SubmitLeadResult> {
   const { client, db, taskQueue, mergeWindowMs } = deps;
-  const { submissionId, lead, receivedAt } = request;
+  const { submissionId, lead, receivedAt, submittedBy } = request;
   const personKey = lead.emailKey ?? lead.phone;
 
   return withTransaction(db, async (tx) => {
@@ -55,13 +57,21 @@ export async function submitLead(deps: SubmitLeadDeps, request: SubmitLeadReques
     if (personKey) {
       const running = await findRecentLeadOfPerson(tx, personKey, new Date(receivedAt.getTime() - mergeWindowMs));
       if (running && (await mergeInto(client, running, { submissionId, lead, receivedAt: receivedAt.toISOString() }))) {
-        await insertSubmission(tx, { submissionId, leadId: running, personKey, lead, receivedAt, merged: true });
+        await insertSubmission(tx, {
+          submissionId,
+          leadId: running,
+          personKey,
+          lead,
+          receivedAt,
+          merged: true,
+          submittedBy,
+        });
         return { leadId: running, duplicate: false, merged: true };
       }
     }
 
     const leadId = submissionId;
-    await insertSubmission(tx, { submissionId, leadId, personKey, lead, receivedAt, merged: false });
+    await insertSubmission(tx, { submissionId, leadId, personKey, lead, receivedAt, merged: false, submittedBy });
     const input: LeadWorkflowInput = { leadId, lead, receivedAt: receivedAt.toISOString() };
     try {
       await client.workflow.start<typeof leadWorkflow>('leadWorkflow', {

@@ -207,7 +207,6 @@ test("a lead's state and timeline: status, offer, deadline and explanation for i
     const { offered, other } = await firstOffer(leadId);
 
     const status = await get(creds.intake, `/v1/leads/${leadId}`);
-    expect((await get(creds.partner, `/v1/leads/${leadId}`)).body).not.toHaveProperty('person');
     expect(status.status).toBe(200);
     expect(status.body).toMatchObject({
       leadId,
@@ -228,9 +227,31 @@ test("a lead's state and timeline: status, offer, deadline and explanation for i
       candidates: [offered, other],
       excluded: [{ repId: 'cleo', reason: 'away' }],
     });
-    // An intake key (leads:write) follows its lead, but the person's details are not for it.
+    // An intake key (leads:write) follows its lead, but the person's details are not for it, nor the explanation's
+    // words that quote them (the company, the email domain): only its structure.
     expect(status.body).not.toHaveProperty('person');
-    expect(JSON.stringify(status.body)).not.toContain(form.email);
+    for (const quoted of [form.email, form.email.split('@')[1] as string, 'Acme', 'Priya'])
+      expect({ quoted, leaks: JSON.stringify(status.body).includes(quoted) }).toEqual({ quoted, leaks: false });
+
+    // Object-level authorisation: a key that did not submit the lead gets the answer a missing lead gets, the
+    // partner key and another intake key alike; the reader key (leads:read) sees the person.
+    const missing = await get(creds.reader, '/v1/leads/0123456789abcdef01234567');
+    const otherIntake = (await createApiKey(h.db, { name: 'another website', scopes: ['leads:write'] })).token;
+    for (const stranger of [creds.partner, otherIntake]) {
+      const refused = await get(stranger, `/v1/leads/${leadId}`);
+      expect(refused).toMatchObject({ status: 404, body: { issues: [{ field: 'id' }] } });
+      expect(refused.body.error).toBe((missing.body.error as string).replace('0123456789abcdef01234567', leadId));
+      expect(JSON.stringify(refused.body)).not.toContain(form.email);
+    }
+    // The partner key reads the leads of its own batch, and only those.
+    const batch = await post(creds.partner, '/v1/leads/partner', {
+      leads: [{ externalId: `own-${leadId}`, ...webForm() }],
+    });
+    const ownLocation = (batch.body.results as Array<{ location: string }>)[0]?.location as string;
+    const own = await get(creds.partner, ownLocation);
+    expect(own.status).toBe(200);
+    expect(own.body).not.toHaveProperty('person');
+    expect((await get(creds.intake, ownLocation)).status).toBe(404);
 
     for (const token of [creds.reader, creds.admin, creds.reps[offered]]) {
       const full = await get(token, `/v1/leads/${leadId}`);
