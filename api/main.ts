@@ -1,7 +1,7 @@
 // Production API process: serves the HTTP API against an existing Temporal cluster and Postgres.
 import { Client, Connection } from '@temporalio/client';
 import { createPool } from '../db/pool';
-import { loadConfig, requireSetting } from '../src/config';
+import { linkSecretsOf, loadConfig, requireSetting } from '../src/config';
 import { buildApi } from './server';
 
 async function main(): Promise<void> {
@@ -15,8 +15,9 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     logger: true,
     mergeWindowMs: config.LEADRELAY_MERGE_WINDOW_MINUTES * 60_000,
-    // The offer emails' links land on this process's pages, signed with the worker's secret.
-    linkSecret: requireSetting(config, 'LEADRELAY_LINK_SECRET'),
+    // The offer emails' links land on this process's pages, signed with the worker's secret; during a rotation the
+    // previous secrets verify too.
+    linkSecret: linkSecretsOf(config),
   });
   const stop = async () => {
     await app.close();

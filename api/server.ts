@@ -10,7 +10,9 @@ import { bodyLimits } from './body-limits';
 import { HttpError, registerErrorHandling } from './errors';
 import { registerOpenApi } from './openapi';
 import { registerOptionalBodies } from './optional-body';
+import { apiLoggerOptions } from './request-log';
 import type { RouteDeps } from './route-deps';
+import type { LinkSecrets } from '../links/offer-links';
 import { registerOfferPages } from './pages/routes';
 // Their schemas join the document's components (#/components/schemas) in the order of these imports.
 import { adminRepRoutes } from './admin/reps/routes';
@@ -38,7 +40,11 @@ export interface ApiDeps {
   taskQueue: string;
   /** Defaults to a real clock; tests against the time-skipping server pass the server's. */
   now?: () => Promise<Date>;
-  logger?: boolean;
+  /**
+   * Request logging (off by default). `true` logs to stdout, `{ stream }` to that stream; either way link tokens and
+   * `token` query values are redacted (api/request-log.ts).
+   */
+  logger?: boolean | { stream: { write(line: string): void } };
   rateLimits?: Partial<RateLimits>;
   /** Same person within this window: the second submission joins the first lead. Default 30 minutes. */
   mergeWindowMs?: number;
@@ -46,7 +52,7 @@ export interface ApiDeps {
    * LEADRELAY_LINK_SECRET. When given, the pages behind the offer emails' links (api/pages/) are served too;
    * without it the API serves only its JSON routes (tests that register the pages themselves leave it out).
    */
-  linkSecret?: string;
+  linkSecret?: LinkSecrets;
 }
 
 export function buildApi({
@@ -60,7 +66,7 @@ export function buildApi({
   linkSecret,
 }: ApiDeps): FastifyInstance {
   const app = Fastify({
-    logger,
+    logger: logger === false ? false : apiLoggerOptions(logger === true ? undefined : logger.stream),
     bodyLimit: bodyLimits.single,
     // URLs the router refuses before any route or hook runs (bad percent-encoding, over-long parameters) still get
     // the error shape.

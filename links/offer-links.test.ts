@@ -80,6 +80,32 @@ describe('signLink and verifyLink', () => {
     expect(result.ok || result.failure.kind).toBe('tampered');
   });
 
+  test('rotation: the newest secret signs, every listed secret verifies, a dropped one no longer does', () => {
+    const previous = secret;
+    const current = 'rotated-secret-9876543210-zyxwvutsrqpon';
+    const oldLink = signLink(accept, previous);
+    const keyring = [current, previous];
+    // New links are signed with the first (newest) secret: they are exactly what that secret alone signs.
+    expect(signLink(accept, keyring)).toBe(signLink(accept, current));
+    expect(signLink(accept, keyring)).not.toBe(oldLink);
+    // During the window both verify.
+    expect(verifyLink(oldLink, { secret: keyring, now, actions: offerActions })).toEqual({ ok: true, claims: accept });
+    expect(verifyLink(signLink(accept, keyring), { secret: keyring, now, actions: offerActions }).ok).toBe(true);
+    // After the window the old secret is dropped, and so are its links.
+    expect(verifyLink(oldLink, { secret: [current], now, actions: offerActions })).toMatchObject({
+      ok: false,
+      failure: { kind: 'tampered' },
+    });
+    // A forged payload is refused whichever secret it is checked against.
+    const [, signature] = oldLink.split('.');
+    const forged = Buffer.from(
+      JSON.stringify({ v: 1, a: 'accept', l: leadId, o: 2, r: 'ben', e: deadline.getTime() }),
+    ).toString('base64url');
+    expect(verifyLink(`${forged}.${signature}`, { secret: keyring, now, actions: offerActions }).ok).toBe(false);
+    expect(() => signLink(accept, [])).toThrow(/at least one secret/);
+    expect(() => verifyLink(oldLink, { secret: [current, 'short'], now, actions: offerActions })).toThrow(/32/);
+  });
+
   test('garbage and cut-short links are malformed, not errors', () => {
     const token = signLink(accept, secret);
     for (const bad of [

@@ -78,9 +78,28 @@ const MyOffersClaimsInput = z.strictObject({
 
 export class OfferLinkInputError extends Error {}
 
-/** Signs claims into a URL-safe token `<payload>.<mac>`, both base64url. Same claims, same token. */
-export function signLink(claims: LinkClaims, secret: string): string {
-  assertSecret(secret);
+/**
+ * The link secret, or during a rotation the secrets newest first: the first signs, every one verifies. Rotating is
+ * putting the new secret first and keeping the old one after it (LEADRELAY_LINK_SECRET and
+ * LEADRELAY_LINK_SECRET_PREVIOUS) until every link signed with it has expired.
+ */
+export type LinkSecrets = string | readonly string[];
+
+function secretsOf(secrets: LinkSecrets): readonly string[] {
+  const list: readonly string[] = typeof secrets === 'string' ? [secrets] : secrets;
+  if (list.length === 0) throw new OfferLinkInputError('linkSecret: give at least one secret (LEADRELAY_LINK_SECRET)');
+  list.forEach(assertSecret);
+  return list;
+}
+
+/** The secret new links are signed with: the newest. */
+export function signingSecret(secrets: LinkSecrets): string {
+  return secretsOf(secrets)[0] as string;
+}
+
+/** Signs claims into a URL-safe token `<payload>.<mac>`, both base64url, with the newest secret. Same claims, same token. */
+export function signLink(claims: LinkClaims, secrets: LinkSecrets): string {
+  const secret = signingSecret(secrets);
   const payload =
     claims.action === 'my-offers'
       ? { v: 1, a: claims.action, r: parse(MyOffersClaimsInput, claims).repId, e: expiryMs(claims.expiresAt) }
@@ -98,20 +117,21 @@ export function signLink(claims: LinkClaims, secret: string): string {
  */
 export function verifyLink(
   token: string,
-  opts: { secret: string; now: Date; actions: readonly LinkAction[] },
+  opts: { secret: LinkSecrets; now: Date; actions: readonly LinkAction[] },
 ): VerifiedLink {
-  assertSecret(opts.secret);
+  const secrets = secretsOf(opts.secret);
   const parts = token.split('.');
   const [body, signature] = parts;
   if (parts.length !== 2 || !body || !signature || !isCanonicalBase64url(body) || !isCanonicalBase64url(signature)) {
     return { ok: false, failure: { kind: 'malformed', message: 'the link is incomplete or not a leadrelay link' } };
   }
-  const expected = mac(body, opts.secret);
   const given = Buffer.from(signature, 'base64url');
   // A MAC of the wrong length is a link cut short (mail programs wrap long lines); it says nothing about the secret.
-  if (given.length !== expected.length)
+  if (given.length !== macLength)
     return { ok: false, failure: { kind: 'malformed', message: 'the link is incomplete or not a leadrelay link' } };
-  if (!timingSafeEqual(given, expected)) {
+  // Every secret is tried, without stopping at the first match: how long this takes says nothing about which one.
+  const matches = secrets.map((secret) => timingSafeEqual(given, mac(body, secret)));
+  if (!matches.includes(true)) {
     return { ok: false, failure: { kind: 'tampered', message: 'the link was changed after leadrelay signed it' } };
   }
   let raw: unknown;
@@ -155,7 +175,7 @@ export interface OfferLinkUrls {
 /** The Accept and Decline links for one offer to one rep; they expire at the offer's SLA deadline. */
 export function offerLinkUrls(o: {
   apiUrl: string;
-  secret: string;
+  secret: LinkSecrets;
   leadId: string;
   offerNumber: number;
   repId: string;
@@ -169,7 +189,12 @@ export function offerLinkUrls(o: {
 }
 
 /** The rep's "my offers" page; reusable until it expires, because it only shows and links to signed answers. */
-export function myOffersUrl(o: { apiUrl: string; secret: string; repId: string; expiresAt: Date | string }): string {
+export function myOffersUrl(o: {
+  apiUrl: string;
+  secret: LinkSecrets;
+  repId: string;
+  expiresAt: Date | string;
+}): string {
   return `${baseUrl(o.apiUrl)}/me/offers?token=${signLink({ action: 'my-offers', repId: o.repId, expiresAt: toDate(o.expiresAt) }, o.secret)}`;
 }
 
@@ -212,6 +237,8 @@ export async function findLinkUse(db: Pool, token: string): Promise<LinkUse | nu
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
+
+const macLength = 32;
 
 function mac(body: string, secret: string): Buffer {
   return createHmac('sha256', secret)

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
-import { signLink } from '../../links/offer-links';
+import { signLink, type LinkSecrets } from '../../links/offer-links';
 import { esc, renderNotice, sendPage } from './html';
 import { createLinkPages } from './link-pages';
 import { sendMyOffersPage } from './my-offers-page';
@@ -12,7 +12,7 @@ export interface OfferPagesOptions {
   client: Client;
   db: Pool;
   /** LEADRELAY_LINK_SECRET: the same secret the worker signs the email links with. */
-  linkSecret: string;
+  linkSecret: LinkSecrets;
   /** The task queue of the lead workflows; answers go to running workflows, so nothing here starts one. */
   taskQueue: string;
   /** Defaults to a real clock; tests against the time-skipping server pass the server's. */
