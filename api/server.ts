@@ -5,6 +5,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
 import { registerAuthentication } from './auth';
+import { FailedAuthLimiter, type FailedAuthLimits } from './failed-auth-limiter';
 import { principalKey } from '../db/credentials';
 import { bodyLimits } from './body-limits';
 import { HttpError, registerErrorHandling } from './errors';
@@ -46,6 +47,8 @@ export interface ApiDeps {
    */
   logger?: boolean | { stream: { write(line: string): void } };
   rateLimits?: Partial<RateLimits>;
+  /** Failed authentications allowed per client address before it is refused (429) without a lookup. */
+  failedAuthLimits?: Partial<FailedAuthLimits>;
   /** Same person within this window: the second submission joins the first lead. Default 30 minutes. */
   mergeWindowMs?: number;
   /**
@@ -62,6 +65,7 @@ export function buildApi({
   now = () => Promise.resolve(new Date()),
   logger = false,
   rateLimits,
+  failedAuthLimits,
   mergeWindowMs = 30 * 60_000,
   linkSecret,
 }: ApiDeps): FastifyInstance {
@@ -78,13 +82,14 @@ export function buildApi({
       void reply.code(tooLong ? 414 : 400).send({ error: message, issues: [{ field: 'url', message }] });
     },
   });
+  const failedAuth = new FailedAuthLimiter(failedAuthLimits);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // JSON in, JSON out: a text/plain body would only reach the validator as a string and be refused less clearly.
   app.removeContentTypeParser('text/plain');
   registerOptionalBodies(app);
   registerErrorHandling(app);
-  registerAuthentication(app, db);
+  registerAuthentication(app, db, failedAuth);
 
   const limits = { ...defaultRateLimits, ...rateLimits };
   // Keyed on the verified credential (authentication runs first, in an application-level onRequest hook), so one
