@@ -70,19 +70,22 @@ async function authenticate(
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   const outcome = await checkToken(db, limiter, request.ip, match?.[1] ?? null);
   if (outcome.ok) return outcome.principal;
-  if (outcome.retryAfter) {
-    void reply.header('retry-after', String(outcome.retryAfter));
-    throw new HttpError(
-      429,
-      `too many failed authentications from this address; retry in ${outcome.retryAfter} s`,
-      [{ field: 'Authorization', message: 'too many unknown or malformed tokens from this address' }],
-      'TooManyFailedAuthentications',
-    );
-  }
+  if (outcome.retryAfter) throw tooManyFailures(reply, outcome.retryAfter);
   const access = accessOf(request);
   if (!header) throw httpError(401, 'Authorization', `send Authorization: Bearer <token> (${describeAccess(access)})`);
   if (!match) throw httpError(401, 'Authorization', 'Authorization must be "Bearer <token>"');
   throw httpError(401, 'Authorization', 'unknown, revoked or malformed token');
+}
+
+/** The 429 for an address that used up its failed authentications, with Retry-After set on the reply. */
+export function tooManyFailures(reply: FastifyReply, retryAfter: number): HttpError {
+  void reply.header('retry-after', String(retryAfter));
+  return new HttpError(
+    429,
+    `too many failed authentications from this address; retry in ${retryAfter} s`,
+    [{ field: 'Authorization', message: 'too many unknown or malformed tokens from this address' }],
+    'TooManyFailedAuthentications',
+  );
 }
 
 export type TokenCheck = { ok: true; principal: Principal } | { ok: false; retryAfter: number };

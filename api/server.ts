@@ -15,6 +15,9 @@ import { apiLoggerOptions } from './request-log';
 import type { RouteDeps } from './route-deps';
 import type { LinkSecrets } from '../links/offer-links';
 import { registerOfferPages } from './pages/routes';
+import { codecRoutes } from './codec/routes';
+import { SessionSigner } from './codec/session';
+import { AesGcmCodec, type CodecKey } from '../codec/aes-gcm-codec';
 // Their schemas join the document's components (#/components/schemas) in the order of these imports.
 import { adminRepRoutes } from './admin/reps/routes';
 import { adminTeamRoutes } from './admin/teams/routes';
@@ -56,6 +59,12 @@ export interface ApiDeps {
    * without it the API serves only its JSON routes (tests that register the pages themselves leave it out).
    */
   linkSecret?: LinkSecrets;
+  /**
+   * LEADRELAY_CODEC_KEYS and LEADRELAY_CODEC_CORS_ORIGINS. When given, the codec-server endpoints (/codec/decode,
+   * /codec/encode, /codec/session) are served for managers and admin keys. The Temporal client passed in must
+   * carry the same keys (codec/data-converter.ts).
+   */
+  codec?: { keys: readonly CodecKey[]; corsOrigins?: readonly string[] };
 }
 
 export function buildApi({
@@ -68,6 +77,7 @@ export function buildApi({
   failedAuthLimits,
   mergeWindowMs = 30 * 60_000,
   linkSecret,
+  codec,
 }: ApiDeps): FastifyInstance {
   const app = Fastify({
     logger: logger === false ? false : apiLoggerOptions(logger === true ? undefined : logger.stream),
@@ -123,5 +133,13 @@ export function buildApi({
   void app.register(adminRepRoutes, deps);
   void app.register(adminPolicyRoutes, deps);
   if (linkSecret) void app.register(registerOfferPages, { client, db, linkSecret, taskQueue, now });
+  if (codec)
+    void app.register(codecRoutes, {
+      db,
+      codec: new AesGcmCodec(codec.keys),
+      signer: new SessionSigner(codec.keys),
+      corsOrigins: codec.corsOrigins ?? [],
+      limiter: failedAuth,
+    });
   return app;
 }

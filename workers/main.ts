@@ -7,6 +7,7 @@ import { createPool } from '../db/pool';
 import { loadConfig, requireSetting } from '../src/config';
 import { loadClassifier, withOptionalLlm } from './classifier';
 import { createLeadWorker } from './worker';
+import { leadrelayDataConverter } from '../codec/data-converter';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    dataConverter: leadrelayDataConverter(requireSetting(config, 'LEADRELAY_CODEC_KEYS')),
     activities: createActivities({
       db,
       mailer,

@@ -4,6 +4,8 @@ import { createHarness, leadHandle, waitForLead, type Harness } from '../support
 import { createApiKey } from '../../db/credentials';
 import type { LeadView } from '../../workflows/messages';
 import { call, createTestCredentials, fieldsOf, type TestCredentials } from './credentials-support';
+import { historyText } from '../support/history-text';
+import { AesGcmCodec } from '../../codec/aes-gcm-codec';
 
 let h: Harness;
 let creds: TestCredentials;
@@ -421,16 +423,9 @@ test("rep routes: my offers; accept and decline act as the token's rep only; 403
     expect(late.body.error).toContain(`owned by ${other}`);
     expect((await post(creds.reps.mgr, `/v1/offers/${leadId}.2/accept`, {})).status).toBe(403);
 
-    // The workflow's history is readable in the Web UI: no credential may be in it.
-    // Payloads are bytes (base64 in the fetched history) with JSON inside: decode every one, so the search sees
-    // what the Web UI shows.
-    const texts: string[] = [];
-    JSON.stringify(await leadHandle(h, leadId).fetchHistory(), (_key, value: unknown) => {
-      if (value instanceof Uint8Array) texts.push(Buffer.from(value).toString('utf8'));
-      else if (typeof value === 'string') texts.push(value, Buffer.from(value, 'base64').toString('utf8'));
-      return value instanceof Uint8Array ? null : value;
-    });
-    const history = texts.join('\n');
+    // The workflow's history is readable in the Web UI (by a manager, through the codec): no credential may be in
+    // it. Every payload is opened, so the search sees what the Web UI shows.
+    const history = await historyText(await leadHandle(h, leadId).fetchHistory(), new AesGcmCodec(h.codecKeys ?? []));
     expect(history).toContain(`"repId":"${other}"`);
     for (const token of [creds.intake, creds.reps.ana, creds.reps.ben])
       expect(history).not.toContain(token.split('.')[1]);
