@@ -3,12 +3,19 @@ import { Client, Connection } from '@temporalio/client';
 import { createPool } from '../db/pool';
 import { linkSecretsOf, loadConfig, requireSetting } from '../src/config';
 import { buildApi } from './server';
+import { leadrelayDataConverter } from '../codec/data-converter';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const db = createPool(requireSetting(config, 'DATABASE_URL'));
   const connection = await Connection.connect({ address: requireSetting(config, 'TEMPORAL_ADDRESS') });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const codecKeys = requireSetting(config, 'LEADRELAY_CODEC_KEYS');
+  // Everything the API hands to Temporal (a lead's input, signals, updates) is encrypted before it leaves.
+  const client = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: leadrelayDataConverter(codecKeys),
+  });
   const app = buildApi({
     client,
     db,
@@ -18,6 +25,8 @@ async function main(): Promise<void> {
     // The offer emails' links land on this process's pages, signed with the worker's secret; during a rotation the
     // previous secrets verify too.
     linkSecret: linkSecretsOf(config),
+    // The Web UI reads payloads through /codec/decode, for managers and admins.
+    codec: { keys: codecKeys, corsOrigins: config.LEADRELAY_CODEC_CORS_ORIGINS ?? [] },
   });
   const stop = async () => {
     await app.close();
