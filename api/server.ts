@@ -132,7 +132,8 @@ export function buildApi({
   void app.register(adminTeamRoutes, deps);
   void app.register(adminRepRoutes, deps);
   void app.register(adminPolicyRoutes, deps);
-  if (linkSecret) void app.register(registerOfferPages, { client, db, linkSecret, taskQueue, now });
+  if (linkSecret)
+    void app.register(registerOfferPages, { client, db, linkSecret, taskQueue, now, limiter: failedAuth });
   if (codec)
     void app.register(codecRoutes, {
       db,
