@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import type { Pool } from 'pg';
 import { createPool } from '../db/pool';
-import { readLinkUse } from '../db/link-uses';
+import { claimLinkUse, readLinkUse } from '../db/link-uses';
 import {
   consumeLink,
   findLinkUse,
@@ -283,6 +283,34 @@ describe('consumeLink', () => {
       consumed: false,
       previous: { usedAt: now, outcome: 'accepted' },
     });
+  });
+
+  test('no transaction is held while acting: the claim is already committed, and no session idles in a transaction', async () => {
+    const use = freshLink();
+    const seen: unknown[] = [];
+    const result = await consumeLink(db, use, async () => {
+      // What another connection sees while the answer goes to Temporal.
+      seen.push(await readLinkUse(db, hashToken(use.token)));
+      const { rows } = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+      );
+      seen.push(rows[0]?.n);
+      return { outcome: 'accepted', value: 'done' };
+    });
+    expect(result).toEqual({ consumed: true, value: 'done' });
+    expect(seen).toEqual([expect.objectContaining({ outcome: 'in-progress' }), 0]);
+  });
+
+  test('a claim left in progress by a process that died mid-answer is taken over after two minutes, not before', async () => {
+    const use = freshLink();
+    const hash = hashToken(use.token);
+    await claimLinkUse(db, { tokenHash: hash, ...use.claims, action: 'accept', at: use.at });
+    const act = () => Promise.resolve({ outcome: 'accepted', value: 'again' });
+    const soon = await consumeLink(db, { ...use, at: new Date(use.at.getTime() + 60_000) }, act, 300);
+    expect(soon).toEqual({ consumed: false, previous: { usedAt: use.at, outcome: 'in-progress' } });
+    const later = await consumeLink(db, { ...use, at: new Date(use.at.getTime() + 2 * 60_000 + 1) }, act);
+    expect(later).toEqual({ consumed: true, value: 'again' });
+    expect(await findLinkUse(db, use.token)).toMatchObject({ outcome: 'accepted' });
   });
 
   test('a refused answer is an outcome: the link is used up with the refusal recorded', async () => {

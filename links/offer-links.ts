@@ -2,8 +2,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { withTransaction } from '../db/pool';
-import { claimLinkUse, readLinkUse, setLinkUseOutcome, type LinkUse } from '../db/link-uses';
+import { claimLinkUse, readLinkUse, releaseLinkUse, setLinkUseOutcome, type LinkUse } from '../db/link-uses';
 
 export type OfferAction = 'accept' | 'decline';
 /** `my-offers` opens a rep's list of open offers; it never acts by itself. */
@@ -202,29 +201,54 @@ export type { LinkUse } from '../db/link-uses';
 
 export type ConsumeResult<T> = { consumed: true; value: T } | { consumed: false; previous: LinkUse };
 
+/** How long an answer may take before its claim counts as abandoned by a process that died mid-answer. */
+const abandonedAfterMs = 2 * 60_000;
+/** How long a second use waits for the first one's outcome before saying the link is being used. */
+const waitForOutcomeMs = 10_000;
+
 /**
- * Uses a link once. The use is claimed (a row keyed by the token's hash) and its outcome recorded in one
- * transaction around `act`: a concurrent second use waits on the row and then finds it taken; if `act` throws
- * (Temporal unreachable, say) everything rolls back and the link still works. `act` returns the outcome to
- * record; a refused answer is an outcome too, because it will never succeed later.
+ * Uses a link once. The use is claimed first (a row keyed by the token's hash, committed on its own), then `act`
+ * runs (the workflow Update, through Temporal) with no transaction or connection held, then its outcome is
+ * recorded. A concurrent second use finds the claim and waits for that outcome, polling. If `act` throws (Temporal
+ * unreachable, say) the claim is given back and the link still works. `act` returns the outcome to record; a
+ * refused answer is an outcome too, because it will never succeed later.
  */
 export async function consumeLink<T>(
   db: Pool,
   use: { token: string; claims: OfferLinkClaims; at: Date },
   act: () => Promise<{ outcome: string; value: T }>,
+  waitMs = waitForOutcomeMs,
 ): Promise<ConsumeResult<T>> {
   const tokenHash = hashToken(use.token);
   const { leadId, offerNumber, repId, action } = use.claims;
-  return await withTransaction(db, async (tx) => {
-    if (!(await claimLinkUse(tx, { tokenHash, leadId, offerNumber, repId, action, at: use.at }))) {
-      const previous = await readLinkUse(tx, tokenHash);
-      if (!previous) throw new Error('offer link use vanished between claim and read');
-      return { consumed: false as const, previous: { usedAt: previous.usedAt, outcome: previous.outcome } };
-    }
-    const { outcome, value } = await act();
-    await setLinkUseOutcome(tx, tokenHash, outcome);
-    return { consumed: true as const, value };
-  });
+  const abandonedBefore = new Date(use.at.getTime() - abandonedAfterMs);
+  for (;;) {
+    if (await claimLinkUse(db, { tokenHash, leadId, offerNumber, repId, action, at: use.at }, abandonedBefore)) break;
+    const previous = await outcomeOf(db, tokenHash, waitMs);
+    // Null: the other use failed and gave the link back while we waited; try to claim it again.
+    if (previous) return { consumed: false, previous };
+  }
+  let result: { outcome: string; value: T };
+  try {
+    result = await act();
+  } catch (err) {
+    await releaseLinkUse(db, tokenHash);
+    throw err;
+  }
+  await setLinkUseOutcome(db, tokenHash, result.outcome);
+  return { consumed: true, value: result.value };
+}
+
+/** The use's outcome, waiting a little while another request is still giving the answer; null if it was given back. */
+async function outcomeOf(db: Pool, tokenHash: string, waitMs: number): Promise<LinkUse | null> {
+  const started = Date.now();
+  for (;;) {
+    const use = await readLinkUse(db, tokenHash);
+    if (!use) return null;
+    if (use.outcome !== 'in-progress' || Date.now() - started >= waitMs)
+      return { usedAt: use.usedAt, outcome: use.outcome };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Whether (and how) a link was already used; pages show this instead of a form. */

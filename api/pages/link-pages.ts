@@ -258,6 +258,8 @@ function describeOutcome(outcome: string): string {
       return 'you declined the lead';
     case 'LeadClosed':
       return 'the lead was already closed';
+    case 'in-progress':
+      return 'the answer is being given right now';
     default:
       return `refused: ${outcome}`;
   }
