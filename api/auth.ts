@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import { hasScope, verifyToken, type ApiScope, type Principal } from '../db/credentials';
 import { HttpError, httpError } from './errors';
 import type { FailedAuthLimiter } from './failed-auth-limiter';
+import type { RouteTable } from './method-not-allowed';
 
 /**
  * Who may call a route: `public`, or API keys holding any of `keys` (admin always may) and/or rep tokens.
@@ -22,9 +23,12 @@ declare module 'fastify' {
 
 const adminOnly: Access = { keys: ['admin'] };
 
-function accessOf(request: FastifyRequest): Access {
+function accessOf(request: FastifyRequest, routes?: RouteTable): Access {
   const declared = request.routeOptions.config?.access;
   if (declared) return declared;
+  // No route: a path that exists under another method is answered 405 with Allow to anyone (the methods are in the
+  // public OpenAPI document anyway); an unknown /v1 path stays admin-only, so it reveals nothing to others.
+  if (request.routeOptions.url === undefined && routes?.allowedMethods(request.url).length) return 'public';
   return (request.routeOptions.url ?? request.url).startsWith('/v1') ? adminOnly : 'public';
 }
 
@@ -39,10 +43,15 @@ export function describeAccess(access: Access): string {
   return parts.join(', or ');
 }
 
-export function registerAuthentication(app: FastifyInstance, db: Pool, limiter: FailedAuthLimiter): void {
+export function registerAuthentication(
+  app: FastifyInstance,
+  db: Pool,
+  limiter: FailedAuthLimiter,
+  routes?: RouteTable,
+): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request, reply) => {
-    const access = accessOf(request);
+    const access = accessOf(request, routes);
     if (access === 'public') return;
     request.principal = await authenticate(request, reply, db, limiter);
     // Admin keys pass every key-guarded route (hasScope), but not rep-only ones: those act as a rep, and a key is not one.

@@ -6,6 +6,7 @@ import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
 import { registerAuthentication } from './auth';
 import { FailedAuthLimiter, type FailedAuthLimits } from './failed-auth-limiter';
+import { recordRoutes } from './method-not-allowed';
 import { principalKey } from '../db/credentials';
 import { bodyLimits } from './body-limits';
 import { HttpError, registerErrorHandling } from './errors';
@@ -97,9 +98,10 @@ export function buildApi({
   app.setSerializerCompiler(serializerCompiler);
   // JSON in, JSON out: a text/plain body would only reach the validator as a string and be refused less clearly.
   app.removeContentTypeParser('text/plain');
+  const routes = recordRoutes(app);
   registerOptionalBodies(app);
-  registerErrorHandling(app);
-  registerAuthentication(app, db, failedAuth);
+  registerErrorHandling(app, routes);
+  registerAuthentication(app, db, failedAuth, routes);
 
   const limits = { ...defaultRateLimits, ...rateLimits };
   // Keyed on the verified credential (authentication runs first, in an application-level onRequest hook), so one

@@ -281,3 +281,47 @@ test("rate limits: per API key, and per rep across all of that rep's tokens; one
     await api.close();
   }
 });
+
+test('a method a path does not declare is 405 with Allow listing the declared ones, for every path of the document', async () => {
+  const doc = (await h.api.inject({ method: 'GET', url: '/openapi.json' })).json<{
+    paths: Record<string, Record<string, unknown>>;
+  }>();
+  const samples: Record<string, string> = {
+    id: '0123456789abcdef01234567',
+    offerId: '0123456789abcdef01234567.1',
+    version: '1',
+    index: '0',
+  };
+  const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.keys(ops).map((m) => ({
+      method: m.toUpperCase(),
+      pattern: new RegExp(`^${path.replace(/\{\w+\}/g, '[^/]+')}$`),
+    })),
+  );
+  const checked: string[] = [];
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => samples[name] ?? 'x');
+    const declared = Object.keys(ops).map((m) => m.toUpperCase());
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const) {
+      // Declared here, or by another path the URL also spells (GET /v1/leads/{id} with id "web-form").
+      if (operations.some((o) => o.method === method && o.pattern.test(url))) continue;
+      const res = await call(h, creds.admin, { method, url });
+      const allow = String(res.headers.allow ?? '').split(', ');
+      expect({ request: `${method} ${url}`, status: res.status, field: fieldsOf(res.body)[0] }).toEqual({
+        request: `${method} ${url}`,
+        status: 405,
+        field: 'method',
+      });
+      expect(allow).toEqual(expect.arrayContaining(declared));
+      expect(allow).not.toContain(method);
+      checked.push(`${method} ${path}`);
+    }
+  }
+  expect(checked.length).toBeGreaterThan(40);
+  // Without credentials too: which methods a path has is no secret (the document lists them).
+  const anonymous = await call(h, null, { method: 'DELETE', url: `/v1/leads/${samples.id}` });
+  expect(anonymous).toMatchObject({ status: 405, headers: { allow: 'GET, HEAD' } });
+  // A path no route serves is still 404 (to an admin) and needs credentials first.
+  expect((await call(h, creds.admin, { method: 'DELETE', url: '/v1/nothing-here' })).status).toBe(404);
+  expect((await call(h, null, { method: 'DELETE', url: '/v1/nothing-here' })).status).toBe(401);
+});
