@@ -113,7 +113,7 @@ export async function codecRoutes(app: FastifyInstance, opts: CodecRoutesOptions
       throw httpError(
         401,
         'Authorization',
-        'send Authorization: Bearer <token>, or sign in at /codec/session (then tick "Include cross-origin credentials" in the Web UI\'s codec settings)',
+        'send Authorization: Bearer <token>, or sign in at /codec/session (then use your browser\'s Codec Server settings in the Web UI, with "Include cross-origin credentials")',
       );
     return principal;
   }
@@ -163,7 +163,7 @@ export async function codecRoutes(app: FastifyInstance, opts: CodecRoutesOptions
       'Signed in to the codec',
       renderNotice(
         'ok',
-        `<p>Signed in as ${esc(who)} for ${sessionHours} hours. In the Temporal Web UI, open the codec settings, check that the endpoint is this API's <code>/codec</code> and tick <strong>Include cross-origin credentials</strong>: the UI then shows payloads decrypted.</p>`,
+        `<p>Signed in as ${esc(who)} for ${sessionHours} hours. In the Temporal Web UI, open the Codec Server settings, choose “Use my browser setting”, enter this API's <code>/codec</code> endpoint and tick <strong>Include cross-origin credentials</strong>: the UI then shows payloads decrypted.</p>`,
       ),
     );
   });
