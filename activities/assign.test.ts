@@ -38,7 +38,15 @@ async function assign(body: Record<string, unknown>, repId: string): Promise<{ l
   const lead = normaliseWebForm(WebFormSchema.parse(body));
   const receivedAt = new Date('2030-01-02T09:00:00.000Z');
   const personKey = lead.emailKey ?? lead.phone;
-  await insertSubmission(db, { submissionId: leadId, leadId, personKey, lead, receivedAt, merged: false });
+  await insertSubmission(db, {
+    submissionId: leadId,
+    leadId,
+    personKey,
+    lead,
+    receivedAt,
+    merged: false,
+    submittedBy: null,
+  });
   await createRecordActivities({ db }).receiveLead({ leadId });
   const match = (await readLeadFacts(db, leadId))!.match!;
   await insertOffer(db, {

@@ -24,8 +24,6 @@ import type { ActivityDeps } from '.';
 
 /** How long the "my offers" link in an offer email works after the offer's deadline. */
 const myOffersLinkDays = 7;
-/** How long a catch-all alert's claim links work: the queue's offer stays open until someone claims it. */
-const claimLinkDays = 7;
 
 export type Notifications = ReturnType<typeof createNotifications>;
 
@@ -134,7 +132,6 @@ export function createNotifications({
       const lines = await history(leadId);
       const problem = facts.status === 'needs-attention' ? lastProblem(lines) : null;
       const claimants = offer.stage.repIds;
-      const expiresAt = new Date((await clock()).getTime() + claimLinkDays * 86_400_000).toISOString();
       const content = composeCatchAllAlert({
         leadId,
         offerNumber,
@@ -144,10 +141,6 @@ export function createNotifications({
         problem,
         history: lines,
         apiUrl,
-        claimLinks: claimants.map((repId) => ({
-          repId,
-          url: offerLinkUrls({ apiUrl, secret: linkSecret, leadId, offerNumber, repId, expiresAt }).accept,
-        })),
       });
       const key = { leadId, offerNumber, kind: 'catch-all-alert' as const, round };
       const alertedAt = await sendOnce(db, mailer, mailFrom, key, alertEmail, content, clock);

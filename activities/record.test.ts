@@ -40,6 +40,7 @@ async function submittedLead(): Promise<string> {
     lead,
     receivedAt,
     merged: false,
+    submittedBy: null,
   });
   return leadId;
 }
@@ -54,6 +55,7 @@ async function mergedChat(leadId: string, submissionId: string, text: string): P
     lead: { ...chat, source: 'chat' },
     receivedAt: new Date('2030-01-02T09:05:00.000Z'),
     merged: true,
+    submittedBy: null,
   });
 }
 

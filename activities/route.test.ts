@@ -64,6 +64,7 @@ async function qualifiedLead(db: Pool, q: Qualification = qualification): Promis
     lead,
     receivedAt,
     merged: false,
+    submittedBy: null,
   });
   await createRecordActivities({ db }).receiveLead({ leadId });
   await saveQualification(db, leadId, q);

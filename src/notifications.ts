@@ -82,9 +82,8 @@ export interface CatchAllAlertInput {
   problem?: string | null;
   /** The lead's story: event lines, or already-written sentences. */
   history: Array<string | LeadEventLine>;
+  /** The API as reps reach it: the alert links to its claim page, `<apiUrl>/claim/<leadId>.<offerNumber>`. */
   apiUrl: string;
-  /** One signed accept link per claimant, when the sender signs them; otherwise the API call is described. */
-  claimLinks?: Array<{ repId: string; url: string }>;
   timeZone?: string | null;
 }
 
@@ -183,15 +182,11 @@ export function composeCatchAllAlert(ctx: CatchAllAlertInput): EmailContent {
       ? h
       : `${formatInstant(instant(h.at, 'history.at'), ctx.timeZone ?? null, 'short')} — ${h.kind}: ${h.summary}`,
   );
-  const claimLinks = (ctx.claimLinks ?? []).map((c, i) => ({
-    repId: c.repId,
-    url: httpUrl(c.url, `claimLinks.${i}.url`),
-  }));
-  const claimText = claimLinks.length
-    ? claimLinks.map((c) => `  Claim as ${c.repId}: ${c.url}`)
-    : [
-        `  POST ${ctx.apiUrl}/v1/offers/${ctx.leadId}.${ctx.offerNumber}/accept with your rep token (npx leadrelay keys rep-token --rep <you>)`,
-      ];
+  const claimUrl = claimPageUrl(ctx.apiUrl, ctx.leadId, ctx.offerNumber);
+  const claimText = [
+    `  Claim it as yourself: ${claimUrl}`,
+    '  (sign in there with your rep token, or use the Claim button on the "All your open offers" page linked from your own offer emails)',
+  ];
   const subject = `ALERT: ${ctx.problem ? 'lead needs attention' : 'nobody owns lead'} ${who} — catch-all queue${ctx.round > 1 ? `, reminder ${ctx.round}` : ''}`;
   const opening = ctx.problem
     ? `Lead ${ctx.leadId} (${who}${contact ? ` <${contact}>` : ''}) needs a person: ${ctx.problem}.`
@@ -210,12 +205,16 @@ export function composeCatchAllAlert(ctx: CatchAllAlertInput): EmailContent {
     html: page(subject, [
       `<p>${esc(opening)}</p>`,
       `<p>It waits in the catch-all queue. ${esc(claimants)} can claim it:</p>`,
-      claimLinks.length
-        ? `<p>${claimLinks.map((c) => button(c.url, `Claim as ${c.repId}`, '#0a7d36')).join(' ')}</p>`
-        : `<p><code>POST ${esc(ctx.apiUrl)}/v1/offers/${esc(ctx.leadId)}.${ctx.offerNumber}/accept</code> with your rep token (<code>npx leadrelay keys rep-token --rep &lt;you&gt;</code>)</p>`,
+      `<p>${button(claimUrl, 'Claim it as yourself', '#0a7d36')}</p>`,
+      `<p style="color:#555;font-size:.9em">The claim page asks for your rep token; or use the Claim button on the “All your open offers” page linked from your own offer emails. The lead goes to whoever claims it.</p>`,
       `<h2>History</h2><ul>${history.map((line) => `<li>${esc(line)}</li>`).join('')}</ul>`,
     ]),
   };
+}
+
+/** The page where a claimant claims a catch-all offer as themselves (api/pages/claim-page.ts). */
+export function claimPageUrl(apiUrl: string, leadId: string, offerNumber: number): string {
+  return httpUrl(`${apiUrl.replace(/\/+$/, '')}/claim/${encodeURIComponent(leadId)}.${offerNumber}`, 'apiUrl');
 }
 
 /** Formats an instant for a reader in `timeZone` (UTC when unknown), e.g. "Wed, 2 Jan 2030, 04:05 America/Chicago". */

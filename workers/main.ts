@@ -10,9 +10,11 @@ import { loadConfig, requireSetting } from '../src/config';
 import { loadActiveClassifier, loadBaseCorpus, withOptionalLlm } from './classifier';
 import { ensureRetrainSchedule } from './retrain-schedule';
 import { createLeadWorker } from './worker';
+import { leadrelayDataConverter } from '../codec/data-converter';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
+  const dataConverter = leadrelayDataConverter(requireSetting(config, 'LEADRELAY_CODEC_KEYS'));
   const db = createPool(requireSetting(config, 'DATABASE_URL'));
   const mailer = createSmtpMailer(requireSetting(config, 'SMTP_URL'));
   const connection = await NativeConnection.connect({ address: requireSetting(config, 'TEMPORAL_ADDRESS') });
@@ -23,6 +25,7 @@ async function main(): Promise<void> {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    dataConverter,
     activities: {
       ...createActivities({
         db,
@@ -41,9 +44,12 @@ async function main(): Promise<void> {
     },
   });
   const clientConnection = await Connection.connect({ address: requireSetting(config, 'TEMPORAL_ADDRESS') });
-  await ensureRetrainSchedule(new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }), {
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-  });
+  await ensureRetrainSchedule(
+    new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }),
+    {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+    },
+  );
   await clientConnection.close();
   try {
     await worker.run();

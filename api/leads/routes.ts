@@ -24,7 +24,7 @@ export function leadRoutes(app: FastifyInstance, { client, db }: RouteDeps, done
       tags: ['leads'],
       summary: 'A lead: status, owner, current offer, SLA deadline, escalation level, explanation, offers so far',
       description:
-        "Any intake or partner key may follow a lead it was given (the `Location` of its submission); the person's details are included for admin keys, keys with `leads:read`, and reps who were offered or own the lead. Other reps get 403.",
+        "Admin keys and keys with `leads:read` read any lead. An intake or partner key reads only the leads its own submissions started or joined (the `Location` of its submission); any other lead is 404 to it, as one that does not exist. Reps read the leads they were offered or own; other reps get 403. The person's details, decline reasons and the explanation's words (which quote the company and email domain) are included for admin keys, keys with `leads:read`, and reps who were offered or own the lead; an intake or partner key gets the explanation's structure only (scores, tier, team, rule, candidates, why a rep was excluded).",
       security: security.either,
       params: LeadParams,
       response: { 200: LeadSchema, ...readErrors },

@@ -3,14 +3,21 @@
 import type { FastifyReply } from 'fastify';
 import type { Pool } from 'pg';
 import { readOpenOffersOf, readRepProfiles } from '../../db/lead-records';
-import { findLinkUse, signLink, verifyLink, type OfferAction, type OfferLinkClaims } from '../../links/offer-links';
+import {
+  findLinkUse,
+  signLink,
+  verifyLink,
+  type LinkSecrets,
+  type OfferAction,
+  type OfferLinkClaims,
+} from '../../links/offer-links';
 import { formatInstant } from '../../src/notifications';
 import { acceptForm, declineForm, esc, linkProblem, renderLeadCard, renderNotice, sendPage } from './html';
 import { MyOffersQuery } from './schemas';
 
 export interface MyOffersPageDeps {
   db: Pool;
-  linkSecret: string;
+  linkSecret: LinkSecrets;
 }
 
 export async function sendMyOffersPage(

@@ -1,5 +1,6 @@
 // One real stack per test file: the time-skipping Temporal test server, a Postgres database of the file's own,
-// a real SMTP server catching mail, the lead worker with its real activities, and the HTTP API in front.
+// a real SMTP server catching mail, the lead worker with its real activities, and the HTTP API in front; payloads
+// encrypted by the codec between them and Temporal, as in production.
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -17,6 +18,8 @@ import { createPool } from '../../db/pool';
 import { buildApi } from '../../api/server';
 import { startMailCatcher, type MailCatcher } from '../../stack/mail-catcher';
 import { createLeadWorker, workflowsPath } from '../../workers/worker';
+import { leadrelayDataConverter } from '../../codec/data-converter';
+import type { CodecKey } from '../../codec/aes-gcm-codec';
 import { leadStateQuery, type LeadView } from '../../workflows/messages';
 import { testDirectory, testPolicy } from './directory';
 import { copyOfTemplateDatabase } from './database';
@@ -31,6 +34,13 @@ export interface Harness {
   bundle: WorkflowBundleWithSourceMap;
   /** Signs the links in offer emails, as LEADRELAY_LINK_SECRET does in production. */
   linkSecret: string;
+  /**
+   * The payload codec's keys (LEADRELAY_CODEC_KEYS): the environment's client, the API and the worker encrypt with
+   * them, as in production; null for a harness made with `{ codec: false }`.
+   */
+  codecKeys: CodecKey[] | null;
+  /** The origin the API's codec endpoints admit, standing in for the Temporal Web UI's. */
+  webUiOrigin: string;
   /** Bearer token of an intake API key (leads:write, leads:read, partner). */
   intakeToken: string;
   /** Bearer token of an admin API key. */
@@ -44,9 +54,11 @@ export interface Harness {
 
 let classifier: LeadClassifier | undefined;
 
-export async function createHarness(): Promise<Harness> {
+export async function createHarness({ codec = true }: { codec?: boolean } = {}): Promise<Harness> {
   installQuietRuntime();
-  const env = await createTimeSkippingEnvironment();
+  const codecKeys = codec ? [{ id: 'test-key', key: randomBytes(32).toString('hex') }] : null;
+  const dataConverter = codecKeys ? leadrelayDataConverter(codecKeys) : undefined;
+  const env = await createTimeSkippingEnvironment(dataConverter ? { dataConverter } : undefined);
   const dbUrl = await copyOfTemplateDatabase();
   const db = createPool(dbUrl);
   await upsertDirectory(db, testDirectory);
@@ -72,9 +84,21 @@ export async function createHarness(): Promise<Harness> {
     classifier,
   });
   const taskQueue = `leads-${randomBytes(4).toString('hex')}`;
-  const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath,
+    logger: quietLogger,
+    ...(dataConverter ? { failureConverterPath: dataConverter.failureConverterPath } : {}),
+  });
   const now = async () => new Date(await env.currentTimeMs());
-  const api = buildApi({ client: env.client, db, taskQueue, now, linkSecret });
+  const webUiOrigin = 'http://temporal-ui.test:8233';
+  const api = buildApi({
+    client: env.client,
+    db,
+    taskQueue,
+    now,
+    linkSecret,
+    ...(codecKeys ? { codec: { keys: codecKeys, corsOrigins: [webUiOrigin] } } : {}),
+  });
   return {
     env,
     db,
@@ -83,6 +107,8 @@ export async function createHarness(): Promise<Harness> {
     taskQueue,
     bundle,
     linkSecret,
+    codecKeys,
+    webUiOrigin,
     intakeToken,
     adminToken,
     repToken(repId) {
@@ -97,6 +123,7 @@ export async function createHarness(): Promise<Harness> {
         taskQueue,
         activities,
         workflowBundle: bundle,
+        ...(dataConverter ? { dataConverter } : {}),
       }),
     async teardown(this: Harness) {
       await api.close();
