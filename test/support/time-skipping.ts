@@ -30,7 +30,7 @@ export async function createTimeSkippingEnvironment(
       await registerSearchAttributes(env.connection, 'default');
       return env;
     } catch (err) {
-      if (attempt >= 3) throw err;
+      if (attempt >= 5) throw err;
     }
   }
 }
