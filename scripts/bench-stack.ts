@@ -34,7 +34,7 @@ import { dropDatabase, ensureDatabase, startEmbeddedPostgres } from '../stack/po
 import { cachedCliPath, registerSearchAttributes, startDevServer, temporalCliVersion } from '../stack/temporal';
 import { loadClassifier } from '../workers/classifier';
 import { createLeadWorker } from '../workers/worker';
-import { searchAttributes } from '../workflows/messages';
+import { leadStateQuery, searchAttributes } from '../workflows/messages';
 import { createFloorActivities } from '../bench/floors/activities';
 import { finishFloor, floorSteps } from '../bench/floors/messages';
 import type { floorActivities, floorEmpty, floorLocalActivities } from '../bench/floors/workflows';
@@ -302,6 +302,21 @@ function createDriver(deps: {
     throw new Error(`lead ${leadId}: offer 1 was never told`);
   }
 
+  /** What a stuck lead's workflow says about itself: its status, its view, and any step it keeps retrying. */
+  async function leadSituation(leadId: string): Promise<string> {
+    try {
+      const handle = client.workflow.getHandle(workflowIdFor(leadId));
+      const { status, raw } = await handle.describe();
+      const pending = (raw.pendingActivities ?? []).map(
+        (a) => `${a.activityType?.name} attempt ${a.attempt}${a.lastFailure ? ` (${a.lastFailure.message})` : ''}`,
+      );
+      const view = await handle.query(leadStateQuery).catch(() => null);
+      return `workflow ${status.name}, lead ${view?.status ?? '?'}${view?.problem ? ` (${view.problem})` : ''}, pending: ${pending.join('; ') || 'none'}`;
+    } catch (err) {
+      return `its workflow could not be read: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  }
+
   function lastStep(workflowId: string): Promise<number> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -320,7 +335,11 @@ function createDriver(deps: {
     if (kind === 'lead') {
       const intakeMs = Date.now();
       const { leadId } = (await post('/v1/leads', intakeToken, leadBody(runId, number))) as { leadId: string };
-      const told = await firstOffer(leadId);
+      const told = await firstOffer(leadId).catch(async (err: unknown) => {
+        throw new Error(`lead ${leadId}: no offer email within ${cycleTimeoutMs} ms; ${await leadSituation(leadId)}`, {
+          cause: err,
+        });
+      });
       const token = repTokens.get(told.repId);
       if (!token) throw new Error(`lead ${leadId}: offer 1 went to ${told.repId}, not a bench rep`);
       await post(`/v1/offers/${leadId}.1/accept`, token);
@@ -381,7 +400,7 @@ function newTally(): Tally {
 function noteFailure(tally: Tally | null, err: unknown): void {
   if (!tally) return;
   tally.failed++;
-  if (tally.errors.length < 5) tally.errors.push(err instanceof Error ? err.message : String(err));
+  if (tally.errors.length < 5) tally.errors.push((err instanceof Error ? err.message : String(err)).slice(0, 600));
 }
 
 /** Open loop: one cycle every 1/rate seconds, whatever the earlier ones are doing; then waits for them all. */
