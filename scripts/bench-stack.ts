@@ -961,6 +961,7 @@ async function main(): Promise<void> {
     const nodeRss = process.memoryUsage().rss / 1024;
     peaks.node = Math.max(peaks.node, nodeRss);
     const postgresNow = postmasterPid === null ? null : postgresPssKb(postmasterPid);
+    if (postgresNow !== null) peaks.postgres = Math.max(peaks.postgres, postgresNow);
     console.log(
       row('process', 60, [
         ['pid', 8],
