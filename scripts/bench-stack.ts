@@ -668,14 +668,21 @@ async function main(): Promise<void> {
       log(`${signal}: stopping everything this benchmark started`);
       void stopAll().then(() => process.exit(130));
     });
+  // Cycles still in flight fail as their connections close under them; that must not cut the cleanup short.
+  for (const event of ['uncaughtException', 'unhandledRejection'] as const)
+    process.on(event, (err: unknown) => {
+      if (stopping) return;
+      console.error(err);
+      void stopAll().then(() => process.exit(1));
+    });
 
   try {
     const loadAtStart = os.loadavg()[0]!;
     const statements = countStatements();
     const stack = await startStack(config, stops);
-    let closingPool = false;
-    const db = createPool(stack.databaseUrl, (line) => closingPool || log(line));
-    stops.push({ what: 'database pool', stop: () => ((closingPool = true), db.end()) });
+    // Once stopping, Postgres going away under idle connections is expected.
+    const db = createPool(stack.databaseUrl, (line) => stopping !== undefined || log(line));
+    stops.push({ what: 'database pool', stop: () => db.end() });
     await upsertDirectory(db, benchDirectory);
     await ensureDefaultPolicy(db, benchPolicy);
     const intake = await createApiKey(db, { name: 'bench:stack intake', scopes: ['leads:write', 'leads:read'] });
@@ -988,7 +995,7 @@ async function main(): Promise<void> {
       `bench:stack lead_per_s=${leadPerS.toFixed(1)} f2_per_s=${f2PerS.toFixed(1)} ratio_f2=${(leadPerS / f2PerS).toFixed(1)} offer_p50_ms=${offerP50.toFixed(0)} offer_p99_ms=${offerP99.toFixed(0)} events_accepted=${quantile(eventCounts, 0.5)} rss_mb=${(peaks.node / 1024).toFixed(0)}`,
     );
   } catch (err) {
-    console.error(err);
+    if (!stopping) console.error(err);
     process.exitCode = 1;
   } finally {
     await stopAll();
