@@ -11,7 +11,7 @@ import {
   type OfferEmailInput,
 } from '../src/notifications';
 import type { Rep } from '../src/directory-file';
-import { catchAllReAlertDelayMs } from '../src/routing/escalation';
+import { catchAllReAlertDelayMs } from '../src/routing/catch-all-alerts';
 import { readRep } from '../db/directory';
 import { listEvents, recordEvent } from '../db/events';
 import { readLeadFacts, saveProgress, type LeadFacts } from '../db/leads';

@@ -4,9 +4,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { PoolClient } from 'pg';
 import type { LeadStatus } from '../src/lead';
 import { describeOffer, describeOfferOpened, describeOfferTold } from '../src/lead-narrative';
-import type { OfferView } from '../src/offer';
+import { statusOf, type OfferView } from '../src/offer';
 import { slaDeadline } from '../src/routing/business-time';
-import type { OfferStage } from '../src/routing/plan';
 import { recordEvent } from '../db/events';
 import { readLeadFacts, saveProgress } from '../db/leads';
 import {
@@ -48,10 +47,6 @@ export interface ToldOffer {
   deadline: string;
   /** Half the SLA's working time: when a silent rep is reminded. */
   remindAt: string;
-}
-
-export function statusOf(kind: OfferStage['kind']): LeadStatus {
-  return kind === 'candidate' ? 'offered' : kind === 'escalation' ? 'escalated' : 'catch-all';
 }
 
 export function viewOf(o: Pick<StoredOffer, 'offerNumber' | 'stage' | 'offeredAt' | 'toldAt' | 'deadline'>): OfferView {

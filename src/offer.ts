@@ -1,4 +1,5 @@
 // An offer of a lead under an SLA and a rep's answer to it, as the lead workflow keeps them and the API shows them.
+import type { LeadStatus } from './lead';
 import type { StageKind } from './routing/plan';
 
 export interface OfferAnswer {
@@ -27,4 +28,9 @@ export interface OfferView {
   remindedAt?: string;
   answeredBy?: string;
   reason?: string;
+}
+
+/** The lead's status while an offer of this kind waits on its reps (once they are told). */
+export function statusOf(kind: StageKind): LeadStatus {
+  return kind === 'candidate' ? 'offered' : kind === 'escalation' ? 'escalated' : 'catch-all';
 }

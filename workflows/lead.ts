@@ -21,8 +21,9 @@ import type { ClosingOffer, OpenedOffer } from '../activities/offers';
 import type { LeadRoute } from '../activities/route';
 import type { LeadStatus } from '../src/lead';
 import { describeIgnoredSignal, summariseLead } from '../src/lead-narrative';
+import { statusOf } from '../src/offer';
 import { refuseAnswer, type OffersNow } from '../src/offer-refusals';
-import { catchAllReAlertCeilingMs } from '../src/routing/escalation';
+import { catchAllReAlertCeilingMs } from '../src/routing/catch-all-alerts';
 import {
   acceptOffer,
   acceptSignal,
@@ -184,7 +185,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     const told = await remote.notifyOffer({ leadId, offerNumber: current.offerNumber });
     current.toldAt = told.toldAt;
     current.deadline = told.deadline;
-    if (answer === undefined) show(opened.offer.kind === 'candidate' ? 'offered' : 'escalated', told.deadline);
+    if (answer === undefined) show(statusOf(opened.offer.kind), told.deadline);
 
     // Half the working time, so a Friday-afternoon offer is not chased at 3 a.m. on Sunday.
     if (!(await condition(answered, untilMs(told.remindAt)))) {

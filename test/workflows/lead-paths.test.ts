@@ -17,7 +17,7 @@ import type { LeadStatus, MergeNotice } from '../../src/lead';
 import type { OfferView } from '../../src/offer';
 import type { Qualification } from '../../src/qualification';
 import { slaDeadline, type BusinessCalendar } from '../../src/routing/business-time';
-import { catchAllReAlertDelayMs } from '../../src/routing/escalation';
+import { catchAllReAlertDelayMs } from '../../src/routing/catch-all-alerts';
 import type { OfferStage } from '../../src/routing/plan';
 import { workflowsPath } from '../../workers/worker';
 import { roundsPerRun, type leadWorkflow } from '../../workflows/lead';
