@@ -6,7 +6,7 @@ import type { LeadStatus } from '../src/lead';
 import type { SimulatedLead } from '../src/routing/simulation';
 import type { Tier, Urgency } from '../src/qualification';
 import { receivedLeadView, type LeadView, type OfferView } from '../workflows/messages';
-import { readFirstSubmission } from './submissions';
+import { readFirstSubmission, readMergedSubmissions } from './submissions';
 
 type Queryable = Pool | PoolClient;
 
@@ -46,7 +46,11 @@ export async function readLeadRecord(db: Queryable, leadId: string): Promise<Lea
     qualification: (row.qualification as LeadView['qualification']) ?? null,
     routing: await readRoutingSummary(db, leadId),
     ignoredSignals: [],
-    merged: await readMergedSubmissions(db, leadId),
+    merged: (await readMergedSubmissions(db, leadId)).map(({ submissionId, lead, receivedAt }) => ({
+      submissionId,
+      source: lead.source,
+      receivedAt: receivedAt.toISOString(),
+    })),
     problem: await readProblem(db, leadId),
   };
 }
@@ -338,18 +342,5 @@ export async function readPastLeads(db: Queryable, limit: number): Promise<PastL
       },
     },
     actual: { teamId: r.team_id, firstRepId: r.first_rep },
-  }));
-}
-
-/** Later submissions from the same person that were merged into the lead, oldest first. */
-async function readMergedSubmissions(db: Queryable, leadId: string): Promise<LeadView['merged']> {
-  const { rows } = await db.query<{ submission_id: string; source: string; received_at: Date }>(
-    'SELECT submission_id, source, received_at FROM lead_submissions WHERE lead_id = $1 AND merged ORDER BY received_at',
-    [leadId],
-  );
-  return rows.map((m) => ({
-    submissionId: m.submission_id,
-    source: m.source,
-    receivedAt: m.received_at.toISOString(),
   }));
 }
