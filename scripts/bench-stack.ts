@@ -32,10 +32,10 @@ import { startMailCatcher, type MailCatcher } from '../stack/mail-catcher';
 import { migrate } from '../stack/migrate';
 import { cacheDir } from '../stack/paths';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres } from '../stack/postgres';
-import { cachedCliPath, registerSearchAttributes, startDevServer, temporalCliVersion } from '../stack/temporal';
+import { registerSearchAttributes, startDevServer, temporalCliVersion } from '../stack/temporal';
 import { loadClassifier } from '../workers/classifier';
 import { createLeadWorker } from '../workers/worker';
-import { leadStateQuery, searchAttributes } from '../workflows/messages';
+import { leadStateQuery } from '../workflows/messages';
 import { createFloorActivities } from '../bench/floors/activities';
 import { finishFloor, floorSteps } from '../bench/floors/messages';
 import type { floorActivities, floorEmpty, floorLocalActivities } from '../bench/floors/workflows';
@@ -221,27 +221,17 @@ async function startStack(config: Config, stops: Stop[]): Promise<Stack> {
   };
 }
 
-/** The dev server as `npm start` runs it; with BENCH_DYNAMIC_CONFIG, the same cached CLI with those values added. */
+/** The dev server as `npm start` runs it, with BENCH_DYNAMIC_CONFIG's values added. */
 async function startTemporal(
   config: Config,
   opts: { port: number; uiPort: number; dbFilename: string; namespace: string },
 ): Promise<TestWorkflowEnvironment> {
-  if (dynamicConfig.length === 0)
-    return await startDevServer({ cliPath: config.TEMPORAL_CLI_PATH, cacheDir: cacheDir(config), ...opts, log });
-  // stack/temporal.ts takes no extra server arguments: this is its cached-CLI start with ours added.
-  return await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: config.TEMPORAL_CLI_PATH ?? cachedCliPath(cacheDir(config)) },
-      dbFilename: opts.dbFilename,
-      ip: '127.0.0.1',
-      port: opts.port,
-      ui: true,
-      uiPort: opts.uiPort,
-      namespace: opts.namespace,
-      searchAttributes: Object.values(searchAttributes),
-      log: { format: 'pretty', level: 'warn' },
-      extraArgs: dynamicConfig.flatMap((value) => ['--dynamic-config-value', value]),
-    },
+  return await startDevServer({
+    cliPath: config.TEMPORAL_CLI_PATH,
+    cacheDir: cacheDir(config),
+    ...opts,
+    dynamicConfig,
+    log,
   });
 }
 

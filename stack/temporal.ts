@@ -55,6 +55,8 @@ export interface DevServerOptions {
   namespace: string;
   /** Where the Web UI asks to decode payloads (`--ui-codec-endpoint`): the API's /codec. */
   uiCodecEndpoint?: string;
+  /** Server settings as `KEY=JSON` (`--dynamic-config-value`), e.g. `system.enableActivityEagerExecution=true`. */
+  dynamicConfig?: readonly string[];
   log: Log;
 }
 
@@ -73,7 +75,10 @@ export async function startDevServer(opts: DevServerOptions): Promise<TestWorkfl
     namespace: opts.namespace,
     searchAttributes: Object.values(searchAttributes),
     log: { format: 'pretty', level: 'warn' },
-    ...(opts.uiCodecEndpoint ? { extraArgs: ['--ui-codec-endpoint', opts.uiCodecEndpoint] } : {}),
+    extraArgs: [
+      ...(opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : []),
+      ...(opts.dynamicConfig ?? []).flatMap((value) => ['--dynamic-config-value', value]),
+    ],
   };
   await fs.mkdir(path.dirname(opts.dbFilename), { recursive: true });
   const built = cachedCliPath(opts.cacheDir);
