@@ -6,8 +6,6 @@ import path from 'node:path';
 import type { Pool } from 'pg';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { createActivities } from '../activities';
-import { createRetrainActivities, defaultRetrainingSources } from '../activities/retrain-classifier';
 import { createSmtpMailer } from '../mail/mailer';
 import { createPool } from '../db/pool';
 import { createApiKey } from '../db/credentials';
@@ -18,9 +16,8 @@ import { startMailCatcher } from '../stack/mail-catcher';
 import { cacheDir, dataDir } from '../stack/paths';
 import { ensureDatabase, startEmbeddedPostgres } from '../stack/postgres';
 import { registerSearchAttributes, startDevServer } from '../stack/temporal';
-import { loadActiveClassifier, loadBaseCorpus, withOptionalLlm } from '../workers/classifier';
 import { ensureRetrainSchedule } from '../workers/retrain-schedule';
-import { createLeadWorker } from '../workers/worker';
+import { createLeadWorker, createWorkerActivities } from '../workers/worker';
 import { migrateAndLoadDirectory } from './migrate';
 
 const started = Date.now();
@@ -128,31 +125,20 @@ async function main(): Promise<void> {
       ? linkSecretsOf(config)
       : [await devLinkSecret(dataDir(config)), ...(config.LEADRELAY_LINK_SECRET_PREVIOUS ?? [])];
     const linkSecret = linkSecrets[0] as string;
-    // The corpus plus the active retrained model's corrections; retraining replaces the model in place.
-    const corpus = { ownCorpusPath: config.LEADRELAY_CLASSIFIER_CORPUS };
-    const trained = await loadActiveClassifier(db, corpus);
-    const classifier = withOptionalLlm(trained);
     const worker = await createLeadWorker({
       connection: nativeConnection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       dataConverter,
-      activities: {
-        ...createActivities({
-          db,
-          mailer,
-          mailFrom: config.MAIL_FROM,
-          opsEmail: config.LEADRELAY_OPS_EMAIL ?? config.MAIL_FROM,
-          apiUrl,
-          linkSecret,
-          classifier,
-        }),
-        ...createRetrainActivities({
-          db,
-          classifier: trained,
-          retraining: { base: () => loadBaseCorpus(corpus), evaluation: () => defaultRetrainingSources.evaluation() },
-        }),
-      },
+      activities: await createWorkerActivities({
+        db,
+        mailer,
+        mailFrom: config.MAIL_FROM,
+        opsEmail: config.LEADRELAY_OPS_EMAIL ?? config.MAIL_FROM,
+        apiUrl,
+        linkSecret,
+        ownCorpusPath: config.LEADRELAY_CLASSIFIER_CORPUS,
+      }),
     });
     const running = worker.run();
     stops.push({

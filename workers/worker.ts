@@ -1,7 +1,9 @@
 // Builds the lead worker from its parts; the entry points below and the tests call this.
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
-import type { Activities } from '../activities';
+import { createActivities, type Activities, type ActivityDeps } from '../activities';
+import { createRetrainActivities, defaultRetrainingSources } from '../activities/retrain-classifier';
+import { loadActiveClassifier, loadBaseCorpus, withOptionalLlm } from './classifier';
 
 export const workflowsPath = require.resolve('../workflows');
 
@@ -27,4 +29,23 @@ export async function createLeadWorker(opts: {
     ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
   });
+}
+
+/**
+ * Every activity a worker of a real deployment runs: the lead's steps, classifying with the model trained from the
+ * built-in and the deployment's corpus (its active retrained model, if one was activated; the LLM in front when
+ * configured), and the retraining that replaces that model in place.
+ */
+export async function createWorkerActivities(deps: Omit<ActivityDeps, 'classifier'> & { ownCorpusPath?: string }) {
+  const { ownCorpusPath, ...stepDeps } = deps;
+  const corpus = { ownCorpusPath };
+  const trained = await loadActiveClassifier(deps.db, corpus);
+  return {
+    ...createActivities({ ...stepDeps, classifier: withOptionalLlm(trained) }),
+    ...createRetrainActivities({
+      db: deps.db,
+      classifier: trained,
+      retraining: { base: () => loadBaseCorpus(corpus), evaluation: () => defaultRetrainingSources.evaluation() },
+    }),
+  };
 }
