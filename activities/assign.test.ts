@@ -9,11 +9,9 @@ import { readLeadSummary } from '../db/lead-records';
 import { readLeadFacts } from '../db/leads';
 import { insertOffer, readOffer } from '../db/offers';
 import { createPool } from '../db/pool';
-import { insertSubmission } from '../db/submissions';
-import { normaliseWebForm } from '../src/intake/normalise';
-import { WebFormSchema } from '../src/intake/schemas';
 import type { LeadMatch } from '../src/matching/lead-match';
 import { copyOfTemplateDatabase } from '../test/support/database';
+import { storeWebForm } from '../test/support/submissions';
 import { testDirectory } from '../test/support/directory';
 import { createAssignActivities } from './assign';
 import { createRecordActivities } from './record';
@@ -35,18 +33,7 @@ let leads = 0;
 /** Submits and receives a lead (which matches it, as the workflow does), offers it to `repId`, who accepts. */
 async function assign(body: Record<string, unknown>, repId: string): Promise<{ leadId: string; match: LeadMatch }> {
   const leadId = `lead${++leads}`;
-  const lead = normaliseWebForm(WebFormSchema.parse(body));
-  const receivedAt = new Date('2030-01-02T09:00:00.000Z');
-  const personKey = lead.emailKey ?? lead.phone;
-  await insertSubmission(db, {
-    submissionId: leadId,
-    leadId,
-    personKey,
-    lead,
-    receivedAt,
-    merged: false,
-    submittedBy: null,
-  });
+  await storeWebForm(db, leadId, body, new Date('2030-01-02T09:00:00.000Z'));
   await createRecordActivities({ db }).receiveLead({ leadId });
   const match = (await readLeadFacts(db, leadId))!.match!;
   await insertOffer(db, {

@@ -12,6 +12,7 @@ import { insertSubmission } from '../db/submissions';
 import { normaliseWebForm } from '../src/intake/normalise';
 import { WebFormSchema } from '../src/intake/schemas';
 import { copyOfTemplateDatabase } from '../test/support/database';
+import { storeWebForm } from '../test/support/submissions';
 import { createRecordActivities } from './record';
 
 let db: Pool;
@@ -30,18 +31,12 @@ let leads = 0;
 /** A web form as the API stores it before it starts the lead's workflow: the submission that starts the lead. */
 async function submittedLead(): Promise<string> {
   const leadId = `lead${++leads}`;
-  const lead = normaliseWebForm(
-    WebFormSchema.parse({ name: 'Priya Shah', email: 'priya@acme.example', message: 'Move us to AWS' }),
-  );
-  await insertSubmission(db, {
-    submissionId: leadId,
+  await storeWebForm(
+    db,
     leadId,
-    personKey: lead.emailKey,
-    lead,
+    { name: 'Priya Shah', email: 'priya@acme.example', message: 'Move us to AWS' },
     receivedAt,
-    merged: false,
-    submittedBy: null,
-  });
+  );
   return leadId;
 }
 

@@ -11,11 +11,9 @@ import { readOffer } from '../db/offers';
 import { ensureDefaultPolicy } from '../db/policies';
 import { createPool } from '../db/pool';
 import { loadTeamLedger, lockTeamRouting, readRoutingDecision } from '../db/routing';
-import { insertSubmission } from '../db/submissions';
-import { normaliseWebForm } from '../src/intake/normalise';
-import { WebFormSchema } from '../src/intake/schemas';
 import type { Qualification } from '../src/qualification';
 import { copyOfTemplateDatabase } from '../test/support/database';
+import { storeWebForm } from '../test/support/submissions';
 import { testDirectory } from '../test/support/directory';
 import { createRecordActivities } from './record';
 import { createRouteActivities } from './route';
@@ -53,19 +51,8 @@ let leads = 0;
 /** A lead as the workflow has it when routing starts: submitted, received, qualified. */
 async function qualifiedLead(db: Pool, q: Qualification = qualification): Promise<string> {
   const leadId = `lead${++leads}`;
-  const lead = normaliseWebForm(
-    WebFormSchema.parse({ name: 'Priya Shah', email: `priya${leads}@acme.example`, message: 'Move us to AWS' }),
-  );
-  const receivedAt = new Date('2030-01-02T09:00:00.000Z');
-  await insertSubmission(db, {
-    submissionId: leadId,
-    leadId,
-    personKey: lead.emailKey,
-    lead,
-    receivedAt,
-    merged: false,
-    submittedBy: null,
-  });
+  const form = { name: 'Priya Shah', email: `priya${leads}@acme.example`, message: 'Move us to AWS' };
+  await storeWebForm(db, leadId, form, new Date('2030-01-02T09:00:00.000Z'));
   await createRecordActivities({ db }).receiveLead({ leadId });
   await saveQualification(db, leadId, q);
   return leadId;
