@@ -442,7 +442,7 @@ async function saturated(cycle: Driver, kind: Kind, seconds: number, tally: Tall
         continue;
       }
       const now = Date.now();
-      if (stoppedAt !== null) continue;
+      if (stoppedAt !== null || now > hardEnd) continue;
       if (countFrom === null) {
         if (++finished === inFlight) countFrom = now;
       } else if (++counted >= inFlight && now >= countFrom + seconds * 1000) {
