@@ -77,6 +77,8 @@ const kindNames: Record<Kind, string> = {
 };
 
 const started = Date.now();
+/** Aborted when the benchmark stops early (Ctrl-C, an error): no new cycle starts, requests in flight give up. */
+const stopLoad = new AbortController();
 const log = (line: string) => console.log(`[bench:stack +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -281,7 +283,7 @@ function createDriver(deps: {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(cycleTimeoutMs),
+      signal: AbortSignal.any([stopLoad.signal, AbortSignal.timeout(cycleTimeoutMs)]),
     });
     const text = await res.text();
     if (res.status >= 300) throw new Error(`POST ${url}: HTTP ${res.status} ${text.slice(0, 300)}`);
@@ -408,7 +410,7 @@ function noteFailure(tally: Tally | null, err: unknown): void {
 async function atRate(cycle: Driver, kind: Kind, seconds: number, tally: Tally | null): Promise<void> {
   const t0 = Date.now();
   const cycles: Array<Promise<void>> = [];
-  for (let i = 0; i < Math.round(seconds * ratePerSecond); i++) {
+  for (let i = 0; i < Math.round(seconds * ratePerSecond) && !stopLoad.signal.aborted; i++) {
     await sleep(t0 + (i * 1000) / ratePerSecond - Date.now());
     const done = cycle(kind).then((r) => {
       tally?.firstMs.push(r.firstMs);
@@ -433,7 +435,7 @@ async function saturated(cycle: Driver, kind: Kind, seconds: number, tally: Tall
   let counted = 0;
   let stoppedAt: number | null = null;
   const loop = async () => {
-    while (stoppedAt === null && Date.now() < hardEnd) {
+    while (stoppedAt === null && Date.now() < hardEnd && !stopLoad.signal.aborted) {
       try {
         await cycle(kind);
       } catch (err) {
@@ -656,12 +658,17 @@ async function main(): Promise<void> {
     (stopping ??= (async () => {
       // Native teardown promises hold no event-loop handle; without this Node would exit halfway through.
       const keepAlive = setInterval(() => {}, 1_000);
+      stopLoad.abort();
       for (const { what, stop } of stops.reverse()) {
-        const gaveUp = sleep(20_000).then(() => log(`stopping ${what}: gave up after 20 s`));
+        let timer: NodeJS.Timeout | undefined;
+        const gaveUp = new Promise<void>((resolve) => {
+          timer = setTimeout(() => resolve(log(`stopping ${what}: gave up after 20 s`)), 20_000);
+        });
         const stopped = stop().catch((err: unknown) =>
           log(`stopping ${what}: ${err instanceof Error ? err.message : String(err)}`),
         );
         await Promise.race([stopped, gaveUp]);
+        clearTimeout(timer);
       }
       clearInterval(keepAlive);
     })());
@@ -810,12 +817,14 @@ async function main(): Promise<void> {
             tally.statements.set(who, (tally.statements.get(who) ?? 0) + count - (statements0.get(who) ?? 0));
           samplePostgres();
           await sleep(500);
+          stopLoad.signal.throwIfAborted();
         }
         for (const kind of order) {
           log(`round ${round + 1}/${rounds}: ${kind} at saturation, ${inFlight} in flight, ≥ ${segmentSeconds} s`);
           await saturated(cycle, kind, segmentSeconds, tallies[kind]);
           samplePostgres();
           await sleep(500);
+          stopLoad.signal.throwIfAborted();
         }
       }
     };
