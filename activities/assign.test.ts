@@ -1,16 +1,21 @@
-// Assignment against a real Postgres, read back the way the next lead is: through the matcher. The rep owns the
-// contact from now on; an account gets the rep as its owner only when the lead surely belongs to it and it had none.
+// Assignment against a real Postgres, read back the way the next lead is: through the matcher. The accepted offer is
+// closed and the lead is the rep's; the rep owns the contact from now on; an account gets the rep as its owner only
+// when the lead surely belongs to it and it had none.
 import type { Pool } from 'pg';
 import { createMatcher, upsertAccount } from '../db/contacts-and-accounts';
 import { upsertDirectory } from '../db/directory';
+import { listEvents } from '../db/events';
+import { readLeadSummary } from '../db/lead-records';
+import { readLeadFacts } from '../db/leads';
+import { insertOffer, readOffer } from '../db/offers';
 import { createPool } from '../db/pool';
+import { insertSubmission } from '../db/submissions';
 import { normaliseWebForm } from '../src/intake/normalise';
 import { WebFormSchema } from '../src/intake/schemas';
 import type { LeadMatch } from '../src/matching/lead-match';
 import { copyOfTemplateDatabase } from '../test/support/database';
 import { testDirectory } from '../test/support/directory';
 import { createAssignActivities } from './assign';
-import { createMatchActivities } from './match';
 import { createRecordActivities } from './record';
 
 let db: Pool;
@@ -24,20 +29,63 @@ afterAll(async () => {
   await db?.end();
 });
 
+const at = '2030-01-02T09:10:00.000Z';
+
 let leads = 0;
-/** Records a lead, matches it as the workflow does, and assigns it to `repId`. */
-async function assign(body: Record<string, unknown>, repId: string): Promise<LeadMatch> {
+/** Submits and receives a lead (which matches it, as the workflow does), offers it to `repId`, who accepts. */
+async function assign(body: Record<string, unknown>, repId: string): Promise<{ leadId: string; match: LeadMatch }> {
+  const leadId = `lead${++leads}`;
   const lead = normaliseWebForm(WebFormSchema.parse(body));
-  const input = { leadId: `lead${++leads}`, lead, receivedAt: '2030-01-02T09:00:00.000Z' };
-  await createRecordActivities({ db }).recordLead(input);
-  const match = await createMatchActivities({ db }).matchContact({ leadId: input.leadId, input });
-  await createAssignActivities({ db }).assignLead({ leadId: input.leadId, repId, input, match });
-  return match;
+  const receivedAt = new Date('2030-01-02T09:00:00.000Z');
+  const personKey = lead.emailKey ?? lead.phone;
+  await insertSubmission(db, {
+    submissionId: leadId,
+    leadId,
+    personKey,
+    lead,
+    receivedAt,
+    merged: false,
+    submittedBy: null,
+  });
+  await createRecordActivities({ db }).receiveLead({ leadId });
+  const match = (await readLeadFacts(db, leadId))!.match!;
+  await insertOffer(db, {
+    leadId,
+    offerNumber: 1,
+    stage: {
+      kind: 'candidate',
+      level: 0,
+      repIds: [repId],
+      sla: { ms: 300_000, businessHours: null },
+      slaText: '5 minutes',
+      why: 'test',
+    },
+    offeredAt: '2030-01-02T09:00:01.000Z',
+  });
+  await createAssignActivities({ db }).assignLead({ leadId, offerNumber: 1, repId, at });
+  return { leadId, match };
 }
+
+test('the accepted offer is closed, the lead is owned by the rep, and the assignment is on the timeline once', async () => {
+  const { leadId } = await assign({ name: 'Ada', email: 'ada@lovelace.example', message: 'hello' }, 'ana');
+  // A retried step changes nothing.
+  await createAssignActivities({ db }).assignLead({ leadId, offerNumber: 1, repId: 'ana', at: '2030-01-02T09:11:00Z' });
+
+  expect(await readOffer(db, leadId, 1)).toMatchObject({ status: 'accepted' });
+  expect(await readLeadSummary(db, leadId)).toMatchObject({ status: 'assigned', owner: 'ana' });
+  const events = await listEvents(db, leadId);
+  expect(events.filter((e) => e.kind === 'accepted' || e.kind === 'assigned')).toEqual([
+    expect.objectContaining({ key: 'offer:1:accepted', at, offerNumber: 1, repId: 'ana', decision: 'accepted' }),
+    expect.objectContaining({ key: 'assigned', at, repId: 'ana', decision: 'assigned' }),
+  ]);
+});
 
 test('a new person at a known, unowned domain: the next lead from them finds the rep as owner of contact and account', async () => {
   await upsertAccount(db, { name: 'Orbis Systems', domain: 'orbis.example' });
-  const before = await assign({ name: 'Olga', email: 'olga@orbis.example', company: 'Orbis Systems' }, 'ana');
+  const { match: before } = await assign(
+    { name: 'Olga', email: 'olga@orbis.example', company: 'Orbis Systems' },
+    'ana',
+  );
   expect(before).toMatchObject({ contact: null, account: { method: 'domain', ownerRepId: null } });
 
   const again = await matchLead({ emailKey: 'olga@orbis.example', phone: null, companyDomain: null, company: null });
@@ -56,7 +104,7 @@ test("an account's owner is never replaced, though the contact's owner is", asyn
 
 test('a company matched only by a similar name gets no owner from the lead', async () => {
   await upsertAccount(db, { name: 'Kestrel Robotics Ltd', country: 'GB' });
-  const match = await assign({ name: 'Kim', email: 'kim@gmail.com', company: 'Kestrl Robotics' }, 'ana');
+  const { match } = await assign({ name: 'Kim', email: 'kim@gmail.com', company: 'Kestrl Robotics' }, 'ana');
   expect(match.account).toMatchObject({ method: 'name', name: 'Kestrel Robotics Ltd' });
   expect(match.account!.confidence).toBeLessThan(0.9);
   const again = await matchLead({ emailKey: null, phone: null, companyDomain: null, company: 'Kestrel Robotics Ltd' });

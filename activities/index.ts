@@ -11,6 +11,7 @@ import { createOfferActivities } from './offers';
 import { createQualifyActivities } from './qualify';
 import { createRecordActivities } from './record';
 import { createRouteActivities } from './route';
+import type { Clock } from './clock';
 
 export interface ActivityDeps {
   db: Pool;
@@ -27,6 +28,11 @@ export interface ActivityDeps {
    * classifier (LEADRELAY_LLM_API_KEY), which falls back to the trained one when its endpoint fails.
    */
   classifier: LeadClassifier | AsyncLeadClassifier;
+  /**
+   * When an email was taken by the mail server, as the workflow's timers count: the activity's own clock unless
+   * given (the time-skipping test server's clock runs ahead of the wall clock, and tests pass it in).
+   */
+  clock?: Clock;
 }
 
 export function createActivities(deps: ActivityDeps) {

@@ -19,13 +19,11 @@ import { readOffer, type StoredOffer } from '../db/offers';
 import { withTransaction } from '../db/pool';
 import { myOffersUrl, offerLinkUrls } from '../links/offer-links';
 import { sendOnce } from '../mail/mailer';
-import { activityNow } from './clock';
+import { activityClock } from './clock';
 import type { ActivityDeps } from '.';
 
 /** How long the "my offers" link in an offer email works after the offer's deadline. */
 const myOffersLinkDays = 7;
-/** How long a catch-all alert's claim links work: the queue's offer stays open until someone claims it. */
-const claimLinkDays = 7;
 
 export type Notifications = ReturnType<typeof createNotifications>;
 
@@ -35,7 +33,8 @@ export function createNotifications({
   mailFrom,
   apiUrl,
   linkSecret,
-}: Pick<ActivityDeps, 'db' | 'mailer' | 'mailFrom' | 'apiUrl' | 'linkSecret'>) {
+  clock = activityClock,
+}: Pick<ActivityDeps, 'db' | 'mailer' | 'mailFrom' | 'apiUrl' | 'linkSecret' | 'clock'>) {
   async function history(leadId: string): Promise<LeadEventLine[]> {
     return (await listEvents(db, leadId)).map(({ at, kind, summary }) => ({ at, kind, summary }));
   }
@@ -94,7 +93,7 @@ export function createNotifications({
         ? composeEscalationEmail({ ...withPage, history: await history(o.leadId) })
         : composeOfferEmail(withPage);
     const key = { leadId: o.leadId, offerNumber: o.offerNumber, kind: 'offer' as const };
-    return await sendOnce(db, mailer, mailFrom, key, rep.email, content, activityNow);
+    return await sendOnce(db, mailer, mailFrom, key, rep.email, content, clock);
   }
 
   /** One reminder to the offered rep, with the same links. */
@@ -102,10 +101,11 @@ export function createNotifications({
     const { offer, rep } = await offerEmail(o, facts, o.deadline!);
     const key = { leadId: o.leadId, offerNumber: o.offerNumber, kind: 'reminder' as const };
     const content = composeReminderEmail({ ...offer, remindedAt });
-    return await sendOnce(db, mailer, mailFrom, key, rep.email, content, activityNow);
+    return await sendOnce(db, mailer, mailFrom, key, rep.email, content, clock);
   }
 
   return {
+    clock,
     emailOffer,
     emailReminder,
 
@@ -113,7 +113,7 @@ export function createNotifications({
      * Alert `round` of the catch-all offer to whoever watches the queue, with the lead's history (and, for a lead
      * that needs attention, why). The next re-alert is due a backed-off interval after this one went out.
      */
-    async alertCatchAll({
+    alertCatchAll: async ({
       leadId,
       offerNumber,
       round,
@@ -121,7 +121,7 @@ export function createNotifications({
       leadId: string;
       offerNumber: number;
       round: number;
-    }): Promise<{ alertedAt: string; nextAlertAt: string }> {
+    }): Promise<{ alertedAt: string; nextAlertAt: string }> => {
       const offer = await readOffer(db, leadId, offerNumber);
       const facts = await readLeadFacts(db, leadId);
       if (!offer || !facts)
@@ -132,7 +132,6 @@ export function createNotifications({
       const lines = await history(leadId);
       const problem = facts.status === 'needs-attention' ? lastProblem(lines) : null;
       const claimants = offer.stage.repIds;
-      const expiresAt = new Date(activityNow().getTime() + claimLinkDays * 86_400_000).toISOString();
       const content = composeCatchAllAlert({
         leadId,
         offerNumber,
@@ -142,13 +141,9 @@ export function createNotifications({
         problem,
         history: lines,
         apiUrl,
-        claimLinks: claimants.map((repId) => ({
-          repId,
-          url: offerLinkUrls({ apiUrl, secret: linkSecret, leadId, offerNumber, repId, expiresAt }).accept,
-        })),
       });
       const key = { leadId, offerNumber, kind: 'catch-all-alert' as const, round };
-      const alertedAt = await sendOnce(db, mailer, mailFrom, key, alertEmail, content, activityNow);
+      const alertedAt = await sendOnce(db, mailer, mailFrom, key, alertEmail, content, clock);
       const nextAlertAt = new Date(
         alertedAt.getTime() + catchAllReAlertDelayMs(offer.stage.sla.ms, round),
       ).toISOString();

@@ -20,7 +20,6 @@ import {
 } from '../db/offers';
 import { withTransaction } from '../db/pool';
 import { readRoutingDecision } from '../db/routing';
-import { activityNow } from './clock';
 import type { Notifications } from './notify';
 import type { ActivityDeps } from '.';
 
@@ -76,12 +75,19 @@ export async function openOfferIn(
   tx: PoolClient,
   o: { leadId: string; offerNumber: number; stage: OfferedStage; at: string; status?: LeadStatus },
 ): Promise<OpenedOffer> {
-  await insertOffer(tx, { leadId: o.leadId, offerNumber: o.offerNumber, stage: o.stage, offeredAt: o.at });
+  const inserted = await insertOffer(tx, {
+    leadId: o.leadId,
+    offerNumber: o.offerNumber,
+    stage: o.stage,
+    offeredAt: o.at,
+  });
   const stored = await readOffer(tx, o.leadId, o.offerNumber);
   if (!stored) throw new Error(`offer ${o.offerNumber} of lead ${o.leadId} was not stored`);
   const offer = viewOf(stored);
   const status = o.status ?? (o.stage.kind === 'catch-all' ? 'catch-all' : 'notifying');
   const deadline = new Date(Date.parse(stored.offeredAt) + notifyDeadlineMs).toISOString();
+  // A late attempt finds the offer made: the lead may have moved on since, and must not be moved back.
+  if (!inserted) return { offer, status, deadline };
   await saveProgress(tx, {
     leadId: o.leadId,
     status,
@@ -129,7 +135,7 @@ export async function closeOfferIn(tx: PoolClient, leadId: string, c: ClosingOff
 
 export function createOfferActivities(
   { db }: Pick<ActivityDeps, 'db'>,
-  notify: Pick<Notifications, 'emailOffer' | 'emailReminder'>,
+  notify: Pick<Notifications, 'emailOffer' | 'emailReminder' | 'clock'>,
 ) {
   async function storedOffer(leadId: string, offerNumber: number): Promise<StoredOffer> {
     const offer = await readOffer(db, leadId, offerNumber);
@@ -177,7 +183,7 @@ export function createOfferActivities(
         throw ApplicationFailure.nonRetryable(`lead ${leadId} is not qualified`, 'UnknownLead');
       const { sla } = offer.stage;
       // The email states the deadline as of now; the one stored counts from the server taking it, a moment later.
-      const stated = new Date(slaDeadline(activityNow().getTime(), sla)).toISOString();
+      const stated = new Date(slaDeadline((await notify.clock()).getTime(), sla)).toISOString();
       const sentAt = await notify.emailOffer(offer, facts, stated);
       const told = await markOfferTold(db, {
         leadId,
@@ -214,7 +220,7 @@ export function createOfferActivities(
       const facts = await readLeadFacts(db, leadId);
       if (!facts?.qualification || !offer.deadline)
         throw ApplicationFailure.nonRetryable(`offer ${offerNumber} of lead ${leadId} was never told`, 'UnknownOffer');
-      const remindedAt = await notify.emailReminder(offer, facts, activityNow().toISOString());
+      const remindedAt = await notify.emailReminder(offer, facts, (await notify.clock()).toISOString());
       const repId = offer.stage.repIds[0] ?? null;
       await recordEvent(db, {
         leadId,

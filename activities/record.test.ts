@@ -1,11 +1,16 @@
-// Recording against a real Postgres: each decision is one timeline event under the timeline's name for it,
-// keeping the workflow's; a merged submission joins the timeline once however often the activity runs.
+// Receiving against a real Postgres: the lead is read from the submission the API stored and recorded once however
+// often the activity runs; a later submission from the same person joins the lead once, even when two attempts
+// overlap; a lead whose submission cannot be found waits (retryably) and then needs a person.
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { listEvents } from '../db/events';
+import { readLeadPerson, readLeadSummary } from '../db/lead-records';
 import { createPool } from '../db/pool';
+import { insertSubmission } from '../db/submissions';
 import { normaliseWebForm } from '../src/intake/normalise';
 import { WebFormSchema } from '../src/intake/schemas';
-import type { LeadWorkflowInput } from '../src/lead';
 import { copyOfTemplateDatabase } from '../test/support/database';
 import { createRecordActivities } from './record';
 
@@ -19,74 +24,138 @@ afterAll(async () => {
   await db?.end();
 });
 
+const receivedAt = new Date('2030-01-02T09:00:00.000Z');
+
 let leads = 0;
-async function recordedLead(): Promise<LeadWorkflowInput> {
+/** A web form as the API stores it before it starts the lead's workflow: the submission that starts the lead. */
+async function submittedLead(): Promise<string> {
+  const leadId = `lead${++leads}`;
   const lead = normaliseWebForm(
     WebFormSchema.parse({ name: 'Priya Shah', email: 'priya@acme.example', message: 'Move us to AWS' }),
   );
-  const input = { leadId: `lead${++leads}`, lead, receivedAt: '2030-01-02T09:00:00.000Z' };
-  await record.recordLead(input);
-  await record.recordLead(input);
-  return input;
+  await insertSubmission(db, {
+    submissionId: leadId,
+    leadId,
+    personKey: lead.emailKey,
+    lead,
+    receivedAt,
+    merged: false,
+    submittedBy: null,
+  });
+  return leadId;
 }
 
-test('decisions become timeline events named for what happened, with the offer and rep they concern', async () => {
-  const { leadId } = await recordedLead();
-  const decide = (key: string, kind: string, detail: unknown, second: number) =>
-    record.recordDecision({ leadId, key, kind, summary: key, detail, at: `2030-01-02T09:00:0${second}.000Z` });
-  await decide('qualified', 'qualified', { spam: false, tier: 'A' }, 1);
-  await decide('offer:1:opened', 'offered', { offerNumber: 1, kind: 'candidate', repIds: ['ana'] }, 2);
-  await decide('offer:1:declined', 'declined', { offerNumber: 1, repIds: ['ana'], answeredBy: 'ana' }, 3);
-  await decide('offer:2:opened', 'offered', { offerNumber: 2, kind: 'escalation', repIds: ['mgr'] }, 4);
-  await decide('offer:3:opened', 'offered', { offerNumber: 3, kind: 'catch-all', repIds: ['ana', 'ben'] }, 5);
-  await decide('assigned', 'assigned', { offerNumber: 3, repId: 'ben' }, 6);
-  await decide('assigned', 'assigned', { offerNumber: 3, repId: 'ana' }, 7);
+/** A chat from the same person, stored by the API as merged into the running lead. */
+async function mergedChat(leadId: string, submissionId: string, text: string): Promise<void> {
+  const chat = normaliseWebForm(WebFormSchema.parse({ phone: '+44 20 7946 0958', message: text }));
+  await insertSubmission(db, {
+    submissionId,
+    leadId,
+    personKey: 'priya@acme.example',
+    lead: { ...chat, source: 'chat' },
+    receivedAt: new Date('2030-01-02T09:05:00.000Z'),
+    merged: true,
+    submittedBy: null,
+  });
+}
 
-  expect(
-    (await listEvents(db, leadId)).map(({ key, kind, offerNumber, repId, decision }) => ({
-      key,
-      kind,
-      offerNumber,
-      repId,
-      decision,
-    })),
-  ).toEqual([
-    { key: 'received', kind: 'received', offerNumber: null, repId: null, decision: null },
-    { key: 'qualified', kind: 'scored', offerNumber: null, repId: null, decision: 'qualified' },
-    { key: 'offer:1:opened', kind: 'offered', offerNumber: 1, repId: 'ana', decision: 'offered' },
-    { key: 'offer:1:declined', kind: 'declined', offerNumber: 1, repId: 'ana', decision: 'declined' },
-    { key: 'offer:2:opened', kind: 'escalated', offerNumber: 2, repId: 'mgr', decision: 'offered' },
-    { key: 'offer:3:opened', kind: 'catch-all', offerNumber: 3, repId: null, decision: 'offered' },
-    { key: 'assigned', kind: 'assigned', offerNumber: 3, repId: 'ben', decision: 'assigned' },
+const occurrences = (text: string, part: string) => text.split(part).length - 1;
+
+test('a received lead is stored with its received and matched events once, though the activity ran twice', async () => {
+  const leadId = await submittedLead();
+  const first = await record.receiveLead({ leadId });
+  expect(await record.receiveLead({ leadId })).toEqual(first);
+  expect(first).toEqual({ source: 'web-form', match: expect.stringContaining('new contact') as unknown });
+
+  expect(await readLeadSummary(db, leadId)).toMatchObject({
+    name: 'Priya Shah',
+    email: 'priya@acme.example',
+    message: 'Move us to AWS',
+    status: 'received',
+    owner: null,
+  });
+  expect((await listEvents(db, leadId)).map(({ key, kind, at, decision }) => ({ key, kind, at, decision }))).toEqual([
+    { key: 'received', kind: 'received', at: receivedAt.toISOString(), decision: null },
+    { key: 'matched', kind: 'matched', at: receivedAt.toISOString(), decision: 'matched' },
   ]);
 });
 
-test('spam is a rejected-spam event of the qualified decision', async () => {
-  const { leadId } = await recordedLead();
-  await record.recordDecision({
-    leadId,
-    key: 'qualified',
-    kind: 'qualified',
-    summary: 'rejected as spam: SEO pitch',
-    detail: { spam: true },
-    at: '2030-01-02T09:00:01.000Z',
-  });
-  expect((await listEvents(db, leadId)).at(-1)).toMatchObject({ kind: 'rejected-spam', decision: 'qualified' });
-});
+test('a merged submission recorded twice (a retried activity) joins the lead once and fills what it left out', async () => {
+  const leadId = await submittedLead();
+  await record.receiveLead({ leadId });
+  await mergedChat(leadId, 'sub-2', 'also: Azure?');
+  await record.recordMergedSubmission({ leadId, submissionId: 'sub-2' });
+  await record.recordMergedSubmission({ leadId, submissionId: 'sub-2' });
 
-test('a merged submission recorded twice (a retried activity) is one event', async () => {
-  const { leadId } = await recordedLead();
-  const chat = normaliseWebForm(WebFormSchema.parse({ phone: '+44 20 7946 0958', message: 'also: Azure?' }));
-  const submission = {
-    submissionId: 'sub-2',
-    lead: { ...chat, source: 'chat' as const },
-    receivedAt: '2030-01-02T09:05:00.000Z',
-  };
-  await record.recordMergedSubmission({ leadId, submission });
-  await record.recordMergedSubmission({ leadId, submission });
-  expect((await listEvents(db, leadId)).map((e) => e.key)).toEqual(['received', 'merged:sub-2']);
-  expect((await listEvents(db, leadId))[1]).toMatchObject({
+  const events = await listEvents(db, leadId);
+  expect(events.map((e) => e.key)).toEqual(['received', 'matched', 'merged:sub-2']);
+  expect(events[2]).toMatchObject({
     kind: 'merged',
+    at: '2030-01-02T09:05:00.000Z',
     summary: 'chat submission from the same person merged into this lead',
   });
+  const person = await readLeadPerson(db, leadId);
+  expect(occurrences(person!.message!, 'also: Azure?')).toBe(1);
+  expect(person!.message).toMatch(/^Move us to AWS\n\n/);
+  // The form left the phone out; the chat gave it.
+  expect(person!.phone).toBe('+442079460958');
+});
+
+test('two overlapping attempts to merge the same submission add its text once', async () => {
+  const leadId = await submittedLead();
+  await record.receiveLead({ leadId });
+  await mergedChat(leadId, 'sub-3', 'and GCP, maybe');
+  await Promise.all([
+    record.recordMergedSubmission({ leadId, submissionId: 'sub-3' }),
+    record.recordMergedSubmission({ leadId, submissionId: 'sub-3' }),
+  ]);
+  expect(occurrences((await readLeadPerson(db, leadId))!.message!, 'and GCP, maybe')).toBe(1);
+  expect((await listEvents(db, leadId)).filter((e) => e.kind === 'merged')).toHaveLength(1);
+});
+
+test('a submission that was not merged into this lead is refused, not merged', async () => {
+  const leadId = await submittedLead();
+  const other = await submittedLead();
+  await record.receiveLead({ leadId });
+  await mergedChat(other, 'sub-4', 'not for you');
+  await expect(record.recordMergedSubmission({ leadId, submissionId: 'sub-4' })).rejects.toMatchObject({
+    nonRetryable: true,
+  });
+  expect((await readLeadPerson(db, leadId))!.message).toBe('Move us to AWS');
+});
+
+test('a lead without a stored submission fails retryably, and after five attempts needs a person', async () => {
+  const attempt = record.receiveLead({ leadId: 'never-submitted' });
+  await expect(attempt).rejects.toBeInstanceOf(ApplicationFailure);
+  await expect(attempt).rejects.toMatchObject({
+    type: 'NoSubmission',
+    nonRetryable: false,
+    message: 'lead never-submitted has no stored submission',
+  });
+  // The fifth attempt (the SDK would log its failure as a warning; the test reads it instead).
+  const fifth = new MockActivityEnvironment({ attempt: 5 }, { logger: new DefaultLogger('ERROR') });
+  await expect(
+    fifth.run((input: { leadId: string }) => record.receiveLead(input), { leadId: 'never-submitted' }),
+  ).rejects.toMatchObject({
+    type: 'NoSubmission',
+    nonRetryable: true,
+  });
+  expect(await readLeadSummary(db, 'never-submitted')).toBeNull();
+  expect(await listEvents(db, 'never-submitted')).toEqual([]);
+});
+
+test('an ignored signal is on the timeline once per number, with the reason', async () => {
+  const leadId = await submittedLead();
+  await record.receiveLead({ leadId });
+  const ignored = (summary: string) =>
+    record.recordIgnoredSignal({ leadId, number: 1, summary, at: '2030-01-02T09:10:00.000Z' });
+  await ignored('accept from ben ignored: offer 1 was made to ana');
+  await ignored('accept from ben ignored: offer 1 was made to ana (retried)');
+  expect((await listEvents(db, leadId)).filter((e) => e.kind === 'ignored-signal')).toEqual([
+    expect.objectContaining({
+      key: 'ignored-signal:1',
+      summary: 'accept from ben ignored: offer 1 was made to ana',
+      decision: 'ignored-signal',
+    }),
+  ]);
 });

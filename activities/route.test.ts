@@ -1,14 +1,20 @@
-// Routing against a real Postgres: a retried routing activity returns the plan already decided and charges the
-// round robin once; without an active policy the lead waits (a retryable error) until an operator activates one.
+// Routing against a real Postgres: a retried or overlapping routing activity returns the plan already decided and
+// charges the round robin once; offer 1 is stored with the plan, waiting for its email; without an active policy the
+// lead needs an operator (a non-retryable RoutingError that says what to do); one team's lock holds up no other team.
+import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
+import { readLeadSummary } from '../db/lead-records';
 import { upsertDirectory } from '../db/directory';
+import { listEvents } from '../db/events';
+import { saveQualification } from '../db/leads';
+import { readOffer } from '../db/offers';
 import { ensureDefaultPolicy } from '../db/policies';
 import { createPool } from '../db/pool';
-import { loadLedger } from '../db/routing';
+import { loadTeamLedger, lockTeamRouting, readRoutingDecision } from '../db/routing';
+import { insertSubmission } from '../db/submissions';
 import { normaliseWebForm } from '../src/intake/normalise';
 import { WebFormSchema } from '../src/intake/schemas';
 import type { Qualification } from '../src/qualification';
-import { RoutingError } from '../src/routing/plan';
 import { copyOfTemplateDatabase } from '../test/support/database';
 import { testDirectory } from '../test/support/directory';
 import { createRecordActivities } from './record';
@@ -25,8 +31,9 @@ afterAll(async () => {
   await Promise.all(pools.map((p) => p.end()));
 });
 
+/** Everything to the cloud team, except tier-B leads, which go to leadership. */
 const policy = (strategy: string) =>
-  `sla:\n  - name: any\n    within: 5 minutes\ndefault:\n  team: cloud\n  strategy: ${strategy}\n`;
+  `sla:\n  - name: any\n    within: 5 minutes\nrules:\n  - name: warm\n    when: { tier: B }\n    team: leadership\n    strategy: least-loaded\ndefault:\n  team: cloud\n  strategy: ${strategy}\n`;
 
 const qualification = {
   score: 85,
@@ -43,50 +50,161 @@ const qualification = {
 } satisfies Qualification;
 
 let leads = 0;
-async function recordedLead(db: Pool) {
+/** A lead as the workflow has it when routing starts: submitted, received, qualified. */
+async function qualifiedLead(db: Pool, q: Qualification = qualification): Promise<string> {
+  const leadId = `lead${++leads}`;
   const lead = normaliseWebForm(
-    WebFormSchema.parse({ name: 'Priya Shah', email: 'priya@acme.example', message: 'Move us to AWS' }),
+    WebFormSchema.parse({ name: 'Priya Shah', email: `priya${leads}@acme.example`, message: 'Move us to AWS' }),
   );
-  const input = { leadId: `lead${++leads}`, lead, receivedAt: '2030-01-02T09:00:00.000Z' };
-  await createRecordActivities({ db }).recordLead(input);
-  return input;
+  const receivedAt = new Date('2030-01-02T09:00:00.000Z');
+  await insertSubmission(db, {
+    submissionId: leadId,
+    leadId,
+    personKey: lead.emailKey,
+    lead,
+    receivedAt,
+    merged: false,
+    submittedBy: null,
+  });
+  await createRecordActivities({ db }).receiveLead({ leadId });
+  await saveQualification(db, leadId, q);
+  return leadId;
 }
+
+const dealt = (ledger: Awaited<ReturnType<typeof loadTeamLedger>>, teamId: string) =>
+  Object.values(ledger[teamId] ?? {}).reduce((sum, e) => sum + e.dealt, 0);
 
 test('a retried routing returns the stored plan, and the round robin is charged once', async () => {
   const db = await database();
   await ensureDefaultPolicy(db, policy('weighted-round-robin'));
   const activities = createRouteActivities({ db });
-  const input = await recordedLead(db);
-  const route = (at: string) => activities.routeLead({ leadId: input.leadId, input, qualification, match: null, at });
+  const leadId = await qualifiedLead(db);
+  const route = (at: string) => activities.routeLead({ leadId, at });
 
   const first = await route('2030-01-02T09:00:01.000Z');
   expect(first.teamId).toBe('cloud');
   expect(first.description).toContain(first.stages[0]!.repIds[0]);
-  const ledger = await loadLedger(db);
-  expect(Object.values(ledger.cloud ?? {}).reduce((dealt, e) => dealt + e.dealt, 0)).toBe(1);
+  const ledger = await loadTeamLedger(db, 'cloud');
+  expect(dealt(ledger, 'cloud')).toBe(1);
 
   // The retry comes later, when the round robin would deal to someone else.
   expect(await route('2030-01-02T09:00:31.000Z')).toEqual(first);
-  expect(await loadLedger(db)).toEqual(ledger);
+  expect(await loadTeamLedger(db, 'cloud')).toEqual(ledger);
+  expect((await listEvents(db, leadId)).filter((e) => e.key === 'routed')).toHaveLength(1);
 
-  const next = await recordedLead(db);
-  const second = await activities.routeLead({
-    leadId: next.leadId,
-    input: next,
-    qualification,
-    match: null,
-    at: '2030-01-02T09:01:00.000Z',
-  });
+  // The next lead is dealt to the other rep, though two attempts to route it overlap.
+  const next = await qualifiedLead(db);
+  const [second, overlapping] = await Promise.all([
+    activities.routeLead({ leadId: next, at: '2030-01-02T09:01:00.000Z' }),
+    activities.routeLead({ leadId: next, at: '2030-01-02T09:01:01.000Z' }),
+  ]);
+  expect(overlapping).toEqual(second);
   expect(second.stages[0]!.repIds).not.toEqual(first.stages[0]!.repIds);
+  expect(dealt(await loadTeamLedger(db, 'cloud'), 'cloud')).toBe(2);
 });
 
-test('without an active policy routing fails with a RoutingError (the activity retries), and routes once one is active', async () => {
+test('offer 1 is stored with the plan, with no deadline until its rep is told, and the lead is notifying', async () => {
+  const db = await database();
+  await ensureDefaultPolicy(db, policy('least-loaded'));
+  const leadId = await qualifiedLead(db);
+  const at = '2030-01-02T09:00:01.000Z';
+  const { stages, firstOffer } = await createRouteActivities({ db }).routeLead({ leadId, at });
+
+  expect(firstOffer).toMatchObject({
+    status: 'notifying',
+    offer: { offerNumber: 1, kind: 'candidate', repIds: stages[0]!.repIds, offeredAt: at, outcome: 'open' },
+    // How long the email may take before the lead counts as stuck: five minutes, not the SLA.
+    deadline: '2030-01-02T09:05:01.000Z',
+  });
+  expect(await readOffer(db, leadId, 1)).toMatchObject({
+    stage: { kind: 'candidate', repIds: stages[0]!.repIds },
+    offeredAt: at,
+    toldAt: null,
+    deadline: null,
+    status: 'open',
+  });
+  expect(await readOffer(db, leadId, 2)).toBeNull();
+  expect(await readLeadSummary(db, leadId)).toMatchObject({ status: 'notifying' });
+  expect((await listEvents(db, leadId)).map((e) => e.key)).toEqual(['received', 'matched', 'routed', 'offer:1:opened']);
+});
+
+test('without an active policy routing needs an operator (a non-retryable RoutingError naming the fix), and leaves nothing half-done', async () => {
   const db = await database();
   const activities = createRouteActivities({ db });
-  const input = await recordedLead(db);
-  const route = () =>
-    activities.routeLead({ leadId: input.leadId, input, qualification, match: null, at: '2030-01-02T09:00:01.000Z' });
-  await expect(route()).rejects.toThrow(RoutingError);
+  const leadId = await qualifiedLead(db);
+  const route = () => activities.routeLead({ leadId, at: '2030-01-02T09:00:01.000Z' });
+
+  const failed = route();
+  await expect(failed).rejects.toBeInstanceOf(ApplicationFailure);
+  await expect(failed).rejects.toMatchObject({
+    type: 'RoutingError',
+    nonRetryable: true,
+    message: expect.stringContaining('activate one (POST /v1/admin/policies)') as unknown,
+  });
+  expect(await readRoutingDecision(db, leadId)).toBeNull();
+  expect(await readOffer(db, leadId, 1)).toBeNull();
+  expect(await readLeadSummary(db, leadId)).toMatchObject({ status: 'received' });
+
+  // Once an operator activates one, the same lead routes.
   await ensureDefaultPolicy(db, policy('least-loaded'));
   expect((await route()).teamId).toBe('cloud');
+});
+
+/** The promise's value, or a failure naming what hung once `ms` pass. */
+async function within<T>(ms: number, promise: Promise<T>, hung: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(hung)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+test("a lead for one team routes while another team's routing holds its lock", async () => {
+  const db = await database();
+  await ensureDefaultPolicy(db, policy('weighted-round-robin'));
+  const activities = createRouteActivities({ db });
+  const cloudLead = await qualifiedLead(db);
+  const warmLead = await qualifiedLead(db, { ...qualification, tier: 'B', score: 60 });
+
+  // Another lead's routing for the cloud team, mid-transaction.
+  const held = await db.connect();
+  try {
+    await held.query('BEGIN');
+    await lockTeamRouting(held, 'cloud');
+    let cloudDone = false;
+    const cloud = activities.routeLead({ leadId: cloudLead, at: '2030-01-02T09:00:01.000Z' }).then((r) => {
+      cloudDone = true;
+      return r;
+    });
+    // Wait until that attempt is queued behind the held lock, so the lead below routes while it is.
+    const waitingOnLock = async () =>
+      (
+        await db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+        )
+      ).rows[0]!.n;
+    for (const start = Date.now(); (await waitingOnLock()) === 0;) {
+      if (Date.now() - start > 10_000) throw new Error('the cloud lead never waited on its team lock');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const warm = await within(
+      10_000,
+      activities.routeLead({ leadId: warmLead, at: '2030-01-02T09:00:01.000Z' }),
+      "leadership's routing waited on the cloud team's lock",
+    );
+    expect(warm.teamId).toBe('leadership');
+    // The cloud lead waits its turn.
+    expect(cloudDone).toBe(false);
+    await held.query('COMMIT');
+    expect((await cloud).teamId).toBe('cloud');
+  } finally {
+    await held.query('ROLLBACK').catch(() => undefined);
+    held.release();
+  }
 });

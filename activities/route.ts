@@ -61,6 +61,8 @@ export function createRouteActivities({ db }: Pick<ActivityDeps, 'db'>) {
         companySize: lead.companySize,
         contactOwnerRepId: match?.contact?.ownerRepId ?? null,
         accountOwnerRepId: match?.account?.ownerRepId ?? null,
+        confidence: q.confidenceLevel ?? null,
+        unsure: q.unsure ?? null,
       };
       try {
         return await withTransaction(db, async (tx) => {

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { apiSchemas } from './openapi';
+import type { RouteTable } from './method-not-allowed';
 
 export const FieldIssueSchema = z
   .object({
@@ -117,7 +118,7 @@ const parserErrors: Record<string, { status: number; field: string; message: str
   FST_ERR_CTP_INVALID_TYPE: { status: 400, field: 'content-type', message: 'content-type must be a string' },
 };
 
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, routes?: RouteTable): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof HttpError) return reply.code(err.statusCode).send(err.body());
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -144,7 +145,16 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const message = `no route ${request.method} ${request.url.split('?')[0]}`;
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = routes?.allowedMethods(path) ?? [];
+    if (allowed.length) {
+      const message = `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`;
+      return reply
+        .code(405)
+        .header('allow', allowed.join(', '))
+        .send({ error: message, issues: [{ field: 'method', message }] });
+    }
+    const message = `no route ${request.method} ${path}`;
     return reply.code(404).send({ error: message, issues: [{ field: 'url', message }] });
   });
 }

@@ -1,22 +1,32 @@
 // Production API process: serves the HTTP API against an existing Temporal cluster and Postgres.
 import { Client, Connection } from '@temporalio/client';
 import { createPool } from '../db/pool';
-import { loadConfig, requireSetting } from '../src/config';
+import { linkSecretsOf, loadConfig, requireSetting } from '../src/config';
 import { buildApi } from './server';
+import { leadrelayDataConverter } from '../codec/data-converter';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const db = createPool(requireSetting(config, 'DATABASE_URL'));
   const connection = await Connection.connect({ address: requireSetting(config, 'TEMPORAL_ADDRESS') });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const codecKeys = requireSetting(config, 'LEADRELAY_CODEC_KEYS');
+  // Everything the API hands to Temporal (a lead's input, signals, updates) is encrypted before it leaves.
+  const client = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: leadrelayDataConverter(codecKeys),
+  });
   const app = buildApi({
     client,
     db,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     logger: true,
     mergeWindowMs: config.LEADRELAY_MERGE_WINDOW_MINUTES * 60_000,
-    // The offer emails' links land on this process's pages, signed with the worker's secret.
-    linkSecret: requireSetting(config, 'LEADRELAY_LINK_SECRET'),
+    // The offer emails' links land on this process's pages, signed with the worker's secret; during a rotation the
+    // previous secrets verify too.
+    linkSecret: linkSecretsOf(config),
+    // The Web UI reads payloads through /codec/decode, for managers and admins.
+    codec: { keys: codecKeys, corsOrigins: config.LEADRELAY_CODEC_CORS_ORIGINS ?? [] },
   });
   const stop = async () => {
     await app.close();

@@ -6,8 +6,12 @@ import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
-/** Schemas registered here become named components (`#/components/schemas/<id>`) of the document. */
-export const apiSchemas = z.registry<{ id: string }>();
+/**
+ * Schemas registered here with an id become named components (`#/components/schemas/<id>`) of the document. It is
+ * zod's global registry, the one `.describe()` and `.meta()` write to: the document is generated with its metadata,
+ * so every description, and every rule stated with `.meta()`, reaches the document.
+ */
+export const apiSchemas = z.globalRegistry;
 
 /** `security` entries for route schemas: which of the two bearer schemes a route takes. */
 export const security: Record<'apiKey' | 'repToken' | 'either', Array<Record<string, string[]>>> = {

@@ -5,13 +5,20 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
 import { registerAuthentication } from './auth';
+import { FailedAuthLimiter, type FailedAuthLimits } from './failed-auth-limiter';
+import { recordRoutes } from './method-not-allowed';
 import { principalKey } from '../db/credentials';
 import { bodyLimits } from './body-limits';
 import { HttpError, registerErrorHandling } from './errors';
 import { registerOpenApi } from './openapi';
 import { registerOptionalBodies } from './optional-body';
+import { apiLoggerOptions } from './request-log';
 import type { RouteDeps } from './route-deps';
+import type { LinkSecrets } from '../links/offer-links';
 import { registerOfferPages } from './pages/routes';
+import { codecRoutes } from './codec/routes';
+import { SessionSigner } from './codec/session';
+import { AesGcmCodec, type CodecKey } from '../codec/aes-gcm-codec';
 // Their schemas join the document's components (#/components/schemas) in the order of these imports.
 import { adminRepRoutes } from './admin/reps/routes';
 import { adminTeamRoutes } from './admin/teams/routes';
@@ -38,15 +45,27 @@ export interface ApiDeps {
   taskQueue: string;
   /** Defaults to a real clock; tests against the time-skipping server pass the server's. */
   now?: () => Promise<Date>;
-  logger?: boolean;
+  /**
+   * Request logging (off by default). `true` logs to stdout, `{ stream }` to that stream; either way link tokens and
+   * `token` query values are redacted (api/request-log.ts).
+   */
+  logger?: boolean | { stream: { write(line: string): void } };
   rateLimits?: Partial<RateLimits>;
+  /** Failed authentications allowed per client address before it is refused (429) without a lookup. */
+  failedAuthLimits?: Partial<FailedAuthLimits>;
   /** Same person within this window: the second submission joins the first lead. Default 30 minutes. */
   mergeWindowMs?: number;
   /**
    * LEADRELAY_LINK_SECRET. When given, the pages behind the offer emails' links (api/pages/) are served too;
    * without it the API serves only its JSON routes (tests that register the pages themselves leave it out).
    */
-  linkSecret?: string;
+  linkSecret?: LinkSecrets;
+  /**
+   * LEADRELAY_CODEC_KEYS and LEADRELAY_CODEC_CORS_ORIGINS. When given, the codec-server endpoints (/codec/decode,
+   * /codec/encode, /codec/session) are served for managers and admin keys. The Temporal client passed in must
+   * carry the same keys (codec/data-converter.ts).
+   */
+  codec?: { keys: readonly CodecKey[]; corsOrigins?: readonly string[] };
 }
 
 export function buildApi({
@@ -56,11 +75,13 @@ export function buildApi({
   now = () => Promise.resolve(new Date()),
   logger = false,
   rateLimits,
+  failedAuthLimits,
   mergeWindowMs = 30 * 60_000,
   linkSecret,
+  codec,
 }: ApiDeps): FastifyInstance {
   const app = Fastify({
-    logger,
+    logger: logger === false ? false : apiLoggerOptions(logger === true ? undefined : logger.stream),
     bodyLimit: bodyLimits.single,
     // URLs the router refuses before any route or hook runs (bad percent-encoding, over-long parameters) still get
     // the error shape.
@@ -72,13 +93,15 @@ export function buildApi({
       void reply.code(tooLong ? 414 : 400).send({ error: message, issues: [{ field: 'url', message }] });
     },
   });
+  const failedAuth = new FailedAuthLimiter(failedAuthLimits);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // JSON in, JSON out: a text/plain body would only reach the validator as a string and be refused less clearly.
   app.removeContentTypeParser('text/plain');
+  const routes = recordRoutes(app);
   registerOptionalBodies(app);
-  registerErrorHandling(app);
-  registerAuthentication(app, db);
+  registerErrorHandling(app, routes);
+  registerAuthentication(app, db, failedAuth, routes);
 
   const limits = { ...defaultRateLimits, ...rateLimits };
   // Keyed on the verified credential (authentication runs first, in an application-level onRequest hook), so one
@@ -111,6 +134,15 @@ export function buildApi({
   void app.register(adminTeamRoutes, deps);
   void app.register(adminRepRoutes, deps);
   void app.register(adminPolicyRoutes, deps);
-  if (linkSecret) void app.register(registerOfferPages, { client, db, linkSecret, taskQueue, now });
+  if (linkSecret)
+    void app.register(registerOfferPages, { client, db, linkSecret, taskQueue, now, limiter: failedAuth });
+  if (codec)
+    void app.register(codecRoutes, {
+      db,
+      codec: new AesGcmCodec(codec.keys),
+      signer: new SessionSigner(codec.keys),
+      corsOrigins: codec.corsOrigins ?? [],
+      limiter: failedAuth,
+    });
   return app;
 }

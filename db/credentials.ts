@@ -141,6 +141,27 @@ export async function verifyToken(db: Pool, token: string): Promise<Principal | 
   return row && equal ? { kind: 'rep', tokenId: id, repId: row.rep_id } : null;
 }
 
+/**
+ * The principal a credential id stands for while it is still valid (not revoked; a rep token's rep still active), or
+ * null. For sessions that carry the id of the credential they were opened with, so revoking it ends them too.
+ */
+export async function readCredential(db: Pool, kind: Principal['kind'], id: string): Promise<Principal | null> {
+  if (kind === 'api-key') {
+    const { rows } = await db.query<{ name: string; scopes: ApiScope[] }>(
+      'SELECT name, scopes FROM api_keys WHERE id = $1 AND revoked_at IS NULL',
+      [id],
+    );
+    const row = rows[0];
+    return row ? { kind: 'api-key', keyId: id, name: row.name, scopes: row.scopes } : null;
+  }
+  const { rows } = await db.query<{ rep_id: string }>(
+    'SELECT t.rep_id FROM rep_tokens t JOIN reps r ON r.id = t.rep_id WHERE t.id = $1 AND t.revoked_at IS NULL AND r.active',
+    [id],
+  );
+  const row = rows[0];
+  return row ? { kind: 'rep', tokenId: id, repId: row.rep_id } : null;
+}
+
 /** What a principal is called in logs and rate-limit buckets: per key, and per rep across their tokens. */
 export function principalKey(principal: Principal): string {
   return principal.kind === 'api-key' ? `key:${principal.keyId}` : `rep:${principal.repId}`;

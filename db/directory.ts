@@ -195,3 +195,12 @@ export async function readRep(db: Pool | PoolClient, id: string, { lock = false 
   const row = rows[0];
   return row ? { rep: storedRep(row.doc), updatedAt: row.updated_at.toISOString() } : null;
 }
+
+/** Whether the rep is a manager: named in the escalation chain of an active team. */
+export async function isEscalationManager(db: Pool | PoolClient, repId: string): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM teams WHERE active AND escalation @> jsonb_build_array(jsonb_build_object('repId', $1::text)) LIMIT 1`,
+    [repId],
+  );
+  return rows.length > 0;
+}

@@ -15,8 +15,9 @@ export interface StoredLinkUse extends LinkUse {
 }
 
 /**
- * Claims the link's one use with the outcome `in-progress`; false when it was claimed before. Inside a
- * transaction a concurrent claim of the same token waits for it to end, then finds the row.
+ * Claims the link's one use with the outcome `in-progress`, in one statement of its own (no transaction is held
+ * while the answer is given); false when it is taken. A claim still `in-progress` from before `abandonedBefore` was
+ * left by a process that died mid-answer: it is taken over (the answer's update id makes giving it again harmless).
  */
 export async function claimLinkUse(
   db: Pool | PoolClient,
@@ -28,13 +29,21 @@ export async function claimLinkUse(
     action: 'accept' | 'decline';
     at: Date;
   },
+  abandonedBefore: Date | null = null,
 ): Promise<boolean> {
   const { rowCount } = await db.query(
     `INSERT INTO offer_link_uses (token_hash, lead_id, offer_number, rep_id, action, used_at, outcome)
-     VALUES ($1, $2, $3, $4, $5, $6, 'in-progress') ON CONFLICT (token_hash) DO NOTHING`,
-    [use.tokenHash, use.leadId, use.offerNumber, use.repId, use.action, use.at],
+     VALUES ($1, $2, $3, $4, $5, $6, 'in-progress')
+     ON CONFLICT (token_hash) DO UPDATE SET used_at = EXCLUDED.used_at
+      WHERE offer_link_uses.outcome = 'in-progress' AND offer_link_uses.used_at < $7::timestamptz`,
+    [use.tokenHash, use.leadId, use.offerNumber, use.repId, use.action, use.at, abandonedBefore],
   );
   return rowCount === 1;
+}
+
+/** Gives a claimed use back when its answer could not be given (Temporal unreachable): the link works again. */
+export async function releaseLinkUse(db: Pool | PoolClient, tokenHash: string): Promise<void> {
+  await db.query(`DELETE FROM offer_link_uses WHERE token_hash = $1 AND outcome = 'in-progress'`, [tokenHash]);
 }
 
 /** accepted, declined, or the refusal (StaleOffer, LeadClosed, ...) the workflow answered with. */

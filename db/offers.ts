@@ -23,12 +23,15 @@ export interface StoredOffer {
   status: 'open' | OfferStatus;
 }
 
-/** Stores an offer as open with no deadline yet; one already stored under its number (a retry) is left as it is. */
+/**
+ * Stores an offer as open with no deadline yet; one already stored under its number (a retry) is left as it is.
+ * True when this call stored it.
+ */
 export async function insertOffer(
   db: Pool | PoolClient,
   o: { leadId: string; offerNumber: number; stage: OfferedStage; offeredAt: string; deadline?: string | null },
-): Promise<void> {
-  await db.query(
+): Promise<boolean> {
+  const { rowCount } = await db.query(
     `INSERT INTO lead_offers (lead_id, offer_number, kind, level, rep_ids, offered_at, deadline, stage)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (lead_id, offer_number) DO NOTHING`,
     [
@@ -42,6 +45,7 @@ export async function insertOffer(
       JSON.stringify(o.stage),
     ],
   );
+  return rowCount === 1;
 }
 
 export async function readOffer(

@@ -1,11 +1,38 @@
 // The one way leadrelay opens a Postgres pool.
 import { Pool, type PoolClient } from 'pg';
 
+/**
+ * How long anything may wait on Postgres. Without them one slow dependency (a worker holding a row lock, a server
+ * that stops answering) blocks the API's requests one connection at a time until the pool is empty.
+ */
+export interface PoolTimeouts {
+  /** Waiting for a free pooled connection, or for a new one to connect. */
+  connectMs: number;
+  /** One statement, lock waits included (Postgres cancels it). 0: none, for bulk work such as the benchmarks' seeding. */
+  statementMs: number;
+  /** A transaction left open with nothing running: Postgres ends the session, releasing its locks. */
+  idleInTransactionMs: number;
+}
+
+export const defaultPoolTimeouts: PoolTimeouts = {
+  connectMs: 10_000,
+  statementMs: 30_000,
+  idleInTransactionMs: 60_000,
+};
+
 export function createPool(
   connectionString: string,
   log: (line: string) => void = (line) => console.error(line),
+  timeouts: Partial<PoolTimeouts> = {},
 ): Pool {
-  const pool = new Pool({ connectionString });
+  const t = { ...defaultPoolTimeouts, ...timeouts };
+  const pool = new Pool({
+    connectionString,
+    connectionTimeoutMillis: t.connectMs,
+    // Sent as session settings when each connection starts, so they hold for every query on it.
+    statement_timeout: t.statementMs,
+    idle_in_transaction_session_timeout: t.idleInTransactionMs,
+  });
   // An idle client whose server went away (restart, failover, Ctrl-C reaching Postgres first) would otherwise
   // be an unhandled 'error' event that kills the process; the pool replaces it on the next query.
   pool.on('error', (err) => log(`postgres: idle connection lost: ${err.message}`));

@@ -13,6 +13,8 @@ export interface NewSubmission {
   receivedAt: Date;
   /** Joined a running lead rather than starting one. */
   merged: boolean;
+  /** The API key that sent it (its id): that key may read the lead back without leads:read. */
+  submittedBy: string | null;
 }
 
 /** Holds a lock on the person (or on the submission, for one with no contact key) until the transaction ends. */
@@ -50,8 +52,8 @@ export async function findRecentLeadOfPerson(
 
 export async function insertSubmission(db: Pool | PoolClient, row: NewSubmission): Promise<void> {
   await db.query(
-    `INSERT INTO lead_submissions (submission_id, lead_id, person_key, source, received_at, merged, lead)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    `INSERT INTO lead_submissions (submission_id, lead_id, person_key, source, received_at, merged, lead, submitted_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [
       row.submissionId,
       row.leadId,
@@ -60,8 +62,18 @@ export async function insertSubmission(db: Pool | PoolClient, row: NewSubmission
       row.receivedAt,
       row.merged,
       JSON.stringify(row.lead),
+      row.submittedBy,
     ],
   );
+}
+
+/** Whether this API key sent a submission that started or joined the lead. */
+export async function wasSubmittedBy(db: Pool | PoolClient, leadId: string, keyId: string): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM lead_submissions WHERE lead_id = $1 AND submitted_by = $2 LIMIT 1', [
+    leadId,
+    keyId,
+  ]);
+  return rows.length > 0;
 }
 
 /** The submission that started a lead: all there is of a lead its workflow has not recorded yet. */

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import type { Pool } from 'pg';
 import { createPool } from '../db/pool';
-import { readLinkUse } from '../db/link-uses';
+import { claimLinkUse, readLinkUse } from '../db/link-uses';
 import {
   consumeLink,
   findLinkUse,
@@ -78,6 +78,32 @@ describe('signLink and verifyLink', () => {
       actions: offerActions,
     });
     expect(result.ok || result.failure.kind).toBe('tampered');
+  });
+
+  test('rotation: the newest secret signs, every listed secret verifies, a dropped one no longer does', () => {
+    const previous = secret;
+    const current = 'rotated-secret-9876543210-zyxwvutsrqpon';
+    const oldLink = signLink(accept, previous);
+    const keyring = [current, previous];
+    // New links are signed with the first (newest) secret: they are exactly what that secret alone signs.
+    expect(signLink(accept, keyring)).toBe(signLink(accept, current));
+    expect(signLink(accept, keyring)).not.toBe(oldLink);
+    // During the window both verify.
+    expect(verifyLink(oldLink, { secret: keyring, now, actions: offerActions })).toEqual({ ok: true, claims: accept });
+    expect(verifyLink(signLink(accept, keyring), { secret: keyring, now, actions: offerActions }).ok).toBe(true);
+    // After the window the old secret is dropped, and so are its links.
+    expect(verifyLink(oldLink, { secret: [current], now, actions: offerActions })).toMatchObject({
+      ok: false,
+      failure: { kind: 'tampered' },
+    });
+    // A forged payload is refused whichever secret it is checked against.
+    const [, signature] = oldLink.split('.');
+    const forged = Buffer.from(
+      JSON.stringify({ v: 1, a: 'accept', l: leadId, o: 2, r: 'ben', e: deadline.getTime() }),
+    ).toString('base64url');
+    expect(verifyLink(`${forged}.${signature}`, { secret: keyring, now, actions: offerActions }).ok).toBe(false);
+    expect(() => signLink(accept, [])).toThrow(/at least one secret/);
+    expect(() => verifyLink(oldLink, { secret: [current, 'short'], now, actions: offerActions })).toThrow(/32/);
   });
 
   test('garbage and cut-short links are malformed, not errors', () => {
@@ -257,6 +283,34 @@ describe('consumeLink', () => {
       consumed: false,
       previous: { usedAt: now, outcome: 'accepted' },
     });
+  });
+
+  test('no transaction is held while acting: the claim is already committed, and no session idles in a transaction', async () => {
+    const use = freshLink();
+    const seen: unknown[] = [];
+    const result = await consumeLink(db, use, async () => {
+      // What another connection sees while the answer goes to Temporal.
+      seen.push(await readLinkUse(db, hashToken(use.token)));
+      const { rows } = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+      );
+      seen.push(rows[0]?.n);
+      return { outcome: 'accepted', value: 'done' };
+    });
+    expect(result).toEqual({ consumed: true, value: 'done' });
+    expect(seen).toEqual([expect.objectContaining({ outcome: 'in-progress' }), 0]);
+  });
+
+  test('a claim left in progress by a process that died mid-answer is taken over after two minutes, not before', async () => {
+    const use = freshLink();
+    const hash = hashToken(use.token);
+    await claimLinkUse(db, { tokenHash: hash, ...use.claims, action: 'accept', at: use.at });
+    const act = () => Promise.resolve({ outcome: 'accepted', value: 'again' });
+    const soon = await consumeLink(db, { ...use, at: new Date(use.at.getTime() + 60_000) }, act, 300);
+    expect(soon).toEqual({ consumed: false, previous: { usedAt: use.at, outcome: 'in-progress' } });
+    const later = await consumeLink(db, { ...use, at: new Date(use.at.getTime() + 2 * 60_000 + 1) }, act);
+    expect(later).toEqual({ consumed: true, value: 'again' });
+    expect(await findLinkUse(db, use.token)).toMatchObject({ outcome: 'accepted' });
   });
 
   test('a refused answer is an outcome: the link is used up with the refusal recorded', async () => {

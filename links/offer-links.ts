@@ -2,8 +2,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { withTransaction } from '../db/pool';
-import { claimLinkUse, readLinkUse, setLinkUseOutcome, type LinkUse } from '../db/link-uses';
+import { claimLinkUse, readLinkUse, releaseLinkUse, setLinkUseOutcome, type LinkUse } from '../db/link-uses';
 
 export type OfferAction = 'accept' | 'decline';
 /** `my-offers` opens a rep's list of open offers; it never acts by itself. */
@@ -78,9 +77,28 @@ const MyOffersClaimsInput = z.strictObject({
 
 export class OfferLinkInputError extends Error {}
 
-/** Signs claims into a URL-safe token `<payload>.<mac>`, both base64url. Same claims, same token. */
-export function signLink(claims: LinkClaims, secret: string): string {
-  assertSecret(secret);
+/**
+ * The link secret, or during a rotation the secrets newest first: the first signs, every one verifies. Rotating is
+ * putting the new secret first and keeping the old one after it (LEADRELAY_LINK_SECRET and
+ * LEADRELAY_LINK_SECRET_PREVIOUS) until every link signed with it has expired.
+ */
+export type LinkSecrets = string | readonly string[];
+
+function secretsOf(secrets: LinkSecrets): readonly string[] {
+  const list: readonly string[] = typeof secrets === 'string' ? [secrets] : secrets;
+  if (list.length === 0) throw new OfferLinkInputError('linkSecret: give at least one secret (LEADRELAY_LINK_SECRET)');
+  list.forEach(assertSecret);
+  return list;
+}
+
+/** The secret new links are signed with: the newest. */
+export function signingSecret(secrets: LinkSecrets): string {
+  return secretsOf(secrets)[0] as string;
+}
+
+/** Signs claims into a URL-safe token `<payload>.<mac>`, both base64url, with the newest secret. Same claims, same token. */
+export function signLink(claims: LinkClaims, secrets: LinkSecrets): string {
+  const secret = signingSecret(secrets);
   const payload =
     claims.action === 'my-offers'
       ? { v: 1, a: claims.action, r: parse(MyOffersClaimsInput, claims).repId, e: expiryMs(claims.expiresAt) }
@@ -98,20 +116,21 @@ export function signLink(claims: LinkClaims, secret: string): string {
  */
 export function verifyLink(
   token: string,
-  opts: { secret: string; now: Date; actions: readonly LinkAction[] },
+  opts: { secret: LinkSecrets; now: Date; actions: readonly LinkAction[] },
 ): VerifiedLink {
-  assertSecret(opts.secret);
+  const secrets = secretsOf(opts.secret);
   const parts = token.split('.');
   const [body, signature] = parts;
   if (parts.length !== 2 || !body || !signature || !isCanonicalBase64url(body) || !isCanonicalBase64url(signature)) {
     return { ok: false, failure: { kind: 'malformed', message: 'the link is incomplete or not a leadrelay link' } };
   }
-  const expected = mac(body, opts.secret);
   const given = Buffer.from(signature, 'base64url');
   // A MAC of the wrong length is a link cut short (mail programs wrap long lines); it says nothing about the secret.
-  if (given.length !== expected.length)
+  if (given.length !== macLength)
     return { ok: false, failure: { kind: 'malformed', message: 'the link is incomplete or not a leadrelay link' } };
-  if (!timingSafeEqual(given, expected)) {
+  // Every secret is tried, without stopping at the first match: how long this takes says nothing about which one.
+  const matches = secrets.map((secret) => timingSafeEqual(given, mac(body, secret)));
+  if (!matches.includes(true)) {
     return { ok: false, failure: { kind: 'tampered', message: 'the link was changed after leadrelay signed it' } };
   }
   let raw: unknown;
@@ -155,7 +174,7 @@ export interface OfferLinkUrls {
 /** The Accept and Decline links for one offer to one rep; they expire at the offer's SLA deadline. */
 export function offerLinkUrls(o: {
   apiUrl: string;
-  secret: string;
+  secret: LinkSecrets;
   leadId: string;
   offerNumber: number;
   repId: string;
@@ -169,7 +188,12 @@ export function offerLinkUrls(o: {
 }
 
 /** The rep's "my offers" page; reusable until it expires, because it only shows and links to signed answers. */
-export function myOffersUrl(o: { apiUrl: string; secret: string; repId: string; expiresAt: Date | string }): string {
+export function myOffersUrl(o: {
+  apiUrl: string;
+  secret: LinkSecrets;
+  repId: string;
+  expiresAt: Date | string;
+}): string {
   return `${baseUrl(o.apiUrl)}/me/offers?token=${signLink({ action: 'my-offers', repId: o.repId, expiresAt: toDate(o.expiresAt) }, o.secret)}`;
 }
 
@@ -177,29 +201,54 @@ export type { LinkUse } from '../db/link-uses';
 
 export type ConsumeResult<T> = { consumed: true; value: T } | { consumed: false; previous: LinkUse };
 
+/** How long an answer may take before its claim counts as abandoned by a process that died mid-answer. */
+const abandonedAfterMs = 2 * 60_000;
+/** How long a second use waits for the first one's outcome before saying the link is being used. */
+const waitForOutcomeMs = 10_000;
+
 /**
- * Uses a link once. The use is claimed (a row keyed by the token's hash) and its outcome recorded in one
- * transaction around `act`: a concurrent second use waits on the row and then finds it taken; if `act` throws
- * (Temporal unreachable, say) everything rolls back and the link still works. `act` returns the outcome to
- * record; a refused answer is an outcome too, because it will never succeed later.
+ * Uses a link once. The use is claimed first (a row keyed by the token's hash, committed on its own), then `act`
+ * runs (the workflow Update, through Temporal) with no transaction or connection held, then its outcome is
+ * recorded. A concurrent second use finds the claim and waits for that outcome, polling. If `act` throws (Temporal
+ * unreachable, say) the claim is given back and the link still works. `act` returns the outcome to record; a
+ * refused answer is an outcome too, because it will never succeed later.
  */
 export async function consumeLink<T>(
   db: Pool,
   use: { token: string; claims: OfferLinkClaims; at: Date },
   act: () => Promise<{ outcome: string; value: T }>,
+  waitMs = waitForOutcomeMs,
 ): Promise<ConsumeResult<T>> {
   const tokenHash = hashToken(use.token);
   const { leadId, offerNumber, repId, action } = use.claims;
-  return await withTransaction(db, async (tx) => {
-    if (!(await claimLinkUse(tx, { tokenHash, leadId, offerNumber, repId, action, at: use.at }))) {
-      const previous = await readLinkUse(tx, tokenHash);
-      if (!previous) throw new Error('offer link use vanished between claim and read');
-      return { consumed: false as const, previous: { usedAt: previous.usedAt, outcome: previous.outcome } };
-    }
-    const { outcome, value } = await act();
-    await setLinkUseOutcome(tx, tokenHash, outcome);
-    return { consumed: true as const, value };
-  });
+  const abandonedBefore = new Date(use.at.getTime() - abandonedAfterMs);
+  for (;;) {
+    if (await claimLinkUse(db, { tokenHash, leadId, offerNumber, repId, action, at: use.at }, abandonedBefore)) break;
+    const previous = await outcomeOf(db, tokenHash, waitMs);
+    // Null: the other use failed and gave the link back while we waited; try to claim it again.
+    if (previous) return { consumed: false, previous };
+  }
+  let result: { outcome: string; value: T };
+  try {
+    result = await act();
+  } catch (err) {
+    await releaseLinkUse(db, tokenHash);
+    throw err;
+  }
+  await setLinkUseOutcome(db, tokenHash, result.outcome);
+  return { consumed: true, value: result.value };
+}
+
+/** The use's outcome, waiting a little while another request is still giving the answer; null if it was given back. */
+async function outcomeOf(db: Pool, tokenHash: string, waitMs: number): Promise<LinkUse | null> {
+  const started = Date.now();
+  for (;;) {
+    const use = await readLinkUse(db, tokenHash);
+    if (!use) return null;
+    if (use.outcome !== 'in-progress' || Date.now() - started >= waitMs)
+      return { usedAt: use.usedAt, outcome: use.outcome };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Whether (and how) a link was already used; pages show this instead of a form. */
@@ -212,6 +261,8 @@ export async function findLinkUse(db: Pool, token: string): Promise<LinkUse | nu
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
+
+const macLength = 32;
 
 function mac(body: string, secret: string): Buffer {
   return createHmac('sha256', secret)

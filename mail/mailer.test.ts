@@ -1,8 +1,9 @@
-// sendOnce against a real outbox: each email leaves at most once per (lead, offer, kind), whatever retries.
+// sendOnce against a real outbox: each email leaves at most once per (lead, offer, kind, round), whatever retries or
+// overlapping attempts, and every attempt learns the one moment the mail server took it.
 import type { Pool } from 'pg';
 import { insertLead } from '../db/leads';
-import { reserveEmail } from '../db/outbox';
-import { createPool } from '../db/pool';
+import { claimEmail } from '../db/outbox';
+import { createPool, withTransaction } from '../db/pool';
 import { normaliseWebForm } from '../src/intake/normalise';
 import { WebFormSchema } from '../src/intake/schemas';
 import type { EmailContent } from '../src/notifications';
@@ -14,7 +15,7 @@ beforeAll(async () => {
   db = createPool(await copyOfTemplateDatabase());
   // The outbox holds emails about stored leads.
   const lead = normaliseWebForm(WebFormSchema.parse({ name: 'Priya Shah', email: 'priya@acme.example' }));
-  for (const leadId of ['lead1', 'lead2', 'lead3'])
+  for (const leadId of ['lead1', 'lead2', 'lead3', 'lead4', 'lead5', 'lead6'])
     await insertLead(db, { leadId, lead, receivedAt: '2030-01-02T09:00:00.000Z' });
 });
 afterAll(async () => {
@@ -23,20 +24,22 @@ afterAll(async () => {
 
 type Sent = Parameters<Mailer['send']>[0];
 
-function recordingMailer(fail = false): Mailer & { sent: Sent[] } {
+/** A mailer that keeps what it sent; it can fail, or take its time as a slow SMTP server does. */
+function recordingMailer({ fail = false, delayMs = 0 } = {}): Mailer & { sent: Sent[] } {
   const sent: Sent[] = [];
   return {
     sent,
-    send(message) {
-      if (fail) return Promise.reject(new Error('SMTP server unreachable'));
+    async send(message) {
+      if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (fail) throw new Error('SMTP server unreachable');
       sent.push(message);
-      return Promise.resolve();
     },
   };
 }
 
 const content: EmailContent = { subject: 'New lead: Priya', text: 'Priya wants AWS', html: '<p>Priya wants AWS</p>' };
 const from = 'leadrelay <leads@leadrelay.test>';
+const clock = (iso: string) => () => new Date(iso);
 
 test('a retried send does not send again', async () => {
   const mailer = recordingMailer();
@@ -49,24 +52,65 @@ test('a retried send does not send again', async () => {
   expect(mailer.sent.map((m) => m.messageId)).toEqual(['<lead1.1.offer@leadrelay>', '<lead1.1.reminder@leadrelay>']);
 });
 
-test('a send that failed, or crashed before it was marked, goes out on the retry with the same Message-ID', async () => {
+test('a repeated send returns the moment the server took the email the first time', async () => {
+  const mailer = recordingMailer();
+  const key = { leadId: 'lead4', offerNumber: 1, kind: 'offer' as const };
+  const sentAt = await sendOnce(db, mailer, from, key, 'ana@leadrelay.test', content, clock('2030-01-02T09:00:05Z'));
+  expect(sentAt).toEqual(new Date('2030-01-02T09:00:05Z'));
+  // The retry runs a minute later: the rep was still told at the first moment, and is not told again.
+  const again = await sendOnce(db, mailer, from, key, 'ana@leadrelay.test', content, clock('2030-01-02T09:01:05Z'));
+  expect(again).toEqual(sentAt);
+  expect(mailer.sent).toHaveLength(1);
+});
+
+test('two overlapping attempts while the mail server is slow send one email, and both learn when it left', async () => {
+  const mailer = recordingMailer({ delayMs: 200 });
+  const key = { leadId: 'lead5', offerNumber: 2, kind: 'offer' as const };
+  const [first, second] = await Promise.all([
+    sendOnce(db, mailer, from, key, 'mgr@leadrelay.test', content, clock('2030-01-02T09:00:05Z')),
+    sendOnce(db, mailer, from, key, 'mgr@leadrelay.test', content, clock('2030-01-02T09:00:35Z')),
+  ]);
+  expect(mailer.sent.map((m) => m.messageId)).toEqual(['<lead5.2.offer@leadrelay>']);
+  expect(second).toEqual(first);
+});
+
+test('each round of a catch-all alert is an email of its own, each sent once', async () => {
+  const mailer = recordingMailer();
+  const round = (n: number) =>
+    sendOnce(
+      db,
+      mailer,
+      from,
+      { leadId: 'lead6', offerNumber: 3, kind: 'catch-all-alert', round: n },
+      'ops@leadrelay.test',
+      content,
+    );
+  await round(1);
+  await round(2);
+  await round(1);
+  expect(mailer.sent.map((m) => m.messageId)).toEqual([
+    '<lead6.3.catch-all-alert.1@leadrelay>',
+    '<lead6.3.catch-all-alert.2@leadrelay>',
+  ]);
+});
+
+test('a send that failed, or left its row unsent, goes out on the retry with the same Message-ID', async () => {
   const key = { leadId: 'lead2', offerNumber: 3, kind: 'catch-all-alert' as const };
-  await expect(sendOnce(db, recordingMailer(true), from, key, 'ops@leadrelay.test', content)).rejects.toThrow(
+  await expect(sendOnce(db, recordingMailer({ fail: true }), from, key, 'ops@leadrelay.test', content)).rejects.toThrow(
     'SMTP server unreachable',
   );
   const mailer = recordingMailer();
   await sendOnce(db, mailer, from, key, 'ops@leadrelay.test', content);
   expect(mailer.sent.map((m) => m.messageId)).toEqual(['<lead2.3.catch-all-alert@leadrelay>']);
 
-  // Reserved by a worker that died before sending: the row's recipient stays, the email still leaves once.
-  const crashed = { leadId: 'lead3', offerNumber: 1, kind: 'offer' as const };
-  await reserveEmail(db, crashed, {
-    messageId: '<lead3.1.offer@leadrelay>',
-    recipient: 'ana@leadrelay.test',
-    subject: 's',
-  });
-  await sendOnce(db, mailer, from, crashed, 'ana@leadrelay.test', content);
-  await sendOnce(db, mailer, from, crashed, 'ana@leadrelay.test', content);
+  // A row written but never marked sent (reserved by a worker that died before sending, before this version sent
+  // under the row's lock): the email still leaves once.
+  const unsent = { leadId: 'lead3', offerNumber: 1, kind: 'offer' as const };
+  await withTransaction(db, (tx) =>
+    claimEmail(tx, unsent, { messageId: '<lead3.1.offer@leadrelay>', recipient: 'ana@leadrelay.test', subject: 's' }),
+  );
+  await sendOnce(db, mailer, from, unsent, 'ana@leadrelay.test', content);
+  await sendOnce(db, mailer, from, unsent, 'ana@leadrelay.test', content);
   expect(mailer.sent.map((m) => m.messageId)).toEqual([
     '<lead2.3.catch-all-alert@leadrelay>',
     '<lead3.1.offer@leadrelay>',

@@ -41,7 +41,7 @@ export async function sendOnce(
   key: OutboxKey,
   to: string,
   content: EmailContent,
-  now: () => Date = () => new Date(),
+  now: () => Date | Promise<Date> = () => new Date(),
 ): Promise<Date> {
   const round = key.round ? `.${key.round}` : '';
   const messageId = `<${key.leadId}.${key.offerNumber}.${key.kind}${round}@leadrelay>`;
@@ -49,7 +49,7 @@ export async function sendOnce(
     const sentBefore = await claimEmail(tx, key, { messageId, recipient: to, subject: content.subject });
     if (sentBefore) return sentBefore;
     await mailer.send({ from, to, subject: content.subject, text: content.text, html: content.html, messageId });
-    const sentAt = now();
+    const sentAt = await now();
     await markEmailSent(tx, key, sentAt);
     return sentAt;
   });

@@ -92,7 +92,8 @@ async function main(): Promise<void> {
     await migrate(databaseUrl);
     let stopping = false;
     // Stopping Postgres can reach a connection the pool is still closing; that is no news then.
-    const db = createPool(databaseUrl, (line) => stopping || console.error(line));
+    // Seeding is bulk work: no statement timeout here.
+    const db = createPool(databaseUrl, (line) => stopping || console.error(line), { statementMs: 0 });
     cleanups.push(() => {
       stopping = true;
       return Promise.resolve();

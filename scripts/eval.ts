@@ -1,65 +1,27 @@
-// `npm run eval`: trains the lead classifier on the training corpus and measures it on the held-out evaluation set.
+// `npm run eval`: trains the lead classifier on the training corpus and measures it on both held-out evaluation sets
+// (the current one, whose figures are the targets', and the first one, kept for comparison).
 // `npm run eval -- --cross-validate [k]` measures k-fold cross-validation on the training corpus instead (for
 // choosing options without looking at the evaluation set). `--misses` lists every wrong answer.
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { defaultReceivedAt, parseCorpus, type LabelledInquiry } from '../src/classification/corpus';
-import { trainClassifier, type Classification, type ClassifierOptions } from '../src/classification/classifier';
+import { parseCorpus, type LabelledInquiry } from '../src/classification/corpus';
+import { classifyAll, scoreOutcomes, type Outcome, type Scores } from '../src/classification/evaluation';
 import { urgencies } from '../src/classification/urgency';
 import { repoRoot } from '../stack/paths';
 
-export const targets = { serviceLine: 0.9, urgency: 0.9, spamRecall: 0.95, spamFalsePositiveRate: 0.02 };
+export { classifyAll, scoreOutcomes, type Scores };
 
-interface Outcome {
-  example: LabelledInquiry;
-  result: Classification;
-}
-
-export interface Scores {
-  serviceLineAccuracy: number;
-  urgencyAccuracy: number;
-  spamRecall: number;
-  spamFalsePositiveRate: number;
-  spamKindAccuracy: number;
-}
-
-export function classifyAll(
-  training: readonly LabelledInquiry[],
-  evaluation: readonly LabelledInquiry[],
-  options: ClassifierOptions = {},
-): Outcome[] {
-  const classifier = trainClassifier(training, options);
-  return evaluation.map((example) => ({
-    example,
-    result: classifier.classify({
-      text: example.text,
-      receivedAt: example.receivedAt ?? defaultReceivedAt,
-      timeZone: example.timeZone ?? null,
-    }),
-  }));
-}
+export const targets = {
+  serviceLine: 0.93,
+  urgency: 0.92,
+  /** Service line and urgency in each language. */
+  perLanguage: 0.88,
+  spamRecall: 0.95,
+  spamFalsePositiveRate: 0.02,
+};
 
 const ratio = (hits: number, total: number) => (total === 0 ? Number.NaN : hits / total);
-
-export function scoreOutcomes(outcomes: readonly Outcome[]): Scores {
-  // Service line and urgency are judged on genuine inquiries: a spam message has no service line to get right.
-  const genuine = outcomes.filter((o) => !o.example.spam);
-  const spam = outcomes.filter((o) => o.example.spam);
-  return {
-    serviceLineAccuracy: ratio(
-      genuine.filter((o) => o.result.serviceLine === o.example.serviceLine).length,
-      genuine.length,
-    ),
-    urgencyAccuracy: ratio(genuine.filter((o) => o.result.urgency === o.example.urgency).length, genuine.length),
-    spamRecall: ratio(spam.filter((o) => o.result.spam).length, spam.length),
-    spamFalsePositiveRate: ratio(genuine.filter((o) => o.result.spam).length, genuine.length),
-    spamKindAccuracy: ratio(
-      spam.filter((o) => o.example.spamKind !== undefined && o.result.spamKind === o.example.spamKind).length,
-      spam.filter((o) => o.example.spamKind !== undefined).length,
-    ),
-  };
-}
 
 const pct = (x: number) => (Number.isNaN(x) ? '  n/a' : `${(100 * x).toFixed(1)}%`.padStart(6));
 
@@ -116,15 +78,15 @@ export function report(outcomes: readonly Outcome[], out: (line: string) => void
     `spam kind accuracy     ${pct(scores.spamKindAccuracy)}  (sales-spam / test / gibberish, of spam with a labelled kind)`,
   );
 
-  const byLanguage = [...new Set(genuine.map((o) => o.example.lang ?? '?'))].sort();
-  out(
-    `\nby language (genuine): ${byLanguage
-      .map((lang) => {
-        const of = genuine.filter((o) => (o.example.lang ?? '?') === lang);
-        return `${lang} n=${of.length} line ${pct(ratio(of.filter((o) => o.result.serviceLine === o.example.serviceLine).length, of.length)).trim()} urgency ${pct(ratio(of.filter((o) => o.result.urgency === o.example.urgency).length, of.length)).trim()}`;
-      })
-      .join('; ')}`,
-  );
+  const byLanguage = [...new Set(outcomes.map((o) => o.example.lang ?? '?'))].sort();
+  out(`\nby language (target ≥ ${pct(targets.perLanguage).trim()} for line and urgency):`);
+  for (const lang of byLanguage) {
+    const of = genuine.filter((o) => (o.example.lang ?? '?') === lang);
+    const spamOf = spam.filter((o) => (o.example.lang ?? '?') === lang);
+    out(
+      `  ${lang} genuine n=${String(of.length).padEnd(3)} line ${pct(ratio(of.filter((o) => o.result.serviceLine === o.example.serviceLine).length, of.length))}  urgency ${pct(ratio(of.filter((o) => o.result.urgency === o.example.urgency).length, of.length))}  spam caught ${spamOf.filter((o) => o.result.spam).length}/${spamOf.length}  genuine thrown out ${of.filter((o) => o.result.spam).length}/${of.length}`,
+    );
+  }
 
   confusion(
     'service line',
@@ -205,20 +167,40 @@ function main(args: string[]): number {
     return 0;
   }
 
-  const evaluation = readCorpusFile(evaluationFile);
-  const started = performance.now();
-  const outcomes = classifyAll(training, evaluation);
-  const elapsed = performance.now() - started;
-  out(
-    `trained on ${path.relative(process.cwd(), trainingFile)} (${training.length} examples), evaluated on ${path.relative(process.cwd(), evaluationFile)} (${evaluation.length}: ${evaluation.filter((e) => !e.spam).length} genuine, ${evaluation.filter((e) => e.spam).length} spam) in ${elapsed.toFixed(0)} ms`,
-  );
-  const scores = report(outcomes, out, listMisses);
+  // The current set decides whether the targets are met; the first one is reported beside it.
+  const evaluationFiles = option('--evaluation')
+    ? [evaluationFile]
+    : [evaluationFile, path.join(repoRoot, 'data/classifier/evaluation-v1.jsonl')];
+  let current: Scores | null = null;
+  let perLanguageMet = true;
+  for (const file of evaluationFiles) {
+    const evaluation = readCorpusFile(file);
+    const started = performance.now();
+    const outcomes = classifyAll(training, evaluation);
+    const elapsed = performance.now() - started;
+    out(
+      `\n======== ${path.relative(process.cwd(), file)} ========\ntrained on ${path.relative(process.cwd(), trainingFile)} (${training.length} examples), evaluated on ${evaluation.length} (${evaluation.filter((e) => !e.spam).length} genuine, ${evaluation.filter((e) => e.spam).length} spam) in ${elapsed.toFixed(0)} ms`,
+    );
+    const scores = report(outcomes, out, listMisses);
+    if (current === null) {
+      current = scores;
+      const genuine = outcomes.filter((o) => !o.example.spam);
+      for (const lang of new Set(genuine.map((o) => o.example.lang ?? '?'))) {
+        const of = genuine.filter((o) => (o.example.lang ?? '?') === lang);
+        const line = ratio(of.filter((o) => o.result.serviceLine === o.example.serviceLine).length, of.length);
+        const urgency = ratio(of.filter((o) => o.result.urgency === o.example.urgency).length, of.length);
+        if (line < targets.perLanguage || urgency < targets.perLanguage) perLanguageMet = false;
+      }
+    }
+  }
+  const scores = current!;
   const met =
     scores.serviceLineAccuracy >= targets.serviceLine &&
     scores.urgencyAccuracy >= targets.urgency &&
+    perLanguageMet &&
     scores.spamRecall >= targets.spamRecall &&
     scores.spamFalsePositiveRate <= targets.spamFalsePositiveRate;
-  out(`\ntargets ${met ? 'met' : 'NOT met'}`);
+  out(`\ntargets (on ${path.relative(process.cwd(), evaluationFile)}) ${met ? 'met' : 'NOT met'}`);
   return met ? 0 : 1;
 }
 

@@ -7,16 +7,19 @@ import type { Pool } from 'pg';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { createRetrainActivities, defaultRetrainingSources } from '../activities/retrain-classifier';
 import { createSmtpMailer } from '../mail/mailer';
 import { createPool } from '../db/pool';
 import { createApiKey } from '../db/credentials';
 import { buildApi } from '../api/server';
-import { loadConfig } from '../src/config';
+import { linkSecretsOf, loadConfig } from '../src/config';
+import { leadrelayDataConverter } from '../codec/data-converter';
 import { startMailCatcher } from '../stack/mail-catcher';
 import { cacheDir, dataDir } from '../stack/paths';
 import { ensureDatabase, startEmbeddedPostgres } from '../stack/postgres';
 import { registerSearchAttributes, startDevServer } from '../stack/temporal';
-import { loadClassifier, withOptionalLlm } from '../workers/classifier';
+import { loadActiveClassifier, loadBaseCorpus, withOptionalLlm } from '../workers/classifier';
+import { ensureRetrainSchedule } from '../workers/retrain-schedule';
 import { createLeadWorker } from '../workers/worker';
 import { migrateAndLoadDirectory } from './migrate';
 
@@ -78,6 +81,12 @@ async function main(): Promise<void> {
     const mailer = createSmtpMailer(smtpUrl);
     stops.push({ what: 'mailer', stop: () => Promise.resolve(mailer.close()) });
 
+    const apiUrl = config.PUBLIC_API_URL ?? `http://${config.API_HOST}:${config.API_PORT}`;
+    // Every payload the API and the worker hand to Temporal is encrypted; the Web UI decodes through the API.
+    const codecKeys = config.LEADRELAY_CODEC_KEYS ?? (await devCodecKeys(dataDir(config)));
+    const dataConverter = leadrelayDataConverter(codecKeys);
+    let corsOrigins = config.LEADRELAY_CODEC_CORS_ORIGINS ?? [];
+
     let connection: Connection;
     let nativeConnection: NativeConnection;
     if (config.TEMPORAL_ADDRESS) {
@@ -93,6 +102,7 @@ async function main(): Promise<void> {
       const dbFilename = path.join(dataDir(config), 'temporal.db');
       log(`Temporal: dev server on 127.0.0.1:${config.TEMPORAL_PORT}, history in ${dbFilename}`);
       const env = await startDevServer({
+        uiCodecEndpoint: `${apiUrl}/codec`,
         cliPath: config.TEMPORAL_CLI_PATH,
         cacheDir: cacheDir(config),
         dbFilename,
@@ -104,28 +114,45 @@ async function main(): Promise<void> {
       stops.push({ what: 'Temporal dev server', stop: () => env.teardown() });
       connection = env.connection;
       nativeConnection = env.nativeConnection;
+      corsOrigins = config.LEADRELAY_CODEC_CORS_ORIGINS ?? [
+        `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`,
+        `http://localhost:${config.TEMPORAL_UI_PORT}`,
+      ];
       urls.push(
         ['Temporal Web UI', `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`],
         ['Temporal', `127.0.0.1:${config.TEMPORAL_PORT}`],
       );
     }
 
-    const apiUrl = config.PUBLIC_API_URL ?? `http://${config.API_HOST}:${config.API_PORT}`;
-    const linkSecret = config.LEADRELAY_LINK_SECRET ?? (await devLinkSecret(dataDir(config)));
-    const classifier = withOptionalLlm(loadClassifier({ ownCorpusPath: config.LEADRELAY_CLASSIFIER_CORPUS }));
+    const linkSecrets = config.LEADRELAY_LINK_SECRET
+      ? linkSecretsOf(config)
+      : [await devLinkSecret(dataDir(config)), ...(config.LEADRELAY_LINK_SECRET_PREVIOUS ?? [])];
+    const linkSecret = linkSecrets[0] as string;
+    // The corpus plus the active retrained model's corrections; retraining replaces the model in place.
+    const corpus = { ownCorpusPath: config.LEADRELAY_CLASSIFIER_CORPUS };
+    const trained = await loadActiveClassifier(db, corpus);
+    const classifier = withOptionalLlm(trained);
     const worker = await createLeadWorker({
       connection: nativeConnection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      activities: createActivities({
-        db,
-        mailer,
-        mailFrom: config.MAIL_FROM,
-        opsEmail: config.LEADRELAY_OPS_EMAIL ?? config.MAIL_FROM,
-        apiUrl,
-        linkSecret,
-        classifier,
-      }),
+      dataConverter,
+      activities: {
+        ...createActivities({
+          db,
+          mailer,
+          mailFrom: config.MAIL_FROM,
+          opsEmail: config.LEADRELAY_OPS_EMAIL ?? config.MAIL_FROM,
+          apiUrl,
+          linkSecret,
+          classifier,
+        }),
+        ...createRetrainActivities({
+          db,
+          classifier: trained,
+          retraining: { base: () => loadBaseCorpus(corpus), evaluation: () => defaultRetrainingSources.evaluation() },
+        }),
+      },
     });
     const running = worker.run();
     stops.push({
@@ -136,17 +163,21 @@ async function main(): Promise<void> {
       },
     });
 
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
+    const schedule = await ensureRetrainSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE });
+    log(`classifier retraining: Schedule ${schedule === 'created' ? 'created' : 'already there'} (daily)`);
     const app = buildApi({
       client,
       db,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       mergeWindowMs: config.LEADRELAY_MERGE_WINDOW_MINUTES * 60_000,
-      linkSecret,
+      linkSecret: linkSecrets,
+      codec: { keys: codecKeys, corsOrigins },
     });
     await app.listen({ host: config.API_HOST, port: config.API_PORT });
     stops.push({ what: 'API', stop: () => app.close() });
     urls.unshift(['API', apiUrl]);
+    urls.push(['Codec sign-in', `${apiUrl}/codec/session (managers and admins: decrypted payloads in the Web UI)`]);
 
     const keys = await devApiKeys(db, dataDir(config));
     log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Ctrl-C stops everything.`);
@@ -173,6 +204,28 @@ async function devLinkSecret(dir: string): Promise<string> {
     await fs.writeFile(file, secret, { mode: 0o600 });
     return secret;
   }
+}
+
+/**
+ * The dev stack's payload-codec key: made once per data directory (0600), like the link secret, so the history of
+ * earlier runs stays readable. Production sets LEADRELAY_CODEC_KEYS.
+ */
+async function devCodecKeys(dir: string): Promise<Array<{ id: string; key: string }>> {
+  const file = path.join(dir, 'codec-keys');
+  try {
+    return parseCodecKeys((await fs.readFile(file, 'utf8')).trim());
+  } catch {
+    const keys = `dev-${Date.now().toString(36)}:${randomBytes(32).toString('hex')}`;
+    await fs.mkdir(dir, { recursive: true });
+    await fs.writeFile(file, keys, { mode: 0o600 });
+    return parseCodecKeys(keys);
+  }
+}
+
+function parseCodecKeys(value: string): Array<{ id: string; key: string }> {
+  const keys = loadConfig({ LEADRELAY_CODEC_KEYS: value }).LEADRELAY_CODEC_KEYS;
+  if (!keys) throw new Error('no codec key');
+  return keys;
 }
 
 /**

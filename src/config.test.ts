@@ -1,5 +1,6 @@
 // Settings from the environment: defaults, unset-by-empty, and failures that name the variable.
-import { ConfigError, loadConfig, requireSetting } from './config';
+import { randomBytes } from 'node:crypto';
+import { ConfigError, linkSecretsOf, loadConfig, requireSetting, secretProblem } from './config';
 
 describe('loadConfig', () => {
   test('an empty environment gets the documented defaults', () => {
@@ -60,5 +61,54 @@ describe('requireSetting', () => {
     const config = loadConfig({});
     expect(() => requireSetting(config, 'TEMPORAL_ADDRESS')).toThrow(ConfigError);
     expect(() => requireSetting(config, 'TEMPORAL_ADDRESS')).toThrow('TEMPORAL_ADDRESS must be set');
+  });
+});
+
+describe('secrets', () => {
+  const random = () => randomBytes(32).toString('hex');
+
+  test.each([
+    ['the placeholder docker-compose.yml once defaulted to', 'change-me-to-32-or-more-random-characters'],
+    ['one character repeated', 'a'.repeat(64)],
+    ['a word that says it is a placeholder', `changeme-${random().slice(0, 30)}`],
+    ['too few distinct characters', 'abababababcdcdcdcdcdabababababcdcdcdcd'],
+    ['too short', random().slice(0, 31)],
+  ])('refuses %s, naming the variable and how to make one', (_what, value) => {
+    expect(secretProblem(value)).not.toBeNull();
+    expect(() => loadConfig({ LEADRELAY_LINK_SECRET: value })).toThrow(
+      /^LEADRELAY_LINK_SECRET: .*openssl rand -hex 32/,
+    );
+  });
+
+  test('accepts what openssl rand -hex 32 and -base64 32 make', () => {
+    for (const value of [random(), randomBytes(32).toString('base64'), randomBytes(32).toString('base64url')])
+      expect({ value, problem: secretProblem(value) }).toEqual({ value, problem: null });
+  });
+
+  test('a missing link secret says how to make one', () => {
+    expect(() => requireSetting(loadConfig({}), 'LEADRELAY_LINK_SECRET')).toThrow(
+      /LEADRELAY_LINK_SECRET must be set: make one with `openssl rand -hex 32`/,
+    );
+  });
+
+  test('rotation: the current link secret first, then the previous ones; a weak previous one is refused too', () => {
+    const [current, old1, old2] = [random(), random(), random()];
+    const config = loadConfig({ LEADRELAY_LINK_SECRET: current, LEADRELAY_LINK_SECRET_PREVIOUS: `${old1}, ${old2},` });
+    expect(linkSecretsOf(config)).toEqual([current, old1, old2]);
+    expect(linkSecretsOf(loadConfig({ LEADRELAY_LINK_SECRET: current }))).toEqual([current]);
+    expect(() =>
+      loadConfig({ LEADRELAY_LINK_SECRET: current, LEADRELAY_LINK_SECRET_PREVIOUS: `${old1},short` }),
+    ).toThrow(/^LEADRELAY_LINK_SECRET_PREVIOUS\.1: /);
+  });
+
+  test('codec keys: <id>:<64 hex digits>, newest first, ids distinct', () => {
+    const [a, b] = [random(), random().toUpperCase()];
+    expect(loadConfig({ LEADRELAY_CODEC_KEYS: `2025-02:${a},2025-01:${b}` }).LEADRELAY_CODEC_KEYS).toEqual([
+      { id: '2025-02', key: a },
+      { id: '2025-01', key: b.toLowerCase() },
+    ]);
+    expect(() => loadConfig({ LEADRELAY_CODEC_KEYS: `k:${a},k:${random()}` })).toThrow(/id of its own/);
+    expect(() => loadConfig({ LEADRELAY_CODEC_KEYS: `k:${a.slice(2)}` })).toThrow(/^LEADRELAY_CODEC_KEYS\.0: .*64 hex/);
+    expect(() => loadConfig({ LEADRELAY_CODEC_KEYS: ',' })).toThrow(/at least one key/);
   });
 });

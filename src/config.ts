@@ -4,6 +4,58 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(1).max(65535);
 const url = z.string().trim().min(1);
 
+/** How to make a secret, said wherever one is missing or refused. */
+export const makeSecretHint =
+  "make one with `openssl rand -hex 32` or `node -e \"console.log(require('crypto').randomBytes(32).toString('hex'))\"`";
+
+// Placeholders that once shipped in examples: a value anyone can read in a repository signs nothing.
+const knownSecrets = new Set(['change-me-to-32-or-more-random-characters']);
+
+/**
+ * Why a secret is not good enough, or null. Besides the length: no published placeholder, no word that says it is
+ * one, and at least about 128 bits as its length and alphabet suggest (64 hex digits are 256).
+ */
+export function secretProblem(secret: string): string | null {
+  if (secret.length < 32) return 'use at least 32 characters of random secret';
+  if (knownSecrets.has(secret) || /change-?me|placeholder|example|your[-_ ]?secret|x{6,}|0{8,}/i.test(secret))
+    return 'this is a placeholder, not a secret';
+  const distinct = new Set(secret).size;
+  if (distinct < 10 || secret.length * Math.log2(distinct) < 128) return 'this does not look random enough';
+  return null;
+}
+
+const secret = z.string().superRefine((value, ctx) => {
+  const problem = secretProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: `${problem}; ${makeSecretHint}` });
+});
+
+/** A comma-separated list; empty entries (a trailing comma) are dropped. */
+const list = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
+
+/**
+ * One payload-codec key: `<id>:<64 hex digits>` (256 bits). The id is written into every payload it encrypts, so
+ * a payload finds its key after rotation.
+ */
+const codecKey = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9._-]{1,40}:[0-9a-fA-F]{64}$/,
+    `write each key as <id>:<64 hex digits>, e.g. 2025-01:$(openssl rand -hex 32)`,
+  )
+  .transform((value) => {
+    const [id, hex] = value.split(':') as [string, string];
+    return { id, key: hex.toLowerCase() };
+  });
+
 export const ConfigSchema = z.object({
   DATABASE_URL: url.optional(),
   TEMPORAL_ADDRESS: url.optional(),
@@ -28,7 +80,15 @@ export const ConfigSchema = z.object({
   LEADRELAY_LLM_API_KEY: z.string().min(1).optional(),
   LEADRELAY_LLM_BASE_URL: z.url().default('https://api.openai.com/v1'),
   LEADRELAY_LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
-  LEADRELAY_LINK_SECRET: z.string().min(32, 'use at least 32 characters of random secret').optional(),
+  LEADRELAY_LINK_SECRET: secret.optional(),
+  LEADRELAY_LINK_SECRET_PREVIOUS: list(secret).optional(),
+  LEADRELAY_CODEC_KEYS: list(codecKey)
+    .refine((keys) => keys.length > 0, 'give at least one key')
+    .refine((keys) => new Set(keys.map((k) => k.id)).size === keys.length, 'every key needs an id of its own')
+    .optional(),
+  LEADRELAY_CODEC_CORS_ORIGINS: list(
+    z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin is scheme://host[:port], e.g. http://localhost:8233'),
+  ).optional(),
   LEADRELAY_CACHE_DIR: z.string().min(1).optional(),
   LEADRELAY_DATA_DIR: z.string().min(1).optional(),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
@@ -43,6 +103,12 @@ export type Config = z.infer<typeof ConfigSchema>;
 
 export class ConfigError extends Error {}
 
+const secretHints: Partial<Record<keyof Config, string>> = {
+  LEADRELAY_LINK_SECRET: makeSecretHint,
+  LEADRELAY_CODEC_KEYS: 'write <id>:<64 hex digits>, e.g. LEADRELAY_CODEC_KEYS=2025-01:$(openssl rand -hex 32)',
+};
+const secretSettings = new Set(Object.keys(secretHints));
+
 /** Parses the environment; a bad value fails naming the variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const result = ConfigSchema.safeParse(
@@ -54,9 +120,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return result.data;
 }
 
+/** The link secrets newest first: LEADRELAY_LINK_SECRET signs, it and LEADRELAY_LINK_SECRET_PREVIOUS verify. */
+export function linkSecretsOf(config: Config): string[] {
+  return [requireSetting(config, 'LEADRELAY_LINK_SECRET'), ...(config.LEADRELAY_LINK_SECRET_PREVIOUS ?? [])];
+}
+
 /** For processes that never start their own servers: these must be given. */
 export function requireSetting<K extends keyof Config>(config: Config, key: K): NonNullable<Config[K]> {
   const value = config[key];
-  if (value === undefined || value === null) throw new ConfigError(`${String(key)} must be set`);
+  if (value === undefined || value === null)
+    throw new ConfigError(`${String(key)} must be set${secretSettings.has(key) ? `: ${secretHints[key]}` : ''}`);
   return value;
 }

@@ -6,6 +6,7 @@ import {
   describeMatch,
   describeOffer,
   describeOfferOpened,
+  describeOfferTold,
   describeQualification,
   summariseLead,
   type LeadMemoFacts,
@@ -66,13 +67,20 @@ test('a match is told as matching found it; no match is a new contact', () => {
   expect(describeMatch(null)).toBe('new contact: no existing contact has this email');
 });
 
-test('an opened offer says its kind, level, reps, deadline and why them', () => {
+test('an opened offer says its kind, level, reps and why them; a told one when its SLA runs out', () => {
   expect(describeOfferOpened(offer(), 'next in the round robin of Cloud')).toBe(
-    'offer 2 (candidate, level 0) to ben until 2025-03-10T09:10:00.000Z: next in the round robin of Cloud',
+    'offer 2 (candidate, level 0) to ben: next in the round robin of Cloud',
   );
   expect(
     describeOfferOpened(offer({ kind: 'catch-all', level: 3, repIds: ['mgr', 'ana'] }), 'nobody in the chain took it'),
-  ).toBe('offer 2 (catch-all, level 3) to mgr, ana until 2025-03-10T09:10:00.000Z: nobody in the chain took it');
+  ).toBe('offer 2 (catch-all, level 3) to mgr, ana: nobody in the chain took it');
+  expect(describeOfferOpened(offer({ kind: 'catch-all', repIds: [] }), 'needs attention')).toBe(
+    'offer 2 (catch-all, level 0) to any rep: needs attention',
+  );
+  const told = { ...offer(), toldAt: '2025-03-10T09:05:00.000Z', deadline: '2025-03-10T09:10:00.000Z' };
+  expect(describeOfferTold(told, '5 minutes')).toBe(
+    'ben told of offer 2 at 2025-03-10T09:05:00.000Z: answer due by 2025-03-10T09:10:00.000Z (5 minutes)',
+  );
 });
 
 describe('an offer as it ended', () => {
@@ -124,30 +132,39 @@ describe('the memo line', () => {
     currentOffer: null,
     qualification: null,
   };
-  const person = 'Priya Shah (Acme Corp) via web-form';
-
-  test('while intake works: who, the status and until when', () => {
-    expect(summariseLead(person, received)).toBe(
-      'Priya Shah (Acme Corp) via web-form — received until 2025-03-10T09:05:00.000Z',
-    );
+  // The memo is readable by anyone with Web UI access: it names where the lead came from, never who sent it.
+  test('while intake works: the source, the status and until when', () => {
+    expect(summariseLead('web-form', received)).toBe('web-form lead — received until 2025-03-10T09:05:00.000Z');
   });
 
   test('while offered: the grade, and the offer to whom until when', () => {
-    expect(summariseLead(person, { ...received, status: 'offered', qualification, currentOffer: offer() })).toBe(
-      'Priya Shah (Acme Corp) via web-form, tier A (82), cloud-migration — ' +
-        'offered: offer 2 to ben (level 0) until 2025-03-10T09:10:00.000Z',
+    const offered = { ...received, status: 'offered' as const, deadline: '2025-03-10T09:10:00.000Z' };
+    expect(summariseLead('web-form', { ...offered, qualification, currentOffer: offer() })).toBe(
+      'web-form lead, tier A (82), cloud-migration — offered: offer 2 to ben (level 0) until 2025-03-10T09:10:00.000Z',
+    );
+  });
+
+  test('while its email is on its way: notifying, with the time by which it must have gone', () => {
+    const notifying = {
+      ...received,
+      status: 'notifying' as const,
+      qualification,
+      currentOffer: offer({ deadline: null }),
+    };
+    expect(summariseLead('chat', notifying)).toBe(
+      'chat lead, tier A (82), cloud-migration — notifying: offer 2 to ben (level 0) until 2025-03-10T09:05:00.000Z',
     );
   });
 
   test('once owned: the owner', () => {
     expect(
-      summariseLead(person, { ...received, status: 'assigned', deadline: null, qualification, owner: 'ben' }),
-    ).toBe('Priya Shah (Acme Corp) via web-form, tier A (82), cloud-migration — assigned to ben');
+      summariseLead('web-form', { ...received, status: 'assigned', deadline: null, qualification, owner: 'ben' }),
+    ).toBe('web-form lead, tier A (82), cloud-migration — assigned to ben');
   });
 
   test('thrown out as spam: the status alone', () => {
-    expect(summariseLead(person, { ...received, status: 'rejected-spam', deadline: null })).toBe(
-      'Priya Shah (Acme Corp) via web-form — rejected-spam',
+    expect(summariseLead('web-form', { ...received, status: 'rejected-spam', deadline: null })).toBe(
+      'web-form lead — rejected-spam',
     );
   });
 });

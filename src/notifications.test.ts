@@ -6,6 +6,7 @@ import {
   composeOfferEmail,
   composeReminderEmail,
   formatInstant,
+  NotificationInputError,
   type EmailContent,
   type EmailLead,
   type EmailScore,
@@ -292,30 +293,28 @@ describe('composeCatchAllAlert', () => {
     const text = lines(alert(1));
     expect(text[0]).toContain('lead-123 (Priya Shah (Acme Corp) <priya@acme-corp.example>)');
     expect(text).toContain('It waits in the catch-all queue. Any of mgr, head, ana can claim it:');
-    expect(text).toContain(
-      '  POST http://api.leadrelay.test/v1/offers/lead-123.7/accept with your rep token (npx leadrelay keys rep-token --rep <you>)',
-    );
+    expect(text).toContain('  Claim it as yourself: http://api.leadrelay.test/claim/lead-123.7');
     expect(text.slice(text.indexOf('History:') + 1)).toEqual([
       '  - offer 1 to ana: declined (busy)',
       '  - offer 2 to mgr: no answer by 10:20',
     ]);
   });
 
-  test('with signed claim links, each claimant gets a link; event lines carry their time', () => {
+  test('the alert to the shared inbox carries no link that claims as anyone: only the claim page, where the claimer signs in', () => {
     const email = alert(1, {
-      claimLinks: [
-        { repId: 'mgr', url: 'https://leads.example.com/links/M.s' },
-        { repId: 'ana', url: 'https://leads.example.com/links/A.s' },
-      ],
       history: [{ at: '2030-01-02T10:20:00.000Z', kind: 'timed-out', summary: 'offer 2: mgr did not answer' }],
     });
-    expect(lines(email)).toContain('  Claim as mgr: https://leads.example.com/links/M.s');
-    expect(lines(email)).toContain('  Claim as ana: https://leads.example.com/links/A.s');
-    expect(lines(email)).not.toContain(
-      '  POST http://api.leadrelay.test/v1/offers/lead-123.7/accept with your rep token (npx leadrelay keys rep-token --rep <you>)',
-    );
+    for (const part of [email.text, email.html]) {
+      expect(part).not.toContain('/links/');
+      expect(part).not.toMatch(/Claim as/);
+    }
+    const hrefs = [...email.html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
+    expect(hrefs).toEqual(['http://api.leadrelay.test/claim/lead-123.7']);
     expect(lines(email).at(-1)).toBe('  - Wed 10:20 UTC — timed-out: offer 2: mgr did not answer');
-    expect(email.html).toContain('href="https://leads.example.com/links/M.s"');
+  });
+
+  test('the claim page link is refused for an API URL that is not http(s)', () => {
+    expect(() => alert(1, { apiUrl: 'javascript:alert(1)//' })).toThrow(NotificationInputError);
   });
 });
 

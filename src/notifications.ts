@@ -25,6 +25,10 @@ export interface EmailScore {
   urgency: string;
   serviceLine: string;
   parts: Array<{ points: number; reason: string }>;
+  /** `low` when the classifier was unsure (Qualification.confidenceLevel); the email then says so. */
+  confidenceLevel?: string;
+  /** What it was unsure of, in words (Qualification.unsure). */
+  unsure?: string | null;
 }
 
 export interface EmailRecipient {
@@ -78,9 +82,8 @@ export interface CatchAllAlertInput {
   problem?: string | null;
   /** The lead's story: event lines, or already-written sentences. */
   history: Array<string | LeadEventLine>;
+  /** The API as reps reach it: the alert links to its claim page, `<apiUrl>/claim/<leadId>.<offerNumber>`. */
   apiUrl: string;
-  /** One signed accept link per claimant, when the sender signs them; otherwise the API call is described. */
-  claimLinks?: Array<{ repId: string; url: string }>;
   timeZone?: string | null;
 }
 
@@ -179,15 +182,11 @@ export function composeCatchAllAlert(ctx: CatchAllAlertInput): EmailContent {
       ? h
       : `${formatInstant(instant(h.at, 'history.at'), ctx.timeZone ?? null, 'short')} — ${h.kind}: ${h.summary}`,
   );
-  const claimLinks = (ctx.claimLinks ?? []).map((c, i) => ({
-    repId: c.repId,
-    url: httpUrl(c.url, `claimLinks.${i}.url`),
-  }));
-  const claimText = claimLinks.length
-    ? claimLinks.map((c) => `  Claim as ${c.repId}: ${c.url}`)
-    : [
-        `  POST ${ctx.apiUrl}/v1/offers/${ctx.leadId}.${ctx.offerNumber}/accept with your rep token (npx leadrelay keys rep-token --rep <you>)`,
-      ];
+  const claimUrl = claimPageUrl(ctx.apiUrl, ctx.leadId, ctx.offerNumber);
+  const claimText = [
+    `  Claim it as yourself: ${claimUrl}`,
+    '  (sign in there with your rep token, or use the Claim button on the "All your open offers" page linked from your own offer emails)',
+  ];
   const subject = `ALERT: ${ctx.problem ? 'lead needs attention' : 'nobody owns lead'} ${who} — catch-all queue${ctx.round > 1 ? `, reminder ${ctx.round}` : ''}`;
   const opening = ctx.problem
     ? `Lead ${ctx.leadId} (${who}${contact ? ` <${contact}>` : ''}) needs a person: ${ctx.problem}.`
@@ -206,12 +205,16 @@ export function composeCatchAllAlert(ctx: CatchAllAlertInput): EmailContent {
     html: page(subject, [
       `<p>${esc(opening)}</p>`,
       `<p>It waits in the catch-all queue. ${esc(claimants)} can claim it:</p>`,
-      claimLinks.length
-        ? `<p>${claimLinks.map((c) => button(c.url, `Claim as ${c.repId}`, '#0a7d36')).join(' ')}</p>`
-        : `<p><code>POST ${esc(ctx.apiUrl)}/v1/offers/${esc(ctx.leadId)}.${ctx.offerNumber}/accept</code> with your rep token (<code>npx leadrelay keys rep-token --rep &lt;you&gt;</code>)</p>`,
+      `<p>${button(claimUrl, 'Claim it as yourself', '#0a7d36')}</p>`,
+      `<p style="color:#555;font-size:.9em">The claim page asks for your rep token; or use the Claim button on the “All your open offers” page linked from your own offer emails. The lead goes to whoever claims it.</p>`,
       `<h2>History</h2><ul>${history.map((line) => `<li>${esc(line)}</li>`).join('')}</ul>`,
     ]),
   };
+}
+
+/** The page where a claimant claims a catch-all offer as themselves (api/pages/claim-page.ts). */
+export function claimPageUrl(apiUrl: string, leadId: string, offerNumber: number): string {
+  return httpUrl(`${apiUrl.replace(/\/+$/, '')}/claim/${encodeURIComponent(leadId)}.${offerNumber}`, 'apiUrl');
 }
 
 /** Formats an instant for a reader in `timeZone` (UTC when unknown), e.g. "Wed, 2 Jan 2030, 04:05 America/Chicago". */
@@ -279,10 +282,19 @@ function actionHtml(o: OfferFacts): string {
   return `<p><strong>Answer by ${esc(o.deadlineLong)}</strong>, or the lead moves on.</p><p>${button(o.accept, 'Accept', '#0a7d36')} ${button(o.decline, 'Decline', '#8a1f11')}</p>`;
 }
 
+/** The warning an email carries when the classifier was unsure: the rep should read the message, not the labels. */
+export function lowConfidenceText(q: Pick<EmailScore, 'confidenceLevel' | 'unsure'>): string[] {
+  if (q.confidenceLevel !== 'low') return [];
+  return [
+    `Low confidence: ${q.unsure ?? 'the classifier is unsure of its reading'}. Read the message before trusting the labels.`,
+  ];
+}
+
 function leadText(input: OfferEmailInput, o: OfferFacts): string[] {
   const q = input.qualification;
   return [
     `Score ${q.score} (tier ${q.tier}), urgency ${q.urgency}, service line ${q.serviceLine}.`,
+    ...lowConfidenceText(q),
     ...q.parts.map((part) => `  ${signed(part.points)} ${part.reason}`),
     ...(input.whyYou ? ['', `Why you: ${input.whyYou}`] : []),
     '',
@@ -296,6 +308,7 @@ function leadHtml(input: OfferEmailInput, o: OfferFacts): string {
   return [
     `<h2>Score ${q.score} (tier ${esc(q.tier)})</h2>`,
     `<p>Urgency ${esc(q.urgency)}, service line ${esc(q.serviceLine)}.</p>`,
+    ...lowConfidenceText(q).map((line) => `<p><strong>${esc(line)}</strong></p>`),
     q.parts.length
       ? `<ul>${q.parts.map((p) => `<li>${esc(signed(p.points))} ${esc(p.reason)}</li>`).join('')}</ul>`
       : '',

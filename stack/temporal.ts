@@ -53,6 +53,8 @@ export interface DevServerOptions {
   port: number;
   uiPort: number;
   namespace: string;
+  /** Where the Web UI asks to decode payloads (`--ui-codec-endpoint`): the API's /codec. */
+  uiCodecEndpoint?: string;
   log: Log;
 }
 
@@ -71,6 +73,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<TestWorkfl
     namespace: opts.namespace,
     searchAttributes: Object.values(searchAttributes),
     log: { format: 'pretty', level: 'warn' },
+    ...(opts.uiCodecEndpoint ? { extraArgs: ['--ui-codec-endpoint', opts.uiCodecEndpoint] } : {}),
   };
   await fs.mkdir(path.dirname(opts.dbFilename), { recursive: true });
   const built = cachedCliPath(opts.cacheDir);

@@ -209,3 +209,32 @@ test('the worker and the API start only after the migrations succeed, which wait
   );
   expect(broken).toEqual([]);
 });
+
+test('no secret has a default: compose refuses to start without one and says how to make it', () => {
+  const raw = fs.readFileSync(composePath, 'utf8');
+  for (const key of ['LEADRELAY_LINK_SECRET', 'LEADRELAY_CODEC_KEYS']) {
+    const value = environmentOf('api')[key] ?? '';
+    // `${VAR:?message}`: compose stops with the message when VAR is unset or empty.
+    expect({ key, value }).toEqual({
+      key,
+      value: expect.stringMatching(new RegExp(`^\\$\\{${key}:\\?.*openssl rand -hex 32.*\\}$`)) as unknown,
+    });
+    expect(environmentOf('worker')[key]).toBe(value);
+  }
+  // No value anywhere in the file would pass as a secret: the old placeholder is gone, and nothing else is given.
+  expect(raw).not.toContain('change-me');
+  for (const name of ours)
+    for (const [key, value] of Object.entries(environmentOf(name)))
+      if (/SECRET|KEYS/.test(key))
+        expect({ key, value }).toEqual({ key, value: expect.stringMatching(/^\$\{/) as unknown });
+});
+
+test("the dev server's Web UI decodes payloads through the API's codec endpoints, from an origin the API allows", () => {
+  const [endpoint = ''] = flagValues(commandArgs('temporal'), '--ui-codec-endpoint');
+  const url = new URL(endpoint);
+  expect(url.pathname).toBe('/codec');
+  expect(portsOf('api').map((p) => p.published)).toContain(Number(url.port));
+  const origins = (environmentOf('api').LEADRELAY_CODEC_CORS_ORIGINS ?? '').split(',');
+  const uiPort = portsOf('temporal').find((p) => p.target === 8233)?.published;
+  expect(origins).toContain(`http://localhost:${uiPort}`);
+});

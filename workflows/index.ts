@@ -1,2 +1,3 @@
 // The workflow bundle's entry point.
 export { leadWorkflow } from './lead';
+export { retrainClassifierWorkflow } from './retrain-classifier';

@@ -4,6 +4,8 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancelledFailure,
+  TemporalFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -115,7 +117,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
       await local.recordMergedSubmission({ leadId, submissionId: notice.submissionId });
     } catch (err) {
       // The submission stays in Postgres; the lead goes on without its words.
-      if (!(err instanceof ActivityFailure)) throw err;
+      if (!isStepFailure(err)) throw err;
       view.problem = `submission ${notice.submissionId} could not be merged: ${problemOf(err)}`;
     }
   });
@@ -155,7 +157,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     // Nobody in the chain took it: the catch-all queue, alerted until someone claims the lead.
     enter(await openNext(route, 'catch-all'));
   } catch (err) {
-    if (!(err instanceof ActivityFailure)) throw err;
+    if (!isStepFailure(err)) throw err;
     await needsAttention(problemOf(err));
   }
   return await waitForClaim(0, Date.now());
@@ -198,7 +200,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     if (result?.kind !== 'accepted') {
       const ended = { offerNumber: current.offerNumber, outcome: current.outcome, at: now() };
       closing = {
-        offer: { ...ended, answeredBy: result?.repId ?? null, reason: result?.reason ?? null } as ClosingOffer,
+        offer: { ...ended, answeredBy: result?.repId ?? null, reason: result?.reason ?? null },
         answer: result,
       };
     }
@@ -206,7 +208,19 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
   }
 
   async function assign(a: Answer): Promise<LeadOutcome> {
-    await local.assignLead({ leadId, offerNumber: a.offerNumber, repId: a.repId, at: now() });
+    try {
+      await local.assignLead({ leadId, offerNumber: a.offerNumber, repId: a.repId, at: now() });
+    } catch (err) {
+      if (!isStepFailure(err)) throw err;
+      // The rep is told why, and the offer they took is withdrawn for the person who picks the lead up.
+      const problem = `${a.repId} could not be made the owner: ${problemOf(err)}`;
+      a.settled = problem;
+      const taken = view.offers[a.offerNumber - 1];
+      if (taken) Object.assign(taken, { outcome: 'withdrawn', reason: problem });
+      const ended = { offerNumber: a.offerNumber, outcome: 'withdrawn' as const, at: now() };
+      closing = { offer: { ...ended, answeredBy: null, reason: problem } };
+      throw err;
+    }
     const accepted = view.offers[a.offerNumber - 1];
     if (accepted) Object.assign(accepted, { outcome: 'accepted', answeredBy: a.repId });
     view.currentOffer = null;
@@ -222,34 +236,44 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
    * Each round is a timer and an alert; the run continues as new before its history grows large.
    */
   async function waitForClaim(round: number, nextAlertAt: number): Promise<LeadOutcome> {
+    /** The alert being sent: a claim is taken while it retries through a mail outage. */
+    let alerting: Promise<void> | null = null;
     for (let roundsThisRun = 0; ;) {
-      if (Date.now() >= nextAlertAt && view.currentOffer) {
+      const current = view.currentOffer;
+      if (!alerting && current && Date.now() >= nextAlertAt) {
         round++;
         roundsThisRun++;
-        try {
-          const alerted = await remote.alertCatchAll({ leadId, offerNumber: view.currentOffer.offerNumber, round });
-          nextAlertAt = Date.parse(alerted.nextAlertAt);
-        } catch (err) {
-          if (!(err instanceof ActivityFailure)) throw err;
-          view.problem = `alert ${round} could not be sent: ${problemOf(err)}`;
-          nextAlertAt = Date.now() + catchAllReAlertCeilingMs;
-        }
-        show(view.status, nextAlertAt);
+        const alerted = round;
+        alerting = remote.alertCatchAll({ leadId, offerNumber: current.offerNumber, round: alerted }).then(
+          (a) => {
+            nextAlertAt = Date.parse(a.nextAlertAt);
+            alerting = null;
+            if (!view.owner) show(view.status, nextAlertAt);
+          },
+          (err: unknown) => {
+            if (!isStepFailure(err)) throw err;
+            view.problem = `alert ${alerted} could not be sent: ${problemOf(err)}`;
+            nextAlertAt = Date.now() + catchAllReAlertCeilingMs;
+            alerting = null;
+            if (!view.owner) show(view.status, nextAlertAt);
+          },
+        );
       }
-      if (await condition(answered, Math.max(1, nextAlertAt - Date.now()))) {
+      if (alerting) await condition(() => answered() || alerting === null);
+      else await condition(answered, Math.max(1, nextAlertAt - Date.now()));
+      if (answered()) {
         const claim = answer!;
         answer = undefined;
         try {
           return await assign(claim);
         } catch (err) {
-          if (!(err instanceof ActivityFailure)) throw err;
-          claim.settled = `${claim.repId} could not be made the owner: ${problemOf(err)}`;
-          await needsAttention(claim.settled);
+          if (!isStepFailure(err)) throw err;
+          await needsAttention(claim.settled as string);
           nextAlertAt = Date.now();
           continue;
         }
       }
-      if (roundsThisRun >= roundsPerRun || workflowInfo().continueAsNewSuggested) {
+      if (!alerting && (roundsThisRun >= roundsPerRun || workflowInfo().continueAsNewSuggested)) {
         // Let an Update reply and a merge be recorded first; a claim that arrived meanwhile is taken in this run.
         await condition(allHandlersFinished);
         if (answer !== undefined) continue;
@@ -293,7 +317,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
       );
       settle(ended);
     } catch (err) {
-      if (!(err instanceof ActivityFailure)) throw err;
+      if (!isStepFailure(err)) throw err;
       // Even handing the lead to a person failed: the Web UI still shows it, and any rep may claim it.
       closing = null;
       enter(
@@ -373,7 +397,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     try {
       await local.recordIgnoredSignal({ leadId, number, summary, at });
     } catch (err) {
-      if (!(err instanceof ActivityFailure)) throw err;
+      if (!isStepFailure(err)) throw err;
     }
   }
 
@@ -397,8 +421,17 @@ function untilMs(iso: string): number {
   return Math.max(1, Date.parse(iso) - Date.now());
 }
 
+/**
+ * A step's failure that retrying could not cure (activities retry everything else until it works). A local
+ * activity's reaches the workflow as its own ApplicationFailure, a remote one's wrapped in an ActivityFailure.
+ */
+function isStepFailure(err: unknown): err is TemporalFailure {
+  return err instanceof TemporalFailure && !(err instanceof CancelledFailure);
+}
+
 /** What went wrong, in the words of the step that failed. */
-function problemOf(err: ActivityFailure): string {
-  const cause = err.cause;
-  return `${err.activityType ?? 'a step'} failed: ${cause?.message ?? err.message}`;
+function problemOf(err: TemporalFailure): string {
+  if (err instanceof ActivityFailure)
+    return `${err.activityType ?? 'a step'} failed: ${err.cause?.message ?? err.message}`;
+  return err.message;
 }

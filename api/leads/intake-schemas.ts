@@ -1,6 +1,6 @@
 // Requests and answers of the intake routes: a web form, a chat transcript, a partner batch.
 import { z } from 'zod';
-import { WebFormSchema } from '../../src/intake/schemas';
+import { reachabilityRule, WebFormSchema } from '../../src/intake/schemas';
 import { leadSources } from '../../src/lead-submission';
 import { ErrorBodySchema, FieldIssueSchema } from '../errors';
 import { apiSchemas } from '../openapi';
@@ -58,10 +58,12 @@ export const PartnerRefusedSchema = ErrorBodySchema.extend({
  * POST /v1/leads: a web form with, optionally, the source it came from (the route's original shape, name + email +
  * source, is one such form). The shape is checked here; the web form's own rules (a way to reach the person) after.
  */
-export const SourcedWebFormSchema = z.strictObject({
-  ...WebFormSchema.shape,
-  source: z.enum(leadSources, { message: `source must be one of ${leadSources.join(', ')}` }).default('web-form'),
-});
+export const SourcedWebFormSchema = z
+  .strictObject({
+    ...WebFormSchema.shape,
+    source: z.enum(leadSources, { message: `source must be one of ${leadSources.join(', ')}` }).default('web-form'),
+  })
+  .meta(reachabilityRule);
 
 export const intakeErrors = {
   400: ErrorBodySchema,

@@ -30,7 +30,7 @@ export async function submitAsClient(
     idempotencyKey,
     clientId: principal.keyId,
   });
-  return submitLead(deps, { submissionId, lead, receivedAt });
+  return submitLead(deps, { submissionId, lead, receivedAt, submittedBy: principal.keyId });
 }
 
 export type PartnerBatchAnswer =

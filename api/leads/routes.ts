@@ -3,8 +3,17 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { security } from '../openapi';
 import type { RouteDeps } from '../route-deps';
+import { correctLead, readCorrections } from './corrections';
 import { readLead, readLeadTimeline } from './read-lead';
-import { LeadParams, LeadSchema, readErrors, TimelineSchema } from './schemas';
+import {
+  CorrectionBody,
+  CorrectionListSchema,
+  CorrectionSchema,
+  LeadParams,
+  LeadSchema,
+  readErrors,
+  TimelineSchema,
+} from './schemas';
 
 export function leadRoutes(app: FastifyInstance, { client, db }: RouteDeps, done: (err?: Error) => void): void {
   const routes = app.withTypeProvider<ZodTypeProvider>();
@@ -15,7 +24,7 @@ export function leadRoutes(app: FastifyInstance, { client, db }: RouteDeps, done
       tags: ['leads'],
       summary: 'A lead: status, owner, current offer, SLA deadline, escalation level, explanation, offers so far',
       description:
-        "Any intake or partner key may follow a lead it was given (the `Location` of its submission); the person's details are included for admin keys, keys with `leads:read`, and reps who were offered or own the lead. Other reps get 403.",
+        "Admin keys and keys with `leads:read` read any lead. An intake or partner key reads only the leads its own submissions started or joined (the `Location` of its submission); any other lead is 404 to it, as one that does not exist. Reps read the leads they were offered or own; other reps get 403. The person's details, decline reasons and the explanation's words (which quote the company and email domain) are included for admin keys, keys with `leads:read`, and reps who were offered or own the lead; an intake or partner key gets the explanation's structure only (scores, tier, team, rule, candidates, why a rep was excluded).",
       security: security.either,
       params: LeadParams,
       response: { 200: LeadSchema, ...readErrors },
@@ -35,6 +44,36 @@ export function leadRoutes(app: FastifyInstance, { client, db }: RouteDeps, done
       response: { 200: TimelineSchema, ...readErrors },
     },
     handler: async (request) => readLeadTimeline({ client, db }, request.principal, request.params.id),
+  });
+
+  routes.post('/v1/leads/:id/corrections', {
+    config: { access: { keys: ['admin'], reps: true } },
+    schema: {
+      tags: ['leads'],
+      summary: "Correct the classifier's reading of a lead: service line, urgency or spam verdict",
+      description:
+        "For reps who were offered or own the lead, managers on its team's escalation chain, and admin keys. The correction is stored with what the classifier had said; corrected leads join the corpus the scheduled retraining learns from. Give at least one of serviceLine, urgency, spam; a bad field is named in the 400.",
+      security: security.either,
+      params: LeadParams,
+      body: CorrectionBody,
+      response: { 201: CorrectionSchema, 409: readErrors[404], ...readErrors },
+    },
+    handler: async (request, reply) => {
+      const correction = await correctLead(db, request.principal, request.params.id, request.body);
+      return reply.code(201).send(correction);
+    },
+  });
+
+  routes.get('/v1/leads/:id/corrections', {
+    config: { access: { keys: ['admin', 'leads:read'], reps: true } },
+    schema: {
+      tags: ['leads'],
+      summary: "Corrections made to the classifier's reading of a lead, oldest first",
+      security: security.either,
+      params: LeadParams,
+      response: { 200: CorrectionListSchema, ...readErrors },
+    },
+    handler: async (request) => readCorrections(db, request.principal, request.params.id),
   });
 
   done();

@@ -1,5 +1,6 @@
 // Requests and answers of the lead routes: a lead's state and its timeline.
 import { z } from 'zod';
+import { CorrectionSchema as CorrectionInputSchema } from '../../src/corrections';
 import { ErrorBodySchema } from '../errors';
 import { apiSchemas } from '../openapi';
 
@@ -100,3 +101,24 @@ export const readErrors = {
   404: ErrorBodySchema,
   429: ErrorBodySchema,
 };
+
+export const CorrectionBody = CorrectionInputSchema;
+
+const ReadingSchema = z.object({ serviceLine: z.string(), urgency: z.string(), spam: z.boolean() });
+
+export const CorrectionSchema = z
+  .object({
+    id: z.number().int(),
+    leadId: z.string(),
+    correctedBy: z.string().describe('The rep id, or api-key:<name>'),
+    serviceLine: z.string().nullable(),
+    urgency: z.string().nullable(),
+    spam: z.boolean().nullable(),
+    note: z.string().nullable(),
+    was: ReadingSchema.describe("The classifier's reading when the correction was made"),
+    createdAt: z.string(),
+    summary: z.string().describe('e.g. "service line support → cybersecurity; urgency none → now"'),
+  })
+  .register(apiSchemas, { id: 'Correction' });
+
+export const CorrectionListSchema = z.object({ leadId: z.string(), corrections: z.array(CorrectionSchema) });

@@ -21,6 +21,8 @@ export interface SubmitLeadRequest {
   submissionId: string;
   lead: NormalisedLead;
   receivedAt: Date;
+  /** The API key that sent it; it may read the lead back. */
+  submittedBy: string | null;
 }
 
 export interface SubmitLeadResult {
@@ -40,7 +42,7 @@ export interface SubmitLeadResult {
  */
 export async function submitLead(deps: SubmitLeadDeps, request: SubmitLeadRequest): Promise<SubmitLeadResult> {
   const { client, db, taskQueue, mergeWindowMs } = deps;
-  const { submissionId, lead, receivedAt } = request;
+  const { submissionId, lead, receivedAt, submittedBy } = request;
   const personKey = lead.emailKey ?? lead.phone;
 
   const stored = await withTransaction(db, async (tx) => {
@@ -52,11 +54,27 @@ export async function submitLead(deps: SubmitLeadDeps, request: SubmitLeadReques
       const running = await findRecentLeadOfPerson(tx, personKey, new Date(receivedAt.getTime() - mergeWindowMs));
       const notice = { submissionId, source: lead.source, receivedAt: receivedAt.toISOString() };
       if (running && (await mergeInto(client, running, notice))) {
-        await insertSubmission(tx, { submissionId, leadId: running, personKey, lead, receivedAt, merged: true });
+        await insertSubmission(tx, {
+          submissionId,
+          leadId: running,
+          personKey,
+          lead,
+          receivedAt,
+          merged: true,
+          submittedBy,
+        });
         return { leadId: running, duplicate: false, merged: true, receivedAt };
       }
     }
-    await insertSubmission(tx, { submissionId, leadId: submissionId, personKey, lead, receivedAt, merged: false });
+    await insertSubmission(tx, {
+      submissionId,
+      leadId: submissionId,
+      personKey,
+      lead,
+      receivedAt,
+      merged: false,
+      submittedBy,
+    });
     return { leadId: submissionId, duplicate: false, merged: false, receivedAt };
   });
   if (stored.merged) return { leadId: stored.leadId, duplicate: stored.duplicate, merged: true };

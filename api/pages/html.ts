@@ -5,7 +5,15 @@ import type { LinkFailure } from '../../links/offer-links';
 import { excerptOf, formatInstant } from '../../src/notifications';
 
 /** The lead on a page's card: who, what they wrote, how good it looks. */
-export type PageLead = LeadSummary;
+/** A correction of the classifier's reading as the lead page lists it. */
+export interface PageCorrection {
+  correctedBy: string;
+  summary: string;
+  note: string | null;
+  createdAt: string;
+}
+
+export type PageLead = LeadSummary & { corrections?: PageCorrection[] };
 
 /** Every page: readable on a phone, works without JavaScript, tells nobody where it was opened from. */
 export function renderPage(title: string, body: string): string {
@@ -49,7 +57,17 @@ export function renderLeadCard(lead: PageLead, opts: { contact?: boolean; extra?
   const excerpt = excerptOf(lead.message, 400);
   return `<section class="card"><h2>${esc(who)}${lead.company ? ` — ${esc(lead.company)}` : ''}</h2>${grade ? `<p class="meta">${esc(grade)}</p>` : ''}${contact}${
     excerpt ? `<blockquote>${esc(excerpt)}</blockquote>` : '<p class="meta">(no message)</p>'
-  }${opts.extra ?? ''}</section>`;
+  }${renderCorrections(lead.corrections ?? [])}${opts.extra ?? ''}</section>`;
+}
+
+/** Who corrected the classifier's reading, and how: the service line and urgency above are the corrected ones. */
+function renderCorrections(corrections: readonly PageCorrection[]): string {
+  if (corrections.length === 0) return '';
+  const items = corrections.map(
+    (c) =>
+      `<li>${esc(c.summary)} <span class="meta">— ${esc(c.correctedBy)}, ${esc(c.createdAt.slice(0, 10))}${c.note ? `: ${esc(c.note)}` : ''}</span></li>`,
+  );
+  return `<h3>Corrections</h3><ul class="corrections">${items.join('')}</ul><p class="meta">Correct the reading with POST /v1/leads/:id/corrections; corrected leads teach the next model.</p>`;
 }
 
 export function renderNotice(kind: 'ok' | 'problem' | 'info', html: string): string {

@@ -1,7 +1,9 @@
 // Where a lead stands, as the rep pages need it, and what that means for one rep's link to one offer.
 import type { Pool } from 'pg';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { listCorrections } from '../../db/corrections';
 import { readLeadSummary, readStoredOffers, type RepProfile } from '../../db/lead-records';
+import { correctedReading, describeCorrection } from '../../src/corrections';
 import { formatInstant } from '../../src/notifications';
 import { leadStateQuery, type OfferView } from '../../workflows/messages';
 import { workflowIdFor } from '../lead-workflow';
@@ -25,7 +27,7 @@ export interface LeadSituation {
 
 /** The live workflow state while it runs, Postgres once it has closed; null when no such lead exists. */
 export async function readLeadSituation(client: Client, db: Pool, leadId: string): Promise<LeadSituation | null> {
-  const record = await readLeadSummary(db, leadId);
+  const record = await withCorrections(db, leadId, await readLeadSummary(db, leadId));
   const stored = await readStoredOffers(db, leadId);
   const closedAt = new Map(stored.map((o) => [o.view.offerNumber, o.closedAt]));
 
@@ -58,6 +60,25 @@ export async function readLeadSituation(client: Client, db: Pool, leadId: string
     currentOffer: offers.find((o) => o.outcome === 'open') ?? null,
     offers,
     lead: record,
+  };
+}
+
+/** The lead with the corrections made to its reading, and the service line and urgency as corrected. */
+async function withCorrections<L extends PageLead>(db: Pool, leadId: string, lead: L | null): Promise<L | null> {
+  if (!lead) return null;
+  const corrections = await listCorrections(db, leadId);
+  if (corrections.length === 0) return lead;
+  const last = correctedReading(corrections[0]!.was, corrections);
+  return {
+    ...lead,
+    serviceLine: last.serviceLine,
+    urgency: last.urgency,
+    corrections: corrections.map((c) => ({
+      correctedBy: c.correctedBy,
+      summary: describeCorrection(c),
+      note: c.note,
+      createdAt: c.createdAt,
+    })),
   };
 }
 

@@ -6,7 +6,14 @@ import type { FastifyReply } from 'fastify';
 import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
 import { readRepProfiles, type RepProfile } from '../../db/lead-records';
-import { consumeLink, findLinkUse, verifyLink, type LinkFailure, type OfferLinkClaims } from '../../links/offer-links';
+import {
+  consumeLink,
+  findLinkUse,
+  verifyLink,
+  type LinkFailure,
+  type LinkSecrets,
+  type OfferLinkClaims,
+} from '../../links/offer-links';
 import { formatInstant } from '../../src/notifications';
 import { refusalStatus, runOfferAnswer, type OfferAnswerOutcome } from '../offers/offer-answers';
 import { acceptForm, declineForm, esc, linkProblem, renderLeadCard, renderNotice, sendPage } from './html';
@@ -18,7 +25,7 @@ const offerActions = ['accept', 'decline'] as const;
 export interface LinkPagesDeps {
   client: Client;
   db: Pool;
-  linkSecret: string;
+  linkSecret: LinkSecrets;
   now: () => Promise<Date>;
 }
 
@@ -253,6 +260,8 @@ function describeOutcome(outcome: string): string {
       return 'you declined the lead';
     case 'LeadClosed':
       return 'the lead was already closed';
+    case 'in-progress':
+      return 'the answer is being given right now';
     default:
       return `refused: ${outcome}`;
   }

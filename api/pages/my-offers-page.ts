@@ -3,14 +3,21 @@
 import type { FastifyReply } from 'fastify';
 import type { Pool } from 'pg';
 import { readOpenOffersOf, readRepProfiles } from '../../db/lead-records';
-import { findLinkUse, signLink, verifyLink, type OfferAction, type OfferLinkClaims } from '../../links/offer-links';
+import {
+  findLinkUse,
+  signLink,
+  verifyLink,
+  type LinkSecrets,
+  type OfferAction,
+  type OfferLinkClaims,
+} from '../../links/offer-links';
 import { formatInstant } from '../../src/notifications';
 import { acceptForm, declineForm, esc, linkProblem, renderLeadCard, renderNotice, sendPage } from './html';
 import { MyOffersQuery } from './schemas';
 
 export interface MyOffersPageDeps {
   db: Pool;
-  linkSecret: string;
+  linkSecret: LinkSecrets;
 }
 
 export async function sendMyOffersPage(
@@ -57,13 +64,17 @@ export async function sendMyOffersPage(
       leadId: o.leadId,
       offerNumber: o.offerNumber,
       repId,
-      expiresAt: o.deadline,
+      // The catch-all queue (and an offer whose email is on its way) has no deadline: its links last a week.
+      expiresAt: o.deadline ?? new Date(at.getTime() + 7 * 86_400_000),
     });
     // The same claims give the same tokens as the email's links, so one answer uses up both.
     const accept = signLink(claims('accept'), linkSecret);
     const decline = signLink(claims('decline'), linkSecret);
     const used = (await findLinkUse(db, accept)) ?? (await findLinkUse(db, decline));
-    const deadline = `<p class="meta">Answer by <strong>${esc(formatInstant(o.deadline, rep?.timeZone ?? null))}</strong> · lead ${esc(o.leadId)}, offer ${o.offerNumber}</p>`;
+    const due = o.deadline
+      ? `Answer by <strong>${esc(formatInstant(o.deadline, rep?.timeZone ?? null))}</strong>`
+      : 'Open until someone claims it';
+    const deadline = `<p class="meta">${due} · lead ${esc(o.leadId)}, offer ${o.offerNumber}</p>`;
     const forms = used
       ? renderNotice(
           'info',

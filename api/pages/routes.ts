@@ -1,22 +1,27 @@
-// Server-rendered pages behind the email links: confirm-then-act answer pages and a rep's "my offers" list.
+// Server-rendered pages behind the email links: confirm-then-act answer pages, a rep's "my offers" list, and the
+// catch-all claim page.
 import type { FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
-import { signLink } from '../../links/offer-links';
+import { signLink, type LinkSecrets } from '../../links/offer-links';
 import { esc, renderNotice, sendPage } from './html';
 import { createLinkPages } from './link-pages';
 import { sendMyOffersPage } from './my-offers-page';
+import { createClaimPage } from './claim-page';
+import { FailedAuthLimiter } from '../failed-auth-limiter';
 
 export interface OfferPagesOptions {
   client: Client;
   db: Pool;
   /** LEADRELAY_LINK_SECRET: the same secret the worker signs the email links with. */
-  linkSecret: string;
+  linkSecret: LinkSecrets;
   /** The task queue of the lead workflows; answers go to running workflows, so nothing here starts one. */
   taskQueue: string;
   /** Defaults to a real clock; tests against the time-skipping server pass the server's. */
   now?: () => Promise<Date>;
+  /** The API's failed-authentication limit: the claim page takes rep tokens too. */
+  limiter?: FailedAuthLimiter;
 }
 
 /**
@@ -77,4 +82,11 @@ async function definePages(app: FastifyInstance, opts: OfferPagesOptions): Promi
   app.get('/me/offers', { schema: { hide: true } }, async (request, reply) =>
     sendMyOffersPage({ db, linkSecret }, reply, request.query, now),
   );
+
+  // The catch-all alert's one link: the claimer signs in with their own rep token and becomes the owner.
+  const claims = createClaimPage({ client, db, limiter: opts.limiter ?? new FailedAuthLimiter() });
+  app.get('/claim/:offerId', { schema: { hide: true } }, async (request, reply) =>
+    claims.showClaim(reply, request.params),
+  );
+  app.post('/claim/:offerId', { schema: { hide: true } }, async (request, reply) => claims.claim(request, reply));
 }

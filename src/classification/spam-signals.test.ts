@@ -5,15 +5,18 @@ import { tokenise } from './tokens';
 const words = (text: string) => tokenise(text).words;
 
 describe('detectTestSubmission', () => {
+  // Phrased like the training corpus's test submissions; the evaluation sets' are theirs to measure.
   test.each([
     ['test', 'test'],
     ['Testing the contact form, please ignore', 'testing'],
-    ['asdf', 'asdf'],
-    ['Lorem ipsum dolor sit amet, consectetur adipiscing elit.', 'lorem'],
-    ['test test 123', 'test'],
-    ['Nur ein Test, bitte ignorieren.', 'test'],
-    ['esto es una prueba', 'prueba'],
-    ['ceci est un test, merci de ne pas répondre', 'test'],
+    ['asdfasdf', 'asdfasdf'],
+    ['Lorem ipsum dolor sit amet, sed do eiusmod tempor.', 'lorem'],
+    ['testing 1 2 3', 'testing'],
+    ['Dies ist ein Test des Kontaktformulars.', 'test'],
+    ['Mensaje de prueba, ignorar por favor.', 'prueba'],
+    ['Message de test, ne pas tenir compte.', 'test'],
+    ['Testanfrage', 'testanfrage'],
+    ['test from marketing', 'test'],
   ])('%j is a test (cue %j)', (text, cue) => {
     expect(detectTestSubmission(words(text))).toBe(cue);
   });
@@ -22,6 +25,8 @@ describe('detectTestSubmission', () => {
     ['We need a penetration test of our web app'],
     ['Can you load test our backup restore?'],
     ['hello'],
+    ['Testimonials page for our website'],
+    ['We need to test our backup restore this month'],
     [''],
   ])('%j is not a test', (text) => {
     expect(detectTestSubmission(words(text))).toBeNull();

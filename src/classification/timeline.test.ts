@@ -17,7 +17,7 @@ describe('phrases from the brief, arriving on Monday 10 March 2025', () => {
     ['call next week', 'next week', '2025-03-17'],
     ['within 10 days', 'within 10 days', '2025-03-20'],
     ['by the 15th', 'by the 15th', '2025-03-15'],
-    ['live by 3 December', '3 December', '2025-12-03'],
+    ['live by 3 December', 'by 3 December', '2025-12-03'],
     ['deadline 12/12', 'deadline 12/12', '2025-12-12'],
     ['start next quarter', 'next quarter', '2025-04-01'],
     ['in two months', 'in two months', '2025-05-10'],
@@ -91,6 +91,56 @@ describe('more ways to say when', () => {
   });
 });
 
+// Five phrases or more per language, of the kinds the old hand parser missed, each read against its own arrival.
+describe('chrono-node reads the dates, our rules the rest, in four languages', () => {
+  const wednesday = '2025-03-12T10:00:00Z'; // Wednesday 12 March 2025
+  const saturday = '2025-06-21T10:00:00Z'; // Saturday 21 June 2025
+  const lateInMonth = '2025-10-24T09:00:00Z'; // Friday 24 October 2025
+  test.each([
+    // "Next week" is read as its Monday even beside a weekday: the same urgency as the Tuesday meant.
+    ['en', 'can we talk Tuesday or Wednesday next week?', wednesday, '2025-03-17'],
+    ['en', 'we want to start in 3-4 weeks', wednesday, '2025-04-02'],
+    ['en', 'needs to be live by mid-April', wednesday, '2025-04-15'],
+    ['en', 'quote within 5 business days please', lateInMonth, '2025-10-31'],
+    ['en', 'call me back Monday', saturday, '2025-06-23'],
+    ['en', 'kickoff on Tuesday the 1st', '2025-06-26T09:00:00Z', '2025-07-01'],
+    ['en', 'due before 20/3', wednesday, '2025-03-20'],
+    ['de', 'Entscheidung bis Mitte des Monats', '2025-10-06T08:00:00Z', '2025-10-15'],
+    ['de', 'Workshop in vierzehn Tagen?', wednesday, '2025-03-26'],
+    ['de', 'Angebot bis Ende nächster Woche', wednesday, '2025-03-21'],
+    ['de', 'Start in den nächsten 3-4 Wochen', wednesday, '2025-04-02'],
+    ['de', 'Termin am Donnerstag, den 20.', wednesday, '2025-03-20'],
+    ['de', 'Rückmeldung innerhalb von 3 Werktagen', lateInMonth, '2025-10-29'],
+    ['de', 'Das Audit ist am 2. April', wednesday, '2025-04-02'],
+    ['fr', 'un point jeudi ?', wednesday, '2025-03-13'],
+    ['fr', 'une proposition avant mercredi prochain', '2025-11-07T10:00:00Z', '2025-11-12'],
+    ['fr', "le projet démarre d'ici trois semaines", wednesday, '2025-04-02'],
+    ['fr', 'migration terminée fin avril', wednesday, '2025-04-30'],
+    ['fr', 'réponse sous 10 jours ouvrés', wednesday, '2025-03-26'],
+    ['fr', 'nouveau bureau lundi en huit', lateInMonth, '2025-11-03'],
+    ['es', 'una llamada el jueves o el viernes', wednesday, '2025-03-13'],
+    ['es', 'empezar en dos o tres semanas', wednesday, '2025-03-26'],
+    ['es', 'arrancar a mediados de mes', '2025-08-04T09:00:00Z', '2025-08-15'],
+    ['es', 'antes del 15/07, por favor', '2025-06-09T15:00:00Z', '2025-07-15'],
+    ['es', 'en los próximos 5 días hábiles', '2026-01-21T09:00:00Z', '2026-01-28'],
+    ['es', 'el martes que viene', wednesday, '2025-03-18'],
+  ])('%s: %j arriving %s → due %s', (_lang, text, at, dueBy) => {
+    expect(due(text, at)).toBe(dueBy);
+  });
+
+  test('a date right after its weekday is the date, not the weekday', () => {
+    expect(read('Passt Ihnen Montag, der 7. April?', wednesday)).toEqual({ text: '7. April', dueBy: '2025-04-07' });
+  });
+
+  test('a complaint about a bill names no deadline', () => {
+    const june = '2025-06-05T10:00:00Z';
+    expect(read('We were invoiced twice for May, invoice 2025-0412 and 2025-0419. Please credit one.', june)).toBe(
+      null,
+    );
+    expect(due('We want to start in July', june)).toBe('2025-07-01');
+  });
+});
+
 describe('what is not a deadline', () => {
   test.each([
     ['not urgent, just gathering info'],
@@ -106,6 +156,10 @@ describe('what is not a deadline', () => {
     ['the server crashed since Monday'],
     ['lundi dernier'],
     ['desde el lunes'],
+    ['el lunes pasado'],
+    ['letzten Freitag'],
+    ['we spoke this morning'],
+    ['Termin um 10 Uhr'],
     ['we may need help'],
     ['---------- Forwarded message ---------\nDate: Mon, 3 Mar 2025 at 14:02\nGesendet: Dienstag, 4. März 2025\nhello'],
   ])('%j', (text) => {

@@ -47,7 +47,7 @@ const phoneField = (field = 'phone') =>
     40,
     (value) => (value.match(/\d/g)?.length ?? 0) >= 5,
     `${field} must be a phone number, like +44 20 7946 0958`,
-  );
+  ).meta({ pattern: '^\\s*$|(?:\\D*\\d){5}' });
 const countryField = (field = 'country') =>
   checkedText(
     field,
@@ -107,6 +107,19 @@ const describe = {
 
 const reachMessage = 'email or phone is required: give at least one way to reach the person';
 
+/**
+ * The reachability rule (requireReachable) as the OpenAPI document states it: an email, or a phone, that is not blank.
+ * Whether the phone is a real number in the lead's country is said in the description; a schema cannot check it.
+ */
+export const reachabilityRule = {
+  description:
+    'At least one way to reach the person is required: `email` (a valid address) or `phone` (international, like +44 20 7946 0958, or valid in the `country` given or the one its email or website domain points to). Blank strings count as absent.',
+  anyOf: [
+    { required: ['email'], properties: { email: { type: 'string', pattern: '\\S' } } },
+    { required: ['phone'], properties: { phone: { type: 'string', pattern: '\\S' } } },
+  ],
+};
+
 // A body that is not an object at all gets one issue on "(body)" that says what was expected.
 const objectBody = (what: string) => ({
   error: (issue: { code: string }) => (issue.code === 'invalid_type' ? `the body must be ${what}` : undefined),
@@ -160,7 +173,8 @@ export const WebFormSchema = z
     },
     objectBody('a web form object'),
   )
-  .superRefine(requireReachable);
+  .superRefine(requireReachable)
+  .meta(reachabilityRule);
 export type WebForm = z.output<typeof WebFormSchema>;
 
 export const chatSpeakers = ['visitor', 'agent', 'bot'] as const;
@@ -211,7 +225,8 @@ export const PartnerLeadSchema = z
     },
     objectBody('a lead object'),
   )
-  .superRefine(requireReachable);
+  .superRefine(requireReachable)
+  .meta(reachabilityRule);
 export type PartnerLead = z.output<typeof PartnerLeadSchema>;
 
 export const maxPartnerBatch = 100;

@@ -1,6 +1,7 @@
 // The lead attributes routing decides on, as closed value sets shared by the policy file and the directory.
-import type { Tier, Urgency } from '../qualification';
+import type { ConfidenceLevel, Tier, Urgency } from '../qualification';
 
+export const confidenceLevels = ['low', 'normal'] as const satisfies readonly ConfidenceLevel[];
 export const tiers = ['A', 'B', 'C'] as const satisfies readonly Tier[];
 export const urgencies = ['now', 'this-week', 'this-month', 'none'] as const satisfies readonly Urgency[];
 export const sources = ['web-form', 'chat', 'partner-api'] as const;
@@ -25,4 +26,8 @@ export interface RoutingLead {
   contactOwnerRepId: string | null;
   /** Owner of the matched account (company), if any. */
   accountOwnerRepId: string | null;
+  /** How sure the classifier was (Qualification.confidenceLevel); unknown for leads qualified before it existed. */
+  confidence?: ConfidenceLevel | null;
+  /** What it was unsure of, in words (Qualification.unsure), for the routing explanation. */
+  unsure?: string | null;
 }

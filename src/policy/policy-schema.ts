@@ -1,7 +1,7 @@
 // The routing policy's shape: ordered rules that send a lead to a team with a strategy, SLAs by tier and urgency.
 // Written in YAML by sales ops (config/policy.yaml); parsePolicy validates it against this schema.
 import { z } from 'zod';
-import { regions, sources, tiers, urgencies } from './lead-attributes';
+import { confidenceLevels, regions, sources, tiers, urgencies } from './lead-attributes';
 
 export const strategies = ['owner-first', 'weighted-round-robin', 'least-loaded'] as const;
 export type Strategy = (typeof strategies)[number];
@@ -70,6 +70,10 @@ export const ConditionsSchema = z
     urgency: oneOrMany(z.enum(urgencies, { error: `an urgency: ${urgencies.join(', ')}` })).optional(),
     tier: oneOrMany(z.enum(tiers, { error: `a tier: ${tiers.join(', ')}` })).optional(),
     source: oneOrMany(z.enum(sources, { error: `a source: ${sources.join(', ')}` })).optional(),
+    /** The classifier's confidence: `low` sends the leads it was unsure of (e.g. to a triage team). */
+    confidence: oneOrMany(
+      z.enum(confidenceLevels, { error: `a classifier confidence: ${confidenceLevels.join(', ')}` }),
+    ).optional(),
     /** Employees, inclusive bounds; a lead whose size is unknown does not match. */
     companySize: z
       .strictObject({ min: z.number().int().min(0).optional(), max: z.number().int().min(0).optional() })

@@ -43,6 +43,7 @@ export function checkConditions(
     checkValue('urgency', lead.urgency, when.urgency),
     checkValue('tier', lead.tier, when.tier),
     checkValue('source', lead.source, when.source),
+    checkValue('classifier confidence', lead.confidence ?? null, when.confidence),
   );
   if (when.companySize) {
     const { min, max } = when.companySize;

@@ -60,6 +60,8 @@ export interface RoutingExplanation {
   decidedAt: string;
   /** Round robin only: who was charged a turn, and who was lifted to the team's floor after time away. */
   fairness: Fairness;
+  /** Present only when the classifier was unsure of its reading: what of, in words. */
+  lowConfidence?: string;
 }
 
 export interface ExplanationInput {
@@ -71,6 +73,8 @@ export interface ExplanationInput {
   fairness: Fairness;
   policyVersion: number;
   nowMs: number;
+  /** What the classifier was unsure of (Qualification.unsure), when it was. */
+  unsure?: string | null;
 }
 
 const tieBreaks: Record<FallbackStrategy, string> = {
@@ -101,6 +105,7 @@ export function explainRouting(input: ExplanationInput): RoutingExplanation {
     policyVersion: input.policyVersion,
     decidedAt: new Date(input.nowMs).toISOString(),
     fairness: input.fairness,
+    ...(input.unsure ? { lowConfidence: input.unsure } : {}),
   };
 }
 
@@ -133,6 +138,7 @@ export function describeRouting(plan: RoutingPlan, options: { maxListed?: number
   const strategy = e.fallback ? `${e.strategy}, then ${e.fallback}` : e.strategy;
   return [
     `Policy v${e.policyVersion}, ${e.rule}.`,
+    ...(e.lowConfidence ? [`Low confidence: ${e.lowConfidence}; check the reading before relying on it.`] : []),
     `Strategy: ${strategy}. SLA: ${e.sla.text} (${e.sla.name}: ${e.sla.why}).`,
     `Candidates (at most ${e.maxCandidates}): ${list(e.candidateDetails, (c) => c.why)}.`,
     ...(e.notReached.length

@@ -132,6 +132,7 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
       fairness,
       policyVersion,
       nowMs,
+      unsure: lead.unsure ?? null,
     }),
   };
   return new RoutingDecision(plan, ledgerChanges, ledger);

@@ -281,3 +281,94 @@ test("rate limits: per API key, and per rep across all of that rep's tokens; one
     await api.close();
   }
 });
+
+test('a method a path does not declare is 405 with Allow listing the declared ones, for every path of the document', async () => {
+  const doc = (await h.api.inject({ method: 'GET', url: '/openapi.json' })).json<{
+    paths: Record<string, Record<string, unknown>>;
+  }>();
+  const samples: Record<string, string> = {
+    id: '0123456789abcdef01234567',
+    offerId: '0123456789abcdef01234567.1',
+    version: '1',
+    index: '0',
+  };
+  const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.keys(ops).map((m) => ({
+      method: m.toUpperCase(),
+      pattern: new RegExp(`^${path.replace(/\{\w+\}/g, '[^/]+')}$`),
+    })),
+  );
+  const checked: string[] = [];
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => samples[name] ?? 'x');
+    const declared = Object.keys(ops).map((m) => m.toUpperCase());
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const) {
+      // Declared here, or by another path the URL also spells (GET /v1/leads/{id} with id "web-form").
+      if (operations.some((o) => o.method === method && o.pattern.test(url))) continue;
+      const res = await call(h, creds.admin, { method, url });
+      const allow = String(res.headers.allow ?? '').split(', ');
+      expect({ request: `${method} ${url}`, status: res.status, field: fieldsOf(res.body)[0] }).toEqual({
+        request: `${method} ${url}`,
+        status: 405,
+        field: 'method',
+      });
+      expect(allow).toEqual(expect.arrayContaining(declared));
+      expect(allow).not.toContain(method);
+      checked.push(`${method} ${path}`);
+    }
+  }
+  expect(checked.length).toBeGreaterThan(40);
+  // Without credentials too: which methods a path has is no secret (the document lists them).
+  const anonymous = await call(h, null, { method: 'DELETE', url: `/v1/leads/${samples.id}` });
+  expect(anonymous).toMatchObject({ status: 405, headers: { allow: 'GET, HEAD' } });
+  // A path no route serves is still 404 (to an admin) and needs credentials first.
+  expect((await call(h, creds.admin, { method: 'DELETE', url: '/v1/nothing-here' })).status).toBe(404);
+  expect((await call(h, null, { method: 'DELETE', url: '/v1/nothing-here' })).status).toBe(401);
+});
+
+test('the document states the cross-field rule the API enforces on a form: an email or a phone, not blank', async () => {
+  const doc = (await h.api.inject({ method: 'GET', url: '/openapi.json' })).json<{
+    paths: Record<string, { post: { requestBody: { content: { 'application/json': { schema: FormSchema } } } } }>;
+  }>();
+  type Rule = { required: string[]; properties: Record<string, { type: string; pattern: string }> };
+  type FormSchema = {
+    anyOf?: Rule[];
+    description?: string;
+    properties: Record<string, { pattern?: string }>;
+  };
+  // What the document says a form needs, read as a client generating requests from it would.
+  const satisfies = (schema: FormSchema, body: Record<string, unknown>) =>
+    (schema.anyOf ?? []).some((rule) =>
+      rule.required.every((field) => {
+        const value = body[field];
+        const want = rule.properties[field];
+        return typeof value === 'string' && (!want?.pattern || new RegExp(want.pattern).test(value));
+      }),
+    ) &&
+    Object.entries(schema.properties).every(([field, p]) => {
+      const value = body[field];
+      return typeof value !== 'string' || !p.pattern || new RegExp(p.pattern).test(value);
+    });
+  const bodies: Array<Record<string, unknown>> = [
+    { name: 'Only A Name', message: 'hello' },
+    { email: '   ', message: 'blank email' },
+    { phone: '', email: null },
+    { phone: 'call me' },
+    { email: `doc.${Date.now()}@rules.example` },
+    { phone: '+44 20 7946 0958' },
+    { name: 'Both', email: `both.${Date.now()}@rules.example`, phone: '+1 312 555 0147' },
+  ];
+  for (const url of ['/v1/leads/web-form', '/v1/leads']) {
+    const schema = doc.paths[url]?.post.requestBody.content['application/json'].schema as FormSchema;
+    expect(schema.description).toMatch(/email.*or.*phone/);
+    for (const body of bodies) {
+      const res = await call(h, h.intakeToken, { method: 'POST', url, payload: body });
+      expect({ url, body, documentSaysValid: satisfies(schema, body), apiAccepted: res.status === 202 }).toEqual({
+        url,
+        body,
+        documentSaysValid: res.status === 202,
+        apiAccepted: res.status === 202,
+      });
+    }
+  }
+});

@@ -1,5 +1,6 @@
 // One real stack per test file: the time-skipping Temporal test server, a Postgres database of the file's own,
-// a real SMTP server catching mail, the lead worker with its real activities, and the HTTP API in front.
+// a real SMTP server catching mail, the lead worker with its real activities, and the HTTP API in front; payloads
+// encrypted by the codec between them and Temporal, as in production.
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -17,6 +18,8 @@ import { createPool } from '../../db/pool';
 import { buildApi } from '../../api/server';
 import { startMailCatcher, type MailCatcher } from '../../stack/mail-catcher';
 import { createLeadWorker, workflowsPath } from '../../workers/worker';
+import { leadrelayDataConverter } from '../../codec/data-converter';
+import type { CodecKey } from '../../codec/aes-gcm-codec';
 import { leadStateQuery, type LeadView } from '../../workflows/messages';
 import { testDirectory, testPolicy } from './directory';
 import { copyOfTemplateDatabase } from './database';
@@ -31,6 +34,13 @@ export interface Harness {
   bundle: WorkflowBundleWithSourceMap;
   /** Signs the links in offer emails, as LEADRELAY_LINK_SECRET does in production. */
   linkSecret: string;
+  /**
+   * The payload codec's keys (LEADRELAY_CODEC_KEYS): the environment's client, the API and the worker encrypt with
+   * them, as in production; null for a harness made with `{ codec: false }`.
+   */
+  codecKeys: CodecKey[] | null;
+  /** The origin the API's codec endpoints admit, standing in for the Temporal Web UI's. */
+  webUiOrigin: string;
   /** Bearer token of an intake API key (leads:write, leads:read, partner). */
   intakeToken: string;
   /** Bearer token of an admin API key. */
@@ -39,14 +49,16 @@ export interface Harness {
   repToken(repId: string): Promise<string>;
   /** A fresh worker for one test; run the test inside `worker.runUntil`. */
   createWorker(): Promise<Worker>;
-  teardown(): Promise<void>;
+  teardown(this: Harness): Promise<void>;
 }
 
 let classifier: LeadClassifier | undefined;
 
-export async function createHarness(): Promise<Harness> {
+export async function createHarness({ codec = true }: { codec?: boolean } = {}): Promise<Harness> {
   installQuietRuntime();
-  const env = await createTimeSkippingEnvironment();
+  const codecKeys = codec ? [{ id: 'test-key', key: randomBytes(32).toString('hex') }] : null;
+  const dataConverter = codecKeys ? leadrelayDataConverter(codecKeys) : undefined;
+  const env = await createTimeSkippingEnvironment(dataConverter ? { dataConverter } : undefined);
   const dbUrl = await copyOfTemplateDatabase();
   const db = createPool(dbUrl);
   await upsertDirectory(db, testDirectory);
@@ -65,14 +77,28 @@ export async function createHarness(): Promise<Harness> {
     mailer,
     mailFrom: 'leadrelay <leads@leadrelay.test>',
     opsEmail: 'ops@leadrelay.test',
+    // The test server's clock, which time skipping runs ahead of the wall clock: what the workflow's timers count.
+    clock: async () => new Date(await env.currentTimeMs()),
     apiUrl: 'http://api.test',
     linkSecret,
     classifier,
   });
   const taskQueue = `leads-${randomBytes(4).toString('hex')}`;
-  const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath,
+    logger: quietLogger,
+    ...(dataConverter ? { failureConverterPath: dataConverter.failureConverterPath } : {}),
+  });
   const now = async () => new Date(await env.currentTimeMs());
-  const api = buildApi({ client: env.client, db, taskQueue, now, linkSecret });
+  const webUiOrigin = 'http://temporal-ui.test:8233';
+  const api = buildApi({
+    client: env.client,
+    db,
+    taskQueue,
+    now,
+    linkSecret,
+    ...(codecKeys ? { codec: { keys: codecKeys, corsOrigins: [webUiOrigin] } } : {}),
+  });
   return {
     env,
     db,
@@ -81,6 +107,8 @@ export async function createHarness(): Promise<Harness> {
     taskQueue,
     bundle,
     linkSecret,
+    codecKeys,
+    webUiOrigin,
     intakeToken,
     adminToken,
     repToken(repId) {
@@ -95,11 +123,13 @@ export async function createHarness(): Promise<Harness> {
         taskQueue,
         activities,
         workflowBundle: bundle,
+        ...(dataConverter ? { dataConverter } : {}),
       }),
-    async teardown() {
+    async teardown(this: Harness) {
       await api.close();
       mailer.close();
-      await mail.close();
+      // The mail server a test restarted, if one did (taking mail down and bringing it back).
+      await this.mail.close();
       await db.end();
       await env.teardown();
     },
@@ -151,8 +181,12 @@ export async function waitForLead(
   throw new Error(`lead ${leadId} never reached ${what}; last state: ${JSON.stringify(last)}`);
 }
 
+/** The offer is open to the rep and its rep was told (its email delivered; the catch-all queue needs no telling). */
 export function offerOpenTo(offerNumber: number, repId: string) {
-  return (view: LeadView) => view.currentOffer?.offerNumber === offerNumber && view.currentOffer.repIds.includes(repId);
+  return (view: LeadView) =>
+    view.currentOffer?.offerNumber === offerNumber &&
+    view.currentOffer.repIds.includes(repId) &&
+    (view.currentOffer.kind === 'catch-all' || view.status !== 'notifying');
 }
 
 /** A rep answers an offer through the API with their own token, as from the rep's app. */

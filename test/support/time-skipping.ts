@@ -1,6 +1,6 @@
 // The time-skipping Temporal test server globalSetup provisioned, one per test file, knowing leadrelay's search
 // attributes; and a quiet SDK runtime and bundler logger for the tests that run workflows on it.
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment, type ClientOptionsForTestEnv } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { registerSearchAttributes } from '../../stack/temporal';
 
@@ -15,19 +15,22 @@ export function installQuietRuntime(): void {
 
 /**
  * The SDK gives the server it starts 5 s to answer. A cold JVM on two busy cores can miss that once; the
- * retry finds the classes in the page cache.
+ * retry finds the classes in the page cache. `client` options (a data converter) apply to the environment's client.
  */
-export async function createTimeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
+export async function createTimeSkippingEnvironment(
+  client?: ClientOptionsForTestEnv,
+): Promise<TestWorkflowEnvironment> {
   const path = process.env.TEMPORAL_TEST_SERVER_PATH;
   for (let attempt = 1; ; attempt++) {
     try {
-      const env = await TestWorkflowEnvironment.createTimeSkipping(
-        path ? { server: { executable: { type: 'existing-path', path } } } : undefined,
-      );
+      const env = await TestWorkflowEnvironment.createTimeSkipping({
+        ...(path ? { server: { executable: { type: 'existing-path', path } } } : {}),
+        ...(client ? { client } : {}),
+      });
       await registerSearchAttributes(env.connection, 'default');
       return env;
     } catch (err) {
-      if (attempt >= 3) throw err;
+      if (attempt >= 5) throw err;
     }
   }
 }

@@ -40,11 +40,16 @@ test('the same lead submitted twice starts one workflow: by Idempotency-Key, and
     expect(b.body).toEqual({ leadId: a.body.leadId, duplicate: true, merged: false });
     expect(a.body.leadId).not.toBe(first.body.leadId);
 
+    // Least-loaded routing counts the other lead's offer, made in its routing transaction under the team's lock:
+    // the two leads, routed at the same time, go to different reps.
+    const owners: string[] = [];
     for (const [leadId, email] of [
       [first.body.leadId, lead.email],
       [a.body.leadId, partner.email],
     ] as const) {
-      await waitForLead(h, leadId, offerOpenTo(1, 'ana'));
+      const view = await waitForLead(h, leadId, (v) => v.status === 'offered', 'the first offer, told');
+      const rep = view.currentOffer?.repIds[0] as string;
+      owners.push(rep);
       // One submission stored and one lead recorded for the person, though they were sent twice.
       const submissions = await h.db.query('SELECT 1 FROM lead_submissions WHERE lead_id = $1', [leadId]);
       expect(submissions.rows).toHaveLength(1);
@@ -53,11 +58,12 @@ test('the same lead submitted twice starts one workflow: by Idempotency-Key, and
       // Only one offer email for the lead, though it was submitted twice.
       await h.mail.waitFor((m) => m.messageId === `<${leadId}.1.offer@leadrelay>`);
       expect(h.mail.messages().filter((m) => m.messageId === `<${leadId}.1.offer@leadrelay>`)).toHaveLength(1);
-      expect((await answer(h, leadId, 'accept', { offerNumber: 1, repId: 'ana' })).status).toBe(200);
+      expect((await answer(h, leadId, 'accept', { offerNumber: 1, repId: rep })).status).toBe(200);
     }
+    expect([...owners].sort()).toEqual(['ana', 'ben']);
     // Results only now: awaiting one unlocks time skipping, which would expire the other lead's pending offer.
-    for (const leadId of [first.body.leadId, a.body.leadId])
-      expect(await leadHandle(h, leadId).result()).toMatchObject({ owner: 'ana', offers: 1 });
+    expect(await leadHandle(h, first.body.leadId).result()).toMatchObject({ owner: owners[0], offers: 1 });
+    expect(await leadHandle(h, a.body.leadId).result()).toMatchObject({ owner: owners[1], offers: 1 });
     // Even after the lead is closed, the key still means the same lead.
     expect(await submitLead(h, lead, { 'idempotency-key': 'form-7f3a' })).toMatchObject({
       status: 200,

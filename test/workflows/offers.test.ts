@@ -15,6 +15,7 @@ import {
   type Harness,
 } from '../support/harness';
 import { hotLead } from '../support/directory';
+import { startMailCatcher } from '../../stack/mail-catcher';
 import { listEvents } from '../../db/events';
 import { searchAttributes as sa } from '../../workflows/messages';
 import type { LeadOutcome } from '../../workflows/lead';
@@ -37,7 +38,9 @@ test('intake to owner: a submitted lead is offered by email, accepted through th
     const offered = await waitForLead(h, body.leadId, offerOpenTo(1, 'ana'), 'offer 1 to ana');
     expect(offered.status).toBe('offered');
     expect(offered.qualification?.tier).toBe('A');
-    expect(Date.parse(offered.deadline ?? '') - Date.parse(offered.currentOffer?.offeredAt ?? '')).toBe(minutes(5));
+    // The SLA counts from the moment the mail server took the offer email: when ana was told.
+    expect(Date.parse(offered.deadline ?? '') - Date.parse(offered.currentOffer?.toldAt ?? '')).toBe(minutes(5));
+    expect((await offerRows(h, body.leadId))[0]).toMatchObject({ status: 'open' });
 
     const mail = await h.mail.waitFor((m) => m.to.includes('ana@leadrelay.test'));
     expect(mail.subject).toContain('Acme Corp');
@@ -67,6 +70,7 @@ test('intake to owner: a submitted lead is offered by email, accepted through th
       'scored',
       'routed',
       'offered',
+      'told',
       'accepted',
       'assigned',
     ]);
@@ -126,12 +130,15 @@ test('decline to escalation: reminded half way, declined, the next rep lets it p
       'scored',
       'routed',
       'offered',
+      'told',
       'reminded',
       'declined',
       'offered',
+      'told',
       'reminded',
       'timed-out',
       'escalated',
+      'told',
       'accepted',
       'assigned',
     ]);
@@ -169,17 +176,54 @@ test('catch-all claim: the chain exhausted, sales ops is alerted with the histor
       body: { reason: 'NotDeclinable' },
     });
 
-    // Nobody claims within the re-alert period: a second alert, and the lead stays in the queue with a new deadline.
+    // Nobody claims within the re-alert period: a second alert for the same open offer, and a later deadline.
+    const firstDeadline = (await leadRow(h, body.leadId))?.sla_deadline;
     await h.env.sleep(minutes(60) + 1_000);
-    const again = await waitForLead(h, body.leadId, offerOpenTo(6, 'ana'), 'the second catch-all round');
-    expect(again.status).toBe('catch-all');
     await h.mail.waitFor((m) => m.to.includes('sales-ops@leadrelay.test') && /reminder 2/.test(m.subject));
+    const again = await waitForLead(
+      h,
+      body.leadId,
+      (v) => v.status === 'catch-all' && Date.parse(v.deadline ?? '') > Date.parse(parked.deadline ?? ''),
+      'the second alert',
+    );
+    expect(again.currentOffer).toMatchObject({ offerNumber: 5, outcome: 'open' });
+    expect((await leadRow(h, body.leadId))?.sla_deadline?.getTime()).toBeGreaterThan(firstDeadline?.getTime() ?? 0);
 
-    expect(await answer(h, body.leadId, 'accept', { offerNumber: 6, repId: 'ben' })).toMatchObject({
+    expect(await answer(h, body.leadId, 'accept', { offerNumber: 5, repId: 'ben' })).toMatchObject({
       status: 200,
       body: { owner: 'ben' },
     });
-    expect(await leadHandle(h, body.leadId).result()).toMatchObject({ status: 'assigned', owner: 'ben', offers: 6 });
+    expect(await leadHandle(h, body.leadId).result()).toMatchObject({ status: 'assigned', owner: 'ben', offers: 5 });
     expect(await leadRow(h, body.leadId)).toMatchObject({ status: 'assigned', owner_rep_id: 'ben' });
+  });
+});
+
+test('the mail server down for ten minutes: the lead waits to notify, then its offer and deadline count from delivery', async () => {
+  const worker = await h.createWorker();
+  const smtpPort = Number(new URL(h.mail.smtpUrl).port);
+  await h.mail.close();
+  await worker.runUntil(async () => {
+    const { body } = await submitLead(h, hotLead());
+    const waiting = await waitForLead(h, body.leadId, (v) => v.status === 'notifying', 'waiting to notify');
+    expect(waiting.currentOffer).toMatchObject({ offerNumber: 1, repIds: ['ana'], deadline: null });
+    expect(await leadRow(h, body.leadId)).toMatchObject({ status: 'notifying' });
+    const downUntil = (await h.env.currentTimeMs()) + minutes(10);
+
+    // Ten minutes of retries against a closed port, then the server is back where it was.
+    await h.env.sleep(minutes(10));
+    h.mail = await startMailCatcher({ smtpPort, viewerPort: null });
+    await h.env.sleep(minutes(1) + 1_000);
+    const offered = await waitForLead(h, body.leadId, offerOpenTo(1, 'ana'), 'told once mail is back');
+    const toldAt = Date.parse(offered.currentOffer?.toldAt ?? '');
+    expect(toldAt).toBeGreaterThanOrEqual(downUntil);
+    expect(Date.parse(offered.deadline ?? '') - toldAt).toBe(minutes(5));
+    expect(await offerRows(h, body.leadId)).toMatchObject([{ offer_number: 1, status: 'open' }]);
+    const mail = await h.mail.waitFor((m) => m.messageId === `<${body.leadId}.1.offer@leadrelay>`);
+    expect(mail.to).toContain('ana@leadrelay.test');
+
+    expect((await answer(h, body.leadId, 'accept', { offerNumber: 1, repId: 'ana' })).status).toBe(200);
+    expect(await leadHandle(h, body.leadId).result()).toMatchObject({ status: 'assigned', owner: 'ana', offers: 1 });
+    // One offer email, no reminder: nothing of the SLA was spent while the rep could not know.
+    expect(h.mail.messages().map((m) => m.messageId)).toEqual([`<${body.leadId}.1.offer@leadrelay>`]);
   });
 });

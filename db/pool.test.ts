@@ -1,0 +1,60 @@
+// The pool's timeouts against a real Postgres: a slow statement is cancelled, a transaction left idle is ended, and
+// waiting for a connection gives up; each with the setting that decides it.
+import { createPool, defaultPoolTimeouts } from './pool';
+import { copyOfTemplateDatabase } from '../test/support/database';
+
+let url: string;
+beforeAll(async () => {
+  url = await copyOfTemplateDatabase();
+});
+
+test('every connection carries the default timeouts', async () => {
+  const db = createPool(url);
+  try {
+    const { rows } = await db.query<{ statement: string; idle: string }>(
+      `SELECT current_setting('statement_timeout') AS statement, current_setting('idle_in_transaction_session_timeout') AS idle`,
+    );
+    expect(rows[0]).toEqual({
+      statement: `${defaultPoolTimeouts.statementMs / 1000}s`,
+      idle: `${defaultPoolTimeouts.idleInTransactionMs / 60_000}min`,
+    });
+  } finally {
+    await db.end();
+  }
+});
+
+test('a statement longer than statementMs is cancelled', async () => {
+  const db = createPool(url, () => {}, { statementMs: 200 });
+  try {
+    await expect(db.query('SELECT pg_sleep(2)')).rejects.toThrow(/statement timeout/);
+    expect((await db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  } finally {
+    await db.end();
+  }
+});
+
+test('a transaction left idle longer than idleInTransactionMs is ended, releasing its locks', async () => {
+  const db = createPool(url, () => {}, { idleInTransactionMs: 200 });
+  const client = await db.connect();
+  client.on('error', () => {});
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT 1');
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await expect(client.query('SELECT 1')).rejects.toThrow();
+  } finally {
+    client.release(true);
+    await db.end();
+  }
+});
+
+test('waiting longer than connectMs for a pooled connection gives up', async () => {
+  const db = createPool(url, () => {}, { connectMs: 300 });
+  const held = await Promise.all(Array.from({ length: 10 }, () => db.connect()));
+  try {
+    await expect(db.connect()).rejects.toThrow(/timeout/i);
+  } finally {
+    for (const c of held) c.release();
+    await db.end();
+  }
+});
