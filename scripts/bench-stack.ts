@@ -17,6 +17,7 @@ import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { leadrelayDataConverter } from '../codec/data-converter';
 import { workflowIdFor } from '../api/lead-workflow';
 import { buildApi } from '../api/server';
 import { createApiKey, createRepToken } from '../db/credentials';
@@ -33,7 +34,7 @@ import { migrate } from '../stack/migrate';
 import { cacheDir } from '../stack/paths';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres } from '../stack/postgres';
 import { cachedCliPath, registerSearchAttributes, startDevServer, temporalCliVersion } from '../stack/temporal';
-import { loadClassifier } from '../workers/classifier';
+import { loadActiveClassifier } from '../workers/classifier';
 import { createLeadWorker } from '../workers/worker';
 import { leadStateQuery, searchAttributes } from '../workflows/messages';
 import { createFloorActivities } from '../bench/floors/activities';
@@ -270,12 +271,15 @@ function createDriver(deps: {
   repTokens: Map<string, string>;
   db: Pool;
   catcher: MailCatcher | null;
-  client: Client;
+  /** The API's client, with leadrelay's payload codec: to look into a stuck lead. */
+  leadClient: Client;
+  /** A plain client: the floors are bare workflow shapes, without leadrelay's codec. */
+  floorClient: Client;
   floorQueue: string;
   reached: Map<string, (atMs: number) => void>;
   runId: string;
 }): Driver {
-  const { apiUrl, intakeToken, repTokens, db, catcher, client, floorQueue, reached, runId } = deps;
+  const { apiUrl, intakeToken, repTokens, db, catcher, leadClient, floorClient, floorQueue, reached, runId } = deps;
   let n = 0;
 
   async function post(url: string, token: string, body?: unknown): Promise<unknown> {
@@ -308,7 +312,7 @@ function createDriver(deps: {
   /** What a stuck lead's workflow says about itself: its status, its view, and any step it keeps retrying. */
   async function leadSituation(leadId: string): Promise<string> {
     try {
-      const handle = client.workflow.getHandle(workflowIdFor(leadId));
+      const handle = leadClient.workflow.getHandle(workflowIdFor(leadId));
       const { status, raw } = await handle.describe();
       const pending = (raw.pendingActivities ?? []).map(
         (a) => `${a.activityType?.name} attempt ${a.attempt}${a.lastFailure ? ` (${a.lastFailure.message})` : ''}`,
@@ -351,13 +355,13 @@ function createDriver(deps: {
     const workflowId = `bench-floor:${kind}:${runId}:${number}`;
     if (kind === 'F0') {
       const t0 = Date.now();
-      await client.workflow.execute<typeof floorEmpty>('floorEmpty', { taskQueue: floorQueue, workflowId });
+      await floorClient.workflow.execute<typeof floorEmpty>('floorEmpty', { taskQueue: floorQueue, workflowId });
       return { firstMs: Date.now() - t0 };
     }
     const type = kind === 'F1' ? 'floorActivities' : 'floorLocalActivities';
     const last = lastStep(workflowId);
     const t0 = Date.now();
-    const handle = await client.workflow.start<typeof floorActivities | typeof floorLocalActivities>(type, {
+    const handle = await floorClient.workflow.start<typeof floorActivities | typeof floorLocalActivities>(type, {
       taskQueue: floorQueue,
       workflowId,
       args: [floorSteps],
@@ -699,6 +703,7 @@ async function main(): Promise<void> {
     for (const repId of repIds) repTokens.set(repId, (await createRepToken(db, repId)).token);
 
     const runId = randomBytes(3).toString('hex');
+    const codecKeys = [{ id: `bench-${runId}`, key: randomBytes(32).toString('hex') }];
     const leadQueue = `bench-leads-${runId}`;
     const floorQueue = `bench-floors-${runId}`;
     const apiPort = await freePort();
@@ -725,14 +730,21 @@ async function main(): Promise<void> {
       opsEmail: 'ops@leadrelay.test',
       apiUrl,
       linkSecret: randomBytes(32).toString('hex'),
-      // Offline on purpose: an LLM endpoint would measure someone else's service.
-      classifier: loadClassifier(),
+      // As npm start trains it (no retrained model in a fresh database); offline on purpose: an LLM endpoint
+      // would measure someone else's service.
+      classifier: await loadActiveClassifier(db),
     });
+    // As npm start does: every payload the API and the lead worker hand to Temporal is encrypted.
+    const dataConverter = leadrelayDataConverter(codecKeys);
+    stack.description.push(
+      'Payloads: AES-GCM codec on the API client and the lead worker (as npm start); floors plain',
+    );
     const leadWorker = await createLeadWorker({
       connection: stack.nativeConnection,
       namespace: stack.namespace,
       taskQueue: leadQueue,
       activities: timed(activities, stepTimes, () => measuringLeads),
+      dataConverter,
     });
     const reached = new Map<string, (atMs: number) => void>();
     const floorWorker = await Worker.create({
@@ -761,7 +773,8 @@ async function main(): Promise<void> {
       });
     }
 
-    const client = new Client({ connection: stack.connection, namespace: stack.namespace });
+    const client = new Client({ connection: stack.connection, namespace: stack.namespace, dataConverter });
+    const floorClient = new Client({ connection: stack.connection, namespace: stack.namespace });
     // Rate limits off: one intake key may send 600 leads a minute and one rep 120 answers, which a saturated
     // benchmark exceeds; it measures the workflow, not the limiter.
     const api = buildApi({
@@ -770,6 +783,7 @@ async function main(): Promise<void> {
       taskQueue: leadQueue,
       linkSecret: randomBytes(32).toString('hex'),
       rateLimits: { perKey: 1_000_000, perRep: 1_000_000 },
+      codec: { keys: codecKeys },
     });
     await api.listen({ host: '127.0.0.1', port: apiPort });
     stops.push({ what: 'API', stop: () => api.close() });
@@ -780,7 +794,8 @@ async function main(): Promise<void> {
       repTokens,
       db,
       catcher: stack.catcher,
-      client,
+      leadClient: client,
+      floorClient,
       floorQueue,
       reached,
       runId,
@@ -839,13 +854,13 @@ async function main(): Promise<void> {
     const phases = sampled.map((lead, i) => phasesOf(lead, leadHistories[i]!));
     const floorEvents = async (type: 'floorActivities' | 'floorLocalActivities') => {
       const workflowId = `bench-floor:${type}:${runId}:history`;
-      const handle = await client.workflow.start<typeof floorActivities>(type, {
+      const handle = await floorClient.workflow.start<typeof floorActivities>(type, {
         taskQueue: floorQueue,
         workflowId,
         args: [floorSteps],
       });
       await handle.executeUpdate(finishFloor);
-      return (await historyOf(client, workflowId)).length;
+      return (await historyOf(floorClient, workflowId)).length;
     };
     const f1Events = await floorEvents('floorActivities');
     const f2Events = await floorEvents('floorLocalActivities');
