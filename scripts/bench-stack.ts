@@ -17,6 +17,7 @@ import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { leadrelayDataConverter } from '../codec/data-converter';
 import { workflowIdFor } from '../api/lead-workflow';
 import { buildApi } from '../api/server';
 import { createApiKey, createRepToken } from '../db/credentials';
@@ -33,7 +34,7 @@ import { migrate } from '../stack/migrate';
 import { cacheDir } from '../stack/paths';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres } from '../stack/postgres';
 import { registerSearchAttributes, startDevServer, temporalCliVersion } from '../stack/temporal';
-import { loadClassifier } from '../workers/classifier';
+import { loadActiveClassifier } from '../workers/classifier';
 import { createLeadWorker } from '../workers/worker';
 import { leadStateQuery } from '../workflows/messages';
 import { createFloorActivities } from '../bench/floors/activities';
@@ -77,6 +78,8 @@ const kindNames: Record<Kind, string> = {
 };
 
 const started = Date.now();
+/** Aborted when the benchmark stops early (Ctrl-C, an error): no new cycle starts, requests in flight give up. */
+const stopLoad = new AbortController();
 const log = (line: string) => console.log(`[bench:stack +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -258,12 +261,15 @@ function createDriver(deps: {
   repTokens: Map<string, string>;
   db: Pool;
   catcher: MailCatcher | null;
-  client: Client;
+  /** The API's client, with leadrelay's payload codec: to look into a stuck lead. */
+  leadClient: Client;
+  /** A plain client: the floors are bare workflow shapes, without leadrelay's codec. */
+  floorClient: Client;
   floorQueue: string;
   reached: Map<string, (atMs: number) => void>;
   runId: string;
 }): Driver {
-  const { apiUrl, intakeToken, repTokens, db, catcher, client, floorQueue, reached, runId } = deps;
+  const { apiUrl, intakeToken, repTokens, db, catcher, leadClient, floorClient, floorQueue, reached, runId } = deps;
   let n = 0;
 
   async function post(url: string, token: string, body?: unknown): Promise<unknown> {
@@ -271,7 +277,7 @@ function createDriver(deps: {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(cycleTimeoutMs),
+      signal: AbortSignal.any([stopLoad.signal, AbortSignal.timeout(cycleTimeoutMs)]),
     });
     const text = await res.text();
     if (res.status >= 300) throw new Error(`POST ${url}: HTTP ${res.status} ${text.slice(0, 300)}`);
@@ -296,7 +302,7 @@ function createDriver(deps: {
   /** What a stuck lead's workflow says about itself: its status, its view, and any step it keeps retrying. */
   async function leadSituation(leadId: string): Promise<string> {
     try {
-      const handle = client.workflow.getHandle(workflowIdFor(leadId));
+      const handle = leadClient.workflow.getHandle(workflowIdFor(leadId));
       const { status, raw } = await handle.describe();
       const pending = (raw.pendingActivities ?? []).map(
         (a) => `${a.activityType?.name} attempt ${a.attempt}${a.lastFailure ? ` (${a.lastFailure.message})` : ''}`,
@@ -339,13 +345,13 @@ function createDriver(deps: {
     const workflowId = `bench-floor:${kind}:${runId}:${number}`;
     if (kind === 'F0') {
       const t0 = Date.now();
-      await client.workflow.execute<typeof floorEmpty>('floorEmpty', { taskQueue: floorQueue, workflowId });
+      await floorClient.workflow.execute<typeof floorEmpty>('floorEmpty', { taskQueue: floorQueue, workflowId });
       return { firstMs: Date.now() - t0 };
     }
     const type = kind === 'F1' ? 'floorActivities' : 'floorLocalActivities';
     const last = lastStep(workflowId);
     const t0 = Date.now();
-    const handle = await client.workflow.start<typeof floorActivities | typeof floorLocalActivities>(type, {
+    const handle = await floorClient.workflow.start<typeof floorActivities | typeof floorLocalActivities>(type, {
       taskQueue: floorQueue,
       workflowId,
       args: [floorSteps],
@@ -398,7 +404,7 @@ function noteFailure(tally: Tally | null, err: unknown): void {
 async function atRate(cycle: Driver, kind: Kind, seconds: number, tally: Tally | null): Promise<void> {
   const t0 = Date.now();
   const cycles: Array<Promise<void>> = [];
-  for (let i = 0; i < Math.round(seconds * ratePerSecond); i++) {
+  for (let i = 0; i < Math.round(seconds * ratePerSecond) && !stopLoad.signal.aborted; i++) {
     await sleep(t0 + (i * 1000) / ratePerSecond - Date.now());
     const done = cycle(kind).then((r) => {
       tally?.firstMs.push(r.firstMs);
@@ -423,7 +429,7 @@ async function saturated(cycle: Driver, kind: Kind, seconds: number, tally: Tall
   let counted = 0;
   let stoppedAt: number | null = null;
   const loop = async () => {
-    while (stoppedAt === null && Date.now() < hardEnd) {
+    while (stoppedAt === null && Date.now() < hardEnd && !stopLoad.signal.aborted) {
       try {
         await cycle(kind);
       } catch (err) {
@@ -432,7 +438,7 @@ async function saturated(cycle: Driver, kind: Kind, seconds: number, tally: Tall
         continue;
       }
       const now = Date.now();
-      if (stoppedAt !== null) continue;
+      if (stoppedAt !== null || now > hardEnd) continue;
       if (countFrom === null) {
         if (++finished === inFlight) countFrom = now;
       } else if (++counted >= inFlight && now >= countFrom + seconds * 1000) {
@@ -646,12 +652,17 @@ async function main(): Promise<void> {
     (stopping ??= (async () => {
       // Native teardown promises hold no event-loop handle; without this Node would exit halfway through.
       const keepAlive = setInterval(() => {}, 1_000);
+      stopLoad.abort();
       for (const { what, stop } of stops.reverse()) {
-        const gaveUp = sleep(20_000).then(() => log(`stopping ${what}: gave up after 20 s`));
+        let timer: NodeJS.Timeout | undefined;
+        const gaveUp = new Promise<void>((resolve) => {
+          timer = setTimeout(() => resolve(log(`stopping ${what}: gave up after 20 s`)), 20_000);
+        });
         const stopped = stop().catch((err: unknown) =>
           log(`stopping ${what}: ${err instanceof Error ? err.message : String(err)}`),
         );
         await Promise.race([stopped, gaveUp]);
+        clearTimeout(timer);
       }
       clearInterval(keepAlive);
     })());
@@ -682,6 +693,7 @@ async function main(): Promise<void> {
     for (const repId of repIds) repTokens.set(repId, (await createRepToken(db, repId)).token);
 
     const runId = randomBytes(3).toString('hex');
+    const codecKeys = [{ id: `bench-${runId}`, key: randomBytes(32).toString('hex') }];
     const leadQueue = `bench-leads-${runId}`;
     const floorQueue = `bench-floors-${runId}`;
     const apiPort = await freePort();
@@ -708,14 +720,21 @@ async function main(): Promise<void> {
       opsEmail: 'ops@leadrelay.test',
       apiUrl,
       linkSecret: randomBytes(32).toString('hex'),
-      // Offline on purpose: an LLM endpoint would measure someone else's service.
-      classifier: loadClassifier(),
+      // As npm start trains it (no retrained model in a fresh database); offline on purpose: an LLM endpoint
+      // would measure someone else's service.
+      classifier: await loadActiveClassifier(db),
     });
+    // As npm start does: every payload the API and the lead worker hand to Temporal is encrypted.
+    const dataConverter = leadrelayDataConverter(codecKeys);
+    stack.description.push(
+      'Payloads: AES-GCM codec on the API client and the lead worker (as npm start); floors plain',
+    );
     const leadWorker = await createLeadWorker({
       connection: stack.nativeConnection,
       namespace: stack.namespace,
       taskQueue: leadQueue,
       activities: timed(activities, stepTimes, () => measuringLeads),
+      dataConverter,
     });
     const reached = new Map<string, (atMs: number) => void>();
     const floorWorker = await Worker.create({
@@ -744,7 +763,8 @@ async function main(): Promise<void> {
       });
     }
 
-    const client = new Client({ connection: stack.connection, namespace: stack.namespace });
+    const client = new Client({ connection: stack.connection, namespace: stack.namespace, dataConverter });
+    const floorClient = new Client({ connection: stack.connection, namespace: stack.namespace });
     // Rate limits off: one intake key may send 600 leads a minute and one rep 120 answers, which a saturated
     // benchmark exceeds; it measures the workflow, not the limiter.
     const api = buildApi({
@@ -753,6 +773,7 @@ async function main(): Promise<void> {
       taskQueue: leadQueue,
       linkSecret: randomBytes(32).toString('hex'),
       rateLimits: { perKey: 1_000_000, perRep: 1_000_000 },
+      codec: { keys: codecKeys },
     });
     await api.listen({ host: '127.0.0.1', port: apiPort });
     stops.push({ what: 'API', stop: () => api.close() });
@@ -763,7 +784,8 @@ async function main(): Promise<void> {
       repTokens,
       db,
       catcher: stack.catcher,
-      client,
+      leadClient: client,
+      floorClient,
       floorQueue,
       reached,
       runId,
@@ -800,12 +822,14 @@ async function main(): Promise<void> {
             tally.statements.set(who, (tally.statements.get(who) ?? 0) + count - (statements0.get(who) ?? 0));
           samplePostgres();
           await sleep(500);
+          stopLoad.signal.throwIfAborted();
         }
         for (const kind of order) {
           log(`round ${round + 1}/${rounds}: ${kind} at saturation, ${inFlight} in flight, ≥ ${segmentSeconds} s`);
           await saturated(cycle, kind, segmentSeconds, tallies[kind]);
           samplePostgres();
           await sleep(500);
+          stopLoad.signal.throwIfAborted();
         }
       }
     };
@@ -820,13 +844,13 @@ async function main(): Promise<void> {
     const phases = sampled.map((lead, i) => phasesOf(lead, leadHistories[i]!));
     const floorEvents = async (type: 'floorActivities' | 'floorLocalActivities') => {
       const workflowId = `bench-floor:${type}:${runId}:history`;
-      const handle = await client.workflow.start<typeof floorActivities>(type, {
+      const handle = await floorClient.workflow.start<typeof floorActivities>(type, {
         taskQueue: floorQueue,
         workflowId,
         args: [floorSteps],
       });
       await handle.executeUpdate(finishFloor);
-      return (await historyOf(client, workflowId)).length;
+      return (await historyOf(floorClient, workflowId)).length;
     };
     const f1Events = await floorEvents('floorActivities');
     const f2Events = await floorEvents('floorLocalActivities');
