@@ -182,16 +182,19 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
   async function offer(opened: OpenedOffer): Promise<Answer | undefined> {
     const current = enter(opened);
     // The SLA starts when the mail server takes the offer: an SMTP outage delays it, and burns nothing.
-    const told = await remote.notifyOffer({ leadId, offerNumber: current.offerNumber });
-    current.toldAt = told.toldAt;
-    current.deadline = told.deadline;
-    if (answer === undefined) show(statusOf(opened.offer.kind), told.deadline);
+    const told = await unlessAnswered(remote.notifyOffer({ leadId, offerNumber: current.offerNumber }));
+    if (told) {
+      current.toldAt = told.toldAt;
+      current.deadline = told.deadline;
+      if (answer === undefined) show(statusOf(opened.offer.kind), told.deadline);
 
-    // Half the working time, so a Friday-afternoon offer is not chased at 3 a.m. on Sunday.
-    if (!(await condition(answered, untilMs(told.remindAt)))) {
-      current.remindedAt = await remote.remindOffer({ leadId, offerNumber: current.offerNumber });
+      // Half the working time, so a Friday-afternoon offer is not chased at 3 a.m. on Sunday.
+      if (!(await condition(answered, untilMs(told.remindAt)))) {
+        const remindedAt = await unlessAnswered(remote.remindOffer({ leadId, offerNumber: current.offerNumber }));
+        if (remindedAt) current.remindedAt = remindedAt;
+      }
+      await condition(answered, untilMs(told.deadline));
     }
-    await condition(answered, untilMs(told.deadline));
     const result = answer;
     answer = undefined;
     view.currentOffer = null;
@@ -206,6 +209,17 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
       };
     }
     return result;
+  }
+
+  /** An email to the rep that could not be sent no longer matters once the rep has answered: the answer stands. */
+  async function unlessAnswered<T>(email: Promise<T>): Promise<T | undefined> {
+    try {
+      return await email;
+    } catch (err) {
+      if (!isStepFailure(err) || !answered()) throw err;
+      view.problem = problemOf(err);
+      return undefined;
+    }
   }
 
   async function assign(a: Answer): Promise<LeadOutcome> {
@@ -319,8 +333,9 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
       settle(ended);
     } catch (err) {
       if (!isStepFailure(err)) throw err;
-      // Even handing the lead to a person failed: the Web UI still shows it, and any rep may claim it.
-      closing = null;
+      // Even handing the lead to a person failed: the Web UI still shows it, and any rep may claim it. A decline
+      // that ended the offer is answered all the same.
+      settle(ended);
       enter(
         {
           offer: {

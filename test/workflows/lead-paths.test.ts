@@ -4,7 +4,7 @@
 // EXPORT_HISTORIES=1 (npm run export-histories) each path's history is written to test/histories, which
 // test/replay.test.ts replays.
 import { randomBytes } from 'node:crypto';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -100,8 +100,10 @@ interface Call {
 interface Script {
   qualification?: Qualification;
   plan?: Plan;
-  /** Every call of this activity fails in a way retrying cannot cure. */
-  poisoned?: ActivityName;
+  /** Every call of these activities fails in a way retrying cannot cure. */
+  poisoned?: ActivityName | ActivityName[];
+  /** The offer email fails for good, but only once this settles (the rep may answer meanwhile). */
+  offerEmailFailsAfter?: Promise<void>;
   /** The mail server refuses every email until this moment (server time). */
   mailDownUntilMs?: number;
   /** The offered rep was deleted between routing and offering. */
@@ -131,8 +133,12 @@ class FakeLead {
       <K extends ActivityName>(name: K, result: (input: InputOf<K>) => Awaited<ReturnType<Activities[K]>>) =>
       (input: InputOf<K>) => {
         this.record({ name, input });
-        if (script.poisoned === name)
+        if ([script.poisoned].flat().includes(name))
           throw ApplicationFailure.nonRetryable(`${name} is poisoned for this test`, 'Poisoned');
+        if (name === 'notifyOffer' && script.offerEmailFailsAfter)
+          return script.offerEmailFailsAfter.then(() => {
+            throw ApplicationFailure.nonRetryable('550 mailbox unavailable', 'MailRefused');
+          });
         return Promise.resolve(result(input));
       };
     this.activities = {
@@ -932,6 +938,35 @@ test('flagNeedsAttention poisoned too: the lead still shows it needs attention, 
     owner: 'zoe',
   });
   expect(await lead.handle.result()).toMatchObject({ status: 'assigned', owner: 'zoe' });
+});
+
+test('a decline whose next offer cannot open, and the hand-off fails too: the decline is answered all the same', async () => {
+  const lead = await startLead({ poisoned: ['openOffer', 'flagNeedsAttention'] });
+  await told(lead, 1);
+  expect(await decline(lead, { offerNumber: 1, repId: 'ana', reason: 'on holiday' })).toMatchObject({
+    offerNumber: 1,
+  });
+  const view = await lead.handle.query(leadStateQuery);
+  expect(view).toMatchObject({ status: 'needs-attention', currentOffer: { offerNumber: 2, outcome: 'open' } });
+  expect(view.offers[0]).toMatchObject({ outcome: 'declined', answeredBy: 'ana' });
+  expect(await accept(lead, { offerNumber: 2, repId: 'mgr' })).toMatchObject({ owner: 'mgr' });
+  expect(await lead.handle.result()).toMatchObject({ status: 'assigned', owner: 'mgr' });
+});
+
+test('an accept taken while the offer email was failing stands: the rep owns the lead, the problem is shown', async () => {
+  let refuseEmail!: () => void;
+  const offerEmailFailsAfter = new Promise<void>((resolve) => (refuseEmail = resolve));
+  const lead = await startLead({ offerEmailFailsAfter });
+  await lead.fake.called('notifyOffer');
+  await lead.handle.startUpdate(acceptOffer, {
+    args: [{ offerNumber: 1, repId: 'ana' }],
+    waitForStage: WorkflowUpdateStage.ACCEPTED,
+  });
+  refuseEmail();
+  expect(await lead.handle.result()).toMatchObject({ status: 'assigned', owner: 'ana', offers: 1 });
+  const view = await lead.handle.query(leadStateQuery);
+  expect(view.problem).toContain('550 mailbox unavailable');
+  expect(lead.fake.names()).not.toContain('flagNeedsAttention');
 });
 
 test('alertCatchAll poisoned: the lead stays in the catch-all queue with the problem shown, claimable', async () => {
