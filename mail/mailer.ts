@@ -19,7 +19,9 @@ export interface Mailer {
 }
 
 export function createSmtpMailer(smtpUrl: string): Mailer & { close(): void } {
-  const transport = nodemailer.createTransport(smtpUrl);
+  // Pooled: a new SMTP session per email costs a handshake (and many servers hold their greeting), which the rep's
+  // SLA clock would wait on. `?pool=false` in the URL turns it off.
+  const transport = nodemailer.createTransport({ url: smtpUrl, pool: true });
   return {
     async send(message) {
       await transport.sendMail(message);

@@ -77,7 +77,12 @@ export async function startDevServer(opts: DevServerOptions): Promise<TestWorkfl
     log: { format: 'pretty', level: 'warn' },
     extraArgs: [
       ...(opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : []),
-      ...(opts.dynamicConfig ?? []).flatMap((value) => ['--dynamic-config-value', value]),
+      // The worker that schedules an activity runs it at once when it has a free slot, skipping a matching round
+      // trip: the offer email goes out sooner (a cluster needs the same setting).
+      ...['system.enableActivityEagerExecution=true', ...(opts.dynamicConfig ?? [])].flatMap((value) => [
+        '--dynamic-config-value',
+        value,
+      ]),
     ],
   };
   await fs.mkdir(path.dirname(opts.dbFilename), { recursive: true });
