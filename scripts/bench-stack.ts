@@ -460,9 +460,13 @@ const apiStatements = 'API (intake, auth, accept)';
 const driverStatements = 'bench driver';
 
 /** The same activities, each call's duration kept by name while `measuring()`: where a lead's time goes. */
+/** When each of a lead's steps began and ended (ms since the epoch), by lead id and step name. */
+type StepSpans = Map<string, Map<string, { startMs: number; endMs: number }>>;
+
 function timed<T extends Record<string, (...args: never[]) => Promise<unknown>>>(
   activities: T,
   times: Map<string, number[]>,
+  spans: StepSpans,
   measuring: () => boolean,
 ): T {
   const wrapped: Record<string, (...args: never[]) => Promise<unknown>> = {};
@@ -474,7 +478,17 @@ function timed<T extends Record<string, (...args: never[]) => Promise<unknown>>>
       try {
         return await runningStep.run(name, () => step(...args));
       } finally {
-        if (measuring()) kept.push(performance.now() - t0);
+        if (measuring()) {
+          const t1 = performance.now();
+          kept.push(t1 - t0);
+          const leadId = (args[0] as { leadId?: unknown } | undefined)?.leadId;
+          if (typeof leadId === 'string') {
+            const ofLead = spans.get(leadId) ?? new Map<string, { startMs: number; endMs: number }>();
+            spans.set(leadId, ofLead);
+            if (!ofLead.has(name))
+              ofLead.set(name, { startMs: performance.timeOrigin + t0, endMs: performance.timeOrigin + t1 });
+          }
+        }
       }
     };
   }
@@ -592,6 +606,10 @@ const phaseNames = [
   ['api', 'API: submission stored, workflow started'],
   ['dispatch', 'workflow started → first workflow task started'],
   ['local', 'first workflow task: local steps until notifyOffer is scheduled'],
+  ['localInit', '  of which: task started → receiveLead began (run set up)'],
+  ['localSteps', '           receiveLead, qualifyLead, routeLead running'],
+  ['localHops', '           between those steps (activations, local-activity dispatch)'],
+  ['localTail', '           routeLead ended → notifyOffer scheduled (task completed)'],
   ['activityDispatch', 'notifyOffer scheduled → started (matching, activity poll)'],
   ['notify', 'notifyOffer started → mail server took the offer'],
 ] as const;
@@ -599,7 +617,7 @@ const phaseNames = [
 type Phases = Record<(typeof phaseNames)[number][0], number>;
 
 /** Where a lead's intake → first offer went, from its history's event times (the server's clock, this machine's). */
-function phasesOf(lead: LeadTimes, events: HistoryEvent[]): Phases {
+function phasesOf(lead: LeadTimes, events: HistoryEvent[], spans: StepSpans): Phases {
   const { EventType } = temporal.api.enums.v1;
   const at = (type: temporal.api.enums.v1.EventType) => {
     const time = events.find((e) => e.eventType === type)?.eventTime;
@@ -609,10 +627,17 @@ function phasesOf(lead: LeadTimes, events: HistoryEvent[]): Phases {
   const firstTask = at(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
   const scheduled = at(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
   const activityStarted = at(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED);
+  const step = (name: string) => spans.get(lead.leadId)?.get(name) ?? { startMs: NaN, endMs: NaN };
+  const [receive, qualify, route] = [step('receiveLead'), step('qualifyLead'), step('routeLead')];
+  const running = receive.endMs - receive.startMs + (qualify.endMs - qualify.startMs) + (route.endMs - route.startMs);
   return {
     api: workflowStarted - lead.intakeMs,
     dispatch: firstTask - workflowStarted,
     local: scheduled - firstTask,
+    localInit: receive.startMs - firstTask,
+    localSteps: running,
+    localHops: route.endMs - receive.startMs - running,
+    localTail: scheduled - route.endMs,
     activityDispatch: activityStarted - scheduled,
     notify: lead.toldMs - activityStarted,
   };
@@ -704,6 +729,7 @@ async function main(): Promise<void> {
     log('workers: training the classifier and bundling the lead and the floor workflows');
     const tallies = Object.fromEntries(allKinds.map((kind) => [kind, newTally()])) as Record<Kind, Tally>;
     const stepTimes = new Map<string, number[]>();
+    const stepSpans: StepSpans = new Map();
     let measuringLeads = false;
     // The SMTP exchange inside notifyOffer, timed on its own.
     const smtpTimes: number[] = [];
@@ -733,7 +759,7 @@ async function main(): Promise<void> {
       connection: stack.nativeConnection,
       namespace: stack.namespace,
       taskQueue: leadQueue,
-      activities: timed(activities, stepTimes, () => measuringLeads),
+      activities: timed(activities, stepTimes, stepSpans, () => measuringLeads),
       dataConverter,
     });
     const reached = new Map<string, (atMs: number) => void>();
@@ -841,7 +867,7 @@ async function main(): Promise<void> {
     log(`reading the histories of ${sampled.length} leads accepted at ${ratePerSecond}/s`);
     const leadHistories = await Promise.all(sampled.map((lead) => historyOf(client, workflowIdFor(lead.leadId))));
     const eventCounts = leadHistories.map((events) => events.length);
-    const phases = sampled.map((lead, i) => phasesOf(lead, leadHistories[i]!));
+    const phases = sampled.map((lead, i) => phasesOf(lead, leadHistories[i]!, stepSpans));
     const floorEvents = async (type: 'floorActivities' | 'floorLocalActivities') => {
       const workflowId = `bench-floor:${type}:${runId}:history`;
       const handle = await floorClient.workflow.start<typeof floorActivities>(type, {
