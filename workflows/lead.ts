@@ -143,10 +143,6 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     const route = await local.routeLead({ leadId, at: now() });
     view.teamId = route.teamId;
     view.routing = route.description;
-    upsertSearchAttributes([
-      { key: sa.Team, value: route.teamId },
-      { key: sa.LeadTier, value: qualification.tier },
-    ]);
 
     let opened = route.firstOffer;
     for (let stage = 0; stage < route.stages.length; stage++) {
@@ -241,7 +237,6 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     view.currentOffer = null;
     view.owner = a.repId;
     a.settled = true;
-    upsertSearchAttributes([{ key: sa.AssignedRep, value: a.repId }]);
     show('assigned', null);
     return await close('assigned');
   }
@@ -378,8 +373,12 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     view.deadline = deadline === null ? null : new Date(deadline).toISOString();
     const current = view.currentOffer;
     const offered = current && current.kind !== 'catch-all' ? (current.repIds[0] ?? null) : null;
+    // One upsert per change of state: each is a history event and a visibility write.
     upsertSearchAttributes([
       { key: sa.LeadStatus, value: status },
+      ...(view.teamId ? [{ key: sa.Team, value: view.teamId }] : []),
+      ...(view.qualification ? [{ key: sa.LeadTier, value: view.qualification.tier }] : []),
+      ...(view.owner ? [{ key: sa.AssignedRep, value: view.owner }] : []),
       { key: sa.OfferedRep, value: offered },
       { key: sa.EscalationLevel, value: view.escalationLevel },
       { key: sa.SlaDeadline, value: view.deadline === null ? null : new Date(view.deadline) },
