@@ -9,4 +9,6 @@ export interface RouteDeps {
   now: () => Promise<Date>;
   /** A second submission from the same person within this window joins the first lead. */
   mergeWindowMs: number;
+  /** Start lead workflows eagerly on the worker sharing the client's connection (ApiDeps.eagerStart). */
+  eagerStart: boolean;
 }

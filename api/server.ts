@@ -56,6 +56,12 @@ export interface ApiDeps {
   /** Same person within this window: the second submission joins the first lead. Default 30 minutes. */
   mergeWindowMs?: number;
   /**
+   * The client is on a NativeConnection that a lead worker in this process shares (`npm start`): the server hands
+   * each new lead's first workflow task straight to that worker (eager workflow start), skipping a matching round
+   * trip. A client on its own connection (`npm run api`) must leave it off.
+   */
+  eagerStart?: boolean;
+  /**
    * LEADRELAY_LINK_SECRET. When given, the pages behind the offer emails' links (api/pages/) are served too;
    * without it the API serves only its JSON routes (tests that register the pages themselves leave it out).
    */
@@ -77,6 +83,7 @@ export function buildApi({
   rateLimits,
   failedAuthLimits,
   mergeWindowMs = 30 * 60_000,
+  eagerStart = false,
   linkSecret,
   codec,
 }: ApiDeps): FastifyInstance {
@@ -122,7 +129,7 @@ export function buildApi({
   });
   registerOpenApi(app);
 
-  const deps: RouteDeps = { client, db, taskQueue, now, mergeWindowMs };
+  const deps: RouteDeps = { client, db, taskQueue, now, mergeWindowMs, eagerStart };
   void app.register((scope, _opts, done) => {
     scope.get('/health', { schema: { hide: true }, config: { access: 'public' } }, () => ({ ok: true }));
     done();

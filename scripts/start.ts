@@ -149,7 +149,8 @@ async function main(): Promise<void> {
       },
     });
 
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
+    // On the worker's connection, so a new lead's first workflow task comes straight back to this worker.
+    const client = new Client({ connection: nativeConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
     const schedule = await ensureRetrainSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE });
     log(`classifier retraining: Schedule ${schedule === 'created' ? 'created' : 'already there'} (daily)`);
     const app = buildApi({
@@ -159,6 +160,7 @@ async function main(): Promise<void> {
       mergeWindowMs: config.LEADRELAY_MERGE_WINDOW_MINUTES * 60_000,
       linkSecret: linkSecrets,
       codec: { keys: codecKeys, corsOrigins },
+      eagerStart: true,
     });
     await app.listen({ host: config.API_HOST, port: config.API_PORT });
     stops.push({ what: 'API', stop: () => app.close() });

@@ -14,6 +14,8 @@ export interface SubmitLeadDeps {
   taskQueue: string;
   /** A second submission from the same person within this window joins the first lead. */
   mergeWindowMs: number;
+  /** Start the workflow eagerly on the worker sharing the client's connection (ApiDeps.eagerStart). */
+  eagerStart?: boolean;
 }
 
 export interface SubmitLeadRequest {
@@ -41,7 +43,7 @@ export interface SubmitLeadResult {
  * transaction, so a lead that closed meanwhile rolls the merge back and the submission starts a lead of its own.
  */
 export async function submitLead(deps: SubmitLeadDeps, request: SubmitLeadRequest): Promise<SubmitLeadResult> {
-  const { client, db, taskQueue, mergeWindowMs } = deps;
+  const { client, db, taskQueue, mergeWindowMs, eagerStart = false } = deps;
   const { submissionId, lead, receivedAt, submittedBy } = request;
   const personKey = lead.emailKey ?? lead.phone;
 
@@ -88,6 +90,7 @@ export async function submitLead(deps: SubmitLeadDeps, request: SubmitLeadReques
       args: [input],
       // A lead that already ran to its end under this id is the same lead, not a new one.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      requestEagerStart: eagerStart,
       typedSearchAttributes: [
         { key: sa.LeadStatus, value: 'received' },
         { key: sa.Source, value: lead.source },
