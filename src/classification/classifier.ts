@@ -6,7 +6,7 @@ import type { LabelModel, Prediction, TrainingExample } from './label-model';
 import { trainNaiveBayes } from './naive-bayes';
 import { detectTestSubmission, hasLetterRun, trainSpellingModel, type SpellingModel } from './spam-signals';
 import { readTimeline, urgencyOfTimeline, type Timeline } from './timeline';
-import { featuresOf, tokenise, type FeatureWeights, type Features, type TokenisedText } from './tokens';
+import { featuresOf, foldText, tokenise, type FeatureWeights, type Features, type TokenisedText } from './tokens';
 import type { Urgency } from './urgency';
 import { genericWords, stopWords, timeWords } from './stop-words';
 
@@ -61,6 +61,11 @@ export interface ClassifierOptions {
   temperature?: number;
   /** Temperature of the urgency posteriors (few features per text: less to temper). */
   urgencyTemperature?: number;
+  /**
+   * Words that name a request forgiven beside a test cue in a text of more than 8 words (names and signatures
+   * always are); see detectTestSubmission.
+   */
+  testStrayAllowance?: number;
   /** Probability of sales spam from which a lead is thrown out. */
   spamThreshold?: number;
   /** Where a text with no word the model knows goes; defaults to `other` when the corpus has it. */
@@ -82,6 +87,7 @@ export const defaultClassifierOptions: Required<Omit<ClassifierOptions, 'fallbac
   urgencyConceptWeight: 1,
   pitchConceptWeight: 1,
   spamThreshold: 0.5,
+  testStrayAllowance: 2,
 };
 
 interface ModelInput {
@@ -190,6 +196,7 @@ export function trainClassifier(examples: readonly LabelledInquiry[], options: C
         spelling,
         fallbackServiceLine,
         spamThreshold: o.spamThreshold,
+        testStrayAllowance: o.testStrayAllowance,
       }),
   };
 }
@@ -201,6 +208,7 @@ interface Models {
   spelling: SpellingModel;
   fallbackServiceLine: string | null;
   spamThreshold: number;
+  testStrayAllowance: number;
 }
 
 /** The words (as written) behind the strongest word and bigram evidence for `label`. */
@@ -283,7 +291,10 @@ function classifyWith(input: ClassifyInput, prepare: (text: string) => ModelInpu
   let spamConfidence: number;
   const spamPrediction = m.spamModel.predict(pitch.vector);
   const pSpam = spamPrediction.probabilities['spam'] ?? 0;
-  const testCue = detectTestSubmission(tokenised.words);
+  const testCue = detectTestSubmission(tokenised.words, {
+    topicWords: new Set(knownWords.map((t) => foldText(t.word))),
+    strayAllowance: m.testStrayAllowance,
+  });
   const knownCount = knownWords.length + tokenised.words.filter((w) => stopWords.has(w)).length;
   const letters = tokenised.words.join('').replace(/[^\p{L}]/gu, '').length;
   const spellingScore = m.spelling.score(tokenised.words);
