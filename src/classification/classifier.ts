@@ -44,6 +44,8 @@ export interface ClassifierOptions {
   pitchCharNgramWeight?: number;
   /** Laplace smoothing of the service-line model. */
   alpha?: number;
+  /** 1: the service-line model scales every training text to the same total weight (see NaiveBayesOptions). */
+  serviceLineLengthNorm?: number;
   /** Laplace smoothing of the urgency model (its wording cues are few; more smoothing keeps one word from deciding). */
   urgencyAlpha?: number;
   /** Laplace smoothing of the spam model. */
@@ -76,6 +78,7 @@ export interface ClassifierOptions {
 // the evaluation set.
 export const defaultClassifierOptions: Required<Omit<ClassifierOptions, 'fallbackServiceLine'>> = {
   alpha: 0.3,
+  serviceLineLengthNorm: 1,
   urgencyAlpha: 1,
   spamAlpha: 0.05,
   bigramWeight: 0.5,
@@ -162,12 +165,15 @@ export function trainClassifier(examples: readonly LabelledInquiry[], options: C
     set: ReadonlyArray<TrainingExample<L>>,
     alpha: number,
     temperature = o.temperature,
-  ): LabelModel<L> => trainNaiveBayes(set, { alpha, temperature });
+    normaliseLength = false,
+  ): LabelModel<L> => trainNaiveBayes(set, { alpha, temperature, normaliseLength });
   const serviceLineModel = train(
     prepared
       .filter((p) => !p.example.spam)
       .map((p) => ({ features: p.input.topic.vector, label: p.example.serviceLine })),
     o.alpha,
+    o.temperature,
+    o.serviceLineLengthNorm > 0,
   );
   const urgencyModel = train<Urgency>(
     prepared
