@@ -6,7 +6,15 @@ import type { LabelModel, Prediction, TrainingExample } from './label-model';
 import { trainNaiveBayes } from './naive-bayes';
 import { detectTestSubmission, hasLetterRun, trainSpellingModel, type SpellingModel } from './spam-signals';
 import { readTimeline, urgencyOfTimeline, type Timeline } from './timeline';
-import { featuresOf, foldText, tokenise, type FeatureWeights, type Features, type TokenisedText } from './tokens';
+import {
+  featuresOf,
+  foldText,
+  splitCompound,
+  tokenise,
+  type FeatureWeights,
+  type Features,
+  type TokenisedText,
+} from './tokens';
 import type { Urgency } from './urgency';
 import { genericWords, stopWords, timeWords } from './stop-words';
 
@@ -46,6 +54,8 @@ export interface ClassifierOptions {
   alpha?: number;
   /** 1: the service-line model scales every training text to the same total weight (see NaiveBayesOptions). */
   serviceLineLengthNorm?: number;
+  /** Weight of the known parts of a German compound the service-line model has not seen (0 leaves them out). */
+  compoundWeight?: number;
   /** Laplace smoothing of the urgency model (its wording cues are few; more smoothing keeps one word from deciding). */
   urgencyAlpha?: number;
   /** Laplace smoothing of the spam model. */
@@ -77,12 +87,13 @@ export interface ClassifierOptions {
 // Chosen by 5-fold cross-validation on the default training corpus (scripts/eval.ts --cross-validate), never on
 // the evaluation set.
 export const defaultClassifierOptions: Required<Omit<ClassifierOptions, 'fallbackServiceLine'>> = {
-  alpha: 0.3,
+  alpha: 0.2,
   serviceLineLengthNorm: 1,
+  compoundWeight: 2,
   urgencyAlpha: 1,
   spamAlpha: 0.05,
   bigramWeight: 0.5,
-  charNgramWeight: 3,
+  charNgramWeight: 4,
   pitchCharNgramWeight: 2,
   temperature: 4,
   urgencyTemperature: 1.5,
@@ -203,6 +214,7 @@ export function trainClassifier(examples: readonly LabelledInquiry[], options: C
         fallbackServiceLine,
         spamThreshold: o.spamThreshold,
         testStrayAllowance: o.testStrayAllowance,
+        compoundWeight: o.compoundWeight,
       }),
   };
 }
@@ -215,6 +227,7 @@ interface Models {
   fallbackServiceLine: string | null;
   spamThreshold: number;
   testStrayAllowance: number;
+  compoundWeight: number;
 }
 
 /** The words (as written) behind the strongest word and bigram evidence for `label`. */
@@ -243,7 +256,19 @@ function classifyWith(input: ClassifyInput, prepare: (text: string) => ModelInpu
   const { tokenised, topic, wording, pitch } = prepare(text);
   const reasons: string[] = [];
 
-  // Service line.
+  // Service line. A German compound it has not seen is read as the known words it is made of.
+  if (m.compoundWeight > 0 && tokenised.language === 'de') {
+    const knows = (stem: string) => m.serviceLineModel.knows(`w:${stem}`);
+    for (const token of tokenised.tokens) {
+      if (knows(token.stem)) continue;
+      for (const part of splitCompound(token.word, knows)) {
+        const feature = `w:${part.stem}`;
+        if (topic.vector.has(feature)) continue;
+        topic.vector.set(feature, m.compoundWeight);
+        topic.surface.set(feature, token.word);
+      }
+    }
+  }
   const line: Prediction<string> = m.serviceLineModel.predict(topic.vector);
   let serviceLine = line.label;
   let serviceLineConfidence = line.probabilities[line.label] ?? 0;
