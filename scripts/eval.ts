@@ -1,11 +1,13 @@
 // `npm run eval`: trains the lead classifier on the training corpus and measures it on both held-out evaluation sets
 // (the current one, whose figures are the targets', and the first one, kept for comparison).
 // `npm run eval -- --cross-validate [k]` measures k-fold cross-validation on the training corpus instead (for
-// choosing options without looking at the evaluation set). `--misses` lists every wrong answer.
+// choosing options without looking at the evaluation set); `--set name=value` (repeatable) overrides a classifier
+// option there, e.g. `--set alpha=0.5`, and only there. `--misses` lists every wrong answer.
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseCorpus, type LabelledInquiry } from '../src/classification/corpus';
+import { defaultClassifierOptions, type ClassifierOptions } from '../src/classification/classifier';
 import { classifyAll, scoreOutcomes, type Outcome, type Scores } from '../src/classification/evaluation';
 import { urgencies } from '../src/classification/urgency';
 import { repoRoot } from '../stack/paths';
@@ -141,6 +143,24 @@ export function folds(examples: readonly LabelledInquiry[], k: number): Labelled
   return out;
 }
 
+/** `--set name=value` pairs as classifier options; only the numeric options of `defaultClassifierOptions` exist. */
+export function optionOverrides(args: readonly string[]): ClassifierOptions {
+  const overrides: Record<string, number> = {};
+  args.forEach((arg, i) => {
+    if (arg !== '--set') return;
+    const [name, value] = (args[i + 1] ?? '').split('=');
+    if (name === undefined || !(name in defaultClassifierOptions))
+      throw new Error(
+        `--set: unknown option ${name ?? ''} (known: ${Object.keys(defaultClassifierOptions).join(', ')})`,
+      );
+    const number = Number(value);
+    if (value === undefined || value === '' || !Number.isFinite(number))
+      throw new Error(`--set ${name}: expected a number, got ${value ?? 'nothing'}`);
+    overrides[name] = number;
+  });
+  return overrides;
+}
+
 function readCorpusFile(file: string): LabelledInquiry[] {
   return parseCorpus(fs.readFileSync(file, 'utf8'), path.relative(process.cwd(), file));
 }
@@ -155,14 +175,19 @@ function main(args: string[]): number {
     option('--evaluation') ?? path.join(repoRoot, 'data/classifier/evaluation.jsonl'),
   );
   const listMisses = args.includes('--misses');
+  if (args.includes('--set') && !args.includes('--cross-validate'))
+    throw new Error('--set only goes with --cross-validate: options are chosen on training, never on evaluation');
   const training = readCorpusFile(trainingFile);
   const out = (line: string) => process.stdout.write(`${line}\n`);
 
   if (args.includes('--cross-validate')) {
     const k = Number(option('--cross-validate') ?? 5) || 5;
+    const overrides = optionOverrides(args);
     const parts = folds(training, k);
-    const outcomes = parts.flatMap((held, i) => classifyAll(parts.filter((_, j) => j !== i).flat(), held));
-    out(`${k}-fold cross-validation on ${path.relative(process.cwd(), trainingFile)} (${training.length} examples)`);
+    const outcomes = parts.flatMap((held, i) => classifyAll(parts.filter((_, j) => j !== i).flat(), held, overrides));
+    out(
+      `${k}-fold cross-validation on ${path.relative(process.cwd(), trainingFile)} (${training.length} examples)${Object.keys(overrides).length > 0 ? ` with ${JSON.stringify(overrides)}` : ''}`,
+    );
     report(outcomes, out, listMisses);
     return 0;
   }

@@ -6,7 +6,15 @@ import type { LabelModel, Prediction, TrainingExample } from './label-model';
 import { trainNaiveBayes } from './naive-bayes';
 import { detectTestSubmission, hasLetterRun, trainSpellingModel, type SpellingModel } from './spam-signals';
 import { readTimeline, urgencyOfTimeline, type Timeline } from './timeline';
-import { featuresOf, tokenise, type FeatureWeights, type Features, type TokenisedText } from './tokens';
+import {
+  featuresOf,
+  foldText,
+  splitCompound,
+  tokenise,
+  type FeatureWeights,
+  type Features,
+  type TokenisedText,
+} from './tokens';
 import type { Urgency } from './urgency';
 import { genericWords, stopWords, timeWords } from './stop-words';
 
@@ -44,6 +52,10 @@ export interface ClassifierOptions {
   pitchCharNgramWeight?: number;
   /** Laplace smoothing of the service-line model. */
   alpha?: number;
+  /** 1: the service-line model scales every training text to the same total weight (see NaiveBayesOptions). */
+  serviceLineLengthNorm?: number;
+  /** Weight of the known parts of a German compound the service-line model has not seen (0 leaves them out). */
+  compoundWeight?: number;
   /** Laplace smoothing of the urgency model (its wording cues are few; more smoothing keeps one word from deciding). */
   urgencyAlpha?: number;
   /** Laplace smoothing of the spam model. */
@@ -61,6 +73,11 @@ export interface ClassifierOptions {
   temperature?: number;
   /** Temperature of the urgency posteriors (few features per text: less to temper). */
   urgencyTemperature?: number;
+  /**
+   * Words that name a request forgiven beside a test cue in a text of more than 8 words (names and signatures
+   * always are); see detectTestSubmission.
+   */
+  testStrayAllowance?: number;
   /** Probability of sales spam from which a lead is thrown out. */
   spamThreshold?: number;
   /** Where a text with no word the model knows goes; defaults to `other` when the corpus has it. */
@@ -70,11 +87,13 @@ export interface ClassifierOptions {
 // Chosen by 5-fold cross-validation on the default training corpus (scripts/eval.ts --cross-validate), never on
 // the evaluation set.
 export const defaultClassifierOptions: Required<Omit<ClassifierOptions, 'fallbackServiceLine'>> = {
-  alpha: 0.3,
+  alpha: 0.2,
+  serviceLineLengthNorm: 1,
+  compoundWeight: 2,
   urgencyAlpha: 1,
   spamAlpha: 0.05,
   bigramWeight: 0.5,
-  charNgramWeight: 3,
+  charNgramWeight: 4,
   pitchCharNgramWeight: 2,
   temperature: 4,
   urgencyTemperature: 1.5,
@@ -82,6 +101,7 @@ export const defaultClassifierOptions: Required<Omit<ClassifierOptions, 'fallbac
   urgencyConceptWeight: 1,
   pitchConceptWeight: 1,
   spamThreshold: 0.5,
+  testStrayAllowance: 2,
 };
 
 interface ModelInput {
@@ -156,12 +176,15 @@ export function trainClassifier(examples: readonly LabelledInquiry[], options: C
     set: ReadonlyArray<TrainingExample<L>>,
     alpha: number,
     temperature = o.temperature,
-  ): LabelModel<L> => trainNaiveBayes(set, { alpha, temperature });
+    normaliseLength = false,
+  ): LabelModel<L> => trainNaiveBayes(set, { alpha, temperature, normaliseLength });
   const serviceLineModel = train(
     prepared
       .filter((p) => !p.example.spam)
       .map((p) => ({ features: p.input.topic.vector, label: p.example.serviceLine })),
     o.alpha,
+    o.temperature,
+    o.serviceLineLengthNorm > 0,
   );
   const urgencyModel = train<Urgency>(
     prepared
@@ -190,6 +213,8 @@ export function trainClassifier(examples: readonly LabelledInquiry[], options: C
         spelling,
         fallbackServiceLine,
         spamThreshold: o.spamThreshold,
+        testStrayAllowance: o.testStrayAllowance,
+        compoundWeight: o.compoundWeight,
       }),
   };
 }
@@ -201,6 +226,8 @@ interface Models {
   spelling: SpellingModel;
   fallbackServiceLine: string | null;
   spamThreshold: number;
+  testStrayAllowance: number;
+  compoundWeight: number;
 }
 
 /** The words (as written) behind the strongest word and bigram evidence for `label`. */
@@ -229,7 +256,19 @@ function classifyWith(input: ClassifyInput, prepare: (text: string) => ModelInpu
   const { tokenised, topic, wording, pitch } = prepare(text);
   const reasons: string[] = [];
 
-  // Service line.
+  // Service line. A German compound it has not seen is read as the known words it is made of.
+  if (m.compoundWeight > 0 && tokenised.language === 'de') {
+    const knows = (stem: string) => m.serviceLineModel.knows(`w:${stem}`);
+    for (const token of tokenised.tokens) {
+      if (knows(token.stem)) continue;
+      for (const part of splitCompound(token.word, knows)) {
+        const feature = `w:${part.stem}`;
+        if (topic.vector.has(feature)) continue;
+        topic.vector.set(feature, m.compoundWeight);
+        topic.surface.set(feature, token.word);
+      }
+    }
+  }
   const line: Prediction<string> = m.serviceLineModel.predict(topic.vector);
   let serviceLine = line.label;
   let serviceLineConfidence = line.probabilities[line.label] ?? 0;
@@ -283,7 +322,10 @@ function classifyWith(input: ClassifyInput, prepare: (text: string) => ModelInpu
   let spamConfidence: number;
   const spamPrediction = m.spamModel.predict(pitch.vector);
   const pSpam = spamPrediction.probabilities['spam'] ?? 0;
-  const testCue = detectTestSubmission(tokenised.words);
+  const testCue = detectTestSubmission(tokenised.words, {
+    topicWords: new Set(knownWords.map((t) => foldText(t.word))),
+    strayAllowance: m.testStrayAllowance,
+  });
   const knownCount = knownWords.length + tokenised.words.filter((w) => stopWords.has(w)).length;
   const letters = tokenised.words.join('').replace(/[^\p{L}]/gu, '').length;
   const spellingScore = m.spelling.score(tokenised.words);

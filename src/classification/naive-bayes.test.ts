@@ -89,3 +89,27 @@ test('property: temperature softens the probabilities but never changes the winn
     }),
   );
 });
+
+describe('normaliseLength', () => {
+  // Existing customers write short notes; prospects write long mails. "office" is in one note of three and in two
+  // mails of three.
+  const notes = [doc('printer', 'office', 'again'), doc('vpn'), doc('mail')];
+  const mails = [
+    doc('migrate', 'servers', 'azure', 'plan', 'cost', 'office'),
+    doc('move', 'file', 'shares', 'cloud', 'budget', 'office'),
+    doc('aws', 'landing', 'zone', 'accounts', 'network', 'design'),
+  ];
+  const training = [
+    ...notes.map((features) => ({ features, label: 'support' })),
+    ...mails.map((features) => ({ features, label: 'cloud' })),
+  ];
+
+  test('without it, the class of short texts draws a word both use', () => {
+    expect(trainNaiveBayes(training, { alpha: 0.5, temperature: 1 }).predict(doc('office')).label).toBe('support');
+  });
+
+  test('with it, each text weighs the same, and the word goes where more texts use it', () => {
+    const model = trainNaiveBayes(training, { alpha: 0.5, temperature: 1, normaliseLength: true });
+    expect(model.predict(doc('office')).label).toBe('cloud');
+  });
+});

@@ -32,6 +32,20 @@ describe('detectTestSubmission', () => {
     expect(detectTestSubmission(words(text))).toBeNull();
   });
 
+  test('beside "please ignore" or a form, a signature and a few words of request are forgiven', () => {
+    const text =
+      'Hi, this is a test of the new contact form after the relaunch. Please ignore. Olivia, Brightsite agency';
+    const topicWords = new Set(['new', 'contact', 'agency']);
+    expect(detectTestSubmission(words(text), { topicWords, strayAllowance: 2 })).toBe('test');
+    expect(detectTestSubmission(words(text))).toBeNull();
+  });
+
+  test('without such a word, a request that mentions a test keeps its words', () => {
+    const text = "Nous avons besoin d'un test d'intrusion sur notre site web et notre réseau.";
+    const topicWords = new Set(['intrusion', 'reseau']);
+    expect(detectTestSubmission(words(text), { topicWords, strayAllowance: 2 })).toBeNull();
+  });
+
   test('a long message that mentions testing is not a test submission', () => {
     expect(detectTestSubmission(words('test '.repeat(30)))).toBeNull();
   });

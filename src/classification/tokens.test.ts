@@ -1,6 +1,6 @@
 // Tokens: folding, stemming in the text's language, stop words, mail headers, and the features built from them.
 import fc from 'fast-check';
-import { featuresOf, foldText, stripMailHeaders, tokenise } from './tokens';
+import { featuresOf, foldText, splitCompound, stripMailHeaders, tokenise } from './tokens';
 import { genericWords, timeWords } from './stop-words';
 
 const stems = (text: string) => tokenise(text).tokens.map((t) => t.stem);
@@ -144,4 +144,20 @@ test('property: tokenising never throws and every feature weight is positive', (
     }),
     { numRuns: 300 },
   );
+});
+
+describe('splitCompound', () => {
+  // German stems: "Sicherheit" stems to "sich".
+  const known = new Set(['netzwerk', 'ausfall', 'sich', 'vorfall']);
+  const knows = (stem: string) => known.has(stem);
+
+  test('a compound the model has not seen is read as its known parts, linking "s" included', () => {
+    expect(splitCompound('Netzwerkausfall', knows).map((t) => t.stem)).toEqual(['netzwerk', 'ausfall']);
+    expect(splitCompound('Sicherheitsvorfall', knows).map((t) => t.stem)).toEqual(['sich', 'vorfall']);
+  });
+
+  test('no split without two known parts, and none of a short word', () => {
+    expect(splitCompound('Netzwerkkabel', knows)).toEqual([]);
+    expect(splitCompound('Ausfall', knows)).toEqual([]);
+  });
 });

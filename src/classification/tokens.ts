@@ -102,6 +102,32 @@ function expandNegations(text: string): string {
     .replace(/\bcannot\b/gi, 'can not');
 }
 
+/**
+ * The known words a German compound is made of, when the model has not seen the compound itself:
+ * "Netzwerkausfall" → netzwerk + ausfall, "Sicherheitsvorfall" → sicherheit(s) + vorfall. The longest known head
+ * wins; both parts have at least four letters. Empty when no split has two known parts.
+ */
+export function splitCompound(word: string, knows: (stem: string) => boolean): Token[] {
+  const lower = word.toLowerCase();
+  if (lower.length < 8) return [];
+  for (let cut = lower.length - 4; cut >= 4; cut--) {
+    const tail = lower.slice(cut);
+    const tailStem = stemOf(tail, 'de');
+    if (!knows(tailStem)) continue;
+    const head = lower.slice(0, cut);
+    // German joins words with a linking "s" ("Sicherheit-s-vorfall").
+    for (const candidate of head.endsWith('s') && head.length > 4 ? [head, head.slice(0, -1)] : [head]) {
+      const headStem = stemOf(candidate, 'de');
+      if (knows(headStem))
+        return [
+          { stem: headStem, word: candidate },
+          { stem: tailStem, word: tail },
+        ];
+    }
+  }
+  return [];
+}
+
 export function tokenise(text: string): TokenisedText {
   const body = expandNegations(stripMailHeaders(text)).toLowerCase().normalize('NFC');
   const raw = body.match(/[\p{L}\p{N}]+/gu) ?? [];
