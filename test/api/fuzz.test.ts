@@ -340,7 +340,8 @@ const oversizeCase: fc.Arbitrary<Case> = fc
     method: 'POST' as const,
     url,
     headers: { ...authHeader(url.includes('admin') ? 'admin' : 'intake'), 'content-type': 'application/json' },
-    payload: JSON.stringify({ message: 'x'.repeat(70 * 1024) }),
+    // Over the route's cap: 64 KiB for a form or a rep, 1 MiB for a chat transcript.
+    payload: JSON.stringify({ message: 'x'.repeat(url.endsWith('/chat') ? 1025 * 1024 : 70 * 1024) }),
     broken: ['body'],
   }));
 
