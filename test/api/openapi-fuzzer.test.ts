@@ -8,8 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Worker } from '@temporalio/worker';
-import { createHarness, submitLead, type Harness } from '../support/harness';
-import { buildApi } from '../../api/server';
+import { buildUnlimitedApi, createHarness, submitLead, type Harness } from '../support/harness';
 import { loadConfig } from '../../src/config';
 import { cacheDir } from '../../stack/paths';
 import { provisionSchemathesis } from '../../stack/schemathesis';
@@ -60,15 +59,7 @@ beforeAll(async () => {
   const log = (line: string) => process.stderr.write(`[openapi fuzzer] ${line}\n`);
   schemathesis = await provisionSchemathesis(cacheDir(loadConfig(process.env)), log);
   h = await createHarness();
-  // One client sending thousands of requests a minute: lift the rate limits, keep everything else.
-  api = buildApi({
-    client: h.env.client,
-    db: h.db,
-    taskQueue: h.taskQueue,
-    now: async () => new Date(await h.env.currentTimeMs()),
-    rateLimits: { perKey: 1e6, perRep: 1e6, anonymous: 1e6 },
-    failedAuthLimits: { burst: 1e6, perMinute: 1e6 },
-  });
+  api = buildUnlimitedApi(h);
   await api.listen({ host: '127.0.0.1', port: 0 });
   worker = await h.createWorker();
   workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'leadrelay-fuzzer-'));
