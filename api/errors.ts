@@ -3,7 +3,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { apiSchemas } from './openapi';
-import type { RouteTable } from './method-not-allowed';
+import { methodNotAllowed, type RouteTable } from './method-not-allowed';
 
 export const FieldIssueSchema = z
   .object({
@@ -120,6 +120,10 @@ const parserErrors: Record<string, { status: number; field: string; message: str
 
 export function registerErrorHandling(app: FastifyInstance, routes?: RouteTable): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
+    // A method no route declares is 405 even when its request is refused before the not-found handler runs (a QUERY
+    // without a content type fails in the body parser).
+    const allowed = request.is404 ? (routes?.allowedMethods(request.url) ?? []) : [];
+    if (allowed.length) return methodNotAllowed(request, reply, allowed);
     if (err instanceof HttpError) return reply.code(err.statusCode).send(err.body());
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issues = validationIssues(err.validationContext, err.validation);
@@ -147,13 +151,7 @@ export function registerErrorHandling(app: FastifyInstance, routes?: RouteTable)
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     const allowed = routes?.allowedMethods(path) ?? [];
-    if (allowed.length) {
-      const message = `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`;
-      return reply
-        .code(405)
-        .header('allow', allowed.join(', '))
-        .send({ error: message, issues: [{ field: 'method', message }] });
-    }
+    if (allowed.length) return methodNotAllowed(request, reply, allowed);
     const message = `no route ${request.method} ${path}`;
     return reply.code(404).send({ error: message, issues: [{ field: 'url', message }] });
   });

@@ -55,6 +55,7 @@ export function registerOpenApi(app: FastifyInstance): void {
           'Lead routing on Temporal. Intake systems submit leads; reps accept or decline the offers they are sent; admins manage the sales directory and the routing policy.',
           '',
           'Every 4xx answer has the shape `{ error, issues: [{ field, message }] }` and names the offending field; unknown fields are refused.',
+          'Bodies are capped: 64 KiB, 1 MiB for partner batches and chat transcripts, 256 KiB for policy uploads; a larger body is answered 413. A method a path does not declare is answered 405 with `Allow`.',
           'Authenticate with `Authorization: Bearer <token>`: API keys (`lrk_…`, scoped `leads:write`, `leads:read`, `partner`, `admin`) for systems, rep tokens (`lrr_…`) for reps.',
           'Create them with `npx leadrelay keys create --name <who> --scope <scope>` and `npx leadrelay keys rep-token --rep <id>`.',
         ].join('\n'),

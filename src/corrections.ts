@@ -16,6 +16,10 @@ export const CorrectionSchema = z
   .refine((c) => c.serviceLine !== undefined || c.urgency !== undefined || c.spam !== undefined, {
     message: 'give at least one of serviceLine, urgency or spam',
     path: ['serviceLine'],
+  })
+  .meta({
+    description: 'At least one of `serviceLine`, `urgency` or `spam`',
+    anyOf: [{ required: ['serviceLine'] }, { required: ['urgency'] }, { required: ['spam'] }],
   });
 export type CorrectionInput = z.output<typeof CorrectionSchema>;
 

@@ -1,36 +1,58 @@
 // The sales directory (teams, reps, availability, capacity, escalation chains), validated field by field.
 // RepSchema and TeamSchema are single entries, also used by the admin API to create and update them.
 import { z } from 'zod';
-import { checkHolidayRegion } from './routing/holidays';
+import { checkHolidayRegion, holidayCalendars } from './routing/holidays';
+import { emailPattern, maxEmailLength } from './intake/email';
+import { tzDatabaseNames } from './intake/country';
 import { tiers } from './policy/lead-attributes';
 import { isValidTimeZone } from './routing/time-zones';
-import { parseMinuteRange, weekdays, type WorkingHours } from './routing/working-hours';
+import { parseMinuteRange, rangePattern, weekdays, type WorkingHours } from './routing/working-hours';
 
 const id = z
   .string()
   .trim()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'ids are lowercase letters, digits and dashes');
 
-const timeZone = z
-  .string()
-  .refine(isValidTimeZone, { message: 'not an IANA time zone (e.g. America/Chicago, Europe/Berlin)' });
+// The same addresses intake accepts; the document says `format: email` and the exact pattern.
+const emailAddress = z
+  .email({ pattern: emailPattern, message: 'not an email address, like jane@acme.com' })
+  .max(maxEmailLength, `an email address is at most ${maxEmailLength} characters`);
 
-const hoursRange = z.string().superRefine((text, ctx) => {
-  const range = parseMinuteRange(text);
-  if (typeof range === 'string') ctx.addIssue({ code: 'custom', message: range });
+/** The IANA time zones a rep may be in: the tz database's names, current and deprecated, that the runtime knows. */
+export const timeZones = tzDatabaseNames.filter(isValidTimeZone).sort() as [string, ...string[]];
+
+const timeZone = z.enum(timeZones, {
+  error: 'not an IANA time zone (e.g. America/Chicago, Europe/Berlin)',
 });
+
+const hoursRange = z
+  .string()
+  .superRefine((text, ctx) => {
+    const range = parseMinuteRange(text);
+    if (typeof range === 'string') ctx.addIssue({ code: 'custom', message: range });
+  })
+  .meta({
+    pattern: rangePattern.source,
+    description: 'HH:MM-HH:MM in the local day, the end after the start (24:00 ends the day)',
+  });
 
 // A single string is accepted for the common one-interval day ("09:00-17:00") and stored as a list.
-const dayHours = z.union([hoursRange.transform((r) => [r]), z.array(hoursRange)]).superRefine((ranges, ctx) => {
-  const sorted = ranges
-    .map((text) => ({ text, range: parseMinuteRange(text) }))
-    .filter((r): r is { text: string; range: readonly [number, number] } => typeof r.range !== 'string')
-    .sort((a, b) => a.range[0] - b.range[0]);
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i]!.range[0] < sorted[i - 1]!.range[1])
-      ctx.addIssue({ code: 'custom', message: `${sorted[i - 1]!.text} and ${sorted[i]!.text} overlap` });
-  }
-});
+const dayHours = z
+  .union([hoursRange, z.array(hoursRange)])
+  .transform((ranges) => (typeof ranges === 'string' ? [ranges] : ranges))
+  .superRefine((ranges, ctx) => {
+    const sorted = ranges
+      .map((text) => ({ text, range: parseMinuteRange(text) }))
+      .filter((r): r is { text: string; range: readonly [number, number] } => typeof r.range !== 'string')
+      .sort((a, b) => a.range[0] - b.range[0]);
+    for (let i = 1; i < sorted.length; i++) {
+      if (sorted[i]!.range[0] < sorted[i - 1]!.range[1])
+        ctx.addIssue({ code: 'custom', message: `${sorted[i - 1]!.text} and ${sorted[i]!.text} overlap` });
+    }
+  })
+  .meta({
+    description: 'One range, or a list of ranges that do not overlap; a day left out (or an empty list) is a day off',
+  });
 
 export const defaultWorkingHours: WorkingHours = {
   mon: ['09:00-17:00'],
@@ -49,6 +71,14 @@ export const WorkingHoursSchema = z
   )
   .refine((hours) => Object.values(hours).some((ranges) => ranges && ranges.length > 0), {
     message: 'a rep works on at least one day',
+  })
+  // The document states the same rule: some day has a range.
+  .meta({
+    description: "Per weekday, in the rep's time zone; a rep works on at least one day",
+    anyOf: weekdays.map((day) => ({
+      required: [day],
+      properties: { [day]: { anyOf: [{ type: 'string' }, { type: 'array', minItems: 1 }] } },
+    })),
   });
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
@@ -72,6 +102,10 @@ export const OutOfOfficeSchema = z
     const from = isoDate.test(w.from) || isoDate.test(w.until) ? w.from.slice(0, 10) : Date.parse(w.from);
     const until = isoDate.test(w.from) || isoDate.test(w.until) ? w.until.slice(0, 10) : Date.parse(w.until);
     if (until < from) ctx.addIssue({ code: 'custom', path: ['until'], message: `ends before it starts (${w.from})` });
+  })
+  .meta({
+    description:
+      '`until` is not before `from`: two dates or two instants compare as such; a date and an instant compare by date',
   });
 
 const capacityLimit = z.number().int().min(0).max(10_000);
@@ -90,9 +124,14 @@ export const CapacitySchema = z.strictObject({
     .default({}),
 });
 
+const holidayRegions = holidayCalendars();
+
 export const HolidayRegionSchema = z
   .strictObject({
-    country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code in capitals, e.g. US'),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code in capitals, e.g. US')
+      .meta({ enum: holidayRegions.map((r) => r.country), description: 'A country with a holiday calendar' }),
     state: z
       .string()
       .regex(/^[A-Z0-9]{1,3}$/, 'a subdivision code without the country, e.g. IL or BY')
@@ -102,12 +141,25 @@ export const HolidayRegionSchema = z
   .superRefine((region, ctx) => {
     const problem = checkHolidayRegion(region);
     if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
+  })
+  // The document states the same catalogue: a state, when given, is one of its country's.
+  .meta({
+    description: "`state`, when given, is one of the `country`'s subdivisions that have a holiday calendar",
+    anyOf: [
+      { properties: { state: { type: 'null' } } },
+      ...holidayRegions
+        .filter((r) => r.states.length > 0)
+        .map((r) => ({
+          required: ['country', 'state'],
+          properties: { country: { const: r.country }, state: { enum: r.states } },
+        })),
+    ],
   });
 
 export const RepSchema = z.strictObject({
   id,
   name: z.string().trim().min(1),
-  email: z.email(),
+  email: emailAddress,
   teamId: id,
   /** A deactivated rep has left or is suspended: never offered, cannot claim. */
   active: z.boolean().default(true),
@@ -143,7 +195,7 @@ export const TeamSchema = z.strictObject({
   /** Manager first, then up the chain (head of sales last). Level 1 is the first entry. */
   escalation: z.array(EscalationLevelSchema).default([]),
   /** Who is told when the chain is exhausted and the lead waits in the catch-all queue. */
-  alertEmail: z.email(),
+  alertEmail: emailAddress,
   /** How often the catch-all alert repeats until someone claims the lead. */
   catchAllRealertMinutes: z
     .number()

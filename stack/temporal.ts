@@ -1,6 +1,5 @@
 // The Temporal side of the stack: finding or building the CLI dev server, the time-skipping test server,
 // and registering leadrelay's search attributes on whichever server we talk to.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DevServerConfig } from '@temporalio/testing';
 import { searchAttributes } from '../workflows/messages';
 import { repoRoot } from './paths';
+import { commandExists, runCommand } from './run-command';
 
 export const temporalCliVersion = '1.5.1';
 export const testServerVersion = '1.38.0';
@@ -126,7 +126,7 @@ export async function buildTemporalCli(cacheDir: string, log: Log): Promise<stri
     );
   }, 10_000);
   try {
-    await run(
+    await runCommand(
       'go',
       [
         'install',
@@ -165,7 +165,7 @@ export async function provisionTestServer(cacheDir: string, log: Log): Promise<s
   if (!(await commandExists('mvn')) || !(await commandExists('java'))) return undefined;
   log(`time-skipping test server: resolving io.temporal:temporal-test-server:${testServerVersion} from Maven Central`);
   const lib = path.join(home, 'lib');
-  await run(
+  await runCommand(
     'mvn',
     [
       '-q',
@@ -191,36 +191,6 @@ export async function provisionTestServer(cacheDir: string, log: Log): Promise<s
   await fs.writeFile(`${wrapper}.tmp`, script, { mode: 0o755 });
   await fs.rename(`${wrapper}.tmp`, wrapper);
   return wrapper;
-}
-
-function commandExists(command: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
-    child.on('exit', (code) => resolve(code === 0));
-    child.on('error', () => resolve(false));
-  });
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, onLine: (line: string) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const tail: string[] = [];
-    const read = (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) {
-        tail.push(line);
-        if (tail.length > 20) tail.shift();
-        onLine(line);
-      }
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve()
-        : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${tail.join('\n')}`)),
-    );
-  });
 }
 
 function firstLine(err: unknown): string {

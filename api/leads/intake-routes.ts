@@ -52,6 +52,8 @@ export function intakeRoutes(app: FastifyInstance, deps: RouteDeps, done: (err?:
 
   routes.post('/v1/leads/chat', {
     config: intakeAccess,
+    // A transcript of up to 1000 lines does not fit the 64 KiB of a single lead.
+    bodyLimit: bodyLimits.batch,
     schema: {
       tags: ['intake'],
       summary: 'Submit a chat transcript',

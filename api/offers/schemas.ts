@@ -17,7 +17,8 @@ export const DeclineBody = z.strictObject({
     .string({ message: 'reason is required to decline' })
     .trim()
     .min(1, 'reason is required to decline')
-    .max(2000, 'reason is at most 2000 characters'),
+    .max(2000, 'reason is at most 2000 characters')
+    .meta({ pattern: '\\S', description: 'Why, in words: not blank' }),
 });
 
 export const AcceptResultSchema = z

@@ -9,6 +9,9 @@ export type SalesRegion = 'na' | 'latam' | 'emea' | 'apac';
 
 const knownCountries = ct.getAllCountries();
 
+/** Every time zone name of the tz database countries-and-timezones carries, current and deprecated (aliases). */
+export const tzDatabaseNames: readonly string[] = Object.keys(ct.getAllTimezones({ deprecated: true }));
+
 /** Every ISO 3166-1 alpha-2 code countries-and-timezones knows. */
 export const countryCodes: readonly string[] = Object.keys(knownCountries);
 

@@ -6,13 +6,19 @@ import freeMailProviders from 'email-providers/all.json';
 import { getDomain } from 'tldts';
 
 /**
- * A plain address: no quoted local parts, no IP literals; a dotted domain with a letter TLD. The same rule as zod's
- * z.email(), so an address the older LeadSubmissionSchema accepted is accepted here too.
+ * A plain address: no quoted local parts, no IP literals; a local part of at most 64 characters that neither starts
+ * nor ends with a dot nor has two in a row, and a dotted domain of labels of at most 63 characters with a letter TLD.
+ * One source for the check and for the OpenAPI document's `pattern`, so the document states exactly what is accepted
+ * (and nothing `format: email` would refuse: the limits are RFC 5321's).
  */
-export const emailPattern = /^(?!\.)(?!.*\.\.)[a-z0-9_'+\-.]*[a-z0-9_+-]@(?:[a-z0-9][a-z0-9-]*\.)+[a-z]{2,}$/i;
+export const emailPatternSource =
+  "^(?=[^@]{1,64}@)(?:[A-Za-z0-9_'+-]+\\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$";
+export const emailPattern = new RegExp(emailPatternSource);
+/** RFC 5321's limit on a whole address. */
+export const maxEmailLength = 254;
 
 export function isEmailAddress(text: string): boolean {
-  return text.length <= 320 && emailPattern.test(text);
+  return text.length <= maxEmailLength && emailPattern.test(text);
 }
 
 interface ProviderRule {

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { readCompanySize } from './company-size';
 import { resolveCountry } from './country';
-import { isEmailAddress } from './email';
+import { emailPatternSource, isEmailAddress } from './email';
 import { parsePhone, phoneCountryHints } from './phone';
 
 export interface FieldIssue {
@@ -37,8 +37,11 @@ function checkedText(field: string, max: number, accept: (value: string) => bool
 }
 
 const nameField = (field = 'name') => text(field, 200);
+// The document's pattern is the check's own, allowing the blank value and the spaces trimmed around the address.
 const emailField = (field = 'email') =>
-  checkedText(field, 320, isEmailAddress, `${field} must be a valid email address, like jane@acme.com`);
+  checkedText(field, 320, isEmailAddress, `${field} must be a valid email address, like jane@acme.com`).meta({
+    pattern: blankOr(new RegExp(`^(?=\\S{1,254}\\s*$)${emailPatternSource.slice(1, -1)}$`)),
+  });
 // Forms get "030 1234567 (Zentrale)" or "mobile: +44 7911 123456": words are let through, but there must be enough
 // digits to be a number at all. Whether it is a real number is decided against the country (requireReachable).
 const phoneField = (field = 'phone') =>
@@ -56,9 +59,19 @@ const countryField = (field = 'country') =>
     `${field} must be an ISO 3166-1 alpha-2 code (DE) or a country name in English, Spanish, German or French (Germany, Alemania, Deutschland, Allemagne)`,
   );
 const websiteField = (field = 'website') =>
-  checkedText(field, 2000, isWebAddress, `${field} must be a web address, like acme.com or https://www.acme.com`);
+  checkedText(
+    field,
+    2000,
+    (value) => webAddressPattern.test(value),
+    `${field} must be a web address, like acme.com or https://www.acme.com`,
+  ).meta({ pattern: blankOr(webAddressPattern) });
 const pageUrlField = (field = 'pageUrl') =>
-  checkedText(field, 2000, isHttpUrl, `${field} must be an http(s) URL, like https://www.example.com/contact`);
+  checkedText(
+    field,
+    2000,
+    (value) => httpUrlPattern.test(value),
+    `${field} must be an http(s) URL, like https://www.example.com/contact`,
+  ).meta({ pattern: blankOr(httpUrlPattern) });
 const externalIdField = (field = 'externalId') => text(field, 200);
 const messageField = () =>
   z
@@ -78,21 +91,17 @@ const companySizeField = () =>
     .nullish()
     .transform((value) => (typeof value === 'string' ? absentIfBlank(value.trim()) : (value ?? undefined)));
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.includes('.');
-  } catch {
-    return false;
-  }
-}
+// A web address as forms get it ("acme.com", "www.acme.com/about" or a full URL): an http(s) host name of dotted
+// labels with a letter TLD, an optional port and anything after it without spaces. A pattern rather than the URL
+// parser, so the document states exactly what is accepted.
+const hostName = '(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}\\.?(?::[0-9]{1,4})?';
+const webAddressPattern = new RegExp(`^(?:[Hh][Tt][Tt][Pp][Ss]?://)?${hostName}(?:[/?#]\\S*)?$`);
+// The page a form or chat was sent from: the same, with its scheme.
+const httpUrlPattern = new RegExp(`^[Hh][Tt][Tt][Pp][Ss]?://${hostName}(?:[/?#]\\S*)?$`);
 
-// Forms get "acme.com", "www.acme.com/about" or a full URL: an http(s) host name with a dot and a letter TLD.
-function isWebAddress(value: string): boolean {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
-  if (!isHttpUrl(withScheme)) return false;
-  const host = new URL(withScheme).hostname;
-  return /^[a-z0-9.-]+$/i.test(host) && /\.[a-z]{2,}$/i.test(host);
+/** The document's pattern for a checked text field: blank (absent), or the value with spaces around it. */
+function blankOr(pattern: RegExp): string {
+  return `^\\s*$|^\\s*${pattern.source.slice(1, -1)}\\s*$`;
 }
 
 // Field documentation for the OpenAPI document the API generates from these schemas.
@@ -220,6 +229,7 @@ export const PartnerLeadSchema = z
         .trim()
         .min(1, 'externalId must not be empty')
         .max(200, 'externalId must be at most 200 characters')
+        .meta({ pattern: '\\S' })
         .describe("The partner's own id for the lead: its identity, so resubmitting it is safe"),
       ...contactFields(),
     },
@@ -237,7 +247,13 @@ export const PartnerBatchSchema = z.strictObject(
     leads: z
       .array(z.unknown(), { error: 'leads must be a list of leads' })
       .min(1, 'leads must have at least one lead')
-      .max(maxPartnerBatch, `leads must have at most ${maxPartnerBatch} leads`),
+      .max(maxPartnerBatch, `leads must have at most ${maxPartnerBatch} leads`)
+      // What each lead must be, though each is judged on its own (a bad one is refused in its result, not the batch).
+      .meta({
+        items: z.toJSONSchema(PartnerLeadSchema, { io: 'input', target: 'draft-2020-12' }),
+        description:
+          'Each lead is validated on its own against this schema: one that breaks it is refused in its result',
+      }),
   },
   objectBody('an object with leads'),
 );

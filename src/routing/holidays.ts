@@ -23,6 +23,14 @@ export function holidayRegionLabel(region: HolidayRegion): string {
   return region.state ? `${region.country}-${region.state}` : region.country;
 }
 
+/** Every region date-holidays has a calendar for: each country code, with its state codes (empty for none). */
+export function holidayCalendars(): Array<{ country: string; states: string[] }> {
+  catalogue ??= new Holidays();
+  return Object.keys(catalogue.getCountries('en'))
+    .sort()
+    .map((country) => ({ country, states: Object.keys(catalogue!.getStates(country, 'en') ?? {}).sort() }));
+}
+
 /** Undefined when date-holidays knows the country (and state); otherwise the wrong field and why, in words. */
 export function checkHolidayRegion(region: HolidayRegion): { field: 'country' | 'state'; message: string } | undefined {
   catalogue ??= new Holidays();

@@ -8,7 +8,7 @@ export type WorkingHours = Partial<Record<Weekday, string[]>>;
 /** [start, end) in minutes after local midnight. */
 export type MinuteRange = readonly [number, number];
 
-const rangePattern = /^([01]\d|2[0-3]):([0-5]\d)-(([01]\d|2[0-3]):([0-5]\d)|24:00)$/;
+export const rangePattern = /^([01]\d|2[0-3]):([0-5]\d)-(([01]\d|2[0-3]):([0-5]\d)|24:00)$/;
 // The same few strings ("09:00-17:00") recur across hundreds of reps; parse each once.
 const parsed = new Map<string, MinuteRange | string>();
 

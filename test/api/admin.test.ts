@@ -59,7 +59,7 @@ test('teams: created, validated (with the field named), updated field by field, 
     escalation: [{ repId: 'ghost', slaMinutes: 10 }],
   });
   expect(ghost).toMatchObject({
-    status: 400,
+    status: 409,
     body: { issues: [{ field: 'escalation.0.repId', message: 'no rep ghost' }] },
   });
 

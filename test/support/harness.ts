@@ -136,6 +136,21 @@ export async function createHarness({ codec = true }: { codec?: boolean } = {}):
   };
 }
 
+/**
+ * Another API on the harness's stack for a fuzzer, one client sending thousands of requests a minute (many with bad
+ * tokens): the rate limits and the failed-authentication limit lifted, everything else as built for production.
+ */
+export function buildUnlimitedApi(h: Harness): FastifyInstance {
+  return buildApi({
+    client: h.env.client,
+    db: h.db,
+    taskQueue: h.taskQueue,
+    now: async () => new Date(await h.env.currentTimeMs()),
+    rateLimits: { perKey: 1e6, perRep: 1e6, anonymous: 1e6 },
+    failedAuthLimits: { burst: 1e6, perMinute: 1e6 },
+  });
+}
+
 /** A body with `source` goes to the original POST /v1/leads; without, it is a web form. */
 export async function submitLead(
   h: Harness,

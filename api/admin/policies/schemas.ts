@@ -8,8 +8,19 @@ export const VersionParams = z.strictObject({
   version: z.string().regex(/^[1-9][0-9]{0,8}$/, 'version is a policy version number'),
 });
 
+// Room for the JSON around the text within the body limit, so a text too long is a 400 naming `yaml`, not a 413.
+const maxPolicyCharacters = bodyLimits.policy - 16 * 1024;
+
 export const PolicyUpload = z.strictObject({
-  yaml: z.string({ message: 'yaml is the policy text' }).min(1, 'yaml is empty').max(bodyLimits.policy),
+  yaml: z
+    .string({ message: 'yaml is the policy text' })
+    .min(1, 'yaml is empty')
+    .max(maxPolicyCharacters, `yaml is at most ${maxPolicyCharacters} characters`)
+    .meta({
+      contentMediaType: 'application/yaml',
+      description:
+        'The routing policy as YAML (the format of config/policy.yaml): its shape is checked once parsed, and each error is answered with its line and column. The body is at most 256 KiB.',
+    }),
 });
 
 export const SimulationRequest = z
