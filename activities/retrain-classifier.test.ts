@@ -75,7 +75,8 @@ test('a careless batch: kept aside with its figures, the active model and the ru
     await correctedLead(e.text, 'cloud-migration', 'support');
   const second = await retrainClassifier();
   expect(second.status).toBe('set-aside');
-  expect(second.reason).toMatch(/^worse than the active model: service line /);
+  // Which figure the careless labels cost depends on the corpus; the reason names every one that got worse.
+  expect(second.reason).toMatch(/^worse than the active model: (service line|urgency|spam recall|false positives) /);
   expect(classifier.replaced).toBe(0);
   expect((await readActiveModel(db))?.version).toBe(1);
   const models = await listModels(db);
@@ -83,5 +84,11 @@ test('a careless batch: kept aside with its figures, the active model and the ru
     [2, 'set-aside'],
     [1, 'active'],
   ]);
-  expect(models[0]!.figures.serviceLine).toBeLessThan(models[1]!.figures.serviceLine);
+  const [candidate, active] = [models[0]!.figures, models[1]!.figures];
+  expect(
+    candidate.serviceLine < active.serviceLine ||
+      candidate.urgency < active.urgency ||
+      candidate.spamRecall < active.spamRecall ||
+      candidate.spamFalsePositiveRate > active.spamFalsePositiveRate,
+  ).toBe(true);
 });
