@@ -18,7 +18,7 @@ import { hotLead } from '../support/directory';
 import { startMailCatcher } from '../../stack/mail-catcher';
 import { listEvents } from '../../db/events';
 import { searchAttributes as sa } from '../../workflows/messages';
-import type { LeadOutcome } from '../../workflows/lead';
+import { roundsPerRun, type LeadOutcome } from '../../workflows/lead';
 
 let h: Harness;
 beforeAll(async () => {
@@ -197,6 +197,55 @@ test('catch-all claim: the chain exhausted, sales ops is alerted with the histor
     expect(await leadRow(h, body.leadId)).toMatchObject({ status: 'assigned', owner_rep_id: 'ben' });
   });
 });
+
+test('nine days in the catch-all queue: the run continues as new, the lead stays findable, and a claim through the API ends it', async () => {
+  const worker = await h.createWorker();
+  await worker.runUntil(async () => {
+    const { body } = await submitLead(h, hotLead());
+    await waitForLead(h, body.leadId, offerOpenTo(1, 'ana'));
+    await answer(h, body.leadId, 'decline', { offerNumber: 1, repId: 'ana', reason: 'busy' });
+    await waitForLead(h, body.leadId, offerOpenTo(2, 'ben'));
+    await answer(h, body.leadId, 'decline', { offerNumber: 2, repId: 'ben', reason: 'busy' });
+    await waitForLead(h, body.leadId, offerOpenTo(3, 'mgr'), 'offer 3 to the manager');
+    await h.env.sleep(minutes(15) + 1_000);
+    await waitForLead(h, body.leadId, offerOpenTo(4, 'head'), 'offer 4 to the head of sales');
+    await h.env.sleep(minutes(30) + 1_000);
+    await waitForLead(h, body.leadId, (v) => v.status === 'catch-all', 'the catch-all queue');
+    const handle = leadHandle(h, body.leadId);
+    const firstRunId = (await handle.describe()).runId;
+
+    // Re-alerted every hour, then backing off to every four hours: more than one run's worth of alerts.
+    await h.env.sleep(minutes(9 * 24 * 60));
+    const now = await h.env.currentTimeMs();
+    const waiting = await waitForLead(
+      h,
+      body.leadId,
+      (v) => v.status === 'catch-all' && Date.parse(v.deadline ?? '') > now,
+      'still waiting, with a deadline ahead',
+    );
+    expect(waiting.currentOffer).toMatchObject({ offerNumber: 5, kind: 'catch-all', outcome: 'open' });
+    const { rows } = await h.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM outbound_emails WHERE lead_id = $1 AND kind = 'catch-all-alert'`,
+      [body.leadId],
+    );
+    expect(rows[0]!.n).toBeGreaterThan(roundsPerRun);
+    const firstRun = await h.env.client.workflow.getHandle(`lead:${body.leadId}`, firstRunId).fetchHistory();
+    expect(firstRun.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+    const latest = await handle.describe();
+    expect(latest.runId).not.toBe(firstRunId);
+    // What the README's Web UI queries filter on.
+    expect(latest.typedSearchAttributes.get(sa.LeadStatus)).toBe('catch-all');
+    expect(latest.typedSearchAttributes.get(sa.SlaDeadline)?.getTime()).toBeGreaterThan(now);
+    expect(await leadRow(h, body.leadId)).toMatchObject({ status: 'catch-all', owner_rep_id: null });
+
+    expect(await answer(h, body.leadId, 'accept', { offerNumber: 5, repId: 'ben' })).toMatchObject({
+      status: 200,
+      body: { owner: 'ben' },
+    });
+    expect(await handle.result()).toMatchObject({ status: 'assigned', owner: 'ben', offers: 5 });
+    expect(await leadRow(h, body.leadId)).toMatchObject({ status: 'assigned', owner_rep_id: 'ben' });
+  });
+}, 300_000);
 
 test('the mail server down for ten minutes: the lead waits to notify, then its offer and deadline count from delivery', async () => {
   const worker = await h.createWorker();
