@@ -130,15 +130,7 @@ async function main(): Promise<void> {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       dataConverter,
-      activities: await createWorkerActivities({
-        db,
-        mailer,
-        mailFrom: config.MAIL_FROM,
-        opsEmail: config.LEADRELAY_OPS_EMAIL ?? config.MAIL_FROM,
-        apiUrl,
-        linkSecret,
-        ownCorpusPath: config.LEADRELAY_CLASSIFIER_CORPUS,
-      }),
+      activities: await createWorkerActivities({ db, mailer, apiUrl, linkSecret, config }),
     });
     const running = worker.run();
     stops.push({

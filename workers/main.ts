@@ -1,6 +1,6 @@
 // Production worker: connects to an existing Temporal cluster, Postgres and SMTP server, and runs until
 // SIGINT/SIGTERM (the SDK's runtime drains in-flight tasks before exiting).
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createSmtpMailer } from '../mail/mailer';
 import { createPool } from '../db/pool';
@@ -23,21 +23,15 @@ async function main(): Promise<void> {
     activities: await createWorkerActivities({
       db,
       mailer,
-      mailFrom: config.MAIL_FROM,
-      opsEmail: config.LEADRELAY_OPS_EMAIL ?? config.MAIL_FROM,
       apiUrl: config.PUBLIC_API_URL ?? `http://localhost:${config.API_PORT}`,
       linkSecret: requireSetting(config, 'LEADRELAY_LINK_SECRET'),
-      ownCorpusPath: config.LEADRELAY_CLASSIFIER_CORPUS,
+      config,
     }),
   });
-  const clientConnection = await Connection.connect({ address: requireSetting(config, 'TEMPORAL_ADDRESS') });
-  await ensureRetrainSchedule(
-    new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }),
-    {
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-    },
-  );
-  await clientConnection.close();
+  // The worker's own connection serves the Schedule client too.
+  await ensureRetrainSchedule(new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }), {
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+  });
   try {
     await worker.run();
   } finally {

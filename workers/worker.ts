@@ -3,6 +3,7 @@ import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/w
 import type { DataConverter } from '@temporalio/common';
 import { createActivities, type Activities, type ActivityDeps } from '../activities';
 import { createRetrainActivities, defaultRetrainingSources } from '../activities/retrain-classifier';
+import type { Config } from '../src/config';
 import { loadActiveClassifier, loadBaseCorpus, withOptionalLlm } from './classifier';
 
 export const workflowsPath = require.resolve('../workflows');
@@ -36,12 +37,21 @@ export async function createLeadWorker(opts: {
  * built-in and the deployment's corpus (its active retrained model, if one was activated; the LLM in front when
  * configured), and the retraining that replaces that model in place.
  */
-export async function createWorkerActivities(deps: Omit<ActivityDeps, 'classifier'> & { ownCorpusPath?: string }) {
-  const { ownCorpusPath, ...stepDeps } = deps;
-  const corpus = { ownCorpusPath };
+export async function createWorkerActivities({
+  config,
+  ...deps
+}: Pick<ActivityDeps, 'db' | 'mailer' | 'apiUrl' | 'linkSecret'> & {
+  config: Pick<Config, 'MAIL_FROM' | 'LEADRELAY_OPS_EMAIL' | 'LEADRELAY_CLASSIFIER_CORPUS'>;
+}) {
+  const corpus = { ownCorpusPath: config.LEADRELAY_CLASSIFIER_CORPUS };
   const trained = await loadActiveClassifier(deps.db, corpus);
   return {
-    ...createActivities({ ...stepDeps, classifier: withOptionalLlm(trained) }),
+    ...createActivities({
+      ...deps,
+      mailFrom: config.MAIL_FROM,
+      opsEmail: config.LEADRELAY_OPS_EMAIL ?? config.MAIL_FROM,
+      classifier: withOptionalLlm(trained),
+    }),
     ...createRetrainActivities({
       db: deps.db,
       classifier: trained,
