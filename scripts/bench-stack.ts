@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import pg, { type Pool } from 'pg';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -131,7 +131,6 @@ interface Stack {
   smtpUrl: string;
   /** Our own mail catcher; null when SMTP_URL is given (then the offer's told_at in Postgres is the moment). */
   catcher: MailCatcher | null;
-  connection: Connection;
   nativeConnection: NativeConnection;
   namespace: string;
   temporalPort: number | null;
@@ -180,13 +179,9 @@ async function startStack(config: Config, stops: Stop[]): Promise<Stack> {
 
   const namespace = config.TEMPORAL_NAMESPACE;
   if (config.TEMPORAL_ADDRESS) {
-    const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
     const nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-    stops.push({
-      what: 'Temporal connections',
-      stop: async () => (await connection.close(), await nativeConnection.close()),
-    });
-    await registerSearchAttributes(connection, namespace);
+    stops.push({ what: 'Temporal connection', stop: () => nativeConnection.close() });
+    await registerSearchAttributes(nativeConnection, namespace);
     if (dynamicConfig.length) log('BENCH_DYNAMIC_CONFIG is ignored: TEMPORAL_ADDRESS names a server we do not start');
     description.push(`Temporal: the given ${config.TEMPORAL_ADDRESS}, namespace ${namespace}, own task queues`);
     const port = Number(/:(\d+)$/.exec(config.TEMPORAL_ADDRESS)?.[1] ?? NaN);
@@ -195,7 +190,6 @@ async function startStack(config: Config, stops: Stop[]): Promise<Stack> {
       databaseUrl,
       smtpUrl,
       catcher,
-      connection,
       nativeConnection,
       namespace,
       temporalPort,
@@ -215,7 +209,6 @@ async function startStack(config: Config, stops: Stop[]): Promise<Stack> {
     databaseUrl,
     smtpUrl,
     catcher,
-    connection: env.connection,
     nativeConnection: env.nativeConnection,
     namespace,
     temporalPort: port,

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Pool } from 'pg';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createSmtpMailer } from '../mail/mailer';
 import { createPool } from '../db/pool';
@@ -84,16 +84,12 @@ async function main(): Promise<void> {
     const dataConverter = leadrelayDataConverter(codecKeys);
     let corsOrigins = config.LEADRELAY_CODEC_CORS_ORIGINS ?? [];
 
-    let connection: Connection;
+    // One connection for the worker and the API's client, so a new lead's first workflow task comes straight back.
     let nativeConnection: NativeConnection;
     if (config.TEMPORAL_ADDRESS) {
-      connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
       nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-      stops.push({
-        what: 'Temporal connections',
-        stop: async () => (await connection.close(), await nativeConnection.close()),
-      });
-      await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+      stops.push({ what: 'Temporal connection', stop: () => nativeConnection.close() });
+      await registerSearchAttributes(nativeConnection, config.TEMPORAL_NAMESPACE);
       urls.push(['Temporal', config.TEMPORAL_ADDRESS]);
     } else {
       const dbFilename = path.join(dataDir(config), 'temporal.db');
@@ -109,7 +105,6 @@ async function main(): Promise<void> {
         log,
       });
       stops.push({ what: 'Temporal dev server', stop: () => env.teardown() });
-      connection = env.connection;
       nativeConnection = env.nativeConnection;
       corsOrigins = config.LEADRELAY_CODEC_CORS_ORIGINS ?? [
         `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`,
@@ -141,7 +136,6 @@ async function main(): Promise<void> {
       },
     });
 
-    // On the worker's connection, so a new lead's first workflow task comes straight back to this worker.
     const client = new Client({ connection: nativeConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
     const schedule = await ensureRetrainSchedule(client, { taskQueue: config.TEMPORAL_TASK_QUEUE });
     log(`classifier retraining: Schedule ${schedule === 'created' ? 'created' : 'already there'} (daily)`);

@@ -3,7 +3,7 @@
 import fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Connection } from '@temporalio/client';
+import type { ConnectionLike } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DevServerConfig } from '@temporalio/testing';
@@ -23,7 +23,10 @@ const indexedValueTypes = {
 } as const;
 
 /** Adds leadrelay's search attributes to a namespace, leaving those already there alone. */
-export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+export async function registerSearchAttributes(
+  connection: Pick<ConnectionLike, 'operatorService'>,
+  namespace: string,
+): Promise<void> {
   const wanted = Object.values(searchAttributes);
   let existing = new Set<string>();
   try {
