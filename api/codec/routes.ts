@@ -13,7 +13,7 @@ import { isEscalationManager } from '../../db/directory';
 import { checkToken, tooManyFailures } from '../auth';
 import { HttpError, httpError } from '../errors';
 import type { FailedAuthLimiter } from '../failed-auth-limiter';
-import { esc, renderNotice, sendPage } from '../pages/html';
+import { esc, renderNotice, sendPage, setPageSecurityHeaders } from '../pages/html';
 import { fromJson, PayloadsBody, toJson } from './payloads-json';
 import { readCookie, sessionCookie, sessionHours, type SessionSigner } from './session';
 
@@ -180,14 +180,7 @@ export async function codecRoutes(app: FastifyInstance, opts: CodecRoutesOptions
 
   app.addHook('onSend', async (request, reply, payload) => {
     if (!request.url.startsWith('/codec/session')) return payload;
-    reply.header('cache-control', 'no-store');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header(
-      'content-security-policy',
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    );
+    setPageSecurityHeaders(reply);
     return payload;
   });
 }

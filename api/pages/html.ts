@@ -78,6 +78,21 @@ export function esc(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/**
+ * Headers for a page that carries a secret (a link token, a session form): never cached, never framed, never
+ * handed to another site in a Referer, and no script or foreign resource allowed.
+ */
+export function setPageSecurityHeaders(reply: FastifyReply): void {
+  reply.header('cache-control', 'no-store');
+  reply.header('referrer-policy', 'no-referrer');
+  reply.header('x-frame-options', 'DENY');
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header(
+    'content-security-policy',
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  );
+}
+
 export function sendPage(reply: FastifyReply, status: number, title: string, body: string) {
   return reply.code(status).type('text/html; charset=utf-8').send(renderPage(title, body));
 }

@@ -5,7 +5,7 @@ import formbody from '@fastify/formbody';
 import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
 import { signLink, type LinkSecrets } from '../../links/offer-links';
-import { esc, renderNotice, sendPage } from './html';
+import { esc, renderNotice, sendPage, setPageSecurityHeaders } from './html';
 import { createLinkPages } from './link-pages';
 import { sendMyOffersPage } from './my-offers-page';
 import { createClaimPage } from './claim-page';
@@ -45,16 +45,9 @@ async function definePages(app: FastifyInstance, opts: OfferPagesOptions): Promi
     await app.register(formbody, { bodyLimit: 16 * 1024 });
 
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('cache-control', 'no-store');
     // The token is in the URL: never hand it to another site, never let a page frame these forms.
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('x-content-type-options', 'nosniff');
+    setPageSecurityHeaders(reply);
     reply.header('x-robots-tag', 'noindex');
-    reply.header(
-      'content-security-policy',
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    );
     return payload;
   });
 
