@@ -5,15 +5,12 @@ import { createApiKey } from '../../db/credentials';
 import { myOffersUrl } from '../../links/offer-links';
 import { hotLead } from '../support/directory';
 import {
-  answer,
   createHarness,
   leadHandle,
   leadRow,
-  minutes,
-  offerOpenTo,
   offerRows,
+  passThroughTheChain,
   submitLead,
-  waitForLead,
   type Harness,
 } from '../support/harness';
 import { pathOf } from './pages-stack';
@@ -42,15 +39,7 @@ test('catch-all: the alert links only to the claim page; the rep who signs in th
     const lead = hotLead();
     const { body } = await submitLead(h, lead);
     const leadId = body.leadId;
-    await waitForLead(h, leadId, offerOpenTo(1, 'ana'));
-    expect((await answer(h, leadId, 'decline', { offerNumber: 1, repId: 'ana', reason: 'busy' })).status).toBe(200);
-    await waitForLead(h, leadId, offerOpenTo(2, 'ben'));
-    expect((await answer(h, leadId, 'decline', { offerNumber: 2, repId: 'ben', reason: 'busy' })).status).toBe(200);
-    await waitForLead(h, leadId, offerOpenTo(3, 'mgr'), 'offer 3 to the manager');
-    await h.env.sleep(minutes(15) + 1_000);
-    await waitForLead(h, leadId, offerOpenTo(4, 'head'), 'offer 4 to the head of sales');
-    await h.env.sleep(minutes(30) + 1_000);
-    const parked = await waitForLead(h, leadId, (v) => v.status === 'catch-all', 'the catch-all queue');
+    const parked = await passThroughTheChain(h, leadId);
     expect(parked.currentOffer).toMatchObject({ kind: 'catch-all', offerNumber: 5 });
 
     // The alert: one link, to the claim page; no signed link that would claim as a rep.

@@ -204,6 +204,22 @@ export function offerOpenTo(offerNumber: number, repId: string) {
     (view.currentOffer.kind === 'catch-all' || view.status !== 'notifying');
 }
 
+/**
+ * Takes a hot lead through the test directory's whole chain: ana and ben decline through the API, the manager and the
+ * head of sales let their SLAs pass. Resolves with the lead waiting in the catch-all queue.
+ */
+export async function passThroughTheChain(h: Harness, leadId: string): Promise<LeadView> {
+  await waitForLead(h, leadId, offerOpenTo(1, 'ana'));
+  expect((await answer(h, leadId, 'decline', { offerNumber: 1, repId: 'ana', reason: 'busy' })).status).toBe(200);
+  await waitForLead(h, leadId, offerOpenTo(2, 'ben'));
+  expect((await answer(h, leadId, 'decline', { offerNumber: 2, repId: 'ben', reason: 'busy' })).status).toBe(200);
+  await waitForLead(h, leadId, offerOpenTo(3, 'mgr'), 'offer 3 to the manager');
+  await h.env.sleep(minutes(15) + 1_000);
+  await waitForLead(h, leadId, offerOpenTo(4, 'head'), 'offer 4 to the head of sales');
+  await h.env.sleep(minutes(30) + 1_000);
+  return await waitForLead(h, leadId, (v) => v.status === 'catch-all', 'the catch-all queue');
+}
+
 /** A rep answers an offer through the API with their own token, as from the rep's app. */
 export async function answer(
   h: Harness,

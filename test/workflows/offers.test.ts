@@ -9,6 +9,7 @@ import {
   offerOpenTo,
   answer,
   offerRows,
+  passThroughTheChain,
   leadRow,
   leadHandle,
   minutes,
@@ -149,20 +150,7 @@ test('catch-all claim: the chain exhausted, sales ops is alerted with the histor
   const worker = await h.createWorker();
   await worker.runUntil(async () => {
     const { body } = await submitLead(h, hotLead());
-    await waitForLead(h, body.leadId, offerOpenTo(1, 'ana'));
-    expect((await answer(h, body.leadId, 'decline', { offerNumber: 1, repId: 'ana', reason: 'busy' })).status).toBe(
-      200,
-    );
-    await waitForLead(h, body.leadId, offerOpenTo(2, 'ben'));
-    expect((await answer(h, body.leadId, 'decline', { offerNumber: 2, repId: 'ben', reason: 'busy' })).status).toBe(
-      200,
-    );
-    await waitForLead(h, body.leadId, offerOpenTo(3, 'mgr'), 'offer 3 to the manager');
-    await h.env.sleep(minutes(15) + 1_000);
-    await waitForLead(h, body.leadId, offerOpenTo(4, 'head'), 'offer 4 to the head of sales');
-    await h.env.sleep(minutes(30) + 1_000);
-
-    const parked = await waitForLead(h, body.leadId, (v) => v.status === 'catch-all', 'the catch-all queue');
+    const parked = await passThroughTheChain(h, body.leadId);
     expect(parked.currentOffer).toMatchObject({ kind: 'catch-all', offerNumber: 5 });
     expect(parked.currentOffer?.repIds).toEqual(expect.arrayContaining(['mgr', 'head', 'ana', 'ben']));
     const alert = await h.mail.waitFor((m) => m.to.includes('sales-ops@leadrelay.test'));
@@ -202,15 +190,7 @@ test('nine days in the catch-all queue: the run continues as new, the lead stays
   const worker = await h.createWorker();
   await worker.runUntil(async () => {
     const { body } = await submitLead(h, hotLead());
-    await waitForLead(h, body.leadId, offerOpenTo(1, 'ana'));
-    await answer(h, body.leadId, 'decline', { offerNumber: 1, repId: 'ana', reason: 'busy' });
-    await waitForLead(h, body.leadId, offerOpenTo(2, 'ben'));
-    await answer(h, body.leadId, 'decline', { offerNumber: 2, repId: 'ben', reason: 'busy' });
-    await waitForLead(h, body.leadId, offerOpenTo(3, 'mgr'), 'offer 3 to the manager');
-    await h.env.sleep(minutes(15) + 1_000);
-    await waitForLead(h, body.leadId, offerOpenTo(4, 'head'), 'offer 4 to the head of sales');
-    await h.env.sleep(minutes(30) + 1_000);
-    await waitForLead(h, body.leadId, (v) => v.status === 'catch-all', 'the catch-all queue');
+    await passThroughTheChain(h, body.leadId);
     const handle = leadHandle(h, body.leadId);
     const firstRunId = (await handle.describe()).runId;
 
