@@ -17,7 +17,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { ClosingOffer, OpenedOffer } from '../activities/offers';
+import type { ClosingOffer, OpenedOffer, ToldOffer } from '../activities/offers';
 import type { LeadRoute } from '../activities/route';
 import type { LeadStatus } from '../src/lead';
 import { describeIgnoredSignal, summariseLead } from '../src/lead-narrative';
@@ -45,6 +45,11 @@ const retry = { initialInterval: '1 second', maximumInterval: '1 minute' } as co
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry });
 /** Emails: their own steps after the offer is durable, retried by the server through an outage of any length. */
 const remote = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry });
+/**
+ * An offer's email is tried once inside the workflow task, as the rep is waiting for it: no round trip through the
+ * server. A refusal hands it to `remote`, whose retries add nothing to the history however long the outage lasts.
+ */
+const firstTry = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 1 } });
 
 /** Catch-all rounds one run carries before it continues as new (sooner if the server suggests it). */
 export const roundsPerRun = 50;
@@ -176,9 +181,9 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
 
   /** Tells the rep, reminds them half way, and waits for the SLA; resolves with the answer, or undefined. */
   async function offer(opened: OpenedOffer): Promise<Answer | undefined> {
-    const current = enter(opened);
+    const current = track(opened);
     // The SLA starts when the mail server takes the offer: an SMTP outage delays it, and burns nothing.
-    const told = await unlessAnswered(remote.notifyOffer({ leadId, offerNumber: current.offerNumber }));
+    const told = await unlessAnswered(notifyOffer(opened));
     if (told) {
       current.toldAt = told.toldAt;
       current.deadline = told.deadline;
@@ -205,6 +210,18 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
       };
     }
     return result;
+  }
+
+  /** Until the mail server takes the email, the lead shows it is waiting to notify (rarely seen: the first try). */
+  async function notifyOffer(opened: OpenedOffer): Promise<ToldOffer> {
+    const { offerNumber } = opened.offer;
+    try {
+      return await firstTry.notifyOffer({ leadId, offerNumber });
+    } catch (err) {
+      if (!isStepFailure(err) || !retryable(err)) throw err;
+      show(opened.status, opened.deadline);
+      return await remote.notifyOffer({ leadId, offerNumber });
+    }
   }
 
   /** An email to the rep that could not be sent no longer matters once the rep has answered: the answer stands. */
@@ -353,11 +370,19 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
 
   /** The lead is at a new offer: the query view, search attributes and memo show it. */
   function enter(opened: OpenedOffer, status: LeadStatus = opened.status) {
+    const current = track(opened);
+    show(status, opened.deadline);
+    return current;
+  }
+
+  /** The lead is at a new offer, in the query view only: search attributes and memo follow once it is told. */
+  function track(opened: OpenedOffer) {
     const current = { ...opened.offer };
     view.offers[current.offerNumber - 1] = current;
     view.currentOffer = current;
     view.escalationLevel = current.level;
-    show(status, opened.deadline);
+    view.status = opened.status;
+    view.deadline = opened.deadline === null ? null : new Date(opened.deadline).toISOString();
     return current;
   }
 
@@ -442,6 +467,12 @@ function untilMs(iso: string): number {
  */
 function isStepFailure(err: unknown): err is TemporalFailure {
   return err instanceof TemporalFailure && !(err instanceof CancelledFailure);
+}
+
+/** A step failure that another attempt may cure: anything but an error the step itself declared final. */
+function retryable(err: TemporalFailure): boolean {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return !(cause instanceof ApplicationFailure && cause.nonRetryable);
 }
 
 /** What went wrong, in the words of the step that failed. */
