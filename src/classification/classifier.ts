@@ -94,7 +94,7 @@ export const defaultClassifierOptions: Required<Omit<ClassifierOptions, 'fallbac
   spamAlpha: 0.05,
   bigramWeight: 0.5,
   charNgramWeight: 4,
-  pitchCharNgramWeight: 2,
+  pitchCharNgramWeight: 1,
   temperature: 4,
   urgencyTemperature: 1.5,
   conceptWeight: 5,
