@@ -66,6 +66,8 @@ export interface ClassifierOptions {
   charNgramWeight?: number;
   /** Weight of cross-language concept features for the service line (0 leaves them out). */
   conceptWeight?: number;
+  /** Weight of phrase concepts (who writes to whom: "for us", "our contract", "not a client") for the service line. */
+  phraseConceptWeight?: number;
   /** The same for the urgency and spam models. */
   urgencyConceptWeight?: number;
   pitchConceptWeight?: number;
@@ -94,10 +96,11 @@ export const defaultClassifierOptions: Required<Omit<ClassifierOptions, 'fallbac
   spamAlpha: 0.05,
   bigramWeight: 0.5,
   charNgramWeight: 4,
-  pitchCharNgramWeight: 2,
+  pitchCharNgramWeight: 1,
   temperature: 4,
   urgencyTemperature: 1.5,
   conceptWeight: 5,
+  phraseConceptWeight: 5,
   urgencyConceptWeight: 1,
   pitchConceptWeight: 1,
   spamThreshold: 0.5,
@@ -145,6 +148,7 @@ export function trainClassifier(examples: readonly LabelledInquiry[], options: C
     bigrams: o.bigramWeight,
     charNgrams: o.charNgramWeight,
     concepts: o.conceptWeight,
+    phraseConcepts: o.phraseConceptWeight,
     skip: [timeWords, genericWords],
   };
   const wordingWeights: FeatureWeights = {

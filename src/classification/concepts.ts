@@ -88,6 +88,37 @@ for (const [concept, words] of Object.entries(table)) {
   for (const word of words.split(/\s+/)) if (word) concepts.set(word, concept);
 }
 
+// Who is writing to whom, in words the topic models otherwise drop as stop words ("for us", "with you", "que
+// vous"): an existing customer writes about what we did for them and the contract they have with us; a prospect
+// sometimes says outright that they are not one. Matched on the folded words of the whole text, stop words included.
+const phraseTable: Record<string, string> = {
+  'existing-customer': `for us, with you, that you, our contract, you did, you set up, you run, you manage, you installed,
+    you supplied, you migrated, fur uns, mit ihnen, die sie, von ihnen, durch ihre, unserem vertrag, pour nous,
+    avec vous, que vous, notre contrat, con vosotros, que nos, nuestro contrato`,
+  prospect: 'not a client, not a customer, keine kunden, pas clients, no somos clientes',
+};
+
+const phraseLists: Array<[string, string[]]> = Object.entries(phraseTable).map(([concept, list]) => [
+  concept,
+  list.split(',').map((phrase) => phrase.trim().replace(/\s+/g, ' ')),
+]);
+const phrases: Array<[string, string]> = phraseLists.flatMap(([concept, list]) =>
+  list.map((phrase): [string, string] => [` ${phrase} `, concept]),
+);
+
+/** Every phrase the phrase table lists, for the test that keeps evaluation-only words out of it. */
+export const conceptPhrases: ReadonlySet<string> = new Set(phraseLists.flatMap(([, list]) => list));
+
+/** The phrase concepts a text's folded words (stop words included) contain, with the phrase that showed each. */
+export function phraseConceptsOf(foldedWords: readonly string[]): Array<{ concept: string; phrase: string }> {
+  const text = ` ${foldedWords.join(' ')} `;
+  const found: Array<{ concept: string; phrase: string }> = [];
+  for (const [phrase, concept] of phrases)
+    if (!found.some((f) => f.concept === concept) && text.includes(phrase))
+      found.push({ concept, phrase: phrase.trim() });
+  return found;
+}
+
 /** Every word the table lists (folded), for the test that keeps evaluation-only words out of it. */
 export const conceptWords: ReadonlySet<string> = new Set(concepts.keys());
 

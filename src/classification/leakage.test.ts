@@ -2,7 +2,7 @@
 // that no training example uses would make the evaluation measure our reading of it, not the model's.
 import fs from 'node:fs';
 import path from 'node:path';
-import { conceptWords } from './concepts';
+import { conceptPhrases, conceptWords } from './concepts';
 import { parseCorpus } from './corpus';
 import { testSubmissionWords } from './spam-signals';
 import { genericWords, stopWords, timeWords } from './stop-words';
@@ -57,6 +57,7 @@ describe('no hand-written list knows a word only an evaluation set uses', () => 
 
   test.each([
     ['concepts.ts', conceptWords],
+    ['concepts.ts (phrases)', conceptPhrases],
     ['spam-signals.ts (test submissions)', testSubmissionWords],
     ['stop-words.ts (stop words)', stopWords],
     ['stop-words.ts (time words)', timeWords],

@@ -98,6 +98,22 @@ describe('featuresOf', () => {
     }
   });
 
+  test('who writes to whom, said with stop words, yields a phrase concept in every language', () => {
+    const phrases = { ...weights, phraseConcepts: 3 };
+    for (const text of [
+      'the backup you set up for us fails',
+      'unser Vertrag mit Ihnen',
+      'le pare-feu que vous gérez',
+      'el técnico que nos enviasteis',
+    ]) {
+      expect(featuresOf(tokenise(text), phrases).vector.get('k:existing-customer')).toBe(3);
+    }
+    expect(featuresOf(tokenise('we are not a customer of yours'), phrases).vector.get('k:prospect')).toBe(3);
+    expect(featuresOf(tokenise('the backup you set up for us fails'), weights).vector.has('k:existing-customer')).toBe(
+      false,
+    );
+  });
+
   test('a word said three times weighs more than once, but not three times more', () => {
     const once = featuresOf(tokenise('security'), weights).vector.get('w:secur')!;
     const thrice = featuresOf(tokenise('security security security'), weights).vector.get('w:secur')!;

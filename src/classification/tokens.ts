@@ -1,6 +1,6 @@
 // Turns an inquiry into what the model reads: folded words, language-aware stems, word bigrams and character n-grams.
 import { newStemmer, type Stemmer } from 'snowball-stemmers';
-import { conceptOf } from './concepts';
+import { conceptOf, phraseConceptsOf } from './concepts';
 import { detectLanguage, type Language } from './language';
 import { stopWords } from './stop-words';
 
@@ -156,6 +156,8 @@ export interface FeatureWeights {
   charNgrams: number;
   /** Weight of cross-language concept features (see concepts.ts). */
   concepts?: number;
+  /** Weight of phrase concepts (see concepts.ts), read on every word of the text, stop words included. */
+  phraseConcepts?: number;
   /** Read stop words and shapes too (allTokens), not only content words. */
   everyWord?: boolean;
   /** Folded words left out (e.g. time words for the topic models). */
@@ -215,5 +217,8 @@ export function featuresOf(tokenised: TokenisedText, weights: FeatureWeights, ex
       for (const gram of grams) add(gram, weights.charNgrams / grams.length);
     }
   });
+  if ((weights.phraseConcepts ?? 0) > 0)
+    for (const { concept, phrase } of phraseConceptsOf(tokenised.words))
+      add(`k:${concept}`, weights.phraseConcepts!, phrase);
   return { vector, surface };
 }
