@@ -41,7 +41,8 @@ export async function startMailCatcher(
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, session, callback) {
-      simpleParser(stream)
+      // The text part is all the catcher shows: no HTML to text, no text to HTML with its links found.
+      simpleParser(stream, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
         .then((parsed) => {
           const mail: CaughtMail = {
             id: nextId++,
