@@ -48,6 +48,9 @@ describe('more ways to say when', () => {
     ['within 72 hours', '2025-03-13'],
     ['in 3 weeks', '2025-03-31'],
     ['in zwei Wochen', '2025-03-24'],
+    ['für in zwei Wochen', '2025-03-24'],
+    ['Il nous faut une offre avant Noël.', '2025-12-24'],
+    ['Noël approche, merci de répondre vite', '2025-12-24'],
     ['dans 2 semaines', '2025-03-24'],
     ['en quince días', '2025-03-25'],
     ['sous quinzaine', '2025-03-25'],
@@ -161,6 +164,11 @@ describe('what is not a deadline', () => {
     ['we spoke this morning'],
     ['Termin um 10 Uhr'],
     ['we may need help'],
+    ['We need a consultant for a week to review our firewall rules'],
+    ['wir brauchen jemanden für eine Woche vor Ort'],
+    ['un consultant pendant une semaine'],
+    ['un consultor durante una semana'],
+    ['Hi, Noël Dupont here from Lyon, we want to move our mail to Microsoft 365'],
     ['---------- Forwarded message ---------\nDate: Mon, 3 Mar 2025 at 14:02\nGesendet: Dienstag, 4. März 2025\nhello'],
   ])('%j', (text) => {
     expect(read(text)).toBeNull();

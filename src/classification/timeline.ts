@@ -187,6 +187,8 @@ interface Rule {
 interface Context {
   /** Month/day order for numeric dates: US time zones write 11/1 for 1 November. */
   monthFirst: boolean;
+  /** The text before folding, position for position: what case tells apart. */
+  original: string;
 }
 
 const b = '(?<![\\p{L}\\p{N}])';
@@ -405,10 +407,12 @@ const rules: Rule[] = [
     ),
     due: (_m, today) => dayNumber(calendarOf(today).year + 1, 1, 1),
   },
-  // Christmas (a deadline many write as "before Christmas"): Christmas Eve.
+  // Christmas (a deadline many write as "before Christmas"): Christmas Eve. "Noël" before a capitalised word is a
+  // person ("Noël Dupont").
   {
     pattern: rx(`${b}(?:christmas|xmas|weihnachten|noel|navidad)${e}`),
-    due: (_m, today) => upcoming(today, 12, () => 24),
+    due: (m, today, { original }) =>
+      /^No[eë]l\s+\p{Lu}/u.test(original.slice(m.index, m.index + 24)) ? null : upcoming(today, 12, () => 24),
   },
   // A range of durations counts from its nearer end: "in 2-3 weeks", "en dos o tres semanas", "2 à 3 semaines".
   {
@@ -526,6 +530,9 @@ const monthLead =
 // (versions, "10/11", handled above with a deadline word), "mañana"/"morgen" (the morning, handled above).
 const parserSkips =
   /^(?:\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?\.?|manana|morgen|tarde|noche|matin|soir|morning|evening|night)$/;
+// A length of time is no deadline: the parser reads "for a week", "für eine Woche", "pendant une semaine" and
+// "durante una semana" as "in a week".
+const durationLead = /^(?:for|fur|wahrend|pendant|pour|durante|por)\s/;
 
 function parserCandidates(folded: string, original: string, today: number, monthFirst: boolean): Candidate[] {
   const { year, month, day, weekday: todayWeekday } = calendarOf(today);
@@ -539,7 +546,7 @@ function parserCandidates(folded: string, original: string, today: number, month
     // would make the result depend on where the worker runs. Which occurrence is meant is decided here instead.
     for (const result of parser.parse(original, reference)) {
       const text = folded.slice(result.index, result.index + result.text.length).trim();
-      if (parserSkips.test(text)) continue;
+      if (parserSkips.test(text) || durationLead.test(text)) continue;
       const start = result.start;
       const certainDay = start.isCertain('day');
       const certainWeekday = start.isCertain('weekday');
@@ -655,7 +662,7 @@ export function readTimeline(text: string, receivedAt: string, timeZone?: string
     timeZone ?? '',
   );
 
-  const own = ruleCandidates(folded, today, { monthFirst });
+  const own = ruleCandidates(folded, today, { monthFirst, original: aligned ? original : folded });
   const parsed = aligned ? parserCandidates(folded, original, today, monthFirst) : [];
   // Where readings overlap, our rules win (they exist for what the parser reads less well: "mid-April" over
   // "April", "nächsten Tagen" over a stray number); between the parser's own readings, the longer.
