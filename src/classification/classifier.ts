@@ -100,7 +100,7 @@ export const defaultClassifierOptions: Required<Omit<ClassifierOptions, 'fallbac
   temperature: 4,
   urgencyTemperature: 1.5,
   conceptWeight: 5,
-  phraseConceptWeight: 5,
+  phraseConceptWeight: 10,
   urgencyConceptWeight: 1,
   pitchConceptWeight: 1,
   spamThreshold: 0.5,
