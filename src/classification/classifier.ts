@@ -102,7 +102,7 @@ export const defaultClassifierOptions: Required<Omit<ClassifierOptions, 'fallbac
   conceptWeight: 5,
   phraseConceptWeight: 10,
   urgencyConceptWeight: 1,
-  pitchConceptWeight: 1,
+  pitchConceptWeight: 2,
   spamThreshold: 0.5,
   testStrayAllowance: 2,
 };
