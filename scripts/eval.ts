@@ -143,9 +143,9 @@ export function folds(examples: readonly LabelledInquiry[], k: number): Labelled
   return out;
 }
 
-/** `--set name=value` pairs as classifier options; only the numeric options of `defaultClassifierOptions` exist. */
+/** `--set name=value` pairs as classifier options of `defaultClassifierOptions`: numbers, or true/false. */
 export function optionOverrides(args: readonly string[]): ClassifierOptions {
-  const overrides: Record<string, number> = {};
+  const overrides: Record<string, number | boolean> = {};
   args.forEach((arg, i) => {
     if (arg !== '--set') return;
     const [name, value] = (args[i + 1] ?? '').split('=');
@@ -153,6 +153,12 @@ export function optionOverrides(args: readonly string[]): ClassifierOptions {
       throw new Error(
         `--set: unknown option ${name ?? ''} (known: ${Object.keys(defaultClassifierOptions).join(', ')})`,
       );
+    if (typeof defaultClassifierOptions[name as keyof typeof defaultClassifierOptions] === 'boolean') {
+      if (value !== 'true' && value !== 'false')
+        throw new Error(`--set ${name}: expected true or false, got ${value ?? 'nothing'}`);
+      overrides[name] = value === 'true';
+      return;
+    }
     const number = Number(value);
     if (value === undefined || value === '' || !Number.isFinite(number))
       throw new Error(`--set ${name}: expected a number, got ${value ?? 'nothing'}`);

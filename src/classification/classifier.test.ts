@@ -114,6 +114,17 @@ describe('urgency', () => {
     expect(outage.reasons[1]).toMatch(/^no deadline named; words? .+ points? to now \(p=/);
     expect(classify('We are exploring options for a data warehouse, just gathering information').urgency).toBe('none');
   });
+
+  test('urgency words a negation governs are no evidence of now, in four languages', () => {
+    for (const text of [
+      'We will be away for a week, nothing urgent, please send a quote for backups when you can',
+      "Nous serons absents une semaine, rien d'urgent, envoyez-nous un devis pour les sauvegardes",
+      'Es ist nicht dringend, wir möchten ein Angebot für Backups',
+      'No es urgente, queremos un presupuesto para copias de seguridad',
+    ])
+      expect({ text, urgency: classify(text).urgency }).toEqual({ text, urgency: 'none' });
+    expect(classify('Urgent: our mail server is down and nobody can work').urgency).toBe('now');
+  });
 });
 
 describe('spam', () => {

@@ -71,6 +71,8 @@ export interface ClassifierOptions {
   /** The same for the urgency and spam models. */
   urgencyConceptWeight?: number;
   pitchConceptWeight?: number;
+  /** The urgency model reads a negated word as a word of its own: "nothing urgent" is not evidence of `now`. */
+  urgencyNegation?: boolean;
   /** Temperature of the service-line and spam posteriors (see NaiveBayesOptions); calibrated by cross-validation. */
   temperature?: number;
   /** Temperature of the urgency posteriors (few features per text: less to temper). */
@@ -103,6 +105,7 @@ export const defaultClassifierOptions: Required<Omit<ClassifierOptions, 'fallbac
   phraseConceptWeight: 10,
   urgencyConceptWeight: 1,
   pitchConceptWeight: 2,
+  urgencyNegation: true,
   spamThreshold: 0.5,
   testStrayAllowance: 2,
 };
@@ -156,6 +159,7 @@ export function trainClassifier(examples: readonly LabelledInquiry[], options: C
     bigrams: o.bigramWeight,
     charNgrams: 0,
     concepts: o.urgencyConceptWeight,
+    negation: o.urgencyNegation,
   };
   // Spam reads everything: "we need" and "we offer", "today only" are what tell a pitch from an inquiry.
   const pitchWeights: FeatureWeights = {

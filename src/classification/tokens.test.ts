@@ -45,6 +45,20 @@ describe('tokenise', () => {
     ]);
   });
 
+  test('marks a word a negation governs, across one function word, in four languages', () => {
+    const negated = (text: string) =>
+      tokenise(text)
+        .tokens.filter((t) => t.negated)
+        .map((t) => t.word);
+    expect(negated('nothing urgent, the printer is not working')).toEqual(['urgent', 'working']);
+    expect(negated("Ce n'est pas urgent, rien d'urgent")).toEqual(['urgent', 'urgent']);
+    expect(negated('Es ist nicht dringend, keine Eile')).toEqual(['dringend', 'eile']);
+    expect(negated('No es urgente, sin prisa')).toEqual(['urgente', 'prisa']);
+    // A content word in between ends the negation's reach: "not sure" does not negate what follows.
+    expect(negated('We are not sure urgent help is needed')).toEqual(['sure']);
+    expect(negated('Urgent: our mail server is down')).toEqual([]);
+  });
+
   test('keeps each word as written for explanations, lowercased', () => {
     expect(tokenise('Migrating AWS').tokens).toEqual([
       { stem: 'migrat', word: 'migrating' },

@@ -71,6 +71,8 @@ function stemOf(word: string, language: Language): string {
 export interface Token {
   stem: string;
   word: string;
+  /** Right after a negation ("not urgent", "rien d'urgent", "keine Eile", "no es urgente"). */
+  negated?: true;
 }
 
 export interface TokenisedText {
@@ -128,6 +130,25 @@ export function splitCompound(word: string, knows: (stem: string) => boolean): T
   return [];
 }
 
+// Negations in the four languages, folded; the timeline's ASAP rules skip what they negate too.
+const negations = new Set(
+  'not no non nothing never nicht kein keine keinen keinem keiner keines nichts pas rien sin ni nada nunca jamais'.split(
+    ' ',
+  ),
+);
+
+/**
+ * A word the one before negates, or the one before that across a function word: "nothing urgent", "not that
+ * urgent", "rien d'urgent", "pas d'urgence", "no es urgente", "keine Eile".
+ */
+function isNegated(words: readonly string[], i: number): boolean {
+  const previous = words[i - 1];
+  if (previous === undefined) return false;
+  if (negations.has(previous)) return true;
+  const before = words[i - 2];
+  return before !== undefined && negations.has(before) && (previous.length < 2 || stopWords.has(previous));
+}
+
 export function tokenise(text: string): TokenisedText {
   const body = expandNegations(stripMailHeaders(text)).toLowerCase().normalize('NFC');
   const raw = body.match(/[\p{L}\p{N}]+/gu) ?? [];
@@ -139,7 +160,8 @@ export function tokenise(text: string): TokenisedText {
     const folded = words[i] ?? '';
     if (/^\d+$/.test(folded)) return;
     const content = folded.length >= 2 && !stopWords.has(folded);
-    const token = { stem: content ? stemOf(word, language) : folded, word };
+    const token: Token = { stem: content ? stemOf(word, language) : folded, word };
+    if (content && isNegated(words, i)) token.negated = true;
     allTokens.push(token);
     if (content) tokens.push(token);
   });
@@ -162,6 +184,8 @@ export interface FeatureWeights {
   everyWord?: boolean;
   /** Folded words left out (e.g. time words for the topic models). */
   skip?: ReadonlyArray<ReadonlySet<string>>;
+  /** A negated word is a feature of its own ("not urgent" is no evidence of urgency). */
+  negation?: boolean;
 }
 
 /** Feature → weight. */
@@ -207,9 +231,10 @@ export function featuresOf(tokenised: TokenisedText, weights: FeatureWeights, ex
   const repeats = new Map<string, number>();
   for (const token of tokens) repeats.set(token.stem, (repeats.get(token.stem) ?? 0) + 1);
   tokens.forEach((token, i) => {
-    add(`w:${token.stem}`, weights.words * (1 + Math.log(repeats.get(token.stem)!)), token.word);
+    const not = weights.negation && token.negated ? 'not:' : '';
+    add(`w:${not}${token.stem}`, weights.words * (1 + Math.log(repeats.get(token.stem)!)), token.word);
     const concept = (weights.concepts ?? 0) > 0 ? conceptOf(foldText(token.word)) : undefined;
-    if (concept !== undefined) add(`k:${concept}`, weights.concepts!, token.word);
+    if (concept !== undefined) add(`k:${not}${concept}`, weights.concepts!, token.word);
     const next = tokens[i + 1];
     if (next) add(`b:${token.stem} ${next.stem}`, weights.bigrams, `${token.word} ${next.word}`);
     if (weights.charNgrams > 0 && !token.stem.startsWith('<')) {
