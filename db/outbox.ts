@@ -27,8 +27,11 @@ export async function claimEmail(
      VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (lead_id, offer_number, kind, round) DO NOTHING`,
     [...keyParams(key), email.messageId, email.recipient, email.subject],
   );
+  // The row stays locked while the SMTP server answers, which may outlast the pool's idle-in-transaction limit:
+  // this transaction may idle for as long as a send can take (the mailer's own timeouts end it well before).
   const { rows } = await tx.query<{ sent_at: Date | null }>(
-    `SELECT sent_at FROM outbound_emails WHERE lead_id = $1 AND offer_number = $2 AND kind = $3 AND round = $4
+    `SELECT sent_at, set_config('idle_in_transaction_session_timeout', '5min', true)
+       FROM outbound_emails WHERE lead_id = $1 AND offer_number = $2 AND kind = $3 AND round = $4
         FOR UPDATE`,
     keyParams(key),
   );

@@ -1,6 +1,6 @@
 // The pool's timeouts against a real Postgres: a slow statement is cancelled, a transaction left idle is ended, and
 // waiting for a connection gives up; each with the setting that decides it.
-import { createPool, defaultPoolTimeouts } from './pool';
+import { createPool, defaultPoolTimeouts, withTransaction } from './pool';
 import { copyOfTemplateDatabase } from '../test/support/database';
 
 let url: string;
@@ -44,6 +44,22 @@ test('a transaction left idle longer than idleInTransactionMs is ended, releasin
     await expect(client.query('SELECT 1')).rejects.toThrow();
   } finally {
     client.release(true);
+    await db.end();
+  }
+});
+
+test('a transaction the server ends while its work awaits something else fails, and the process goes on', async () => {
+  const db = createPool(url, () => {}, { idleInTransactionMs: 200 });
+  try {
+    const outcome = withTransaction(db, async (tx) => {
+      await tx.query('SELECT 1');
+      // As an SMTP server that stops answering: no statement for longer than the session may idle.
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      await tx.query('SELECT 1');
+    });
+    await expect(outcome).rejects.toThrow(/^Postgres ended the transaction: /);
+    expect((await db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  } finally {
     await db.end();
   }
 });

@@ -42,16 +42,26 @@ export function createPool(
 /** Runs `work` in one transaction on one pooled client; any error rolls it back. */
 export async function withTransaction<T>(db: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await db.connect();
+  // The server may end the session while `work` awaits something else (an SMTP server, say): the client then emits
+  // 'error' with no query running, which would be an uncaught exception that kills the process. The transaction
+  // fails instead, at its next statement, and the connection is not given back to the pool.
+  let lost: Error | undefined;
+  const onError = (err: Error) => {
+    lost = err;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (err) {
+    if (lost) throw new Error(`Postgres ended the transaction: ${lost.message}`, { cause: err });
     await client.query('ROLLBACK');
     throw err;
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(lost);
   }
 }
 

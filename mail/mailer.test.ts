@@ -74,6 +74,25 @@ test('two overlapping attempts while the mail server is slow send one email, and
   expect(second).toEqual(first);
 });
 
+test('a mail server slower than the pool lets a transaction idle still gets its email sent once, row held', async () => {
+  // The pool ends transactions idle for 200 ms; the SMTP exchange takes 800 ms with the outbox row locked.
+  const strict = createPool(await copyOfTemplateDatabase(), () => {}, { idleInTransactionMs: 200 });
+  try {
+    const lead = normaliseWebForm(WebFormSchema.parse({ name: 'Priya Shah', email: 'priya@acme.example' }));
+    await insertLead(strict, { leadId: 'slow1', lead, receivedAt: '2030-01-02T09:00:00.000Z' });
+    const mailer = recordingMailer({ delayMs: 800 });
+    const key = { leadId: 'slow1', offerNumber: 1, kind: 'offer' as const };
+    const [first, second] = await Promise.all([
+      sendOnce(strict, mailer, from, key, 'ana@leadrelay.test', content, clock('2030-01-02T09:00:05Z')),
+      sendOnce(strict, mailer, from, key, 'ana@leadrelay.test', content, clock('2030-01-02T09:00:06Z')),
+    ]);
+    expect(mailer.sent.map((m) => m.messageId)).toEqual(['<slow1.1.offer@leadrelay>']);
+    expect(second).toEqual(first);
+  } finally {
+    await strict.end();
+  }
+});
+
 test('each round of a catch-all alert is an email of its own, each sent once', async () => {
   const mailer = recordingMailer();
   const round = (n: number) =>

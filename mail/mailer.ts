@@ -18,10 +18,20 @@ export interface Mailer {
   }): Promise<void>;
 }
 
+export const smtpTimeouts = { connectMs: 10_000, greetingMs: 10_000, silenceMs: 20_000 };
+
 export function createSmtpMailer(smtpUrl: string): Mailer & { close(): void } {
   // Pooled: a new SMTP session per email costs a handshake (and many servers hold their greeting), which the rep's
   // SLA clock would wait on. `?pool=false` in the URL turns it off.
-  const transport = nodemailer.createTransport({ url: smtpUrl, pool: true });
+  // Bounded waits (nodemailer's defaults are 2 minutes to connect and 10 minutes of silence): an SMTP server that
+  // stops answering fails the attempt, which is retried, instead of holding the email's outbox row.
+  const transport = nodemailer.createTransport({
+    url: smtpUrl,
+    pool: true,
+    connectionTimeout: smtpTimeouts.connectMs,
+    greetingTimeout: smtpTimeouts.greetingMs,
+    socketTimeout: smtpTimeouts.silenceMs,
+  });
   return {
     async send(message) {
       await transport.sendMail(message);
@@ -32,7 +42,8 @@ export function createSmtpMailer(smtpUrl: string): Mailer & { close(): void } {
 
 /**
  * The outbox row is locked while the email is handed to the SMTP server and marked sent in the same transaction, so
- * a finished send is never repeated, and an attempt that overran its timeout holds off its retry until it ends. A
+ * a finished send is never repeated, and an attempt that overran its timeout holds off its retry until it ends (the
+ * transaction may idle that long: claimEmail allows 5 minutes, and the SMTP timeouts end a stuck send sooner). A
  * crash after the server took the email but before the commit resends with the same Message-ID, which mail systems
  * collapse. Returns when the server took it: the moment its reader was told (`now` on the caller's clock).
  */
