@@ -171,15 +171,28 @@ export function createOfferActivities(
      * Emails the offer to its rep. The SLA and the reminder count from the moment the mail server took the email,
      * so an SMTP outage delays the offer rather than burning it; the first delivery's moment stays.
      */
-    async notifyOffer({ leadId, offerNumber }: { leadId: string; offerNumber: number }): Promise<ToldOffer> {
+    async notifyOffer({
+      leadId,
+      offerNumber,
+      at,
+    }: {
+      leadId: string;
+      offerNumber: number;
+      /** The workflow's now: the rep is never told earlier than that, whatever this worker's clock says. */
+      at: string;
+    }): Promise<ToldOffer> {
       const offer = await storedOffer(leadId, offerNumber);
       const facts = await readLeadFacts(db, leadId);
       if (!facts?.qualification)
         throw ApplicationFailure.nonRetryable(`lead ${leadId} is not qualified`, 'UnknownLead');
       const { sla } = offer.stage;
       // The email states the deadline as of now; the one stored counts from the server taking it, a moment later.
-      const stated = new Date(slaDeadline((await notify.clock()).getTime(), sla)).toISOString();
-      const sentAt = await notify.emailOffer(offer, facts, stated);
+      const stated = new Date(
+        slaDeadline(Math.max((await notify.clock()).getTime(), Date.parse(at)), sla),
+      ).toISOString();
+      // The workflow's timers count in the server's time, and a first try runs on this worker's clock: a clock
+      // behind the server's would otherwise start the SLA early (and fire the reminder and timeout early).
+      const sentAt = new Date(Math.max((await notify.emailOffer(offer, facts, stated)).getTime(), Date.parse(at)));
       const told = await markOfferTold(db, {
         leadId,
         offerNumber,

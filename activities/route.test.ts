@@ -1,6 +1,7 @@
 // Routing against a real Postgres: a retried or overlapping routing activity returns the plan already decided and
-// charges the round robin once; offer 1 is stored with the plan, waiting for its email; without an active policy the
-// lead needs an operator (a non-retryable RoutingError that says what to do); one team's lock holds up no other team.
+// charges the round robin once; offer 1 is stored with the plan, waiting for its email, and its SLA starts when that
+// email leaves, never before the workflow's now; without an active policy the lead needs an operator (a
+// non-retryable RoutingError that says what to do); one team's lock holds up no other team.
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { readLeadSummary } from '../db/lead-records';
@@ -15,6 +16,8 @@ import type { Qualification } from '../src/qualification';
 import { copyOfTemplateDatabase } from '../test/support/database';
 import { storeWebForm } from '../test/support/submissions';
 import { testDirectory } from '../test/support/directory';
+import { createNotifications } from './notify';
+import { createOfferActivities } from './offers';
 import { createRecordActivities } from './record';
 import { createRouteActivities } from './route';
 
@@ -194,4 +197,30 @@ test("a lead for one team routes while another team's routing holds its lock", a
     await held.query('ROLLBACK').catch(() => undefined);
     held.release();
   }
+});
+
+test("offer 1's SLA starts when its email leaves, and never before the workflow's now, whatever the worker's clock", async () => {
+  const db = await database();
+  await ensureDefaultPolicy(db, policy('weighted-round-robin'));
+  const leadId = await qualifiedLead(db);
+  await createRouteActivities({ db }).routeLead({ leadId, at: '2030-01-02T09:00:01.000Z' });
+  const sent: string[] = [];
+  // This worker's clock is ten minutes behind the server's (the workflow's now).
+  const behind = new Date('2030-01-02T08:50:02.000Z');
+  const notify = createNotifications({
+    db,
+    mailer: { send: (m) => Promise.resolve(void sent.push(m.to)) },
+    mailFrom: 'leads@leadrelay.test',
+    apiUrl: 'http://127.0.0.1:3000',
+    linkSecret: 'x'.repeat(32),
+    clock: () => Promise.resolve(behind),
+  });
+  const told = await createOfferActivities({ db }, notify).notifyOffer({
+    leadId,
+    offerNumber: 1,
+    at: '2030-01-02T09:00:02.000Z',
+  });
+  expect(sent).toHaveLength(1);
+  expect(told).toMatchObject({ toldAt: '2030-01-02T09:00:02.000Z', deadline: '2030-01-02T09:05:02.000Z' });
+  expect(await readOffer(db, leadId, 1)).toMatchObject({ toldAt: told.toldAt, deadline: told.deadline });
 });

@@ -4,6 +4,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   CancelledFailure,
   TemporalFailure,
   allHandlersFinished,
@@ -48,8 +49,9 @@ const remote = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', re
 /**
  * An offer's email is tried once inside the workflow task, as the rep is waiting for it: no round trip through the
  * server. A refusal hands it to `remote`, whose retries add nothing to the history however long the outage lasts.
+ * Short, because answers and queries wait for the task: a slow mail server is `remote`'s to wait for.
  */
-const firstTry = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 1 } });
+const firstTry = proxyLocalActivities<Activities>({ startToCloseTimeout: '5 seconds', retry: { maximumAttempts: 1 } });
 
 /** Catch-all rounds one run carries before it continues as new (sooner if the server suggests it). */
 export const roundsPerRun = 50;
@@ -181,7 +183,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
 
   /** Tells the rep, reminds them half way, and waits for the SLA; resolves with the answer, or undefined. */
   async function offer(opened: OpenedOffer): Promise<Answer | undefined> {
-    const current = track(opened);
+    // The search attributes show a later offer at once: until it is told they would show the one that ended.
+    const current = opened.offer.offerNumber === 1 ? track(opened) : enter(opened);
     // The SLA starts when the mail server takes the offer: an SMTP outage delays it, and burns nothing.
     const told = await unlessAnswered(notifyOffer(opened));
     if (told) {
@@ -191,7 +194,9 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
 
       // Half the working time, so a Friday-afternoon offer is not chased at 3 a.m. on Sunday.
       if (!(await condition(answered, untilMs(told.remindAt)))) {
-        const remindedAt = await unlessAnswered(remote.remindOffer({ leadId, offerNumber: current.offerNumber }));
+        const remindedAt = await unlessAnswered(
+          untilAnswered(() => remote.remindOffer({ leadId, offerNumber: current.offerNumber })),
+        );
         if (remindedAt) current.remindedAt = remindedAt;
       }
       await condition(answered, untilMs(told.deadline));
@@ -213,15 +218,32 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
   }
 
   /** Until the mail server takes the email, the lead shows it is waiting to notify (rarely seen: the first try). */
-  async function notifyOffer(opened: OpenedOffer): Promise<ToldOffer> {
+  async function notifyOffer(opened: OpenedOffer): Promise<ToldOffer | undefined> {
     const { offerNumber } = opened.offer;
     try {
-      return await firstTry.notifyOffer({ leadId, offerNumber });
+      return await firstTry.notifyOffer({ leadId, offerNumber, at: now() });
     } catch (err) {
-      if (!isStepFailure(err) || !retryable(err)) throw err;
+      // A rep who answered meanwhile (from their offers page) needs no email, and their answer no wait.
+      if (!isStepFailure(err) || !retryable(err) || answered()) throw err;
       show(opened.status, opened.deadline);
-      return await remote.notifyOffer({ leadId, offerNumber });
+      return await untilAnswered(() => remote.notifyOffer({ leadId, offerNumber, at: now() }));
     }
+  }
+
+  /** An email retried through a mail outage is dropped once the rep has answered: the answer does not wait. */
+  async function untilAnswered<T>(email: () => Promise<T>): Promise<T | undefined> {
+    return await CancellationScope.cancellable(async () => {
+      const sending = email();
+      const answering = condition(answered);
+      // Whichever loses the race is cancelled below; its rejection is expected.
+      sending.catch(() => {});
+      answering.catch(() => {});
+      try {
+        return await Promise.race([sending, answering.then(() => undefined)]);
+      } finally {
+        CancellationScope.current().cancel();
+      }
+    });
   }
 
   /** An email to the rep that could not be sent no longer matters once the rep has answered: the answer stands. */
