@@ -230,7 +230,7 @@ describe('composeEscalationEmail', () => {
         level: 1,
         offerNumber: 3,
         rep: { name: 'Mia', timeZone: 'Europe/London' },
-        whyYou: 'escalation level 1: every earlier candidate declined or let the SLA pass',
+        whyYou: 'escalation level 1: the 2 candidates before declined or let the SLA pass',
       }),
       history,
     });
@@ -244,7 +244,7 @@ describe('composeEscalationEmail', () => {
       'Escalated to you, Mia: Priya Shah (Acme Corp) <priya@acme-corp.example>, +44 20 7946 0000, via web-form.',
     );
     expect(text.slice(1, 4)).toEqual([
-      'Why it reached you (level 1): escalation level 1: every earlier candidate declined or let the SLA pass',
+      'Why it reached you (level 1): escalation level 1: the 2 candidates before declined or let the SLA pass',
       '  - offer 1: declined by ana ("on a customer visit")',
       '  - offer 2: ben did not answer by 10:02',
     ]);

@@ -22,6 +22,23 @@ describe('escalation and catch-all', () => {
     expect([...plan.catchAll.repIds].sort()).toEqual(['ana', 'ben', 'cleo', 'eli', 'head', 'mgr']);
   });
 
+  test('each level says why it was reached: the candidates before it, the levels before it, or nobody to offer', () => {
+    const { plan } = route();
+    expect(plan.stages.filter((s) => s.kind === 'escalation').map((s) => s.why)).toEqual([
+      'escalation level 1: the 3 candidates before declined or let the SLA pass',
+      'escalation level 2: the levels before let it pass',
+    ]);
+    // Every rep of the team away: the manager is the first anyone hears of the lead, and is told so.
+    const deserted: Directory = {
+      teams: [team('cloud', { escalation: [{ repId: 'mgr', slaMinutes: 15 }] }), team('leadership')],
+      reps: [rep('ana', 'cloud', { away: true }), rep('mgr', 'leadership')],
+    };
+    const alone = route({ directory: deserted }).plan;
+    expect(alone.stages.map((s) => [s.kind, s.why])).toEqual([
+      ['escalation', 'escalation level 1: no candidate could be offered it (see the routing explanation)'],
+    ]);
+  });
+
   test('unavailable managers are skipped with reasons; managers outside their hours are still asked', () => {
     const chain: Directory = {
       teams: [

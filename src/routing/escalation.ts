@@ -51,18 +51,24 @@ export function chooseEscalationChain(
   return { levels, excluded };
 }
 
-/** Levels 1..n after the candidates. */
-export function escalationStages(levels: readonly ChainLevel[]): OfferStage[] {
+/** Levels 1..n after the candidates (`candidates` of them: none when nobody could be offered the lead). */
+export function escalationStages(levels: readonly ChainLevel[], candidates: number): OfferStage[] {
   return levels.map((level, index): OfferStage => {
     const ms = level.slaMinutes * minute;
     const standingIn = level.standsInFor ? ` (standing in for ${level.standsInFor})` : '';
+    const before =
+      index > 0
+        ? 'the levels before let it pass'
+        : candidates > 0
+          ? `the ${candidates === 1 ? 'candidate' : `${candidates} candidates`} before declined or let the SLA pass`
+          : 'no candidate could be offered it (see the routing explanation)';
     return {
       kind: 'escalation',
       level: index + 1,
       repIds: [level.rep.id],
       sla: { ms, businessHours: null },
       slaText: `${level.slaMinutes} minutes`,
-      why: `escalation level ${index + 1}${standingIn}: every earlier candidate declined or let the SLA pass`,
+      why: `escalation level ${index + 1}${standingIn}: ${before}`,
     };
   });
 }

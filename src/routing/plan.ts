@@ -121,7 +121,7 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
     policyVersion,
     stages: [
       ...candidateStages(chosen.candidates, route.sla.duration, policy.businessDayHours, clock, route.label),
-      ...escalationStages(chain.levels),
+      ...escalationStages(chain.levels, chosen.candidates.length),
     ],
     catchAll: catchAllStage(route.team, chain.levels, directory.reps),
     explanation: explainRouting({
