@@ -7,7 +7,7 @@ import { describeOffer, describeOfferOpened, describeOfferTold } from '../src/le
 import { statusOf, type OfferView } from '../src/offer';
 import { slaDeadline } from '../src/routing/business-time';
 import { recordEvent } from '../db/events';
-import { readLeadFacts, saveProgress } from '../db/leads';
+import { readLeadFacts, saveProgress, saveProgressWhileOpen } from '../db/leads';
 import {
   closeOffer,
   insertOffer,
@@ -202,7 +202,8 @@ export function createOfferActivities(
       const toldMs = Date.parse(told.toldAt);
       const remindAt = new Date(slaDeadline(toldMs, { ...sla, ms: sla.ms / 2 })).toISOString();
       await withTransaction(db, async (tx) => {
-        await saveProgress(tx, {
+        // An attempt that overran its timeout may get here after the lead moved on: it must not move it back.
+        await saveProgressWhileOpen(tx, offerNumber, {
           leadId,
           status: statusOf(offer.stage.kind),
           escalationLevel: offer.stage.level,

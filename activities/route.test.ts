@@ -16,6 +16,7 @@ import type { Qualification } from '../src/qualification';
 import { copyOfTemplateDatabase } from '../test/support/database';
 import { storeWebForm } from '../test/support/submissions';
 import { testDirectory } from '../test/support/directory';
+import { createAssignActivities } from './assign';
 import { createNotifications } from './notify';
 import { createOfferActivities } from './offers';
 import { createRecordActivities } from './record';
@@ -199,6 +200,19 @@ test("a lead for one team routes while another team's routing holds its lock", a
   }
 });
 
+/** The offer activities with an in-memory mail server and this worker's clock at `now`. */
+function offerActivities(db: Pool, now: string, sent: string[] = []) {
+  const notify = createNotifications({
+    db,
+    mailer: { send: (m) => Promise.resolve(void sent.push(m.to)) },
+    mailFrom: 'leads@leadrelay.test',
+    apiUrl: 'http://127.0.0.1:3000',
+    linkSecret: 'x'.repeat(32),
+    clock: () => Promise.resolve(new Date(now)),
+  });
+  return createOfferActivities({ db }, notify);
+}
+
 test("offer 1's SLA starts when its email leaves, and never before the workflow's now, whatever the worker's clock", async () => {
   const db = await database();
   await ensureDefaultPolicy(db, policy('weighted-round-robin'));
@@ -206,16 +220,7 @@ test("offer 1's SLA starts when its email leaves, and never before the workflow'
   await createRouteActivities({ db }).routeLead({ leadId, at: '2030-01-02T09:00:01.000Z' });
   const sent: string[] = [];
   // This worker's clock is ten minutes behind the server's (the workflow's now).
-  const behind = new Date('2030-01-02T08:50:02.000Z');
-  const notify = createNotifications({
-    db,
-    mailer: { send: (m) => Promise.resolve(void sent.push(m.to)) },
-    mailFrom: 'leads@leadrelay.test',
-    apiUrl: 'http://127.0.0.1:3000',
-    linkSecret: 'x'.repeat(32),
-    clock: () => Promise.resolve(behind),
-  });
-  const told = await createOfferActivities({ db }, notify).notifyOffer({
+  const told = await offerActivities(db, '2030-01-02T08:50:02.000Z', sent).notifyOffer({
     leadId,
     offerNumber: 1,
     at: '2030-01-02T09:00:02.000Z',
@@ -223,4 +228,20 @@ test("offer 1's SLA starts when its email leaves, and never before the workflow'
   expect(sent).toHaveLength(1);
   expect(told).toMatchObject({ toldAt: '2030-01-02T09:00:02.000Z', deadline: '2030-01-02T09:05:02.000Z' });
   expect(await readOffer(db, leadId, 1)).toMatchObject({ toldAt: told.toldAt, deadline: told.deadline });
+});
+
+test('an email attempt that finishes after the lead was assigned leaves it assigned', async () => {
+  const db = await database();
+  await ensureDefaultPolicy(db, policy('weighted-round-robin'));
+  const leadId = await qualifiedLead(db);
+  const route = await createRouteActivities({ db }).routeLead({ leadId, at: '2030-01-02T09:00:01.000Z' });
+  const repId = route.stages[0]!.repIds[0]!;
+  // The first try overran: the rep accepted from their offers page and owns the lead before it gets to write.
+  await createAssignActivities({ db }).assignLead({ leadId, offerNumber: 1, repId, at: '2030-01-02T09:00:05.000Z' });
+  await offerActivities(db, '2030-01-02T09:00:09.000Z').notifyOffer({
+    leadId,
+    offerNumber: 1,
+    at: '2030-01-02T09:00:02.000Z',
+  });
+  expect(await readLeadSummary(db, leadId)).toMatchObject({ status: 'assigned' });
 });

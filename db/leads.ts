@@ -109,6 +109,26 @@ export async function saveProgress(db: Pool | PoolClient, p: LeadProgress): Prom
   );
 }
 
+/**
+ * The same, for a step that may finish late (an email attempt that overran its timeout): only while `offerNumber`
+ * is the lead's latest offer and still open, so a late write never moves an assigned lead, or one at a later offer,
+ * back. Returns whether it wrote.
+ */
+export async function saveProgressWhileOpen(
+  db: Pool | PoolClient,
+  offerNumber: number,
+  p: LeadProgress,
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE leads SET status = $2, escalation_level = $3, sla_deadline = $4, offered_rep_ids = $5, updated_at = now()
+      WHERE id = $1
+        AND EXISTS (SELECT 1 FROM lead_offers o WHERE o.lead_id = $1 AND o.offer_number = $6 AND o.status = 'open')
+        AND NOT EXISTS (SELECT 1 FROM lead_offers o WHERE o.lead_id = $1 AND o.offer_number > $6)`,
+    [p.leadId, p.status, p.escalationLevel, p.slaDeadline, p.offeredRepIds, offerNumber],
+  );
+  return rowCount === 1;
+}
+
 /** The lead is owned: by the rep, as the contact (if one is known or was made) that the next dedupe finds. */
 export async function markAssigned(
   db: Pool | PoolClient,
