@@ -25,17 +25,25 @@ export interface LeadSituation {
   lead: PageLead;
 }
 
-/** The live workflow state while it runs, Postgres once it has closed; null when no such lead exists. */
+/**
+ * The live workflow state while it runs (Postgres when no worker answers in 5 s), Postgres once it has closed; null
+ * when no such lead exists.
+ */
 export async function readLeadSituation(client: Client, db: Pool, leadId: string): Promise<LeadSituation | null> {
   const record = await withCorrections(db, leadId, await readLeadSummary(db, leadId));
   const stored = await readStoredOffers(db, leadId);
   const closedAt = new Map(stored.map((o) => [o.view.offerNumber, o.closedAt]));
 
   const handle = client.workflow.getHandle(workflowIdFor(leadId));
+  let running = false;
   try {
     const description = await handle.describe();
-    if (description.status.name === 'RUNNING') {
-      const view = await handle.query(leadStateQuery);
+    running = description.status.name === 'RUNNING';
+    // A query waits for a worker (and for a workflow task in progress): without one in time, Postgres answers.
+    const view = running
+      ? await client.connection.withDeadline(Date.now() + 5_000, () => handle.query(leadStateQuery)).catch(() => null)
+      : null;
+    if (view) {
       const offers = view.offers.map((o) => ({ ...o, closedAt: closedAt.get(o.offerNumber) ?? null }));
       return {
         leadId,
@@ -54,7 +62,7 @@ export async function readLeadSituation(client: Client, db: Pool, leadId: string
   const offers: SituationOffer[] = stored.map((o) => ({ ...o.view, closedAt: o.closedAt }));
   return {
     leadId,
-    running: false,
+    running,
     status: record.status,
     owner: record.owner,
     currentOffer: offers.find((o) => o.outcome === 'open') ?? null,

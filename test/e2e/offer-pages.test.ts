@@ -301,3 +301,20 @@ test('"my offers" refuses a missing, changed, expired or foreign token', async (
   expect(foreign.status).toBe(400);
   expect(foreign.text).toContain('this link is for accept, not for my-offers');
 });
+
+test('with no worker running, an Accept link still shows the lead within seconds, read from Postgres', async () => {
+  const worker = await s.h.createWorker();
+  let accept = '';
+  await worker.runUntil(async () => {
+    const leadId = await s.submitLead(hotLead());
+    const view = await waitForLead(s.h, leadId, offerOpenTo(1, 'ana'), 'offer 1 to ana');
+    accept = s.linksFor(leadId, view, 'ana').accept;
+  });
+  // The worker is gone (a deploy, a crash): the workflow cannot answer a query, and the page does not wait on it.
+  const started = Date.now();
+  const shown = await page('GET', accept);
+  expect(Date.now() - started).toBeLessThan(15_000);
+  expect(shown.status).toBe(200);
+  expect(shown.title).toBe('Accept this lead?');
+  expect(shown.text).toContain('Tier A');
+});
