@@ -24,7 +24,7 @@ export function offerRoutes(app: FastifyInstance, { client, db }: RouteDeps, don
       tags: ['reps'],
       summary: 'Accept an offer',
       description:
-        'The calling rep takes the lead. Answers 200 once the ownership is recorded. 403 when the offer was not made to this rep, 409 when it is closed (expired, answered, or the lead moved on), 404 for an unknown offer. Retrying the same request gets the same answer.',
+        'The calling rep takes the lead. Answers 200 once the ownership is recorded. 403 when the offer was not made to this rep, 409 when it is closed (expired, answered, or the lead moved on), 404 for an unknown offer, 503 when the lead’s workflow does not take the answer within 25 s (no worker running): send it again. Retrying the same request gets the same answer.',
       security: security.repToken,
       params: OfferParams,
       body: AcceptBody,

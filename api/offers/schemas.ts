@@ -36,4 +36,5 @@ export const answerRefusals = {
   404: ErrorBodySchema,
   409: ErrorBodySchema,
   429: ErrorBodySchema,
+  503: ErrorBodySchema,
 };

@@ -52,14 +52,23 @@ async function definePages(app: FastifyInstance, opts: OfferPagesOptions): Promi
   });
 
   app.setErrorHandler((err: { statusCode?: number; message: string }, request, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    const status =
+      err.statusCode && err.statusCode >= 400 && (err.statusCode < 500 || err.statusCode === 503)
+        ? err.statusCode
+        : 500;
     if (status === 500) request.log.error(err);
     const detail =
       status === 500
         ? 'Something went wrong on our side. Nothing was changed; try the link again in a minute.'
         : err.message;
     const title =
-      status === 500 ? 'Something went wrong' : status === 429 ? 'Too many requests' : 'This request could not be read';
+      status === 500
+        ? 'Something went wrong'
+        : status === 503
+          ? 'Not answered yet'
+          : status === 429
+            ? 'Too many requests'
+            : 'This request could not be read';
     return sendPage(reply, status, title, renderNotice('problem', `<p>${esc(detail)}</p>`));
   });
 

@@ -318,3 +318,23 @@ test('with no worker running, an Accept link still shows the lead within seconds
   expect(shown.title).toBe('Accept this lead?');
   expect(shown.text).toContain('Tier A');
 });
+
+test('with no worker running, an accept is answered 503 in bounded time, saying to send it again', async () => {
+  let leadId = '';
+  const worker = await s.h.createWorker();
+  await worker.runUntil(async () => {
+    leadId = await s.submitLead(hotLead());
+    await waitForLead(s.h, leadId, offerOpenTo(1, 'ana'), 'offer 1 to ana');
+  });
+  // The worker is gone (a deploy, a crash): the answer cannot be taken, and the rep is told so instead of waiting.
+  const started = Date.now();
+  const res = await fetch(`${s.baseUrl}/v1/offers/${leadId}.1/accept`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await s.h.repToken('ana')}` },
+  });
+  const body = (await res.json()) as { reason?: string; issues?: Array<{ field: string; message: string }> };
+  expect(Date.now() - started).toBeLessThan(40_000);
+  expect(res.status).toBe(503);
+  expect(body.issues?.[0]).toMatchObject({ field: 'offerId' });
+  expect(body.issues?.[0]?.message).toContain('send the same request again');
+});
