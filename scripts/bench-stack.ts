@@ -1037,7 +1037,7 @@ async function main(): Promise<void> {
     for (const kind of kinds) for (const error of tallies[kind].errors) console.log(`  ${kind} failed: ${error}`);
     console.log('');
     console.log(
-      `bench:stack lead_per_s=${leadPerS.toFixed(1)} f2_per_s=${f2PerS.toFixed(1)} ratio_f2=${(leadPerS / f2PerS).toFixed(1)} offer_p50_ms=${offerP50.toFixed(0)} offer_p99_ms=${offerP99.toFixed(0)} events_accepted=${quantile(eventCounts, 0.5)} rss_mb=${(peaks.node / 1024).toFixed(0)}`,
+      `bench:stack lead_per_s=${leadPerS.toFixed(1)} f2_per_s=${f2PerS.toFixed(1)} ratio_f2=${(leadPerS / f2PerS).toFixed(2)} offer_p50_ms=${offerP50.toFixed(0)} offer_p99_ms=${offerP99.toFixed(0)} events_accepted=${quantile(eventCounts, 0.5)} rss_mb=${(peaks.node / 1024).toFixed(0)}`,
     );
   } catch (err) {
     if (!stopping) console.error(err);
