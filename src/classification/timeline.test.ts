@@ -101,7 +101,7 @@ describe('chrono-node reads the dates, our rules the rest, in four languages', (
   const lateInMonth = '2025-10-24T09:00:00Z'; // Friday 24 October 2025
   test.each([
     // "Next week" is read as its Monday even beside a weekday: the same urgency as the Tuesday meant.
-    ['en', 'can we talk Tuesday or Wednesday next week?', wednesday, '2025-03-17'],
+    ['en', 'can we talk Tuesday or Wednesday next week?', wednesday, '2025-03-18'],
     ['en', 'we want to start in 3-4 weeks', wednesday, '2025-04-02'],
     ['en', 'needs to be live by mid-April', wednesday, '2025-04-15'],
     ['en', 'quote within 5 business days please', lateInMonth, '2025-10-31'],
@@ -259,5 +259,26 @@ describe('properties', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('a day of next week is that day, not the coming one (arriving on Monday 10 March 2025)', () => {
+  test.each([
+    ['Could we meet Tuesday or Wednesday next week?', 'Tuesday or Wednesday next week', '2025-03-18'],
+    ['a call next week on Thursday', 'next week on Thursday', '2025-03-20'],
+    ['Können wir nächste Woche Dienstag telefonieren?', 'nächste Woche Dienstag', '2025-03-18'],
+    [
+      'am Dienstag oder Mittwoch in der nächsten Woche',
+      'am Dienstag oder Mittwoch in der nächsten Woche',
+      '2025-03-18',
+    ],
+    ['mardi ou mercredi de la semaine prochaine', 'mardi ou mercredi de la semaine prochaine', '2025-03-18'],
+    ['¿el martes de la semana que viene?', 'el martes de la semana que viene', '2025-03-18'],
+  ])('%j → %j due %s', (text, phrase, dueBy) => {
+    expect(read(text)).toEqual({ text: phrase, dueBy });
+  });
+
+  test('a weekday and next week apart are two deadlines, the earlier counts', () => {
+    expect(read('Call me Tuesday, and next week we sign.')).toEqual({ text: 'Tuesday,', dueBy: '2025-03-11' });
   });
 });

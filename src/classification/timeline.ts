@@ -159,6 +159,9 @@ for (const [words, value] of [
 const alternation = (words: Iterable<string>) => [...words].sort((a, b) => b.length - a.length).join('|');
 const monthPattern = alternation(Object.keys(months));
 const weekdayPattern = alternation(Object.keys(weekdays));
+const nextWeekWords =
+  '(?:next week|the (?:coming|following) week|(?:der )?(?:nachste[nr]?|kommende[nr]?) woche|(?:la )?semaine prochaine|(?:la )?(?:semana que viene|proxima semana|semana proxima))';
+const dayJoiner = '\\s*(?:,|/|or|and|oder|und|ou|et|o|y)\\s*';
 const numberPattern = `\\d{1,3}|${alternation(Object.keys(numberWords))}`;
 
 // Words that put a date in the past ("since Monday", "lundi dernier", "hace dos semanas", "last Tuesday").
@@ -205,6 +208,11 @@ function friday(today: number): number {
 function nextWeekday(today: number, weekday: number): number {
   const ahead = (weekday - calendarOf(today).weekday + 7) % 7;
   return today + (ahead === 0 ? 7 : ahead);
+}
+
+/** `weekday` (0 Sunday … 6 Saturday) in the week after this one, weeks running Monday to Sunday. */
+function dayOfNextWeek(today: number, weekday: number): number {
+  return nextWeekday(today, 1) + ((weekday + 6) % 7);
 }
 
 function endOfMonth(day: number): number {
@@ -310,6 +318,19 @@ const rules: Rule[] = [
       `${b}(?:(?:by |before )?(?:the )?end of next week|(?:bis )?ende (?:der )?(?:nachste[nr]?|kommende[nr]?) woche|(?:d'ici |avant )?(?:la )?fin de (?:la )?semaine prochaine|(?:a |para )?(?:final(?:es)?|fin) de la (?:semana que viene|proxima semana))${e}`,
     ),
     due: (_m, today) => nextWeekday(today, 1) + 4,
+  },
+  // A day of next week, alone or among others: "Tuesday or Wednesday next week", "nächste Woche Dienstag", "mardi
+  // ou mercredi de la semaine prochaine", "el martes de la semana que viene": the first day named, in next week
+  // (not the coming Tuesday, which may be tomorrow).
+  {
+    pattern: rx(
+      `${b}(?:(?:on|am|le|el)\\s+)?(${weekdayPattern})(?:${dayJoiner}(?:(?:le|el|am)\\s+)?(?:${weekdayPattern}))*\\s+(?:(?:of|in|in der|de)\\s+)?${nextWeekWords}${e}`,
+    ),
+    due: (m, today) => dayOfNextWeek(today, weekdays[m[1]!]!),
+  },
+  {
+    pattern: rx(`${b}${nextWeekWords}\\s*,?\\s*(?:(?:on|am|le|el)\\s+)?(${weekdayPattern})${e}`),
+    due: (m, today) => dayOfNextWeek(today, weekdays[m[1]!]!),
   },
   // Next week: its Monday, when whatever they want can start.
   {
