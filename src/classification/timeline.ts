@@ -3,7 +3,7 @@
 // what it does not read: ASAP wording, business days, ranges, parts of a month or week, quarters, and the
 // labelling rules' conventions ("next month" is its first day). Pure: the arrival time is an argument.
 import * as chrono from 'chrono-node';
-import { isMailHeaderLine } from './tokens';
+import { isMailHeaderLine, isNegation } from './tokens';
 import type { Urgency } from './urgency';
 
 export interface Timeline {
@@ -171,8 +171,6 @@ const pastInside = new RegExp(`^${pastWords}(?![\\p{L}])|(?<![\\p{L}])${pastWord
 const pastBefore =
   /(?:^|[^\p{L}])(?:since|last|ago|past|seit|letzte[nmrs]?|vergangene[nmrs]?|desde|hace|pasado|ultimo|depuis|dernier|derniere)\s+(?:\p{L}+\s+){0,2}$/u;
 const pastAfter = /^\s*(?:ago|dernier|derniere|pasado|passe|passee|vergangen)(?![\p{L}])/u;
-// A negation just before an urgency word: "not urgent", "no es urgente", "nicht dringend", "rien d'urgent".
-const negation = /\b(?:not|no|non|nothing|never|nicht|kein\w*|nichts|pas|rien|sin|ni|nada|nunca|jamais)\b/;
 // "For urgent matters call …" in a signature, "bei dringenden Fällen", "pour les urgences", "en caso de urgencia".
 const conditionalLead = /\b(?:for|if|in case of|fur|bei|pour|en cas|para|en caso de|si)\s*$/;
 
@@ -629,9 +627,10 @@ function ruleCandidates(folded: string, today: number, context: Context): Candid
         const lastWords = before
           .split(/[^\p{L}']+/u)
           .filter(Boolean)
-          .slice(-2)
-          .join(' ');
-        if (negation.test(lastWords) || conditionalLead.test(before)) continue;
+          .slice(-2);
+        // A negation just before an urgency word: "not urgent", "no es urgente", "nicht dringend", "rien d'urgent".
+        const negated = lastWords.some((word) => word.split("'").some(isNegation));
+        if (negated || conditionalLead.test(before)) continue;
       }
       const due = rule.due(m, today, context);
       if (due === null || due < today) continue;

@@ -130,12 +130,13 @@ export function splitCompound(word: string, knows: (stem: string) => boolean): T
   return [];
 }
 
-// Negations in the four languages, folded; the timeline's ASAP rules skip what they negate too.
-const negations = new Set(
-  'not no non nothing never nicht kein keine keinen keinem keiner keines nichts pas rien sin ni nada nunca jamais'.split(
-    ' ',
-  ),
-);
+// Negations in the four languages, folded. The urgency model reads the word after one as negated, and the
+// timeline's ASAP rules skip an urgency word one governs.
+const negation = /^(?:not|no|non|nothing|never|nicht|kein\w*|nichts|pas|rien|sin|ni|nada|nunca|jamais)$/;
+
+export function isNegation(foldedWord: string): boolean {
+  return negation.test(foldedWord);
+}
 
 /**
  * A word the one before negates, or the one before that across a function word: "nothing urgent", "not that
@@ -144,9 +145,9 @@ const negations = new Set(
 function isNegated(words: readonly string[], i: number): boolean {
   const previous = words[i - 1];
   if (previous === undefined) return false;
-  if (negations.has(previous)) return true;
+  if (isNegation(previous)) return true;
   const before = words[i - 2];
-  return before !== undefined && negations.has(before) && (previous.length < 2 || stopWords.has(previous));
+  return before !== undefined && isNegation(before) && (previous.length < 2 || stopWords.has(previous));
 }
 
 export function tokenise(text: string): TokenisedText {
