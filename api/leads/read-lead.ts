@@ -2,15 +2,15 @@
 // Object-level authorisation lives here: an API key without leads:read reads only the leads its own submissions
 // started or joined, a rep only leads offered to or owned by them; the person's details, and every part of the
 // explanation that quotes them, go only to those who may see the person.
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { hasScope, type Principal } from '../../db/credentials';
 import { listEvents, type LeadEvent } from '../../db/events';
 import { readLeadPerson, readLeadRecord, readRoutingExplanation, wasOfferedTo } from '../../db/lead-records';
 import { wasSubmittedBy } from '../../db/submissions';
-import { leadStateQuery, type LeadView, type OfferView } from '../../workflows/messages';
+import type { LeadView, OfferView } from '../../workflows/messages';
 import { httpError } from '../errors';
-import { workflowIdFor } from '../lead-workflow';
+import { liveLeadView } from '../lead-workflow';
 import { offerIdOf } from '../offers/offer-id';
 import type { Lead, Offer } from './schemas';
 
@@ -67,18 +67,8 @@ export async function readLeadTimeline(
  * cannot be answered in time (no worker polling) falls back to Postgres too, which the workflow keeps current.
  */
 async function readLeadState({ client, db }: ReadLeadDeps, leadId: string): Promise<LeadState> {
-  const handle = client.workflow.getHandle(workflowIdFor(leadId));
-  try {
-    const description = await handle.describe();
-    if (description.status.name === 'RUNNING') {
-      const view = await client.connection
-        .withDeadline(Date.now() + 5_000, () => handle.query(leadStateQuery))
-        .catch(() => null);
-      if (view) return { view, closed: false };
-    }
-  } catch (err) {
-    if (!(err instanceof WorkflowNotFoundError)) throw err;
-  }
+  const { view } = await liveLeadView(client, leadId);
+  if (view) return { view, closed: false };
   const record = await readLeadRecord(db, leadId);
   if (!record) throw httpError(404, 'id', `no lead ${leadId}`);
   return { view: record, closed: record.status === 'assigned' || record.status === 'rejected-spam' };

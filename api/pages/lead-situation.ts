@@ -1,12 +1,12 @@
 // Where a lead stands, as the rep pages need it, and what that means for one rep's link to one offer.
 import type { Pool } from 'pg';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { listCorrections } from '../../db/corrections';
 import { readLeadSummary, readStoredOffers, type RepProfile } from '../../db/lead-records';
 import { correctedReading, describeCorrection } from '../../src/corrections';
 import { formatInstant } from '../../src/notifications';
-import { leadStateQuery, type OfferView } from '../../workflows/messages';
-import { workflowIdFor } from '../lead-workflow';
+import type { OfferView } from '../../workflows/messages';
+import { liveLeadView } from '../lead-workflow';
 import type { PageLead } from './html';
 
 export interface SituationOffer extends OfferView {
@@ -34,29 +34,18 @@ export async function readLeadSituation(client: Client, db: Pool, leadId: string
   const stored = await readStoredOffers(db, leadId);
   const closedAt = new Map(stored.map((o) => [o.view.offerNumber, o.closedAt]));
 
-  const handle = client.workflow.getHandle(workflowIdFor(leadId));
-  let running = false;
-  try {
-    const description = await handle.describe();
-    running = description.status.name === 'RUNNING';
-    // A query waits for a worker (and for a workflow task in progress): without one in time, Postgres answers.
-    const view = running
-      ? await client.connection.withDeadline(Date.now() + 5_000, () => handle.query(leadStateQuery)).catch(() => null)
-      : null;
-    if (view) {
-      const offers = view.offers.map((o) => ({ ...o, closedAt: closedAt.get(o.offerNumber) ?? null }));
-      return {
-        leadId,
-        running: true,
-        status: view.status,
-        owner: view.owner,
-        currentOffer: view.currentOffer ? (offers[view.currentOffer.offerNumber - 1] ?? null) : null,
-        offers,
-        lead: record ?? emptyLead(view.qualification),
-      };
-    }
-  } catch (err) {
-    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  const { running, view } = await liveLeadView(client, leadId);
+  if (view) {
+    const offers = view.offers.map((o) => ({ ...o, closedAt: closedAt.get(o.offerNumber) ?? null }));
+    return {
+      leadId,
+      running: true,
+      status: view.status,
+      owner: view.owner,
+      currentOffer: view.currentOffer ? (offers[view.currentOffer.offerNumber - 1] ?? null) : null,
+      offers,
+      lead: record ?? emptyLead(view.qualification),
+    };
   }
   if (!record) return null;
   const offers: SituationOffer[] = stored.map((o) => ({ ...o.view, closedAt: o.closedAt }));
