@@ -8,15 +8,20 @@ import { normaliseWebForm } from '../src/intake/normalise';
 import { WebFormSchema } from '../src/intake/schemas';
 import type { EmailContent } from '../src/notifications';
 import { copyOfTemplateDatabase } from '../test/support/database';
-import { sendOnce, type Mailer } from './mailer';
+import { sendOnce, type Mailer, type OutboxKey } from './mailer';
+
+// The outbox holds emails about stored leads.
+const storeLead = (pool: Pool, leadId: string) =>
+  insertLead(pool, {
+    leadId,
+    lead: normaliseWebForm(WebFormSchema.parse({ name: 'Priya Shah', email: 'priya@acme.example' })),
+    receivedAt: '2030-01-02T09:00:00.000Z',
+  });
 
 let db: Pool;
 beforeAll(async () => {
   db = createPool(await copyOfTemplateDatabase());
-  // The outbox holds emails about stored leads.
-  const lead = normaliseWebForm(WebFormSchema.parse({ name: 'Priya Shah', email: 'priya@acme.example' }));
-  for (const leadId of ['lead1', 'lead2', 'lead3', 'lead4', 'lead5', 'lead6'])
-    await insertLead(db, { leadId, lead, receivedAt: '2030-01-02T09:00:00.000Z' });
+  for (const leadId of ['lead1', 'lead2', 'lead3', 'lead4', 'lead5', 'lead6']) await storeLead(db, leadId);
 });
 afterAll(async () => {
   await db?.end();
@@ -40,6 +45,10 @@ function recordingMailer({ fail = false, delayMs = 0 } = {}): Mailer & { sent: S
 const content: EmailContent = { subject: 'New lead: Priya', text: 'Priya wants AWS', html: '<p>Priya wants AWS</p>' };
 const from = 'leadrelay <leads@leadrelay.test>';
 const clock = (iso: string) => () => new Date(iso);
+
+/** Two attempts at one email at once (an attempt that overran its timeout and its retry), each with its clock. */
+const sendTwiceAtOnce = (pool: Pool, mailer: Mailer, key: OutboxKey, to: string, at: [string, string]) =>
+  Promise.all(at.map((iso) => sendOnce(pool, mailer, from, key, to, content, clock(iso))));
 
 test('a retried send does not send again', async () => {
   const mailer = recordingMailer();
@@ -66,9 +75,9 @@ test('a repeated send returns the moment the server took the email the first tim
 test('two overlapping attempts while the mail server is slow send one email, and both learn when it left', async () => {
   const mailer = recordingMailer({ delayMs: 200 });
   const key = { leadId: 'lead5', offerNumber: 2, kind: 'offer' as const };
-  const [first, second] = await Promise.all([
-    sendOnce(db, mailer, from, key, 'mgr@leadrelay.test', content, clock('2030-01-02T09:00:05Z')),
-    sendOnce(db, mailer, from, key, 'mgr@leadrelay.test', content, clock('2030-01-02T09:00:35Z')),
+  const [first, second] = await sendTwiceAtOnce(db, mailer, key, 'mgr@leadrelay.test', [
+    '2030-01-02T09:00:05Z',
+    '2030-01-02T09:00:35Z',
   ]);
   expect(mailer.sent.map((m) => m.messageId)).toEqual(['<lead5.2.offer@leadrelay>']);
   expect(second).toEqual(first);
@@ -78,13 +87,12 @@ test('a mail server slower than the pool lets a transaction idle still gets its 
   // The pool ends transactions idle for 200 ms; the SMTP exchange takes 800 ms with the outbox row locked.
   const strict = createPool(await copyOfTemplateDatabase(), () => {}, { idleInTransactionMs: 200 });
   try {
-    const lead = normaliseWebForm(WebFormSchema.parse({ name: 'Priya Shah', email: 'priya@acme.example' }));
-    await insertLead(strict, { leadId: 'slow1', lead, receivedAt: '2030-01-02T09:00:00.000Z' });
+    await storeLead(strict, 'slow1');
     const mailer = recordingMailer({ delayMs: 800 });
     const key = { leadId: 'slow1', offerNumber: 1, kind: 'offer' as const };
-    const [first, second] = await Promise.all([
-      sendOnce(strict, mailer, from, key, 'ana@leadrelay.test', content, clock('2030-01-02T09:00:05Z')),
-      sendOnce(strict, mailer, from, key, 'ana@leadrelay.test', content, clock('2030-01-02T09:00:06Z')),
+    const [first, second] = await sendTwiceAtOnce(strict, mailer, key, 'ana@leadrelay.test', [
+      '2030-01-02T09:00:05Z',
+      '2030-01-02T09:00:06Z',
     ]);
     expect(mailer.sent.map((m) => m.messageId)).toEqual(['<slow1.1.offer@leadrelay>']);
     expect(second).toEqual(first);
