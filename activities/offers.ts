@@ -186,13 +186,12 @@ export function createOfferActivities(
       if (!facts?.qualification)
         throw ApplicationFailure.nonRetryable(`lead ${leadId} is not qualified`, 'UnknownLead');
       const { sla } = offer.stage;
-      // The email states the deadline as of now; the one stored counts from the server taking it, a moment later.
-      const stated = new Date(
-        slaDeadline(Math.max((await notify.clock()).getTime(), Date.parse(at)), sla),
-      ).toISOString();
       // The workflow's timers count in the server's time, and a first try runs on this worker's clock: a clock
       // behind the server's would otherwise start the SLA early (and fire the reminder and timeout early).
-      const sentAt = new Date(Math.max((await notify.emailOffer(offer, facts, stated)).getTime(), Date.parse(at)));
+      const notBefore = (moment: Date) => Math.max(moment.getTime(), Date.parse(at));
+      // The email states the deadline as of now; the one stored counts from the server taking it, a moment later.
+      const stated = new Date(slaDeadline(notBefore(await notify.clock()), sla)).toISOString();
+      const sentAt = new Date(notBefore(await notify.emailOffer(offer, facts, stated)));
       const told = await markOfferTold(db, {
         leadId,
         offerNumber,

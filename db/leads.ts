@@ -102,11 +102,12 @@ export async function saveRouting(
   ]);
 }
 
+const setProgress =
+  'UPDATE leads SET status = $2, escalation_level = $3, sla_deadline = $4, offered_rep_ids = $5, updated_at = now()';
+const progressParams = (p: LeadProgress) => [p.leadId, p.status, p.escalationLevel, p.slaDeadline, p.offeredRepIds];
+
 export async function saveProgress(db: Pool | PoolClient, p: LeadProgress): Promise<void> {
-  await db.query(
-    `UPDATE leads SET status = $2, escalation_level = $3, sla_deadline = $4, offered_rep_ids = $5, updated_at = now() WHERE id = $1`,
-    [p.leadId, p.status, p.escalationLevel, p.slaDeadline, p.offeredRepIds],
-  );
+  await db.query(`${setProgress} WHERE id = $1`, progressParams(p));
 }
 
 /**
@@ -120,11 +121,11 @@ export async function saveProgressWhileOpen(
   p: LeadProgress,
 ): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE leads SET status = $2, escalation_level = $3, sla_deadline = $4, offered_rep_ids = $5, updated_at = now()
+    `${setProgress}
       WHERE id = $1
         AND EXISTS (SELECT 1 FROM lead_offers o WHERE o.lead_id = $1 AND o.offer_number = $6 AND o.status = 'open')
         AND NOT EXISTS (SELECT 1 FROM lead_offers o WHERE o.lead_id = $1 AND o.offer_number > $6)`,
-    [p.leadId, p.status, p.escalationLevel, p.slaDeadline, p.offeredRepIds, offerNumber],
+    [...progressParams(p), offerNumber],
   );
   return rowCount === 1;
 }
