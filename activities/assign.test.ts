@@ -14,7 +14,12 @@ import { copyOfTemplateDatabase } from '../test/support/database';
 import { storeWebForm } from '../test/support/submissions';
 import { testDirectory } from '../test/support/directory';
 import { createAssignActivities } from './assign';
+import type { LeadClassifier } from '../src/classification/classifier';
+import { loadClassifier } from '../workers/classifier';
 import { createRecordActivities } from './record';
+
+/** Trained once, on first use: receiving a lead qualifies it. */
+let classifier: LeadClassifier | undefined;
 
 let db: Pool;
 let matchLead: ReturnType<typeof createMatcher>['matchLead'];
@@ -34,7 +39,10 @@ let leads = 0;
 async function assign(body: Record<string, unknown>, repId: string): Promise<{ leadId: string; match: LeadMatch }> {
   const leadId = `lead${++leads}`;
   await storeWebForm(db, leadId, body, new Date('2030-01-02T09:00:00.000Z'));
-  await createRecordActivities({ db }).receiveLead({ leadId });
+  await createRecordActivities({ db, classifier: (classifier ??= loadClassifier()) }).receiveLead({
+    leadId,
+    at: '2030-01-02T09:00:00.000Z',
+  });
   const match = (await readLeadFacts(db, leadId))!.match!;
   await insertOffer(db, {
     leadId,

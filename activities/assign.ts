@@ -7,7 +7,7 @@ import {
   setContactOwner,
   upsertContactByEmail,
 } from '../db/contacts-and-accounts';
-import { recordEvent } from '../db/events';
+import { recordEvents, type NewLeadEvent } from '../db/events';
 import { markAssigned, readLeadFacts } from '../db/leads';
 import { withTransaction } from '../db/pool';
 import { closeOfferIn } from './offers';
@@ -44,14 +44,20 @@ export function createAssignActivities({ db }: Pick<ActivityDeps, 'db'>) {
       const accountId = account?.accountId ?? null;
       const contact = { name: lead.name, company: lead.company, phone: lead.phone, ownerRepId: repId, accountId };
       await withTransaction(db, async (tx) => {
-        await closeOfferIn(tx, leadId, { offerNumber, outcome: 'accepted', answeredBy: repId, reason: null, at });
+        const closed = await closeOfferIn(tx, leadId, {
+          offerNumber,
+          outcome: 'accepted',
+          answeredBy: repId,
+          reason: null,
+          at,
+        });
         if (accountId) await claimAccountOwner(tx, accountId, repId);
         let contactId = match?.contact?.contactId ?? null;
         if (contactId) await setContactOwner(tx, contactId, { repId, accountId });
         else if (lead.emailKey) contactId = await upsertContactByEmail(tx, lead.emailKey, contact);
         else if (lead.phone) contactId = await insertPhoneContact(tx, { ...contact, phone: lead.phone });
         await markAssigned(tx, { leadId, repId, contactId });
-        await recordEvent(tx, {
+        const assigned: NewLeadEvent = {
           leadId,
           key: 'assigned',
           kind: 'assigned',
@@ -60,7 +66,8 @@ export function createAssignActivities({ db }: Pick<ActivityDeps, 'db'>) {
           summary: describeAssignment({ repId, offerNumber }),
           detail: { repId, offerNumber },
           decision: 'assigned',
-        });
+        };
+        await recordEvents(tx, closed ? [closed, assigned] : [assigned]);
       });
     },
   };

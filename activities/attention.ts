@@ -1,7 +1,7 @@
 // A lead that a step cannot move on (a rep deleted between routing and offering, a policy that routes nowhere)
 // goes to a person: it waits in the catch-all queue as `needs-attention`, with the reason on its timeline.
 import { loadDirectory } from '../db/directory';
-import { recordEvent } from '../db/events';
+import type { NewLeadEvent } from '../db/events';
 import { withTransaction } from '../db/pool';
 import { readRoutingDecision } from '../db/routing';
 import type { OfferedStage } from '../db/offers';
@@ -52,8 +52,8 @@ export function createAttentionActivities({ db, opsEmail }: Pick<ActivityDeps, '
             alertEmail: opsEmail,
           };
         }
-        if (closing) await closeOfferIn(tx, leadId, closing);
-        await recordEvent(tx, {
+        const closed = closing && (await closeOfferIn(tx, leadId, closing));
+        const flagged: NewLeadEvent = {
           leadId,
           key: `needs-attention:${offerNumber}`,
           kind: 'needs-attention',
@@ -61,8 +61,12 @@ export function createAttentionActivities({ db, opsEmail }: Pick<ActivityDeps, '
           offerNumber,
           summary: problem,
           decision: 'needs-attention',
-        });
-        return await openOfferIn(tx, { leadId, offerNumber, stage, at, status: 'needs-attention' });
+        };
+        return await openOfferIn(
+          tx,
+          { leadId, offerNumber, stage, at, status: 'needs-attention' },
+          closed ? [closed, flagged] : [flagged],
+        );
       });
     },
   };

@@ -8,7 +8,6 @@ import { createAssignActivities } from './assign';
 import { createAttentionActivities } from './attention';
 import { createNotifications } from './notify';
 import { createOfferActivities } from './offers';
-import { createQualifyActivities } from './qualify';
 import { createRecordActivities } from './record';
 import { createRouteActivities } from './route';
 import type { Clock } from './clock';
@@ -39,7 +38,6 @@ export function createActivities(deps: ActivityDeps) {
   const notify = createNotifications(deps);
   return {
     ...createRecordActivities(deps),
-    ...createQualifyActivities(deps),
     ...createRouteActivities(deps),
     ...createOfferActivities(deps, notify),
     ...createAssignActivities(deps),

@@ -6,12 +6,12 @@ import type { LeadStatus } from '../src/lead';
 import { describeOffer, describeOfferOpened, describeOfferTold } from '../src/lead-narrative';
 import { statusOf, type OfferView } from '../src/offer';
 import { slaDeadline } from '../src/routing/business-time';
-import { recordEvent } from '../db/events';
-import { readLeadFacts, saveProgress, saveProgressWhileOpen } from '../db/leads';
+import { recordEvent, recordEvents, type NewLeadEvent } from '../db/events';
+import { readLeadFacts, saveProgress } from '../db/leads';
 import {
   closeOffer,
   insertOffer,
-  markOfferTold,
+  recordOfferTold,
   readOffer,
   type OfferedStage,
   type OfferStatus,
@@ -69,20 +69,23 @@ export function viewOf(o: Pick<StoredOffer, 'offerNumber' | 'stage' | 'offeredAt
 export async function openOfferIn(
   tx: PoolClient,
   o: { leadId: string; offerNumber: number; stage: OfferedStage; at: string; status?: LeadStatus },
+  /** Events of the same step, written with the offer's own (routing's decision, the offer that ended). */
+  before: NewLeadEvent[] = [],
 ): Promise<OpenedOffer> {
-  const inserted = await insertOffer(tx, {
+  const { offer: stored, inserted } = await insertOffer(tx, {
     leadId: o.leadId,
     offerNumber: o.offerNumber,
     stage: o.stage,
     offeredAt: o.at,
   });
-  const stored = await readOffer(tx, o.leadId, o.offerNumber);
-  if (!stored) throw new Error(`offer ${o.offerNumber} of lead ${o.leadId} was not stored`);
   const offer = viewOf(stored);
   const status = o.status ?? (o.stage.kind === 'catch-all' ? 'catch-all' : 'notifying');
   const deadline = new Date(Date.parse(stored.offeredAt) + notifyDeadlineMs).toISOString();
   // A late attempt finds the offer made: the lead may have moved on since, and must not be moved back.
-  if (!inserted) return { offer, status, deadline };
+  if (!inserted) {
+    await recordEvents(tx, before);
+    return { offer, status, deadline };
+  }
   await saveProgress(tx, {
     leadId: o.leadId,
     status,
@@ -90,32 +93,37 @@ export async function openOfferIn(
     slaDeadline: deadline,
     offeredRepIds: o.stage.repIds,
   });
-  await recordEvent(tx, {
-    leadId: o.leadId,
-    key: `offer:${o.offerNumber}:opened`,
-    kind: statusOf(o.stage.kind),
-    at: stored.offeredAt,
-    offerNumber: o.offerNumber,
-    repId: o.stage.repIds.length === 1 ? o.stage.repIds[0] : null,
-    summary: describeOfferOpened(offer, o.stage.why),
-    detail: offer,
-    decision: 'offered',
-  });
+  await recordEvents(tx, [
+    ...before,
+    {
+      leadId: o.leadId,
+      key: `offer:${o.offerNumber}:opened`,
+      kind: statusOf(o.stage.kind),
+      at: stored.offeredAt,
+      offerNumber: o.offerNumber,
+      repId: o.stage.repIds.length === 1 ? o.stage.repIds[0] : null,
+      summary: describeOfferOpened(offer, o.stage.why),
+      detail: offer,
+      decision: 'offered',
+    },
+  ]);
   return { offer, status, deadline };
 }
 
-/** Closes an offer with the outcome the workflow saw, on the lead's timeline too. A closed offer keeps its first. */
-export async function closeOfferIn(tx: PoolClient, leadId: string, c: ClosingOffer): Promise<void> {
-  const stored = await readOffer(tx, leadId, c.offerNumber);
-  if (!stored) return;
-  await closeOffer(tx, { leadId, ...c, status: c.outcome });
+/**
+ * Closes an offer with the outcome the workflow saw. Returns the event that says so, for the caller to write with
+ * its own; null when the offer was closed already (a retry: its event was written with the close).
+ */
+export async function closeOfferIn(tx: PoolClient, leadId: string, c: ClosingOffer): Promise<NewLeadEvent | null> {
+  const stored = await closeOffer(tx, { leadId, ...c, status: c.outcome });
+  if (!stored) return null;
   const closed: OfferView = {
     ...viewOf(stored),
     outcome: c.outcome,
     ...(c.answeredBy ? { answeredBy: c.answeredBy } : {}),
     ...(c.reason ? { reason: c.reason } : {}),
   };
-  await recordEvent(tx, {
+  return {
     leadId,
     key: `offer:${c.offerNumber}:${c.outcome}`,
     kind: c.outcome,
@@ -125,7 +133,7 @@ export async function closeOfferIn(tx: PoolClient, leadId: string, c: ClosingOff
     summary: describeOffer(closed),
     detail: closed,
     decision: c.outcome,
-  });
+  };
 }
 
 export function createOfferActivities(
@@ -162,8 +170,8 @@ export function createOfferActivities(
         const chosen = plan && (stage === 'catch-all' ? plan.catchAll : plan.stages[stage]);
         if (!chosen)
           throw ApplicationFailure.nonRetryable(`lead ${leadId} has no routing stage ${stage}`, 'UnknownStage');
-        if (closing) await closeOfferIn(tx, leadId, closing);
-        return await openOfferIn(tx, { leadId, offerNumber, stage: chosen, at });
+        const closed = closing && (await closeOfferIn(tx, leadId, closing));
+        return await openOfferIn(tx, { leadId, offerNumber, stage: chosen, at }, closed ? [closed] : []);
       });
     },
 
@@ -192,33 +200,24 @@ export function createOfferActivities(
       // The email states the deadline as of now; the one stored counts from the server taking it, a moment later.
       const stated = new Date(slaDeadline(notBefore(await notify.clock()), sla)).toISOString();
       const sentAt = new Date(notBefore(await notify.emailOffer(offer, facts, stated)));
-      const told = await markOfferTold(db, {
-        leadId,
-        offerNumber,
+      const delivered = {
         toldAt: sentAt.toISOString(),
         deadline: new Date(slaDeadline(sentAt.getTime(), sla)).toISOString(),
+      };
+      const told = await recordOfferTold(db, {
+        leadId,
+        offerNumber,
+        ...delivered,
+        lead: {
+          status: statusOf(offer.stage.kind),
+          escalationLevel: offer.stage.level,
+          offeredRepIds: offer.stage.repIds,
+        },
+        repId: offer.stage.repIds[0] ?? null,
+        summary: describeOfferTold({ ...viewOf(offer), ...delivered }, offer.stage.slaText),
       });
       const toldMs = Date.parse(told.toldAt);
       const remindAt = new Date(slaDeadline(toldMs, { ...sla, ms: sla.ms / 2 })).toISOString();
-      await withTransaction(db, async (tx) => {
-        // An attempt that overran its timeout may get here after the lead moved on: it must not move it back.
-        await saveProgressWhileOpen(tx, offerNumber, {
-          leadId,
-          status: statusOf(offer.stage.kind),
-          escalationLevel: offer.stage.level,
-          slaDeadline: told.deadline,
-          offeredRepIds: offer.stage.repIds,
-        });
-        await recordEvent(tx, {
-          leadId,
-          key: `offer:${offerNumber}:told`,
-          kind: 'told',
-          at: told.toldAt,
-          offerNumber,
-          repId: offer.stage.repIds[0] ?? null,
-          summary: describeOfferTold({ ...viewOf(offer), ...told }, offer.stage.slaText),
-        });
-      });
       return { ...told, remindAt };
     },
 

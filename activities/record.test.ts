@@ -1,6 +1,6 @@
-// Receiving against a real Postgres: the lead is read from the submission the API stored and recorded once however
-// often the activity runs; a later submission from the same person joins the lead once, even when two attempts
-// overlap; a lead whose submission cannot be found waits (retryably) and then needs a person.
+// Receiving against a real Postgres: the lead is read from the submission the API stored, matched and qualified,
+// and recorded once however often the activity runs; a later submission from the same person joins the lead once,
+// even when two attempts overlap; a lead whose submission cannot be found waits (retryably) and then needs a person.
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
@@ -13,13 +13,17 @@ import { normaliseWebForm } from '../src/intake/normalise';
 import { WebFormSchema } from '../src/intake/schemas';
 import { copyOfTemplateDatabase } from '../test/support/database';
 import { storeWebForm } from '../test/support/submissions';
+import type { LeadClassifier } from '../src/classification/classifier';
+import { loadClassifier } from '../workers/classifier';
 import { createRecordActivities } from './record';
 
 let db: Pool;
+let classifier: LeadClassifier;
 let record: ReturnType<typeof createRecordActivities>;
 beforeAll(async () => {
   db = createPool(await copyOfTemplateDatabase());
-  record = createRecordActivities({ db });
+  classifier = loadClassifier();
+  record = createRecordActivities({ db, classifier });
 });
 afterAll(async () => {
   await db?.end();
@@ -56,11 +60,17 @@ async function mergedChat(leadId: string, submissionId: string, text: string): P
 
 const occurrences = (text: string, part: string) => text.split(part).length - 1;
 
-test('a received lead is stored with its received and matched events once, though the activity ran twice', async () => {
+const at = '2030-01-02T09:00:01.000Z';
+
+test('a received lead is stored, matched and qualified with its events once, though the activity ran twice', async () => {
   const leadId = await submittedLead();
-  const first = await record.receiveLead({ leadId });
-  expect(await record.receiveLead({ leadId })).toEqual(first);
-  expect(first).toEqual({ source: 'web-form', match: expect.stringContaining('new contact') as unknown });
+  const first = await record.receiveLead({ leadId, at });
+  expect(await record.receiveLead({ leadId, at })).toEqual(first);
+  expect(first).toMatchObject({
+    source: 'web-form',
+    match: expect.stringContaining('new contact') as unknown,
+    qualification: { serviceLine: 'cloud-migration', spam: false },
+  });
 
   expect(await readLeadSummary(db, leadId)).toMatchObject({
     name: 'Priya Shah',
@@ -72,19 +82,67 @@ test('a received lead is stored with its received and matched events once, thoug
   expect((await listEvents(db, leadId)).map(({ key, kind, at, decision }) => ({ key, kind, at, decision }))).toEqual([
     { key: 'received', kind: 'received', at: receivedAt.toISOString(), decision: null },
     { key: 'matched', kind: 'matched', at: receivedAt.toISOString(), decision: 'matched' },
+    { key: 'qualified', kind: 'scored', at, decision: 'qualified' },
   ]);
+  expect(await readLeadSummary(db, leadId)).toMatchObject({
+    serviceLine: first.qualification.serviceLine,
+    tier: first.qualification.tier,
+    score: first.qualification.score,
+  });
+});
+
+test('a retry after the lead was stored returns the stored qualification, whatever the classifier says now', async () => {
+  const leadId = await submittedLead();
+  const first = await record.receiveLead({ leadId, at });
+  // A model retrained between the attempts reads the same words as spam.
+  const retrained: LeadClassifier = {
+    serviceLines: classifier.serviceLines,
+    classify: (input) => ({ ...classifier.classify(input), spam: true }),
+  };
+  const again = await createRecordActivities({ db, classifier: retrained }).receiveLead({ leadId, at });
+  expect(again).toEqual(first);
+  expect(await readLeadSummary(db, leadId)).toMatchObject({ status: 'received' });
+});
+
+test('a chat merged before the lead was received is qualified together with the form it follows', async () => {
+  const leadId = `lead${++leads}`;
+  await storeWebForm(db, leadId, { name: 'Priya Shah', email: 'priya@acme.example', message: 'Hello' }, receivedAt);
+  await mergedChat(leadId, 'sub-early', 'Our firewall was breached last night, we need incident response now');
+  const received = await record.receiveLead({ leadId, at });
+  expect(received.qualification).toMatchObject({ serviceLine: 'cybersecurity', urgency: 'now' });
+});
+
+test('a lead qualified as spam is stored closed, with the verdict on its timeline', async () => {
+  const leadId = `lead${++leads}`;
+  await storeWebForm(
+    db,
+    leadId,
+    {
+      name: 'SEO Team',
+      email: 'offers@rank-boost.example',
+      message: 'We can get your website to page one of Google. Reply for our special SEO backlink package price list!',
+    },
+    receivedAt,
+  );
+  const received = await record.receiveLead({ leadId, at });
+  expect(received.qualification.spam).toBe(true);
+  expect(await readLeadSummary(db, leadId)).toMatchObject({ status: 'rejected-spam' });
+  expect((await listEvents(db, leadId)).find((e) => e.key === 'qualified')).toMatchObject({
+    kind: 'rejected-spam',
+    decision: 'qualified',
+  });
 });
 
 test('a merged submission recorded twice (a retried activity) joins the lead once and fills what it left out', async () => {
   const leadId = await submittedLead();
-  await record.receiveLead({ leadId });
+  await record.receiveLead({ leadId, at });
   await mergedChat(leadId, 'sub-2', 'also: Azure?');
   await record.recordMergedSubmission({ leadId, submissionId: 'sub-2' });
   await record.recordMergedSubmission({ leadId, submissionId: 'sub-2' });
 
   const events = await listEvents(db, leadId);
-  expect(events.map((e) => e.key)).toEqual(['received', 'matched', 'merged:sub-2']);
-  expect(events[2]).toMatchObject({
+  expect(events.map((e) => e.key)).toEqual(['received', 'matched', 'qualified', 'merged:sub-2']);
+  expect(events[3]).toMatchObject({
     kind: 'merged',
     at: '2030-01-02T09:05:00.000Z',
     summary: 'chat submission from the same person merged into this lead',
@@ -98,7 +156,7 @@ test('a merged submission recorded twice (a retried activity) joins the lead onc
 
 test('two overlapping attempts to merge the same submission add its text once', async () => {
   const leadId = await submittedLead();
-  await record.receiveLead({ leadId });
+  await record.receiveLead({ leadId, at });
   await mergedChat(leadId, 'sub-3', 'and GCP, maybe');
   await Promise.all([
     record.recordMergedSubmission({ leadId, submissionId: 'sub-3' }),
@@ -111,7 +169,7 @@ test('two overlapping attempts to merge the same submission add its text once', 
 test('a submission that was not merged into this lead is refused, not merged', async () => {
   const leadId = await submittedLead();
   const other = await submittedLead();
-  await record.receiveLead({ leadId });
+  await record.receiveLead({ leadId, at });
   await mergedChat(other, 'sub-4', 'not for you');
   await expect(record.recordMergedSubmission({ leadId, submissionId: 'sub-4' })).rejects.toMatchObject({
     nonRetryable: true,
@@ -120,7 +178,7 @@ test('a submission that was not merged into this lead is refused, not merged', a
 });
 
 test('a lead without a stored submission fails retryably, and after five attempts needs a person', async () => {
-  const attempt = record.receiveLead({ leadId: 'never-submitted' });
+  const attempt = record.receiveLead({ leadId: 'never-submitted', at });
   await expect(attempt).rejects.toBeInstanceOf(ApplicationFailure);
   await expect(attempt).rejects.toMatchObject({
     type: 'NoSubmission',
@@ -130,7 +188,7 @@ test('a lead without a stored submission fails retryably, and after five attempt
   // The fifth attempt (the SDK would log its failure as a warning; the test reads it instead).
   const fifth = new MockActivityEnvironment({ attempt: 5 }, { logger: new DefaultLogger('ERROR') });
   await expect(
-    fifth.run((input: { leadId: string }) => record.receiveLead(input), { leadId: 'never-submitted' }),
+    fifth.run((input: { leadId: string; at: string }) => record.receiveLead(input), { leadId: 'never-submitted', at }),
   ).rejects.toMatchObject({
     type: 'NoSubmission',
     nonRetryable: true,
@@ -141,7 +199,7 @@ test('a lead without a stored submission fails retryably, and after five attempt
 
 test('an ignored signal is on the timeline once per number, with the reason', async () => {
   const leadId = await submittedLead();
-  await record.receiveLead({ leadId });
+  await record.receiveLead({ leadId, at });
   const ignored = (summary: string) =>
     record.recordIgnoredSignal({ leadId, number: 1, summary, at: '2030-01-02T09:10:00.000Z' });
   await ignored('accept from ben ignored: offer 1 was made to ana');

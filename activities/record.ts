@@ -1,12 +1,15 @@
 // Receiving the lead: its record from the submission the API stored, dedupe against known contacts and accounts,
-// later submissions from the same person, and signals the workflow could not act on.
+// qualification of its words, later submissions from the same person, and signals the workflow could not act on.
 import { ApplicationFailure } from '@temporalio/common';
-import { describeMatch } from '../src/lead-narrative';
-import { insertLead, mergeSubmissionIntoLead, saveMatch } from '../db/leads';
-import { recordEvent } from '../db/events';
+import type { NormalisedLead } from '../src/lead';
+import { describeMatch, describeQualification } from '../src/lead-narrative';
+import type { LeadMatch } from '../src/matching/lead-match';
+import { qualifyClassified, type Qualification, type QualificationInput } from '../src/qualification';
+import { insertLead, mergeSubmissionIntoLead, readLeadFacts } from '../db/leads';
+import { recordEvent, recordEvents } from '../db/events';
 import { withTransaction } from '../db/pool';
 import { createMatcher } from '../db/contacts-and-accounts';
-import { readFirstSubmission, readSubmission } from '../db/submissions';
+import { readSubmission, readSubmissionsOfLead } from '../db/submissions';
 import { activityAttempt } from './clock';
 import type { ActivityDeps } from '.';
 
@@ -16,15 +19,55 @@ import type { ActivityDeps } from '.';
  */
 const attemptsToFindSubmission = 5;
 
-export function createRecordActivities({ db }: Pick<ActivityDeps, 'db'>) {
+/** What the workflow shows of a received lead: how it came in, what dedupe found, and its qualification. */
+export interface ReceivedLead {
+  source: string;
+  match: string;
+  qualification: Qualification;
+}
+
+/** The lead with what later submissions from the same person added: their text, and what it left out. */
+function qualificationInput(
+  lead: NormalisedLead,
+  receivedAt: string,
+  others: NormalisedLead[],
+  match: LeadMatch | null,
+): QualificationInput {
+  return {
+    text: [lead.text, ...others.map((o) => o.text)].filter((t) => t.trim() !== '').join('\n\n'),
+    receivedAt,
+    timeZone: lead.timeZone,
+    name: lead.name ?? others.find((o) => o.name)?.name ?? null,
+    email: lead.email ?? others.find((o) => o.email)?.email ?? null,
+    company: lead.company ?? others.find((o) => o.company)?.company ?? null,
+    companyDomain: lead.companyDomain ?? others.find((o) => o.companyDomain)?.companyDomain ?? null,
+    freeMail: lead.freeMail,
+    disposableEmail: lead.disposableEmail,
+    phone: lead.phone ?? others.find((o) => o.phone)?.phone ?? null,
+    companySize: lead.companySize ?? others.find((o) => o.companySize !== null)?.companySize ?? null,
+    budget: lead.budget ?? others.find((o) => o.budget)?.budget ?? null,
+    knownCustomer: Boolean(match?.contact?.ownerRepId ?? match?.account?.ownerRepId),
+  };
+}
+
+const describeFound = (match: LeadMatch) =>
+  [
+    match.contact?.reason ?? 'new contact: no known contact has this email or phone',
+    match.account?.reason ?? 'no known account matches the company',
+  ].join('; ');
+
+export function createRecordActivities({ db, classifier }: Pick<ActivityDeps, 'db' | 'classifier'>) {
   const matcher = createMatcher(db);
   return {
     /**
-     * The lead as the API stored it becomes the lead's record, matched against known contacts and accounts; one
-     * transaction, so a retry finds it whole or not at all. Returns what the workflow shows: no personal data.
+     * The lead as the API stored it becomes the lead's record: matched against known contacts and accounts, and
+     * qualified with every submission merged into it so far (a chat merged before this step is read together with
+     * the form it follows). One transaction, so a retry finds it whole or not at all, and then returns what was
+     * stored; a spam verdict closes the lead in it. Returns what the workflow shows: no personal data.
      */
-    async receiveLead({ leadId }: { leadId: string }): Promise<{ source: string; match: string }> {
-      const submission = await readFirstSubmission(db, leadId);
+    async receiveLead({ leadId, at }: { leadId: string; at: string }): Promise<ReceivedLead> {
+      const submissions = await readSubmissionsOfLead(db, leadId);
+      const submission = submissions.first;
       if (!submission) {
         const message = `lead ${leadId} has no stored submission`;
         if (activityAttempt() >= attemptsToFindSubmission)
@@ -39,33 +82,58 @@ export function createRecordActivities({ db }: Pick<ActivityDeps, 'db'>) {
         companyDomain: lead.companyDomain,
         company: lead.company,
       });
-      const summary = [
-        match.contact?.reason ?? 'new contact: no known contact has this email or phone',
-        match.account?.reason ?? 'no known account matches the company',
-      ].join('; ');
-      await withTransaction(db, async (tx) => {
-        await insertLead(tx, { leadId, lead, receivedAt });
-        const extracted = lead.extracted.length ? `; from the text: ${lead.extracted.join(', ')}` : '';
-        await recordEvent(tx, {
-          leadId,
-          key: 'received',
-          kind: 'received',
-          at: receivedAt,
-          summary: `received via ${lead.source}${extracted}`,
-          detail: { source: lead.source },
-        });
-        await saveMatch(tx, leadId, match);
-        await recordEvent(tx, {
-          leadId,
-          key: 'matched',
-          kind: 'matched',
-          at: receivedAt,
-          summary: describeMatch({ summary }),
-          detail: match,
-          decision: 'matched',
-        });
+      const input = qualificationInput(
+        lead,
+        receivedAt,
+        submissions.merged.map((m) => m.lead),
+        match,
+      );
+      const classified = await classifier.classify({
+        text: input.text,
+        receivedAt: input.receivedAt,
+        timeZone: input.timeZone ?? null,
       });
-      return { source: lead.source, match: summary };
+      const qualification = qualifyClassified(input, classified);
+      const stored = await withTransaction(db, async (tx) => {
+        if (!(await insertLead(tx, { leadId, lead, receivedAt, match, qualification }))) return false;
+        const extracted = lead.extracted.length ? `; from the text: ${lead.extracted.join(', ')}` : '';
+        await recordEvents(tx, [
+          {
+            leadId,
+            key: 'received',
+            kind: 'received',
+            at: receivedAt,
+            summary: `received via ${lead.source}${extracted}`,
+            detail: { source: lead.source },
+          },
+          {
+            leadId,
+            key: 'matched',
+            kind: 'matched',
+            at: receivedAt,
+            summary: describeMatch({ summary: describeFound(match) }),
+            detail: match,
+            decision: 'matched',
+          },
+          {
+            leadId,
+            key: 'qualified',
+            kind: qualification.spam ? 'rejected-spam' : 'scored',
+            at,
+            summary: describeQualification(qualification),
+            detail: qualification,
+            decision: 'qualified',
+          },
+        ]);
+        return true;
+      });
+      if (stored) return { source: lead.source, match: describeFound(match), qualification };
+      // A retry after the first attempt committed: what was stored stands (a model retrained since may judge the
+      // same words differently).
+      const facts = await readLeadFacts(db, leadId);
+      if (!facts?.match || !facts.qualification)
+        throw ApplicationFailure.nonRetryable(`lead ${leadId} is stored without its qualification`, 'UnknownLead');
+      return { source: facts.lead.source, match: describeFound(facts.match), qualification: facts.qualification };
     },
 
     /** A later submission from the same person: fills what the first one left out and joins the timeline. */

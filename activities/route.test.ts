@@ -19,8 +19,13 @@ import { testDirectory } from '../test/support/directory';
 import { createAssignActivities } from './assign';
 import { createNotifications } from './notify';
 import { createOfferActivities } from './offers';
+import type { LeadClassifier } from '../src/classification/classifier';
+import { loadClassifier } from '../workers/classifier';
 import { createRecordActivities } from './record';
 import { createRouteActivities } from './route';
+
+/** Trained once, on first use: receiving a lead qualifies it. */
+let classifier: LeadClassifier | undefined;
 
 const pools: Pool[] = [];
 async function database(): Promise<Pool> {
@@ -57,7 +62,10 @@ async function qualifiedLead(db: Pool, q: Qualification = qualification): Promis
   const leadId = `lead${++leads}`;
   const form = { name: 'Priya Shah', email: `priya${leads}@acme.example`, message: 'Move us to AWS' };
   await storeWebForm(db, leadId, form, new Date('2030-01-02T09:00:00.000Z'));
-  await createRecordActivities({ db }).receiveLead({ leadId });
+  await createRecordActivities({ db, classifier: (classifier ??= loadClassifier()) }).receiveLead({
+    leadId,
+    at: '2030-01-02T09:00:00.000Z',
+  });
   await saveQualification(db, leadId, q);
   return leadId;
 }
@@ -116,7 +124,13 @@ test('offer 1 is stored with the plan, with no deadline until its rep is told, a
   });
   expect(await readOffer(db, leadId, 2)).toBeNull();
   expect(await readLeadSummary(db, leadId)).toMatchObject({ status: 'notifying' });
-  expect((await listEvents(db, leadId)).map((e) => e.key)).toEqual(['received', 'matched', 'routed', 'offer:1:opened']);
+  expect((await listEvents(db, leadId)).map((e) => e.key)).toEqual([
+    'received',
+    'matched',
+    'qualified',
+    'routed',
+    'offer:1:opened',
+  ]);
 });
 
 test('without an active policy routing needs an operator (a non-retryable RoutingError naming the fix), and leaves nothing half-done', async () => {

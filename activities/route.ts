@@ -1,17 +1,17 @@
 // Routing under the active policy: who is offered the lead, in which order, and why; and the first offer made.
 import { ApplicationFailure } from '@temporalio/common';
-import { readLeadFacts, saveRouting } from '../db/leads';
+import { readLeadFacts } from '../db/leads';
 import { loadDirectory } from '../db/directory';
-import { recordEvent } from '../db/events';
+import { recordEvents, type NewLeadEvent } from '../db/events';
 import { loadRepLoad } from '../db/offers';
 import { loadActivePolicy } from '../db/policies';
 import { withTransaction } from '../db/pool';
 import {
-  insertRoutingDecision,
   loadTeamLedger,
   lockTeamRouting,
   readRoutingDecision,
   saveLedgerChanges,
+  saveRoutingDecision,
 } from '../db/routing';
 import { describeRouting } from '../src/routing/explanation';
 import type { RoutingLead } from '../src/policy/lead-attributes';
@@ -67,6 +67,8 @@ export function createRouteActivities({ db }: Pick<ActivityDeps, 'db'>) {
       try {
         return await withTransaction(db, async (tx) => {
           let plan = await readRoutingDecision(tx, leadId);
+          /** The decision, when this attempt made it: written with the first offer's events. */
+          let routed: NewLeadEvent | null = null;
           if (!plan) {
             const active = await loadActivePolicy(tx);
             if (!active)
@@ -89,9 +91,8 @@ export function createRouteActivities({ db }: Pick<ActivityDeps, 'db'>) {
               });
               plan = result.plan;
               await saveLedgerChanges(tx, result.ledgerChanges);
-              await insertRoutingDecision(tx, leadId, plan);
-              await saveRouting(tx, leadId, plan);
-              await recordEvent(tx, {
+              await saveRoutingDecision(tx, leadId, plan);
+              routed = {
                 leadId,
                 key: 'routed',
                 kind: 'routed',
@@ -99,16 +100,20 @@ export function createRouteActivities({ db }: Pick<ActivityDeps, 'db'>) {
                 summary: describeRouting(plan),
                 detail: plan,
                 decision: 'routed',
-              });
+              };
             }
           }
           const first = plan.stages[0];
+          const decided = routed ? [routed] : [];
+          let firstOffer: OpenedOffer | null = null;
+          if (first) firstOffer = await openOfferIn(tx, { leadId, offerNumber: 1, stage: first, at }, decided);
+          else await recordEvents(tx, decided);
           return {
             teamId: plan.teamId,
             description: describeRouting(plan),
             stages: plan.stages.map(outline),
             catchAll: outline(plan.catchAll),
-            firstOffer: first ? await openOfferIn(tx, { leadId, offerNumber: 1, stage: first, at }) : null,
+            firstOffer,
           };
         });
       } catch (err) {

@@ -7,6 +7,7 @@
 // an attacker a cheap way to load the API). The comparison is constant-time all the same.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Pool } from 'pg';
+import { prepared } from './pool';
 
 export const apiScopes = ['leads:write', 'leads:read', 'partner', 'admin'] as const;
 export type ApiScope = (typeof apiScopes)[number];
@@ -118,24 +119,28 @@ const absentHash = Buffer.alloc(32);
  * The principal a bearer token stands for, or null for a malformed, unknown, revoked or wrong token. A rep
  * token stops working when the rep is deactivated.
  */
+// Every request runs one of these.
+const apiKeyStatement = prepared(
+  'credentials.api-key',
+  'SELECT name, scopes, secret_sha256 FROM api_keys WHERE id = $1 AND revoked_at IS NULL',
+);
+const repTokenStatement = prepared(
+  'credentials.rep-token',
+  `SELECT t.rep_id, t.secret_sha256 FROM rep_tokens t JOIN reps r ON r.id = t.rep_id WHERE t.id = $1 AND t.revoked_at IS NULL AND r.active`,
+);
+
 export async function verifyToken(db: Pool, token: string): Promise<Principal | null> {
   const match = tokenPattern.exec(token);
   if (!match) return null;
   const [, prefix, id, secret] = match as unknown as [string, 'lrk' | 'lrr', string, string];
   const presented = hashSecret(secret);
   if (prefix === 'lrk') {
-    const { rows } = await db.query<{ name: string; scopes: ApiScope[]; secret_sha256: Buffer }>(
-      'SELECT name, scopes, secret_sha256 FROM api_keys WHERE id = $1 AND revoked_at IS NULL',
-      [id],
-    );
+    const { rows } = await db.query<{ name: string; scopes: ApiScope[]; secret_sha256: Buffer }>(apiKeyStatement([id]));
     const row = rows[0];
     const equal = timingSafeEqual(presented, row?.secret_sha256 ?? absentHash);
     return row && equal ? { kind: 'api-key', keyId: id, name: row.name, scopes: row.scopes } : null;
   }
-  const { rows } = await db.query<{ rep_id: string; secret_sha256: Buffer }>(
-    `SELECT t.rep_id, t.secret_sha256 FROM rep_tokens t JOIN reps r ON r.id = t.rep_id WHERE t.id = $1 AND t.revoked_at IS NULL AND r.active`,
-    [id],
-  );
+  const { rows } = await db.query<{ rep_id: string; secret_sha256: Buffer }>(repTokenStatement([id]));
   const row = rows[0];
   const equal = timingSafeEqual(presented, row?.secret_sha256 ?? absentHash);
   return row && equal ? { kind: 'rep', tokenId: id, repId: row.rep_id } : null;

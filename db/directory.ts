@@ -11,6 +11,7 @@ import {
   type Rep,
   type Team,
 } from '../src/directory-file';
+import { prepared } from './pool';
 
 export interface Directory {
   /** Active teams only: a deactivated team takes no leads. */
@@ -45,6 +46,8 @@ function storedTeam(doc: unknown): Team {
 const parsedDirectories = new Map<string, Directory>();
 const maxParsedDirectories = 4;
 
+const versionStatement = prepared('directory.version', 'SELECT version FROM directory_version');
+
 /**
  * The directory as the caller's transaction sees it. Shared between callers until the directory changes, and
  * frozen: treat it as read-only (copy what you need to change).
@@ -52,7 +55,7 @@ const maxParsedDirectories = 4;
 export async function loadDirectory(db: Pool | PoolClient): Promise<Directory> {
   // As current as reading the rows: any committed write to reps or teams changed the version this statement sees
   // (the triggers of migrations/1732520000000_directory_version.sql set it in the writing transaction).
-  const current = (await db.query<{ version: string }>('SELECT version FROM directory_version')).rows[0]!.version;
+  const current = (await db.query<{ version: string }>(versionStatement([]))).rows[0]!.version;
   const cached = parsedDirectories.get(current);
   if (cached) {
     // Most recently used last, so eviction takes the one unused longest.
@@ -187,10 +190,15 @@ export async function listReps(
   return rows.map((r) => ({ rep: storedRep(r.doc), updatedAt: r.updated_at.toISOString() }));
 }
 
+const readRepStatement = prepared('reps.read', 'SELECT doc, updated_at FROM reps WHERE id = $1');
+const readRepForUpdateStatement = prepared(
+  'reps.read-for-update',
+  'SELECT doc, updated_at FROM reps WHERE id = $1 FOR UPDATE',
+);
+
 export async function readRep(db: Pool | PoolClient, id: string, { lock = false } = {}): Promise<StoredRep | null> {
   const { rows } = await db.query<{ doc: unknown; updated_at: Date }>(
-    `SELECT doc, updated_at FROM reps WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
-    [id],
+    lock ? readRepForUpdateStatement([id]) : readRepStatement([id]),
   );
   const row = rows[0];
   return row ? { rep: storedRep(row.doc), updatedAt: row.updated_at.toISOString() } : null;

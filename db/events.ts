@@ -1,6 +1,7 @@
 // The lead's timeline, which is also its decision log: what happened to the lead, in order, each row keyed by
 // a name the caller chooses (`received`, `routed`, `offer:2:declined`), so a retried write never repeats it.
 import type { Pool, PoolClient } from 'pg';
+import { prepared } from './pool';
 
 export interface LeadEvent {
   /** Write order: the tie-break between events at the same instant. */
@@ -22,25 +23,40 @@ export interface LeadEvent {
 export type NewLeadEvent = Pick<LeadEvent, 'key' | 'kind' | 'at' | 'summary'> &
   Partial<Pick<LeadEvent, 'offerNumber' | 'repId' | 'detail' | 'decision'>> & { leadId: string };
 
+const eventColumns = 'lead_id, key, kind, at, offer_number, rep_id, summary, detail, decision';
+const eventParams = (event: NewLeadEvent) => [
+  event.leadId,
+  event.key,
+  event.kind,
+  event.at,
+  event.offerNumber ?? null,
+  event.repId ?? null,
+  event.summary,
+  JSON.stringify(event.detail ?? {}),
+  event.decision ?? null,
+];
+/** One statement per number of rows written at once (a step writes at most a few). */
+const insertEvents = [1, 2, 3].map((rows) =>
+  prepared(
+    `lead-events.insert.${rows}`,
+    `INSERT INTO lead_events (${eventColumns})
+     VALUES ${Array.from({ length: rows }, (_, r) => `(${Array.from({ length: 9 }, (_, c) => `$${r * 9 + c + 1}`).join(', ')})`).join(', ')}
+     ON CONFLICT (lead_id, key) DO NOTHING`,
+  ),
+);
+
 /** Writes one event; an event already recorded under its key is left as it was. True when this call wrote it. */
 export async function recordEvent(on: Pool | PoolClient, event: NewLeadEvent): Promise<boolean> {
-  const { rowCount } = await on.query(
-    `INSERT INTO lead_events (lead_id, key, kind, at, offer_number, rep_id, summary, detail, decision)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-     ON CONFLICT (lead_id, key) DO NOTHING`,
-    [
-      event.leadId,
-      event.key,
-      event.kind,
-      event.at,
-      event.offerNumber ?? null,
-      event.repId ?? null,
-      event.summary,
-      JSON.stringify(event.detail ?? {}),
-      event.decision ?? null,
-    ],
-  );
+  const { rowCount } = await on.query(insertEvents[0]!(eventParams(event)));
   return rowCount === 1;
+}
+
+/** Writes a step's events in one statement, in order; each already recorded under its key is left as it was. */
+export async function recordEvents(on: Pool | PoolClient, events: NewLeadEvent[]): Promise<void> {
+  for (let i = 0; i < events.length; i += insertEvents.length) {
+    const batch = events.slice(i, i + insertEvents.length);
+    await on.query(insertEvents[batch.length - 1]!(batch.flatMap(eventParams)));
+  }
 }
 
 interface EventRow {

@@ -4,6 +4,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { LeadStatus, MergedSubmission, NormalisedLead } from '../src/lead';
 import type { LeadMatch } from '../src/matching/lead-match';
 import type { Qualification } from '../src/qualification';
+import { prepared } from './pool';
 
 /** Where a lead's process stands, as the stuck-lead queries and the API's fallback for closed leads read it. */
 export interface LeadProgress {
@@ -14,16 +15,38 @@ export interface LeadProgress {
   offeredRepIds: string[];
 }
 
-/** Stores a new lead as received; a lead already stored (a retried activity) is left as it is. */
+const insertLeadStatement = prepared(
+  'leads.insert',
+  `INSERT INTO leads (id, workflow_id, source, external_id, name, email, email_normalised, company, phone, message, received_at,
+                      status, company_domain, country, region, time_zone, normalised,
+                      contact_id, account_id, match, score, tier, urgency, service_line, qualification)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
+   ON CONFLICT (id) DO NOTHING`,
+);
+
+/**
+ * Stores a new lead as received, with what matching and qualification made of it when given: one row written
+ * whole, and a lead qualified as spam is closed by it. A lead already stored (a retried activity) is left as it
+ * is. True when this call stored it.
+ */
 export async function insertLead(
   db: Pool | PoolClient,
-  { leadId, lead, receivedAt }: { leadId: string; lead: NormalisedLead; receivedAt: string },
-): Promise<void> {
-  await db.query(
-    `INSERT INTO leads (id, workflow_id, source, external_id, name, email, email_normalised, company, phone, message, received_at, status,
-                        company_domain, country, region, time_zone, normalised)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'received', $12, $13, $14, $15, $16) ON CONFLICT (id) DO NOTHING`,
-    [
+  {
+    leadId,
+    lead,
+    receivedAt,
+    match = null,
+    qualification: q = null,
+  }: {
+    leadId: string;
+    lead: NormalisedLead;
+    receivedAt: string;
+    match?: LeadMatch | null;
+    qualification?: Qualification | null;
+  },
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    insertLeadStatement([
       leadId,
       `lead:${leadId}`,
       lead.source,
@@ -35,13 +58,23 @@ export async function insertLead(
       lead.phone,
       lead.text,
       receivedAt,
+      q?.spam ? 'rejected-spam' : 'received',
       lead.companyDomain,
       lead.country,
       lead.region,
       lead.timeZone,
       JSON.stringify(lead),
-    ],
+      match?.contact?.contactId ?? null,
+      match?.account?.accountId ?? null,
+      match && JSON.stringify(match),
+      q?.score ?? null,
+      q?.tier ?? null,
+      q?.urgency ?? null,
+      q?.serviceLine ?? null,
+      q && JSON.stringify(q),
+    ]),
   );
+  return rowCount === 1;
 }
 
 /**
@@ -72,16 +105,6 @@ export async function mergeSubmissionIntoLead(
   );
 }
 
-/** The known contact and account matching found (either may be null), and the whole match for the record. */
-export async function saveMatch(db: Pool | PoolClient, leadId: string, match: LeadMatch): Promise<void> {
-  await db.query('UPDATE leads SET contact_id = $2, account_id = $3, match = $4 WHERE id = $1', [
-    leadId,
-    match.contact?.contactId ?? null,
-    match.account?.accountId ?? null,
-    JSON.stringify(match),
-  ]);
-}
-
 export async function saveQualification(db: Pool | PoolClient, leadId: string, q: Qualification): Promise<void> {
   await db.query(
     'UPDATE leads SET score = $2, tier = $3, urgency = $4, service_line = $5, qualification = $6 WHERE id = $1',
@@ -89,56 +112,26 @@ export async function saveQualification(db: Pool | PoolClient, leadId: string, q
   );
 }
 
-/** The team routing chose, under which policy version. */
-export async function saveRouting(
-  db: Pool | PoolClient,
-  leadId: string,
-  routing: { teamId: string; policyVersion: number | null },
-): Promise<void> {
-  await db.query('UPDATE leads SET team_id = $2, policy_version = $3 WHERE id = $1', [
-    leadId,
-    routing.teamId,
-    routing.policyVersion,
-  ]);
-}
-
-const setProgress =
-  'UPDATE leads SET status = $2, escalation_level = $3, sla_deadline = $4, offered_rep_ids = $5, updated_at = now()';
-const progressParams = (p: LeadProgress) => [p.leadId, p.status, p.escalationLevel, p.slaDeadline, p.offeredRepIds];
+const saveProgressStatement = prepared(
+  'leads.save-progress',
+  'UPDATE leads SET status = $2, escalation_level = $3, sla_deadline = $4, offered_rep_ids = $5, updated_at = now() WHERE id = $1',
+);
 
 export async function saveProgress(db: Pool | PoolClient, p: LeadProgress): Promise<void> {
-  await db.query(`${setProgress} WHERE id = $1`, progressParams(p));
+  await db.query(saveProgressStatement([p.leadId, p.status, p.escalationLevel, p.slaDeadline, p.offeredRepIds]));
 }
 
-/**
- * The same, for a step that may finish late (an email attempt that overran its timeout): only while `offerNumber`
- * is the lead's latest offer and still open, so a late write never moves an assigned lead, or one at a later offer,
- * back. Returns whether it wrote.
- */
-export async function saveProgressWhileOpen(
-  db: Pool | PoolClient,
-  offerNumber: number,
-  p: LeadProgress,
-): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `${setProgress}
-      WHERE id = $1
-        AND EXISTS (SELECT 1 FROM lead_offers o WHERE o.lead_id = $1 AND o.offer_number = $6 AND o.status = 'open')
-        AND NOT EXISTS (SELECT 1 FROM lead_offers o WHERE o.lead_id = $1 AND o.offer_number > $6)`,
-    [...progressParams(p), offerNumber],
-  );
-  return rowCount === 1;
-}
+const markAssignedStatement = prepared(
+  'leads.mark-assigned',
+  `UPDATE leads SET status = 'assigned', owner_rep_id = $2, contact_id = $3, offered_rep_ids = '{}', updated_at = now() WHERE id = $1`,
+);
 
 /** The lead is owned: by the rep, as the contact (if one is known or was made) that the next dedupe finds. */
 export async function markAssigned(
   db: Pool | PoolClient,
   { leadId, repId, contactId }: { leadId: string; repId: string; contactId: string | null },
 ): Promise<void> {
-  await db.query(
-    `UPDATE leads SET status = 'assigned', owner_rep_id = $2, contact_id = $3, offered_rep_ids = '{}', updated_at = now() WHERE id = $1`,
-    [leadId, repId, contactId],
-  );
+  await db.query(markAssignedStatement([leadId, repId, contactId]));
 }
 
 /** What the lead's steps read of it: the lead as intake normalised it, and what matching and qualification made of it. */
@@ -152,6 +145,11 @@ export interface LeadFacts {
   status: LeadStatus;
 }
 
+const readFactsStatement = prepared(
+  'leads.read-facts',
+  'SELECT received_at, normalised, match, qualification, team_id, status FROM leads WHERE id = $1',
+);
+
 export async function readLeadFacts(db: Pool | PoolClient, leadId: string): Promise<LeadFacts | null> {
   const { rows } = await db.query<{
     received_at: Date;
@@ -160,7 +158,7 @@ export async function readLeadFacts(db: Pool | PoolClient, leadId: string): Prom
     qualification: Qualification | null;
     team_id: string | null;
     status: LeadStatus;
-  }>('SELECT received_at, normalised, match, qualification, team_id, status FROM leads WHERE id = $1', [leadId]);
+  }>(readFactsStatement([leadId]));
   const row = rows[0];
   if (!row) return null;
   return {

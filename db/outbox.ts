@@ -1,6 +1,7 @@
 // The outbox (outbound_emails): one row per email leadrelay means to send, keyed by (lead, offer, kind, round),
 // marked sent once the SMTP server took it. mail/mailer.ts's sendOnce is its one user.
 import type { PoolClient } from 'pg';
+import { prepared } from './pool';
 
 export interface OutboxKey {
   leadId: string;
@@ -13,34 +14,36 @@ export interface OutboxKey {
 
 const keyParams = (key: OutboxKey) => [key.leadId, key.offerNumber, key.kind, key.round ?? 0];
 
+const claimStatement = prepared(
+  'outbound-emails.claim',
+  // A conflicting row is updated to itself: that locks it, as FOR UPDATE would, and returns it as it is.
+  // The row stays locked while the SMTP server answers, which may outlast the pool's idle-in-transaction limit:
+  // this transaction may idle for as long as a send can take (the mailer's own timeouts end it well before).
+  `INSERT INTO outbound_emails (lead_id, offer_number, kind, round, message_id, recipient, subject)
+   VALUES ($1, $2, $3, $4, $5, $6, $7)
+   ON CONFLICT (lead_id, offer_number, kind, round) DO UPDATE SET message_id = outbound_emails.message_id
+   RETURNING sent_at, set_config('idle_in_transaction_session_timeout', '5min', true)`,
+);
+const markSentStatement = prepared(
+  'outbound-emails.mark-sent',
+  'UPDATE outbound_emails SET sent_at = $5 WHERE lead_id = $1 AND offer_number = $2 AND kind = $3 AND round = $4',
+);
+
 /**
- * Writes the email's row unless it is there, then locks it until the transaction ends: an attempt that overran
- * its timeout and the retry that followed cannot both send. Returns when it was sent, or null if not yet.
+ * Writes the email's row unless it is there, and locks it until the transaction ends, in one statement: an attempt
+ * that overran its timeout and the retry that followed cannot both send. Returns when it was sent, or null if not yet.
  */
 export async function claimEmail(
   tx: PoolClient,
   key: OutboxKey,
   email: { messageId: string; recipient: string; subject: string },
 ): Promise<Date | null> {
-  await tx.query(
-    `INSERT INTO outbound_emails (lead_id, offer_number, kind, round, message_id, recipient, subject)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (lead_id, offer_number, kind, round) DO NOTHING`,
-    [...keyParams(key), email.messageId, email.recipient, email.subject],
-  );
-  // The row stays locked while the SMTP server answers, which may outlast the pool's idle-in-transaction limit:
-  // this transaction may idle for as long as a send can take (the mailer's own timeouts end it well before).
   const { rows } = await tx.query<{ sent_at: Date | null }>(
-    `SELECT sent_at, set_config('idle_in_transaction_session_timeout', '5min', true)
-       FROM outbound_emails WHERE lead_id = $1 AND offer_number = $2 AND kind = $3 AND round = $4
-        FOR UPDATE`,
-    keyParams(key),
+    claimStatement([...keyParams(key), email.messageId, email.recipient, email.subject]),
   );
   return rows[0]?.sent_at ?? null;
 }
 
 export async function markEmailSent(tx: PoolClient, key: OutboxKey, sentAt: Date): Promise<void> {
-  await tx.query(
-    'UPDATE outbound_emails SET sent_at = $5 WHERE lead_id = $1 AND offer_number = $2 AND kind = $3 AND round = $4',
-    [...keyParams(key), sentAt],
-  );
+  await tx.query(markSentStatement([...keyParams(key), sentAt]));
 }

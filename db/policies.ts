@@ -4,6 +4,7 @@ import type { Pool, PoolClient } from 'pg';
 import { withTransaction } from './pool';
 import { parsePolicy, type PolicyError } from '../src/policy/parse-policy';
 import type { RoutingPolicy } from '../src/policy/policy-schema';
+import { prepared } from './pool';
 
 export type PolicyStatus = 'draft' | 'active' | 'retired';
 
@@ -64,13 +65,16 @@ async function activeTeamIds(db: Pool | PoolClient): Promise<string[]> {
 // changed. Keyed by content hash, so a new version can never be served from a stale entry.
 const parsedByHash = new Map<string, RoutingPolicy>();
 
+const activePolicyStatement = prepared(
+  'routing-policies.active',
+  "SELECT version, yaml, sha256 FROM routing_policies WHERE status = 'active'",
+);
+
 /** The active policy and its version, or null when none was ever activated. Called by the routing activity. */
 export async function loadActivePolicy(
   db: Pool | PoolClient,
 ): Promise<{ version: number; policy: RoutingPolicy } | null> {
-  const { rows } = await db.query<{ version: number; yaml: string; sha256: string }>(
-    `SELECT version, yaml, sha256 FROM routing_policies WHERE status = 'active'`,
-  );
+  const { rows } = await db.query<{ version: number; yaml: string; sha256: string }>(activePolicyStatement([]));
   const row = rows[0];
   if (!row) return null;
   let policy = parsedByHash.get(row.sha256);

@@ -3,6 +3,7 @@
 // become one lead and a retried request finds its first answer.
 import type { Pool, PoolClient } from 'pg';
 import type { NormalisedLead } from '../src/lead';
+import { prepared } from './pool';
 
 export interface NewSubmission {
   submissionId: string;
@@ -17,9 +18,27 @@ export interface NewSubmission {
   submittedBy: string | null;
 }
 
+// Intake runs these for every submission.
+const lockStatement = prepared('lead-submissions.lock-submitter', 'SELECT pg_advisory_xact_lock(hashtext($1))');
+const findStatement = prepared(
+  'lead-submissions.find',
+  'SELECT lead_id, merged, received_at FROM lead_submissions WHERE submission_id = $1',
+);
+const recentLeadStatement = prepared(
+  'lead-submissions.recent-lead-of-person',
+  `SELECT lead_id FROM lead_submissions
+    WHERE person_key = $1 AND NOT merged AND received_at >= $2
+    ORDER BY received_at DESC LIMIT 1`,
+);
+const insertStatement = prepared(
+  'lead-submissions.insert',
+  `INSERT INTO lead_submissions (submission_id, lead_id, person_key, source, received_at, merged, lead, submitted_by)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+);
+
 /** Holds a lock on the person (or on the submission, for one with no contact key) until the transaction ends. */
 export async function lockSubmitter(tx: PoolClient, key: string): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
+  await tx.query(lockStatement([key]));
 }
 
 /** The lead a submission id went to before, if it was seen. */
@@ -28,8 +47,7 @@ export async function findSubmission(
   submissionId: string,
 ): Promise<{ leadId: string; merged: boolean; receivedAt: Date } | null> {
   const { rows } = await db.query<{ lead_id: string; merged: boolean; received_at: Date }>(
-    'SELECT lead_id, merged, received_at FROM lead_submissions WHERE submission_id = $1',
-    [submissionId],
+    findStatement([submissionId]),
   );
   const row = rows[0];
   return row ? { leadId: row.lead_id, merged: row.merged, receivedAt: row.received_at } : null;
@@ -41,20 +59,13 @@ export async function findRecentLeadOfPerson(
   personKey: string,
   since: Date,
 ): Promise<string | null> {
-  const { rows } = await db.query<{ lead_id: string }>(
-    `SELECT lead_id FROM lead_submissions
-      WHERE person_key = $1 AND NOT merged AND received_at >= $2
-      ORDER BY received_at DESC LIMIT 1`,
-    [personKey, since],
-  );
+  const { rows } = await db.query<{ lead_id: string }>(recentLeadStatement([personKey, since]));
   return rows[0]?.lead_id ?? null;
 }
 
 export async function insertSubmission(db: Pool | PoolClient, row: NewSubmission): Promise<void> {
   await db.query(
-    `INSERT INTO lead_submissions (submission_id, lead_id, person_key, source, received_at, merged, lead, submitted_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [
+    insertStatement([
       row.submissionId,
       row.leadId,
       row.personKey,
@@ -63,7 +74,7 @@ export async function insertSubmission(db: Pool | PoolClient, row: NewSubmission
       row.merged,
       JSON.stringify(row.lead),
       row.submittedBy,
-    ],
+    ]),
   );
 }
 
@@ -89,6 +100,33 @@ export async function readFirstSubmission(
   return row ? { receivedAt: row.received_at, lead: row.lead } : null;
 }
 
+const readSubmissionsOfLeadStatement = prepared(
+  'lead-submissions.of-lead',
+  'SELECT submission_id, received_at, lead, merged FROM lead_submissions WHERE lead_id = $1 ORDER BY merged, received_at',
+);
+
+/**
+ * All of a lead as the API took it, in one read: the submission that started it, and those merged into it since,
+ * oldest first. `first` is null for a lead id no submission started.
+ */
+export async function readSubmissionsOfLead(
+  db: Pool | PoolClient,
+  leadId: string,
+): Promise<{
+  first: { receivedAt: Date; lead: NormalisedLead } | null;
+  merged: Array<{ submissionId: string; receivedAt: Date; lead: NormalisedLead }>;
+}> {
+  const { rows } = await db.query<{ submission_id: string; received_at: Date; lead: NormalisedLead; merged: boolean }>(
+    readSubmissionsOfLeadStatement([leadId]),
+  );
+  const first = rows.find((r) => !r.merged);
+  return {
+    first: first ? { receivedAt: first.received_at, lead: first.lead } : null,
+    merged: rows
+      .filter((r) => r.merged)
+      .map((r) => ({ submissionId: r.submission_id, receivedAt: r.received_at, lead: r.lead })),
+  };
+}
 /** One submission by its id, as the API stored it. */
 export async function readSubmission(
   db: Pool | PoolClient,

@@ -605,7 +605,7 @@ const phaseNames = [
   ['dispatch', 'workflow started → first workflow task started'],
   ['local', 'first workflow task started → the mail server took the offer'],
   ['localInit', '  of which: task started → receiveLead began (run set up)'],
-  ['localSteps', '           receiveLead, qualifyLead, routeLead running'],
+  ['localSteps', '           receiveLead, routeLead running'],
   ['localHops', '           between those steps and notifyOffer (activations, dispatch)'],
   ['notify', '           notifyOffer began → the mail server took the offer'],
 ] as const;
@@ -625,9 +625,8 @@ function phasesOf(lead: LeadTimes, events: HistoryEvent[], spans: StepSpans): Ph
   const workflowStarted = at(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
   const firstTask = at(EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
   const step = (name: string) => spans.get(lead.leadId)?.get(name) ?? { startMs: NaN, endMs: NaN };
-  const [receive, qualify, route, notify] = ['receiveLead', 'qualifyLead', 'routeLead', 'notifyOffer'].map(step);
-  const running =
-    receive!.endMs - receive!.startMs + (qualify!.endMs - qualify!.startMs) + (route!.endMs - route!.startMs);
+  const [receive, route, notify] = ['receiveLead', 'routeLead', 'notifyOffer'].map(step);
+  const running = receive!.endMs - receive!.startMs + (route!.endMs - route!.startMs);
   return {
     api: workflowStarted - lead.intakeMs,
     dispatch: firstTask - workflowStarted,

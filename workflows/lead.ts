@@ -1,5 +1,5 @@
 // One inbound lead, from intake until a rep owns it. Reads top to bottom as the sales process:
-// receive and dedupe → qualify → route → offer to each candidate under an SLA → escalate → catch-all, and a person
+// receive (dedupe and qualify) → route → offer to each candidate under an SLA → escalate → catch-all, and a person
 // for a lead no step can move on. No run ends Failed, and every state has a deadline.
 import {
   ActivityFailure,
@@ -137,10 +137,9 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
   if (input.waiting) return await waitForClaim(input.waiting.round, Date.parse(input.waiting.nextAlertAt));
 
   try {
-    view.source = (await local.receiveLead({ leadId })).source;
+    const { source, qualification } = await local.receiveLead({ leadId, at: now() });
     recorded = true;
-
-    const qualification = await local.qualifyLead({ leadId, at: now() });
+    view.source = source;
     view.qualification = qualification;
     if (qualification.spam) {
       show('rejected-spam', null);

@@ -151,10 +151,13 @@ class FakeLead {
         return Promise.resolve(result(input));
       };
     this.activities = {
-      receiveLead: on('receiveLead', () => ({ source: 'web-form', match: 'new contact' })),
+      receiveLead: on('receiveLead', () => ({
+        source: 'web-form',
+        match: 'new contact',
+        qualification: script.qualification ?? hot,
+      })),
       recordMergedSubmission: on('recordMergedSubmission', () => undefined),
       recordIgnoredSignal: on('recordIgnoredSignal', () => undefined),
-      qualifyLead: on('qualifyLead', () => script.qualification ?? hot),
       routeLead: on('routeLead', ({ at }): LeadRoute => {
         const first = plan.stages[0];
         return {
@@ -427,7 +430,7 @@ test('accepted on the first offer: four steps before the rep is told, the SLA co
     offerNumber: 1,
   });
   expect(await lead.handle.result()).toEqual({ leadId: lead.leadId, status: 'assigned', owner: 'ana', offers: 1 });
-  expect(lead.fake.names()).toEqual(['receiveLead', 'qualifyLead', 'routeLead', 'notifyOffer', 'assignLead']);
+  expect(lead.fake.names()).toEqual(['receiveLead', 'routeLead', 'notifyOffer', 'assignLead']);
   expect(lead.fake.inputs('assignLead')).toMatchObject([{ leadId: lead.leadId, offerNumber: 1, repId: 'ana' }]);
   // Ids only: no step is handed the person's name, email or words.
   expect(JSON.stringify(lead.fake.calls)).not.toMatch(/Priya|acme-corp|AWS/);
@@ -754,7 +757,7 @@ test('signals: a stale or foreign one is ignored with its reason recorded; a val
 test('spam is thrown out with its reason and never routed or offered', async () => {
   const lead = await startLead({ qualification: spam });
   expect(await lead.handle.result()).toEqual({ leadId: lead.leadId, status: 'rejected-spam', owner: null, offers: 0 });
-  expect(lead.fake.names()).toEqual(['receiveLead', 'qualifyLead']);
+  expect(lead.fake.names()).toEqual(['receiveLead']);
   expect(await searchAttributesOf(lead)).toMatchObject({ status: 'rejected-spam', team: undefined, slaDeadline: null });
   await exportHistory('spam-rejected', lead.handle);
 });
@@ -920,7 +923,6 @@ test('the intake deadline counts from when the API took the lead, not from when 
 /** Brings the lead to where `poisoned` runs, and says what must hold after it failed. */
 const poisonings: Array<{ poisoned: ActivityName; plan?: Plan; reach?: (lead: Lead) => Promise<void> }> = [
   { poisoned: 'receiveLead' },
-  { poisoned: 'qualifyLead' },
   { poisoned: 'routeLead' },
   { poisoned: 'notifyOffer' },
   {
