@@ -198,7 +198,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
         );
         if (remindedAt) current.remindedAt = remindedAt;
       }
-      await condition(answered, untilMs(told.deadline));
+      // A rep who answered before the reminder needs no second wait (a timer set and cancelled at once).
+      if (!answered()) await condition(answered, untilMs(told.deadline));
     }
     const result = answer;
     answer = undefined;
