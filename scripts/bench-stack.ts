@@ -161,8 +161,10 @@ async function startStack(config: Config, stops: Stop[]): Promise<Stack> {
     log(`PostgreSQL: embedded, data in ${postgresDir}, port ${port}`);
     const server = await startEmbeddedPostgres(postgresDir, port);
     stops.push({ what: 'PostgreSQL', stop: () => server.stop() });
-    databaseUrl = await ensureDatabase(server.serverUrl, dbName);
-    description.push(`PostgreSQL: own embedded server, port ${port}`);
+    await ensureDatabase(server.serverUrl, dbName);
+    // As npm start: this process's connections take the Unix socket.
+    databaseUrl = `${server.localServerUrl}/${dbName}`;
+    description.push(`PostgreSQL: own embedded server, port ${port}, over its Unix socket`);
   }
   await migrate(databaseUrl);
 

