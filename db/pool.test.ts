@@ -1,6 +1,6 @@
 // The pool's timeouts against a real Postgres: a slow statement is cancelled, a transaction left idle is ended, and
-// waiting for a connection gives up; each with the setting that decides it.
-import { createPool, defaultPoolTimeouts, withTransaction } from './pool';
+// waiting for a connection gives up; each with the setting that decides it. Prepared statements: one name, one text.
+import { createPool, defaultPoolTimeouts, prepared, withTransaction } from './pool';
 import { copyOfTemplateDatabase } from '../test/support/database';
 
 let url: string;
@@ -71,6 +71,22 @@ test('waiting longer than connectMs for a pooled connection gives up', async () 
     await expect(db.connect()).rejects.toThrow(/timeout/i);
   } finally {
     for (const c of held) c.release();
+    await db.end();
+  }
+});
+
+test('a prepared statement runs on every pooled connection, and a name declared again with other text is refused', async () => {
+  const doubled = prepared('pool-test.double', 'SELECT $1::int * 2 AS doubled');
+  expect(prepared('pool-test.double', 'SELECT $1::int * 2 AS doubled')).toBeInstanceOf(Function);
+  expect(() => prepared('pool-test.double', 'SELECT $1::int * 3 AS doubled')).toThrow(
+    'prepared statement pool-test.double is declared twice with different text',
+  );
+  const db = createPool(url);
+  try {
+    // More at once than one connection: each connection prepares it on first use.
+    const results = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => db.query(doubled([n]))));
+    expect(results.map((r) => (r.rows[0] as { doubled: number }).doubled)).toEqual([2, 4, 6, 8, 10, 12]);
+  } finally {
     await db.end();
   }
 });

@@ -5,6 +5,11 @@ import type { FairnessLedger, LedgerChange, LedgerEntry } from '../src/routing/f
 import type { RoutingPlan } from '../src/routing/plan';
 import { prepared } from './pool';
 
+const lockStatement = prepared(
+  'routing.lock-team',
+  "SELECT pg_advisory_xact_lock(hashtext('leadrelay:routing'), hashtext($1))",
+);
+
 /**
  * Serialises routing decisions for one team until the caller's transaction ends, so its ledger moves one lead at
  * a time while other teams route in parallel. Call it before reading the team's ledger.
@@ -12,9 +17,10 @@ import { prepared } from './pool';
 export async function lockTeamRouting(tx: PoolClient, teamId: string): Promise<void> {
   await tx.query(lockStatement([teamId]));
 }
-const lockStatement = prepared(
-  'routing.lock-team',
-  "SELECT pg_advisory_xact_lock(hashtext('leadrelay:routing'), hashtext($1))",
+
+const readDecisionStatement = prepared(
+  'routing.read-decision',
+  'SELECT plan FROM routing_decisions WHERE lead_id = $1',
 );
 
 /** The plan decided for the lead, or null before routing. */
@@ -22,9 +28,13 @@ export async function readRoutingDecision(db: Pool | PoolClient, leadId: string)
   const { rows } = await db.query<{ plan: RoutingPlan }>(readDecisionStatement([leadId]));
   return rows[0]?.plan ?? null;
 }
-const readDecisionStatement = prepared(
-  'routing.read-decision',
-  'SELECT plan FROM routing_decisions WHERE lead_id = $1',
+
+const saveDecisionStatement = prepared(
+  'routing.save-decision',
+  `WITH decision AS (
+     INSERT INTO routing_decisions (lead_id, policy_version, team_id, plan) VALUES ($1, $2, $3, $4)
+   )
+   UPDATE leads SET team_id = $3, policy_version = $2 WHERE id = $1`,
 );
 
 /**
@@ -34,13 +44,6 @@ const readDecisionStatement = prepared(
 export async function saveRoutingDecision(db: Pool | PoolClient, leadId: string, plan: RoutingPlan): Promise<void> {
   await db.query(saveDecisionStatement([leadId, plan.policyVersion, plan.teamId, JSON.stringify(plan)]));
 }
-const saveDecisionStatement = prepared(
-  'routing.save-decision',
-  `WITH decision AS (
-     INSERT INTO routing_decisions (lead_id, policy_version, team_id, plan) VALUES ($1, $2, $3, $4)
-   )
-   UPDATE leads SET team_id = $3, policy_version = $2 WHERE id = $1`,
-);
 
 const readLedgerStatement = prepared(
   'routing.read-ledger',
