@@ -67,7 +67,7 @@ export function createAssignActivities({ db }: Pick<ActivityDeps, 'db'>) {
           detail: { repId, offerNumber },
           decision: 'assigned',
         };
-        await recordEvents(tx, closed ? [closed, assigned] : [assigned]);
+        await recordEvents(tx, [...closed, assigned]);
       });
     },
   };

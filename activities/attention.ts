@@ -52,7 +52,7 @@ export function createAttentionActivities({ db, opsEmail }: Pick<ActivityDeps, '
             alertEmail: opsEmail,
           };
         }
-        const closed = closing && (await closeOfferIn(tx, leadId, closing));
+        const closed = closing ? await closeOfferIn(tx, leadId, closing) : [];
         const flagged: NewLeadEvent = {
           leadId,
           key: `needs-attention:${offerNumber}`,
@@ -62,11 +62,10 @@ export function createAttentionActivities({ db, opsEmail }: Pick<ActivityDeps, '
           summary: problem,
           decision: 'needs-attention',
         };
-        return await openOfferIn(
-          tx,
-          { leadId, offerNumber, stage, at, status: 'needs-attention' },
-          closed ? [closed, flagged] : [flagged],
-        );
+        return await openOfferIn(tx, { leadId, offerNumber, stage, at, status: 'needs-attention' }, [
+          ...closed,
+          flagged,
+        ]);
       });
     },
   };

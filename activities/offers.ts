@@ -112,18 +112,18 @@ export async function openOfferIn(
 
 /**
  * Closes an offer with the outcome the workflow saw. Returns the event that says so, for the caller to write with
- * its own; null when the offer was closed already (a retry: its event was written with the close).
+ * its own; none when the offer was closed already (a retry: its event was written with the close).
  */
-export async function closeOfferIn(tx: PoolClient, leadId: string, c: ClosingOffer): Promise<NewLeadEvent | null> {
+export async function closeOfferIn(tx: PoolClient, leadId: string, c: ClosingOffer): Promise<NewLeadEvent[]> {
   const stored = await closeOffer(tx, { leadId, ...c, status: c.outcome });
-  if (!stored) return null;
+  if (!stored) return [];
   const closed: OfferView = {
     ...viewOf(stored),
     outcome: c.outcome,
     ...(c.answeredBy ? { answeredBy: c.answeredBy } : {}),
     ...(c.reason ? { reason: c.reason } : {}),
   };
-  return {
+  const event: NewLeadEvent = {
     leadId,
     key: `offer:${c.offerNumber}:${c.outcome}`,
     kind: c.outcome,
@@ -134,6 +134,7 @@ export async function closeOfferIn(tx: PoolClient, leadId: string, c: ClosingOff
     detail: closed,
     decision: c.outcome,
   };
+  return [event];
 }
 
 export function createOfferActivities(
@@ -170,8 +171,8 @@ export function createOfferActivities(
         const chosen = plan && (stage === 'catch-all' ? plan.catchAll : plan.stages[stage]);
         if (!chosen)
           throw ApplicationFailure.nonRetryable(`lead ${leadId} has no routing stage ${stage}`, 'UnknownStage');
-        const closed = closing && (await closeOfferIn(tx, leadId, closing));
-        return await openOfferIn(tx, { leadId, offerNumber, stage: chosen, at }, closed ? [closed] : []);
+        const closed = closing ? await closeOfferIn(tx, leadId, closing) : [];
+        return await openOfferIn(tx, { leadId, offerNumber, stage: chosen, at }, closed);
       });
     },
 

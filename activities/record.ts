@@ -94,6 +94,7 @@ export function createRecordActivities({ db, classifier }: Pick<ActivityDeps, 'd
         timeZone: input.timeZone ?? null,
       });
       const qualification = qualifyClassified(input, classified);
+      const found = describeFound(match);
       const stored = await withTransaction(db, async (tx) => {
         if (!(await insertLead(tx, { leadId, lead, receivedAt, match, qualification }))) return false;
         const extracted = lead.extracted.length ? `; from the text: ${lead.extracted.join(', ')}` : '';
@@ -111,7 +112,7 @@ export function createRecordActivities({ db, classifier }: Pick<ActivityDeps, 'd
             key: 'matched',
             kind: 'matched',
             at: receivedAt,
-            summary: describeMatch({ summary: describeFound(match) }),
+            summary: describeMatch({ summary: found }),
             detail: match,
             decision: 'matched',
           },
@@ -127,7 +128,7 @@ export function createRecordActivities({ db, classifier }: Pick<ActivityDeps, 'd
         ]);
         return true;
       });
-      if (stored) return { source: lead.source, match: describeFound(match), qualification };
+      if (stored) return { source: lead.source, match: found, qualification };
       // A retry after the first attempt committed: what was stored stands (a model retrained since may judge the
       // same words differently).
       const facts = await readLeadFacts(db, leadId);

@@ -27,6 +27,7 @@ import {
   type MatchLeadInput,
   type ParsedMatchLeadInput,
 } from '../src/matching/match-input';
+import { prepared } from './pool';
 
 export type { LeadMatch, ContactMatch, AccountMatch } from '../src/matching/lead-match';
 export type { MatchLeadInput, AccountInput } from '../src/matching/match-input';
@@ -87,15 +88,19 @@ export function withNameSearchSettings(threshold: number, sql: string): string {
 }
 
 /**
- * Runs one of matchQueries as a named prepared statement: each pooled connection plans it once, where
- * planning an unnamed statement cost more than executing it (0.25 ms against 0.05 ms on 1M contacts).
+ * Each of matchQueries as a prepared statement: each pooled connection plans it once, where planning an unnamed
+ * statement cost more than executing it (0.25 ms against 0.05 ms on 1M contacts).
  */
+const matchStatements = Object.fromEntries(
+  Object.entries(matchQueries).map(([query, text]) => [query, prepared(`leadrelay-match-${query}`, text)]),
+) as Record<keyof typeof matchQueries, ReturnType<typeof prepared>>;
+
 function runPrepared<Row extends QueryResultRow>(
   db: Pool,
   query: keyof typeof matchQueries,
   value: string,
 ): Promise<QueryResult<Row>> {
-  return db.query<Row>({ name: `leadrelay-match-${query}`, text: matchQueries[query], values: [value] });
+  return db.query<Row>(matchStatements[query]([value]));
 }
 
 interface ContactQueryRow {

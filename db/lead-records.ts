@@ -6,7 +6,7 @@ import type { LeadStatus } from '../src/lead';
 import type { SimulatedLead } from '../src/routing/simulation';
 import type { Tier, Urgency } from '../src/qualification';
 import { receivedLeadView, type LeadView, type OfferView } from '../workflows/messages';
-import { readFirstSubmission, readMergedSubmissions } from './submissions';
+import { readFirstSubmission, readSubmissionsOfLead } from './submissions';
 
 type Queryable = Pool | PoolClient;
 
@@ -46,7 +46,7 @@ export async function readLeadRecord(db: Queryable, leadId: string): Promise<Lea
     qualification: (row.qualification as LeadView['qualification']) ?? null,
     routing: await readRoutingSummary(db, leadId),
     ignoredSignals: [],
-    merged: (await readMergedSubmissions(db, leadId)).map(({ submissionId, lead, receivedAt }) => ({
+    merged: (await readSubmissionsOfLead(db, leadId)).merged.map(({ submissionId, lead, receivedAt }) => ({
       submissionId,
       source: lead.source,
       receivedAt: receivedAt.toISOString(),

@@ -127,6 +127,7 @@ export async function readSubmissionsOfLead(
       .map((r) => ({ submissionId: r.submission_id, receivedAt: r.received_at, lead: r.lead })),
   };
 }
+
 /** One submission by its id, as the API stored it. */
 export async function readSubmission(
   db: Pool | PoolClient,
@@ -138,16 +139,4 @@ export async function readSubmission(
   );
   const row = rows[0];
   return row ? { leadId: row.lead_id, receivedAt: row.received_at, lead: row.lead, merged: row.merged } : null;
-}
-
-/** The submissions merged into a lead, oldest first. */
-export async function readMergedSubmissions(
-  db: Pool | PoolClient,
-  leadId: string,
-): Promise<Array<{ submissionId: string; receivedAt: Date; lead: NormalisedLead }>> {
-  const { rows } = await db.query<{ submission_id: string; received_at: Date; lead: NormalisedLead }>(
-    'SELECT submission_id, received_at, lead FROM lead_submissions WHERE lead_id = $1 AND merged ORDER BY received_at',
-    [leadId],
-  );
-  return rows.map((r) => ({ submissionId: r.submission_id, receivedAt: r.received_at, lead: r.lead }));
 }
