@@ -5,6 +5,7 @@ const path = require('node:path');
 const commands = {
   classify: 'classify.ts',
   simulate: 'simulate.ts',
+  'simulate-learning': 'simulate-learning.ts',
   keys: 'keys.ts',
 };
 const [command, ...args] = process.argv.slice(2);

@@ -3,9 +3,9 @@
 import { z } from 'zod';
 import { confidenceLevels, regions, sources, tiers, urgencies } from './lead-attributes';
 
-export const strategies = ['owner-first', 'weighted-round-robin', 'least-loaded'] as const;
+export const strategies = ['owner-first', 'weighted-round-robin', 'least-loaded', 'best-fit'] as const;
 export type Strategy = (typeof strategies)[number];
-export const fallbackStrategies = ['weighted-round-robin', 'least-loaded'] as const;
+export const fallbackStrategies = ['weighted-round-robin', 'least-loaded', 'best-fit'] as const;
 export type FallbackStrategy = (typeof fallbackStrategies)[number];
 
 export type DurationUnit = 'minutes' | 'hours' | 'business-hours' | 'business-days';
@@ -119,6 +119,83 @@ export type DefaultRoute = z.output<typeof DefaultRouteSchema>;
 export const SlaEntrySchema = z.strictObject({ name, when: ConditionsSchema, within: DurationSchema });
 export type SlaEntry = z.output<typeof SlaEntrySchema>;
 
+/** Sales-funnel events a lead's outcome can report, in funnel order (lost ends it without converting). */
+export const funnelEvents = ['first-touch', 'meeting-booked', 'qualified', 'opportunity', 'won'] as const;
+export type FunnelEvent = (typeof funnelEvents)[number];
+/** The events best-fit may learn from: the policy says which one counts as a conversion. */
+export const conversionEvents = ['meeting-booked', 'opportunity', 'won'] as const;
+export type ConversionEvent = (typeof conversionEvents)[number];
+/** Lead attributes a learning segment may be cut by. */
+export const segmentDimensions = ['serviceLine', 'companySize', 'region', 'tier', 'source'] as const;
+export type SegmentDimension = (typeof segmentDimensions)[number];
+
+const dayPattern = /^(\d+(?:\.\d+)?)\s*days?$/i;
+const DaysSchema = z.union([z.string(), z.number()]).transform((value, ctx): number => {
+  const m = typeof value === 'number' ? [String(value), String(value)] : dayPattern.exec(value.trim());
+  const days = m ? Number(m[1]) : NaN;
+  if (!(days > 0)) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a number of days like "60 days"` });
+    return z.NEVER;
+  }
+  return days;
+});
+
+const SizeBandSchema = z.strictObject({
+  name,
+  /** Employees below this belong to the band; the last band has no bound and takes the rest. */
+  below: z.number().int().positive().optional(),
+});
+
+/** How best-fit learns which rep converts which kind of lead, and the fairness it keeps while doing so. */
+export const LearningSchema = z
+  .strictObject({
+    /** The outcome that counts as a conversion; a later funnel event (e.g. won) implies it. */
+    convertsOn: z
+      .enum(conversionEvents, { error: `a conversion event: ${conversionEvents.join(', ')}` })
+      .default('opportunity'),
+    /** The lead attributes that make a segment; conversion is learned per rep and segment. */
+    segmentBy: z
+      .array(z.enum(segmentDimensions, { error: `a segment dimension: ${segmentDimensions.join(', ')}` }))
+      .min(1, 'name at least one dimension')
+      .default(['serviceLine', 'companySize', 'region']),
+    companySizeBands: z
+      .array(SizeBandSchema)
+      .min(1)
+      .default([{ name: 'small', below: 50 }, { name: 'mid-market', below: 1000 }, { name: 'enterprise' }]),
+    /** A lead older than this with no conversion counts as not converted; younger, it is still open and not counted. */
+    outcomeWindow: DaysSchema.default(60),
+    /** Evidence loses half its weight over this many days, so the model follows reps as they change. */
+    halfLife: DaysSchema.default(180),
+    /** How many leads of evidence the shrinkage prior is worth: higher trusts a rep's own record later. */
+    priorStrength: z.number().positive().max(1000).default(10),
+    /** Each available rep receives at least this share of their weighted round-robin share of the team's leads. */
+    fairnessFloor: z.number().min(0).max(1).default(0.5),
+    /** The period the fairness floor is counted over. */
+    fairnessWindow: DaysSchema.default(30),
+  })
+  .superRefine((learning, ctx) => {
+    const bands = learning.companySizeBands;
+    bands.forEach((band, i) => {
+      const last = i === bands.length - 1;
+      if (last && band.below !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['companySizeBands', i, 'below'],
+          message: 'the last band takes every size above the others: give it no bound',
+        });
+      if (!last && band.below === undefined)
+        ctx.addIssue({ code: 'custom', path: ['companySizeBands', i, 'below'], message: 'give the band its bound' });
+      const previous = i > 0 ? bands[i - 1]!.below : undefined;
+      if (band.below !== undefined && previous !== undefined && band.below <= previous)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['companySizeBands', i, 'below'],
+          message: `bounds must rise: ${band.below} is not above ${previous}`,
+        });
+    });
+  });
+export type LearningConfig = z.output<typeof LearningSchema>;
+
 export const PolicySchema = z
   .strictObject({
     /** How many working hours "1 business day" means. */
@@ -131,6 +208,8 @@ export const PolicySchema = z
     rules: z.array(RuleSchema).default([]),
     /** Where a lead no rule matches goes; without it such a lead is a misconfiguration. */
     default: DefaultRouteSchema.nullable().default(null),
+    /** Settings of the best-fit strategy; the defaults apply when the policy does not give them. */
+    learning: LearningSchema.default(LearningSchema.parse({})),
   })
   .superRefine((policy, ctx) => {
     const seen = new Map<string, number>();

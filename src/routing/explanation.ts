@@ -4,7 +4,7 @@ import type { FallbackStrategy, Strategy } from '../policy/policy-schema';
 import type { RuleTraceEntry } from '../policy/rule-matching';
 import type { Tier } from '../qualification';
 import type { ExclusionCode, RepLoad } from './availability';
-import type { Candidate } from './candidates';
+import type { Candidate, FitRanking } from './candidates';
 import type { RotationStanding } from './fairness-ledger';
 import type { Route, RoutingPlan } from './plan';
 
@@ -62,6 +62,24 @@ export interface RoutingExplanation {
   fairness: Fairness;
   /** Present only when the classifier was unsure of its reading: what of, in words. */
   lowConfidence?: string;
+  /** Best fit only: the segment, the seeded draws, and the chance the first offer went where it did. */
+  fit?: FitRecord;
+}
+
+export interface FitRecord {
+  segmentKey: string;
+  segment: string;
+  /** The draws replay from this seed and the same evidence. */
+  seed: number;
+  /** Rep id → draw from their posterior. */
+  draws: Record<string, number>;
+  /** The rep the fairness floor put first, if it did. */
+  owedRepId: string | null;
+  /**
+   * Chance the policy gives the first offer to the rep it gave it to: estimated by repeated draws, 1 when the
+   * floor or an owner decided; null when nobody was offered. What offline evaluation weighs outcomes by.
+   */
+  propensity: number | null;
 }
 
 export interface ExplanationInput {
@@ -71,6 +89,9 @@ export interface ExplanationInput {
   /** Owners first, then the team in directory order, then the escalation chain. */
   excluded: Exclusion[];
   fairness: Fairness;
+  fit: FitRanking | null;
+  /** The place whose turn dealt the first offer (-1: an owner took it, or nobody was offered). */
+  firstTurn: number;
   policyVersion: number;
   nowMs: number;
   /** What the classifier was unsure of (Qualification.unsure), when it was. */
@@ -81,7 +102,22 @@ const tieBreaks: Record<FallbackStrategy, string> = {
   'weighted-round-robin':
     'weighted round robin: lowest credit after the lead (leads dealt ÷ weight) first, then lowest credit now, then rep id',
   'least-loaded': 'least loaded: fewest open offers, then fewest open offers of this tier, then rep id',
+  'best-fit':
+    "best fit: a rep below the fairness floor first, then the highest draw from each rep's conversion estimate (Thompson sampling)",
 };
+
+function fitRecord(fit: FitRanking, firstTurn: number, candidates: readonly Candidate[]): FitRecord {
+  const draws: Record<string, number> = {};
+  fit.repIds.forEach((repId, position) => (draws[repId] = Math.round(fit.draws[position]! * 1e4) / 1e4));
+  return {
+    segmentKey: fit.segment.key,
+    segment: fit.segment.label,
+    seed: fit.seed,
+    draws,
+    owedRepId: fit.owed >= 0 ? fit.repIds[fit.owed]! : null,
+    propensity: candidates.length === 0 ? null : firstTurn === fit.order[0] ? fit.propensity : 1,
+  };
+}
 
 export function explainRouting(input: ExplanationInput): RoutingExplanation {
   const { route, candidates } = input;
@@ -106,6 +142,7 @@ export function explainRouting(input: ExplanationInput): RoutingExplanation {
     decidedAt: new Date(input.nowMs).toISOString(),
     fairness: input.fairness,
     ...(input.unsure ? { lowConfidence: input.unsure } : {}),
+    ...(input.fit ? { fit: fitRecord(input.fit, input.firstTurn, candidates) } : {}),
   };
 }
 

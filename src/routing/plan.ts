@@ -16,6 +16,8 @@ import {
   type CandidateChoice,
 } from './candidates';
 import { lookupReps, type Directory } from './directory';
+import type { RepBelief } from '../learning/posterior';
+import { segmentOf } from '../learning/segments';
 import { catchAllStage, chooseEscalationChain, escalationStages } from './escalation';
 import { explainRouting, type Fairness, type RoutingExplanation } from './explanation';
 import {
@@ -61,6 +63,20 @@ export interface PlanRoutingInput {
   load: LoadByRep;
   ledger: FairnessLedger;
   now: Date | number;
+  /** What outcomes say of each rep, for best-fit; needed only when the lead's route uses it. */
+  fit?: FitEvidence;
+}
+
+/** The evidence best-fit ranks by, read for the team the lead routes to (routeTeamOf). */
+export interface FitEvidence {
+  /** Each rep's belief in a segment: from summarized outcomes (beliefsFrom), or known rates in the simulator. */
+  beliefOf: (repId: string, segmentKey: string) => RepBelief;
+  /** Rep id → leads of the team they received in the fairness window. */
+  recentLeads: ReadonlyMap<string, number>;
+  /** Seeds the draws: the same seed and evidence give the same decision. */
+  seed: number;
+  /** Extra draws that estimate the propensity; default 1000, 0 skips it. */
+  propensityDraws?: number;
 }
 
 export interface PlanRoutingResult {
@@ -111,7 +127,17 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
 
   const owner = route.strategy === 'owner-first' ? offerOwner(lead, reps, clock, offerChecks) : noOwnerOffer;
   const team = placeTeam(directory.reps, route.team.id, owner.considered, reps, clock, offerChecks);
-  const ranked = rankPlaces(route.ordering, team, route.team.id, ledger, load, lead.tier);
+  const fit =
+    route.ordering === 'best-fit' && input.fit
+      ? {
+          ...input.fit,
+          segment: segmentOf(lead, policy.learning),
+          converted: convertedWords[policy.learning.convertsOn],
+          fairnessFloor: policy.learning.fairnessFloor,
+          fairnessWindowDays: policy.learning.fairnessWindow,
+        }
+      : null;
+  const ranked = rankPlaces(route.ordering, team, route.team.id, { ledger, load, tier: lead.tier, fit });
   const chosen = chooseCandidates(owner.candidate, team, ranked, route.maxCandidates, load, lead.tier);
   const { fairness, ledgerChanges } = chargeRoundRobin(ranked.rotation, chosen);
   const chain = chooseEscalationChain(route.team, reps, clock, load);
@@ -130,6 +156,8 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
       notReached: chosen.notReached,
       excluded: [...owner.excluded, ...team.excluded, ...chain.excluded],
       fairness,
+      fit: ranked.fit,
+      firstTurn: chosen.firstTurn,
       policyVersion,
       nowMs,
       unsure: lead.unsure ?? null,
@@ -174,6 +202,12 @@ function chooseRoute(policy: RoutingPolicy, policyVersion: number, lead: Routing
     sla: chooseSla(policy, lead, matched),
   };
 }
+
+const convertedWords = {
+  'meeting-booked': 'booked a meeting',
+  opportunity: 'became opportunities',
+  won: 'were won',
+} as const;
 
 /**
  * The round robin is charged only when it dealt the first offer (not when an owner took it); the member's turn is

@@ -8,6 +8,8 @@ import { slaDeadline } from './business-time';
 import { emptyLedger, type FairnessLedger } from './fairness-ledger';
 import type { RoutingLead } from '../policy/lead-attributes';
 import type { RoutingPolicy } from '../policy/policy-schema';
+import { beliefsFrom, EvidenceTallies } from '../learning/posterior';
+import { seedFrom } from '../learning/random';
 
 export interface SimulatedLead {
   id: string;
@@ -82,11 +84,25 @@ export function simulateRouting(input: SimulationInput): SimulationResult {
     { leads: number; firstOffers: Map<string, number>; candidateIn: Map<string, number> }
   >();
 
+  // best-fit without outcomes: every rep at the prior, the fairness floor counted over the batch itself.
+  const noOutcomes = beliefsFrom(
+    new EvidenceTallies(0, policy.learning.halfLife).summaryAt(0),
+    policy.learning.priorStrength,
+  );
   for (const { lead } of ordered) {
     const now = at ?? lead.receivedAt!;
     const load = currentLoad(input.load ?? {}, open, now);
     try {
-      const result = planRouting({ policy, policyVersion, lead: lead.lead, directory, load, ledger, now });
+      const result = planRouting({
+        policy,
+        policyVersion,
+        lead: lead.lead,
+        directory,
+        load,
+        ledger,
+        now,
+        fit: { beliefOf: noOutcomes, recentLeads: firstOffers, seed: seedFrom(lead.id) },
+      });
       ledger = result.ledger;
       const first = result.plan.stages.find((s) => s.kind === 'candidate');
       const firstRepId = first?.repIds[0] ?? null;

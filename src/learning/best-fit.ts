@@ -1,0 +1,120 @@
+// The best-fit ordering: among the reps who may take the lead (available, under capacity), the one the outcomes
+// say converts this kind of lead best, by Thompson sampling (one draw from each rep's posterior, highest first),
+// so reps with little evidence still get leads in proportion to how likely they are to be best. A fairness floor
+// comes first: a rep who received less than their floor share of the team's leads in the window is owed the lead.
+// Every draw comes from a seeded stream, so a decision can be replayed; its propensity (the chance the live policy
+// picks the rep it picked) is recorded for evaluating other policies offline.
+import { beliefMean, type RepBelief } from './posterior';
+import { betaDraw, seededUniform } from './random';
+
+export interface FitMember {
+  id: string;
+  weight: number;
+}
+
+export interface BestFitInput {
+  /** The reps who may take the lead, in directory order. */
+  members: readonly FitMember[];
+  /** One belief per member, in the same order. */
+  beliefs: readonly RepBelief[];
+  /** Leads of this team each member received in the fairness window, in the same order. */
+  recentLeads: readonly number[];
+  /** Each member is owed at least this share of their weighted share of the window's leads. */
+  fairnessFloor: number;
+  seed: number;
+  /** How many extra draws estimate the propensity; 0 skips the estimate (the simulator's oracle). */
+  propensityDraws: number;
+}
+
+export interface BestFitRanking {
+  /** Positions into members, first offer first. */
+  order: number[];
+  /** The draw of each member, in members' order. */
+  draws: number[];
+  /** The position the fairness floor put first; -1 when the draws decided. */
+  owed: number;
+  /** What the owed member was short of: their leads in the window and their floor. */
+  owedBy: { received: number; floor: number } | null;
+  /** Chance the policy puts order[0] first, in (0, 1]; 1 when the floor decided. */
+  propensity: number;
+}
+
+const epsilon = 1e-9;
+
+/** Whom the floor owes the lead: the member furthest below floor × weight share × (window leads + this one). */
+export function owedMember(
+  members: readonly FitMember[],
+  recentLeads: readonly number[],
+  fairnessFloor: number,
+): { position: number; received: number; floor: number } | null {
+  if (fairnessFloor <= 0 || members.length < 2) return null;
+  let totalWeight = 0;
+  let totalLeads = 0;
+  members.forEach((m, i) => {
+    totalWeight += m.weight;
+    totalLeads += recentLeads[i] ?? 0;
+  });
+  let best: { position: number; received: number; floor: number; short: number } | null = null;
+  members.forEach((m, i) => {
+    const floor = fairnessFloor * (m.weight / totalWeight) * (totalLeads + 1);
+    const received = recentLeads[i] ?? 0;
+    const short = floor - received;
+    if (short > epsilon && (!best || short > best.short + epsilon)) best = { position: i, received, floor, short };
+  });
+  if (!best) return null;
+  const { position, received, floor } = best;
+  return { position, received, floor };
+}
+
+export function rankBestFit(input: BestFitInput): BestFitRanking {
+  const { members, beliefs, seed } = input;
+  if (beliefs.length !== members.length || input.recentLeads.length !== members.length)
+    throw new RangeError('best-fit needs one belief and one window count per member');
+  const uniform = seededUniform(seed);
+  const draws = beliefs.map((b) => betaDraw(b.alpha, b.beta, uniform));
+  const byDraw = draws.map((_, i) => i).sort((a, b) => draws[b]! - draws[a]! || a - b);
+  const owed = owedMember(members, input.recentLeads, input.fairnessFloor);
+  if (owed) {
+    const order = [owed.position, ...byDraw.filter((i) => i !== owed.position)];
+    return { order, draws, owed: owed.position, owedBy: { received: owed.received, floor: owed.floor }, propensity: 1 };
+  }
+  const chosen = byDraw[0];
+  if (chosen === undefined) return { order: [], draws, owed: -1, owedBy: null, propensity: 1 };
+  return { order: byDraw, draws, owed: -1, owedBy: null, propensity: estimatePropensity(beliefs, chosen, input) };
+}
+
+/**
+ * Chance that `position` draws highest, by repeated draws from a stream of its own. The decision's own draw is one
+ * more sample of the same distribution and is counted, so an unlikely choice that happened is never given 0.
+ */
+function estimatePropensity(beliefs: readonly RepBelief[], position: number, input: BestFitInput): number {
+  if (beliefs.length === 1) return 1;
+  const draws = input.propensityDraws;
+  if (draws === 0) return 1;
+  const uniform = seededUniform(input.seed ^ 0x5bd1e995);
+  let wins = 1;
+  for (let k = 0; k < draws; k++) {
+    let best = -1;
+    let bestValue = -Infinity;
+    for (let i = 0; i < beliefs.length; i++) {
+      const value = betaDraw(beliefs[i]!.alpha, beliefs[i]!.beta, uniform);
+      if (value > bestValue) {
+        bestValue = value;
+        best = i;
+      }
+    }
+    if (best === position) wins++;
+  }
+  return wins / (draws + 1);
+}
+
+/** The belief in words: "12 of 38 mid-market cloud leads became opportunities (31%; team 18%)". */
+export function describeBelief(belief: RepBelief, segmentLabel: string, converted: string): string {
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  const own = belief.own;
+  const record =
+    own.leadsResolved === 0
+      ? `no resolved ${segmentLabel} yet`
+      : `${own.leadsConverted} of ${own.leadsResolved} ${segmentLabel} ${converted}`;
+  return `${record} (estimate ${pct(beliefMean(belief))}; team ${pct(belief.teamRate)})`;
+}

@@ -1,0 +1,87 @@
+import { beliefMean, beliefOf, EvidenceTallies, summarizeEvidence, type OutcomeEvidence } from './posterior';
+import { seededUniform } from './random';
+
+const day = 86_400_000;
+const now = Date.parse('2026-06-01T00:00:00Z');
+const window = { outcomeWindow: 60, halfLife: 180 };
+
+function lead(repId: string, segmentKey: string, daysAgo: number, outcome: 'won' | 'lost' | 'open'): OutcomeEvidence {
+  const assignedAt = now - daysAgo * day;
+  return {
+    repId,
+    segmentKey,
+    assignedAt,
+    convertedAt: outcome === 'won' ? assignedAt : null,
+    lostAt: outcome === 'lost' ? assignedAt : null,
+  };
+}
+
+test('a lead inside the outcome window with no outcome is open, not a failure; past the window it is one', () => {
+  const summary = summarizeEvidence(
+    [lead('ana', 'cloud', 10, 'open'), lead('ana', 'cloud', 61, 'open'), lead('ana', 'cloud', 5, 'won')],
+    now,
+    window,
+  );
+  const own = summary.own('ana', 'cloud');
+  expect(own.leadsResolved).toBe(2);
+  expect(own.leadsConverted).toBe(1);
+});
+
+test('an outcome reported after the instant read is not known yet', () => {
+  const later = { ...lead('ana', 'cloud', 3, 'open'), convertedAt: now + day };
+  expect(summarizeEvidence([lead('ana', 'cloud', 3, 'won')], now, window).own('ana', 'cloud').leadsResolved).toBe(1);
+  expect(summarizeEvidence([later], now, window).own('ana', 'cloud').leadsResolved).toBe(0);
+});
+
+test('evidence one half-life old weighs half', () => {
+  const summary = summarizeEvidence([lead('ana', 'cloud', 180, 'won'), lead('ana', 'cloud', 0, 'lost')], now, window);
+  const own = summary.own('ana', 'cloud');
+  expect(own.resolved).toBeCloseTo(1.5, 6);
+  expect(own.conversions).toBeCloseTo(0.5, 6);
+});
+
+test('tallies added as leads resolve read the same as a summary made at once', () => {
+  const evidence = [lead('ana', 'a', 100, 'won'), lead('ben', 'a', 50, 'lost'), lead('ana', 'b', 20, 'won')];
+  const tallies = new EvidenceTallies(now - 365 * day, window.halfLife);
+  for (const e of evidence) tallies.add(e.repId, e.segmentKey, e.assignedAt, e.convertedAt !== null);
+  const incremental = tallies.summaryAt(now);
+  const atOnce = summarizeEvidence(evidence, now, window);
+  for (const rep of ['ana', 'ben'])
+    expect(beliefOf(rep, 'a', incremental, 10).alpha).toBeCloseTo(beliefOf(rep, 'a', atOnce, 10).alpha, 9);
+});
+
+test("a rep with no leads in a segment starts from the team's rate there, adjusted by their record elsewhere", () => {
+  const evidence: OutcomeEvidence[] = [];
+  // Ben converts 40% of segment a and 10% of b; ana converts b at 30%: the team's b rate is 20%, she is 1.5×.
+  for (let i = 0; i < 100; i++) evidence.push(lead('ben', 'a', 70, i < 40 ? 'won' : 'lost'));
+  for (let i = 0; i < 100; i++) evidence.push(lead('ben', 'b', 70, i < 10 ? 'won' : 'lost'));
+  for (let i = 0; i < 100; i++) evidence.push(lead('ana', 'b', 70, i < 30 ? 'won' : 'lost'));
+  const summary = summarizeEvidence(evidence, now, window);
+  const ana = beliefOf('ana', 'a', summary, 10);
+  const newcomer = beliefOf('cruz', 'a', summary, 10);
+  expect(ana.own.leadsResolved).toBe(0);
+  expect(newcomer.priorMean).toBeCloseTo(newcomer.teamRate, 6);
+  expect(ana.priorMean).toBeGreaterThan(newcomer.priorMean * 1.3);
+});
+
+test("with much evidence of their own, a rep's estimate is their own rate", () => {
+  const evidence: OutcomeEvidence[] = [];
+  for (let i = 0; i < 1000; i++) evidence.push(lead('ana', 'a', 70, i < 300 ? 'won' : 'lost'));
+  for (let i = 0; i < 1000; i++) evidence.push(lead('ben', 'a', 70, i < 100 ? 'won' : 'lost'));
+  const summary = summarizeEvidence(evidence, now, window);
+  expect(beliefMean(beliefOf('ana', 'a', summary, 10))).toBeCloseTo(0.3, 2);
+  expect(beliefMean(beliefOf('ben', 'a', summary, 10))).toBeCloseTo(0.1, 2);
+});
+
+test('the prior weighs less when reps differ beyond chance, and its full strength when they do not', () => {
+  const uniform = seededUniform(3);
+  const leads = (rates: number[]) => {
+    const evidence: OutcomeEvidence[] = [];
+    rates.forEach((rate, r) => {
+      for (let i = 0; i < 200; i++) evidence.push(lead(`rep${r}`, 'a', 70, uniform() < rate ? 'won' : 'lost'));
+    });
+    return summarizeEvidence(evidence, now, window);
+  };
+  expect(leads([0.05, 0.5, 0.1, 0.45, 0.3, 0.02]).priorStrength(50)).toBeLessThan(10);
+  expect(leads([0.2, 0.2, 0.2, 0.2, 0.2, 0.2]).priorStrength(50)).toBeGreaterThan(25);
+});

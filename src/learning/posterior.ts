@@ -1,0 +1,257 @@
+// What the outcomes so far say about each rep's conversion rate in a segment: a Beta posterior per rep and segment,
+// shrunk towards what the team converts in that segment, adjusted by the rep's record elsewhere (empirical Bayes),
+// so a rep with three leads in a segment is judged mostly by the team and by their other work, and one with
+// three hundred by their own. Leads still inside the outcome window are open, not failures; old evidence decays.
+import type { LearningConfig } from '../policy/policy-schema';
+
+const dayMs = 86_400_000;
+
+/** One lead a rep took, and what has come of it so far. */
+export interface OutcomeEvidence {
+  repId: string;
+  segmentKey: string;
+  /** Epoch ms the rep took the lead. */
+  assignedAt: number;
+  /** Epoch ms the conversion event (or a later one) was reported; null while none is. */
+  convertedAt: number | null;
+  /** Epoch ms the lead was reported lost without converting; null while it is not. */
+  lostAt: number | null;
+}
+
+/** Counts of resolved leads: weighted by age for the model, whole for the explanation. */
+export interface Tally {
+  /** Decayed conversions and resolved leads, the model's evidence. */
+  conversions: number;
+  resolved: number;
+  /** The same, whole and undecayed, as a person counts them. */
+  leadsConverted: number;
+  leadsResolved: number;
+}
+
+export type LearningWindow = Pick<LearningConfig, 'outcomeWindow' | 'halfLife'>;
+
+const emptyTally = (): Tally => ({ conversions: 0, resolved: 0, leadsConverted: 0, leadsResolved: 0 });
+
+function add(tally: Tally, weight: number, converted: boolean): void {
+  tally.resolved += weight;
+  tally.leadsResolved += 1;
+  if (converted) {
+    tally.conversions += weight;
+    tally.leadsConverted += 1;
+  }
+}
+
+/** Whether the lead converted, did not, or is still open, as of `asOf`; null while open. */
+export function resolution(e: OutcomeEvidence, asOf: number, outcomeWindowDays: number): boolean | null {
+  if (e.convertedAt !== null && e.convertedAt <= asOf) return true;
+  if (e.lostAt !== null && e.lostAt <= asOf) return false;
+  return asOf - e.assignedAt >= outcomeWindowDays * dayMs ? false : null;
+}
+
+/**
+ * Resolved leads tallied by team, segment, rep, and rep and segment. Weights are stored relative to `epoch`
+ * (2^((assignedAt − epoch) / half-life)) so evidence can be added as it resolves and read at any later instant by
+ * one common factor, instead of re-weighting every lead at every read.
+ */
+export class EvidenceTallies {
+  readonly team = emptyTally();
+  readonly bySegment = new Map<string, Tally>();
+  readonly byRep = new Map<string, Tally>();
+  readonly byRepSegment = new Map<string, Map<string, Tally>>();
+  readonly #halfLifeMs: number;
+
+  constructor(
+    readonly epoch: number,
+    halfLifeDays: number,
+  ) {
+    this.#halfLifeMs = halfLifeDays * dayMs;
+  }
+
+  add(repId: string, segmentKey: string, assignedAt: number, converted: boolean): void {
+    const weight = Math.pow(2, (assignedAt - this.epoch) / this.#halfLifeMs);
+    add(this.team, weight, converted);
+    add(getOr(this.bySegment, segmentKey, emptyTally), weight, converted);
+    add(getOr(this.byRep, repId, emptyTally), weight, converted);
+    add(
+      getOr(
+        getOr(this.byRepSegment, repId, () => new Map<string, Tally>()),
+        segmentKey,
+        emptyTally,
+      ),
+      weight,
+      converted,
+    );
+  }
+
+  /** The evidence as of `asOf`, decayed to that instant. */
+  summaryAt(asOf: number): EvidenceSummary {
+    return new EvidenceSummary(this, Math.pow(0.5, (asOf - this.epoch) / this.#halfLifeMs));
+  }
+}
+
+/** The tallies read at one instant: every stored weight times `scale`. */
+export class EvidenceSummary {
+  #expectedByRep: Map<string, number> | undefined;
+  #strength: { max: number; value: number } | undefined;
+
+  constructor(
+    readonly tallies: EvidenceTallies,
+    readonly scale: number,
+  ) {}
+
+  /** The team's rate over everything, with one success and one failure of prior (Laplace) so it is never 0 or 1. */
+  get overallRate(): number {
+    const team = this.tallies.team;
+    return (team.conversions * this.scale + 1) / (team.resolved * this.scale + 2);
+  }
+
+  /** The team's rate in a segment, shrunk towards its overall rate by `strength` leads. */
+  segmentRate(segmentKey: string, strength: number): number {
+    const tally = this.tallies.bySegment.get(segmentKey);
+    return (
+      ((tally?.conversions ?? 0) * this.scale + strength * this.overallRate) /
+      ((tally?.resolved ?? 0) * this.scale + strength)
+    );
+  }
+
+  /** Decayed conversions of the rep over every segment. */
+  repConversions(repId: string): number {
+    return (this.tallies.byRep.get(repId)?.conversions ?? 0) * this.scale;
+  }
+
+  /** What the rep would have converted at each segment's team rate: the yardstick of their skill. */
+  expectedConversions(repId: string): number {
+    if (!this.#expectedByRep) {
+      this.#expectedByRep = new Map();
+      for (const [rep, segments] of this.tallies.byRepSegment) {
+        let expected = 0;
+        for (const [segmentKey, tally] of segments)
+          expected += tally.resolved * this.scale * this.segmentRate(segmentKey, 1);
+        this.#expectedByRep.set(rep, expected);
+      }
+    }
+    return this.#expectedByRep.get(repId) ?? 0;
+  }
+
+  /**
+   * How many leads of evidence the prior is worth, estimated from how much reps differ beyond chance (empirical
+   * Bayes, method of moments on the beta-binomial): Var(S) = Nμ(1−μ)(1 + (N−1)ρ) with ρ = 1/(m+1). Reps who
+   * differ a lot give a weak prior, so each rep's own record counts sooner; `maxStrength` caps it while evidence
+   * is thin or shows no difference at all.
+   */
+  priorStrength(maxStrength: number): number {
+    if (this.#strength?.max === maxStrength) return this.#strength.value;
+    let excess = 0;
+    let scale = 0;
+    for (const [repId, segments] of this.tallies.byRepSegment) {
+      for (const [segmentKey, tally] of segments) {
+        const n = tally.resolved * this.scale;
+        if (n <= 1) continue;
+        const mean = this.priorMean(repId, segmentKey, maxStrength);
+        const deviation = tally.conversions * this.scale - n * mean;
+        excess += deviation * deviation - n * mean * (1 - mean);
+        scale += n * (n - 1) * mean * (1 - mean);
+      }
+    }
+    const rho = scale > 0 ? excess / scale : 0;
+    const value = rho > 0 ? Math.min(maxStrength, Math.max(1, 1 / rho - 1)) : maxStrength;
+    this.#strength = { max: maxStrength, value };
+    return value;
+  }
+
+  /**
+   * The prior mean of a rep in a segment: the team's segment rate times the rep's skill in their other segments
+   * (observed ÷ expected conversions there, shrunk towards 1 by the prior's strength). The segment's own leads are
+   * left out: they count once, in the likelihood.
+   */
+  priorMean(repId: string, segmentKey: string, strength: number): number {
+    const overall = this.overallRate;
+    const own = this.tallies.byRepSegment.get(repId)?.get(segmentKey);
+    const ownConversions = (own?.conversions ?? 0) * this.scale;
+    const ownExpected = (own?.resolved ?? 0) * this.scale * this.segmentRate(segmentKey, 1);
+    const skill =
+      (this.repConversions(repId) - ownConversions + strength * overall) /
+      (Math.max(0, this.expectedConversions(repId) - ownExpected) + strength * overall);
+    return Math.min(maxPriorMean, Math.max(minPriorMean, this.segmentRate(segmentKey, strength) * skill));
+  }
+
+  /** The rep's own tally in a segment, decayed. */
+  own(repId: string, segmentKey: string): Tally {
+    const tally = this.tallies.byRepSegment.get(repId)?.get(segmentKey);
+    if (!tally) return emptyTally();
+    return { ...tally, conversions: tally.conversions * this.scale, resolved: tally.resolved * this.scale };
+  }
+}
+
+/** Tallies every lead resolved by `asOf` (open ones are left out) and reads them at that instant. */
+export function summarizeEvidence(
+  evidence: Iterable<OutcomeEvidence>,
+  asOf: number,
+  window: LearningWindow,
+): EvidenceSummary {
+  const tallies = new EvidenceTallies(asOf, window.halfLife);
+  for (const e of evidence) {
+    if (e.assignedAt > asOf) continue;
+    const converted = resolution(e, asOf, window.outcomeWindow);
+    if (converted !== null) tallies.add(e.repId, e.segmentKey, e.assignedAt, converted);
+  }
+  return tallies.summaryAt(asOf);
+}
+
+function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = make()));
+  return value;
+}
+
+/** A rep's belief in one segment: the Beta posterior and what it rests on. */
+export interface RepBelief {
+  alpha: number;
+  beta: number;
+  /** The prior mean: the team's segment rate times the rep's skill elsewhere. */
+  priorMean: number;
+  /** The team's rate in this segment, for the explanation. */
+  teamRate: number;
+  /** The rep's own resolved leads in the segment. */
+  own: Tally;
+}
+
+export const maxPriorMean = 0.999;
+export const minPriorMean = 0.001;
+
+export function beliefOf(
+  repId: string,
+  segmentKey: string,
+  summary: EvidenceSummary,
+  maxPriorStrength: number,
+): RepBelief {
+  const priorMean = summary.priorMean(repId, segmentKey, maxPriorStrength);
+  const strength = summary.priorStrength(maxPriorStrength);
+  const own = summary.own(repId, segmentKey);
+  return {
+    alpha: strength * priorMean + own.conversions,
+    beta: strength * (1 - priorMean) + (own.resolved - own.conversions),
+    priorMean,
+    teamRate: summary.segmentRate(segmentKey, maxPriorStrength),
+    own,
+  };
+}
+
+/** Beliefs for best-fit from summarized outcomes: what PlanRoutingInput.fit.beliefOf expects. */
+export function beliefsFrom(
+  summary: EvidenceSummary,
+  priorStrength: number,
+): (repId: string, segmentKey: string) => RepBelief {
+  return (repId, segmentKey) => beliefOf(repId, segmentKey, summary, priorStrength);
+}
+
+/** A belief that is certain of a rate: the simulator's oracle ranks reps by what it knows, not by what it saw. */
+export function knownRate(rate: number): RepBelief {
+  const mean = Math.min(maxPriorMean, Math.max(minPriorMean, rate));
+  const strength = 1e9;
+  return { alpha: strength * mean, beta: strength * (1 - mean), priorMean: mean, teamRate: mean, own: emptyTally() };
+}
+
+export function beliefMean(belief: RepBelief): number {
+  return belief.alpha / (belief.alpha + belief.beta);
+}
