@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { owedMember, rankBestFit, type FitMember } from './best-fit';
+import { owedMembers, rankBestFit, type FitMember } from './best-fit';
 import { knownRate, type RepBelief } from './posterior';
 
 const belief = (alpha: number, beta: number): RepBelief => ({
@@ -105,6 +105,20 @@ test('routing lead after lead, every rep keeps at least the floor share of their
 });
 
 test('nobody is owed when everyone has their floor share', () => {
-  expect(owedMember(members(2), [5, 5], 0.5)).toBeNull();
-  expect(owedMember(members(2), [0, 0], 0)).toBeNull();
+  expect(owedMembers(members(2), [5, 5], 0.5)).toBeNull();
+  expect(owedMembers(members(2), [0, 0], 0)).toBeNull();
+});
+
+test('in a new team everyone is owed alike, and the draws choose among them', () => {
+  expect(owedMembers(members(3), [0, 0, 0], 0.5)?.positions).toEqual([0, 1, 2]);
+  const ranking = rankBestFit({
+    members: members(3),
+    beliefs: [knownRate(0.1), knownRate(0.5), knownRate(0.2)],
+    recentLeads: [0, 0, 0],
+    fairnessFloor: 0.5,
+    seed: 3,
+    propensityDraws: 100,
+  });
+  expect(ranking.order[0]).toBe(1);
+  expect(ranking.propensity).toBe(1);
 });

@@ -31,22 +31,25 @@ export interface BestFitRanking {
   order: number[];
   /** The draw of each member, in members' order. */
   draws: number[];
-  /** The position the fairness floor put first; -1 when the draws decided. */
+  /** The position the fairness floor put first (the highest draw among those it owes); -1 when it owes nobody. */
   owed: number;
   /** What the owed member was short of: their leads in the window and their floor. */
   owedBy: { received: number; floor: number } | null;
-  /** Chance the policy puts order[0] first, in (0, 1]; 1 when the floor decided. */
+  /** Chance the policy puts order[0] first, in (0, 1]; 1 when the floor alone decided. */
   propensity: number;
 }
 
 const epsilon = 1e-9;
 
-/** Whom the floor owes the lead: the member furthest below floor × weight share × (window leads + this one). */
-export function owedMember(
+/**
+ * Whom the floor owes the lead: the members furthest below floor × weight share × (window leads + this one). Several
+ * when they are equally short (a new team: everyone at 0), and the draws choose among them.
+ */
+export function owedMembers(
   members: readonly FitMember[],
   recentLeads: readonly number[],
   fairnessFloor: number,
-): { position: number; received: number; floor: number } | null {
+): { positions: number[]; received: number; floor: number } | null {
   if (fairnessFloor <= 0 || members.length < 2) return null;
   let totalWeight = 0;
   let totalLeads = 0;
@@ -54,16 +57,17 @@ export function owedMember(
     totalWeight += m.weight;
     totalLeads += recentLeads[i] ?? 0;
   });
-  let best: { position: number; received: number; floor: number; short: number } | null = null;
-  members.forEach((m, i) => {
-    const floor = fairnessFloor * (m.weight / totalWeight) * (totalLeads + 1);
-    const received = recentLeads[i] ?? 0;
-    const short = floor - received;
-    if (short > epsilon && (!best || short > best.short + epsilon)) best = { position: i, received, floor, short };
+  let most = epsilon;
+  const shorts = members.map((m, i) => {
+    const short = fairnessFloor * (m.weight / totalWeight) * (totalLeads + 1) - (recentLeads[i] ?? 0);
+    if (short > most) most = short;
+    return short;
   });
-  if (!best) return null;
-  const { position, received, floor } = best;
-  return { position, received, floor };
+  if (most <= epsilon) return null;
+  const positions = shorts.flatMap((short, i) => (short >= most - epsilon ? [i] : []));
+  const first = positions[0]!;
+  const received = recentLeads[first] ?? 0;
+  return { positions, received, floor: received + most };
 }
 
 export function rankBestFit(input: BestFitInput): BestFitRanking {
@@ -73,22 +77,31 @@ export function rankBestFit(input: BestFitInput): BestFitRanking {
   const uniform = seededUniform(seed);
   const draws = beliefs.map((b) => betaDraw(b.alpha, b.beta, uniform));
   const byDraw = draws.map((_, i) => i).sort((a, b) => draws[b]! - draws[a]! || a - b);
-  const owed = owedMember(members, input.recentLeads, input.fairnessFloor);
-  if (owed) {
-    const order = [owed.position, ...byDraw.filter((i) => i !== owed.position)];
-    return { order, draws, owed: owed.position, owedBy: { received: owed.received, floor: owed.floor }, propensity: 1 };
-  }
-  const chosen = byDraw[0];
+  const owed = owedMembers(members, input.recentLeads, input.fairnessFloor);
+  const pool = owed?.positions ?? byDraw;
+  const chosen = byDraw.find((i) => pool.includes(i));
   if (chosen === undefined) return { order: [], draws, owed: -1, owedBy: null, propensity: 1 };
-  return { order: byDraw, draws, owed: -1, owedBy: null, propensity: estimatePropensity(beliefs, chosen, input) };
+  const order = [chosen, ...byDraw.filter((i) => i !== chosen)];
+  return {
+    order,
+    draws,
+    owed: owed ? chosen : -1,
+    owedBy: owed ? { received: input.recentLeads[chosen] ?? 0, floor: owed.floor } : null,
+    propensity: estimatePropensity(beliefs, pool, chosen, input),
+  };
 }
 
 /**
  * Chance that `position` draws highest, by repeated draws from a stream of its own. The decision's own draw is one
  * more sample of the same distribution and is counted, so an unlikely choice that happened is never given 0.
  */
-function estimatePropensity(beliefs: readonly RepBelief[], position: number, input: BestFitInput): number {
-  if (beliefs.length === 1) return 1;
+function estimatePropensity(
+  beliefs: readonly RepBelief[],
+  pool: readonly number[],
+  position: number,
+  input: BestFitInput,
+): number {
+  if (pool.length === 1) return 1;
   const draws = input.propensityDraws;
   if (draws === 0) return 1;
   const uniform = seededUniform(input.seed ^ 0x5bd1e995);
@@ -96,7 +109,7 @@ function estimatePropensity(beliefs: readonly RepBelief[], position: number, inp
   for (let k = 0; k < draws; k++) {
     let best = -1;
     let bestValue = -Infinity;
-    for (let i = 0; i < beliefs.length; i++) {
+    for (const i of pool) {
       const value = betaDraw(beliefs[i]!.alpha, beliefs[i]!.beta, uniform);
       if (value > bestValue) {
         bestValue = value;

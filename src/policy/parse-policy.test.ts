@@ -166,3 +166,50 @@ test('an empty file, or one that is not a mapping, says so', () => {
   ]);
   expect(errorsOf('- just\n- a list\n')[0]).toMatchObject({ line: 1, column: 1, path: '' });
 });
+
+describe('learning', () => {
+  const base = `sla:\n  - name: all\n    within: 1 hour\ndefault:\n  team: general\n  strategy: best-fit\n`;
+
+  test('best-fit and its learning settings parse, with defaults for what is not given', () => {
+    const result = parsePolicy(`${base}learning:\n  convertsOn: won\n  halfLife: 90 days\n`);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.policy.learning).toMatchObject({
+      convertsOn: 'won',
+      halfLife: 90,
+      outcomeWindow: 60,
+      fairnessFloor: 0.5,
+      segmentBy: ['serviceLine', 'companySize', 'region'],
+    });
+  });
+
+  test.each([
+    ['convertsOn: signed', 'learning.convertsOn', 'a conversion event'],
+    ['halfLife: soon', 'learning.halfLife', 'number of days'],
+    ['fairnessFloor: 1.5', 'learning.fairnessFloor', ''],
+    [
+      'companySizeBands: [{ name: small, below: 50 }, { name: big, below: 40 }, { name: rest }]',
+      'learning.companySizeBands.1.below',
+      'bounds must rise',
+    ],
+  ])('%s is refused at %s', (line, path, message) => {
+    const result = parsePolicy(`${base}learning:\n  ${line}\n`);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors[0]).toMatchObject({ path, line: 8 });
+    expect(result.errors[0]!.message).toContain(message);
+  });
+
+  test('a live policy may not use best-fit yet, and says where', () => {
+    const result = parsePolicy(base, { live: true });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        path: 'default.strategy',
+        line: 6,
+        message: expect.stringContaining('simulate-learning'),
+      }),
+    ]);
+  });
+});

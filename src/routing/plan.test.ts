@@ -11,6 +11,7 @@ import type { Directory } from './directory';
 import { emptyLedger } from './fairness-ledger';
 import { planRouting, RoutingError, type PlanRoutingInput, type RoutingPlan } from './plan';
 import { candidateIds, directory, lead, policy, rep, route, team } from './test-fixtures';
+import { beliefsFrom, EvidenceTallies } from '../learning/posterior';
 
 describe('rules', () => {
   test.each([
@@ -409,5 +410,44 @@ describe('properties', () => {
       expect(levels).toEqual([...levels].sort((a, b) => a - b));
       for (const level of levels) expect(plan.catchAll.level).toBeGreaterThan(level);
     });
+  });
+});
+
+describe('best-fit', () => {
+  const bestFitPolicy = { ...policy, rules: [], default: { team: 'cloud', strategy: 'best-fit' as const } };
+  const noOutcomes = beliefsFrom(new EvidenceTallies(0, 180).summaryAt(0), 10);
+
+  test('orders the team by seeded draws, explains each place, and records the draws and the propensity', () => {
+    const even = new Map(directory.reps.filter((r) => r.teamId === 'cloud').map((r) => [r.id, 10]));
+    const fit = { beliefOf: noOutcomes, recentLeads: even, seed: 11 };
+    const plan = route({ policy: bestFitPolicy, fit }).plan;
+    expect(route({ policy: bestFitPolicy, fit }).plan).toEqual(plan);
+    const record = plan.explanation.fit!;
+    expect(record.seed).toBe(11);
+    expect(record.owedRepId).toBeNull();
+    expect(record.propensity).toBeGreaterThan(0);
+    expect(record.propensity).toBeLessThanOrEqual(1);
+    const first = candidateIds(plan)[0]!;
+    expect(Math.max(...Object.values(record.draws))).toBeCloseTo(record.draws[first]!, 4);
+    expect(plan.explanation.candidateDetails[0]!.why).toMatch(
+      /no resolved .* yet \(estimate \d+%; team \d+%\); drew [\d.]+, highest of \d+/,
+    );
+    expect(plan.explanation.tieBreak).toContain('Thompson sampling');
+  });
+
+  test('a rep below the fairness floor is offered first, and the explanation says why', () => {
+    const ids = candidateIds(
+      route({ policy: bestFitPolicy, fit: { beliefOf: noOutcomes, recentLeads: new Map(), seed: 1 } }).plan,
+    );
+    const recentLeads = new Map(ids.map((id, i) => [id, i === ids.length - 1 ? 0 : 20]));
+    const plan = route({ policy: bestFitPolicy, fit: { beliefOf: noOutcomes, recentLeads, seed: 1 } }).plan;
+    expect(candidateIds(plan)[0]).toBe(ids[ids.length - 1]);
+    expect(plan.explanation.fit!.owedRepId).toBe(ids[ids.length - 1]);
+    expect(plan.explanation.fit!.propensity).toBe(1);
+    expect(plan.explanation.candidateDetails[0]!.why).toContain('owed the lead by the fairness floor');
+  });
+
+  test('without outcome evidence the plan cannot be made', () => {
+    expect(() => route({ policy: bestFitPolicy })).toThrow('best-fit routing needs the outcomes evidence');
   });
 });
