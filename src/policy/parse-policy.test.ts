@@ -204,12 +204,8 @@ describe('learning', () => {
     const result = parsePolicy(base, { live: true });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors).toEqual([
-      expect.objectContaining({
-        path: 'default.strategy',
-        line: 6,
-        message: expect.stringContaining('simulate-learning'),
-      }),
-    ]);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatchObject({ path: 'default.strategy', line: 6 });
+    expect(result.errors[0]!.message).toContain('simulate-learning');
   });
 });
