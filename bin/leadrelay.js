@@ -7,6 +7,7 @@ const commands = {
   simulate: 'simulate.ts',
   'simulate-learning': 'simulate-learning.ts',
   keys: 'keys.ts',
+  outcomes: 'outcomes.ts',
 };
 const [command, ...args] = process.argv.slice(2);
 if (!command || !(command in commands)) {

@@ -9,7 +9,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Pool } from 'pg';
 import { prepared } from './pool';
 
-export const apiScopes = ['leads:write', 'leads:read', 'partner', 'admin'] as const;
+export const apiScopes = ['leads:write', 'leads:read', 'outcomes:write', 'partner', 'admin'] as const;
 export type ApiScope = (typeof apiScopes)[number];
 
 export type Principal =

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { security } from '../openapi';
 import type { RouteDeps } from '../route-deps';
 import { correctLead, readCorrections } from './corrections';
+import { readOutcomes, reportOutcome } from './outcomes';
 import { readLead, readLeadTimeline } from './read-lead';
 import {
   CorrectionBody,
@@ -11,6 +12,9 @@ import {
   CorrectionSchema,
   LeadParams,
   LeadSchema,
+  OutcomeBody,
+  OutcomeListSchema,
+  OutcomeSchema,
   readErrors,
   TimelineSchema,
 } from './schemas';
@@ -74,6 +78,36 @@ export function leadRoutes(app: FastifyInstance, { client, db }: RouteDeps, done
       response: { 200: CorrectionListSchema, ...readErrors },
     },
     handler: async (request) => readCorrections(db, request.principal, request.params.id),
+  });
+
+  routes.post('/v1/leads/:id/outcomes', {
+    config: { access: { keys: ['outcomes:write'], reps: true } },
+    schema: {
+      tags: ['leads'],
+      summary: 'Report what became of a lead: first touch, meeting booked, qualified, opportunity, won, lost',
+      description:
+        "For keys with `outcomes:write` (a CRM integration), admin keys, and the rep who owns the lead. The outcome is credited to the lead's owner and written to its timeline; best-fit routing learns from them. `externalId` (the CRM's id for the stage change; by default the event and instant) makes a retry harmless: the same report again is answered 200 with the stored outcome, a different one under the same id is 409. A lead nobody owns yet is 409; a bad field is named in the 400.",
+      security: security.either,
+      params: LeadParams,
+      body: OutcomeBody,
+      response: { 200: OutcomeSchema, 201: OutcomeSchema, 409: readErrors[404], ...readErrors },
+    },
+    handler: async (request, reply) => {
+      const { created, outcome } = await reportOutcome(db, request.principal, request.params.id, request.body);
+      return reply.code(created ? 201 : 200).send(outcome);
+    },
+  });
+
+  routes.get('/v1/leads/:id/outcomes', {
+    config: { access: { keys: ['outcomes:write', 'leads:read'], reps: true } },
+    schema: {
+      tags: ['leads'],
+      summary: 'Outcomes reported for a lead, in the order they happened',
+      security: security.either,
+      params: LeadParams,
+      response: { 200: OutcomeListSchema, ...readErrors },
+    },
+    handler: async (request) => readOutcomes(db, request.principal, request.params.id),
   });
 
   done();

@@ -1,6 +1,7 @@
 // Requests and answers of the lead routes: a lead's state and its timeline.
 import { z } from 'zod';
 import { CorrectionSchema as CorrectionInputSchema } from '../../src/corrections';
+import { outcomeEvents, outcomeSchema } from '../../src/outcomes';
 import { ErrorBodySchema } from '../errors';
 import { apiSchemas } from '../openapi';
 
@@ -122,3 +123,24 @@ export const CorrectionSchema = z
   .register(apiSchemas, { id: 'Correction' });
 
 export const CorrectionListSchema = z.object({ leadId: z.string(), corrections: z.array(CorrectionSchema) });
+
+export const OutcomeBody = outcomeSchema(Date.now);
+
+export const OutcomeSchema = z
+  .object({
+    id: z.number().int(),
+    leadId: z.string(),
+    event: z.enum(outcomeEvents),
+    at: z.string(),
+    amount: z.number().nullable(),
+    currency: z.string().nullable(),
+    reason: z.string().nullable(),
+    externalId: z.string(),
+    reportedBy: z.string().describe('The rep id, or api-key:<name>'),
+    repId: z.string().describe('The owner the outcome is credited to'),
+    createdAt: z.string(),
+    summary: z.string().describe('e.g. "won, 12000 EUR (ana)"'),
+  })
+  .meta({ id: 'Outcome' });
+
+export const OutcomeListSchema = z.object({ leadId: z.string(), outcomes: z.array(OutcomeSchema) });
