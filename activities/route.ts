@@ -15,7 +15,10 @@ import {
 } from '../db/routing';
 import { describeRouting } from '../src/routing/explanation';
 import type { RoutingLead } from '../src/policy/lead-attributes';
-import { planRouting, routeTeamOf, RoutingError, type RoutingPlan } from '../src/routing/plan';
+import { beliefsFrom } from '../src/learning/posterior';
+import { seedFrom } from '../src/learning/random';
+import { planRouting, routeOutlineOf, RoutingError, type FitEvidence, type RoutingPlan } from '../src/routing/plan';
+import { readRecentFirstOffers, readTeamEvidence } from '../db/learning';
 import { openOfferIn, type OpenedOffer } from './offers';
 import type { ActivityDeps } from '.';
 
@@ -78,16 +81,28 @@ export function createRouteActivities({ db }: Pick<ActivityDeps, 'db'>) {
               );
             const directory = await loadDirectory(tx);
             const decide = { policy: active.policy, policyVersion: active.version, lead: routingLead, directory };
-            const teamId = routeTeamOf(decide);
+            const { teamId, ordering } = routeOutlineOf(decide);
             await lockTeamRouting(tx, teamId);
             // Another attempt for this lead may have decided while this one waited for the lock.
             plan = await readRoutingDecision(tx, leadId);
             if (!plan) {
+              const now = new Date(at);
+              const learning = active.policy.learning;
+              // The draws are seeded by the lead: with the same evidence, a decision replays exactly.
+              const fit: FitEvidence | undefined =
+                ordering === 'best-fit'
+                  ? {
+                      beliefOf: beliefsFrom(await readTeamEvidence(tx, teamId, now, learning), learning.priorStrength),
+                      recentLeads: await readRecentFirstOffers(tx, teamId, now, learning.fairnessWindow),
+                      seed: seedFrom(leadId),
+                    }
+                  : undefined;
               const result = planRouting({
                 ...decide,
                 load: await loadRepLoad(tx),
                 ledger: await loadTeamLedger(tx, teamId),
-                now: new Date(at),
+                now,
+                ...(fit ? { fit } : {}),
               });
               plan = result.plan;
               await saveLedgerChanges(tx, result.ledgerChanges);

@@ -96,7 +96,7 @@ export async function draftPolicy(
   yamlText: string,
   { uploadedBy = null }: { uploadedBy?: string | null } = {},
 ): Promise<{ ok: true; policy: StoredPolicy } | { ok: false; errors: PolicyError[] }> {
-  const parsed = parsePolicy(yamlText, { teamIds: await activeTeamIds(db), live: true });
+  const parsed = parsePolicy(yamlText, { teamIds: await activeTeamIds(db) });
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   const { rows } = await db.query<PolicyRow>(
     `INSERT INTO routing_policies (yaml, sha256, uploaded_by) VALUES ($1, $2, $3)
@@ -136,7 +136,7 @@ export async function readParsedPolicy(
 ): Promise<{ stored: StoredPolicy; policy: RoutingPolicy }> {
   const row = await readPolicyRow(db, version);
   if (!row) throw new PolicyNotFoundError(`no policy version ${version}`);
-  const parsed = parsePolicy(row.yaml, { teamIds: await activeTeamIds(db), live: true });
+  const parsed = parsePolicy(row.yaml, { teamIds: await activeTeamIds(db) });
   if (!parsed.ok)
     throw new InvalidPolicyError(
       parsed.errors,
@@ -159,7 +159,7 @@ export async function activatePolicy(
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('routing_policies'))`);
     const target = await readPolicyRow(tx, version);
     if (!target) throw new PolicyNotFoundError(`no policy version ${version}`);
-    const parsed = parsePolicy(target.yaml, { teamIds: await activeTeamIds(tx), live: true });
+    const parsed = parsePolicy(target.yaml, { teamIds: await activeTeamIds(tx) });
     if (!parsed.ok)
       throw new InvalidPolicyError(
         parsed.errors,
@@ -193,7 +193,7 @@ export async function ensureDefaultPolicy(db: Pool, yamlText: string): Promise<{
       `SELECT version FROM routing_policies WHERE status = 'active'`,
     );
     if (active[0]) return { version: active[0].version, created: false };
-    const parsed = parsePolicy(yamlText, { teamIds: await activeTeamIds(tx), live: true });
+    const parsed = parsePolicy(yamlText, { teamIds: await activeTeamIds(tx) });
     if (!parsed.ok) throw new InvalidPolicyError(parsed.errors, 'the default routing policy');
     const { rows } = await tx.query<{ version: number }>(
       `INSERT INTO routing_policies (yaml, sha256, uploaded_by, status, activated_at) VALUES ($1, $2, 'default policy file', 'active', now()) RETURNING version`,

@@ -83,6 +83,27 @@ export class EvidenceTallies {
     );
   }
 
+  /**
+   * Resolved leads already counted and decayed elsewhere (an SQL aggregate read at `epoch`): added as they are.
+   */
+  addTally(repId: string, segmentKey: string, tally: Tally): void {
+    for (const target of [
+      this.team,
+      getOr(this.bySegment, segmentKey, emptyTally),
+      getOr(this.byRep, repId, emptyTally),
+      getOr(
+        getOr(this.byRepSegment, repId, () => new Map<string, Tally>()),
+        segmentKey,
+        emptyTally,
+      ),
+    ]) {
+      target.conversions += tally.conversions;
+      target.resolved += tally.resolved;
+      target.leadsConverted += tally.leadsConverted;
+      target.leadsResolved += tally.leadsResolved;
+    }
+  }
+
   /** The evidence as of `asOf`, decayed to that instant. */
   summaryAt(asOf: number): EvidenceSummary {
     return new EvidenceSummary(this, Math.pow(0.5, (asOf - this.epoch) / this.#halfLifeMs));

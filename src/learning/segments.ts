@@ -29,9 +29,11 @@ export function segmentOf(
   }
   const key = [...values].map(([dimension, value]) => `${dimension}=${value}`).join('|');
   const before = [values.get('companySize'), values.has('tier') ? `tier ${values.get('tier')}` : undefined];
+  const source = values.get('source');
+  const region = values.get('region');
   const after = [
-    values.has('source') ? `from ${values.get('source')}` : undefined,
-    values.has('region') ? `in ${values.get('region')}` : undefined,
+    source === undefined ? undefined : source === 'unknown' ? 'from an unknown source' : `from ${source}`,
+    region === undefined ? undefined : region === 'unknown' ? 'in an unknown region' : `in ${region}`,
   ];
   const label = [...before, values.get('serviceLine'), 'leads', ...after].filter(Boolean).join(' ');
   return { key, label };

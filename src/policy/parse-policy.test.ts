@@ -199,13 +199,4 @@ describe('learning', () => {
     expect(result.errors[0]).toMatchObject({ path, line: 8 });
     expect(result.errors[0]!.message).toContain(message);
   });
-
-  test('a live policy may not use best-fit yet, and says where', () => {
-    const result = parsePolicy(base, { live: true });
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.errors).toHaveLength(1);
-    expect(result.errors[0]).toMatchObject({ path: 'default.strategy', line: 6 });
-    expect(result.errors[0]!.message).toContain('simulate-learning');
-  });
 });

@@ -17,11 +17,6 @@ export type ParsedPolicy = { ok: true; policy: RoutingPolicy } | { ok: false; er
 export interface PolicyCheckOptions {
   /** When given, every team the policy routes to must be one of these. */
   teamIds?: Iterable<string>;
-  /**
-   * The policy is for live routing: strategies the live router cannot run yet are refused. best-fit learns from
-   * outcomes, which the live router does not read yet; `leadrelay simulate-learning` runs it over a scenario.
-   */
-  live?: boolean;
 }
 
 export function parsePolicy(yamlText: string, options: PolicyCheckOptions = {}): ParsedPolicy {
@@ -60,22 +55,6 @@ export function parsePolicy(yamlText: string, options: PolicyCheckOptions = {}):
     };
     result.data.rules.forEach((rule, i) => check(rule.team, ['rules', i, 'team']));
     if (result.data.default) check(result.data.default.team, ['default', 'team']);
-  }
-  if (result.success && options.live) {
-    const refuse = (route: { strategy: string; fallback?: string | undefined }, path: Array<string | number>) => {
-      const field = route.strategy === 'best-fit' ? 'strategy' : route.fallback === 'best-fit' ? 'fallback' : null;
-      if (field)
-        errors.push(
-          at(
-            doc,
-            lineCounter,
-            [...path, field],
-            'best-fit is not available for live routing yet (the router does not read outcomes); try it with `leadrelay simulate-learning`',
-          ),
-        );
-    };
-    result.data.rules.forEach((rule, i) => refuse(rule, ['rules', i]));
-    if (result.data.default) refuse(result.data.default, ['default']);
   }
   if (errors.length > 0) return { ok: false, errors: errors.sort((a, b) => a.line - b.line || a.column - b.column) };
   if (!result.success) throw new Error('unreachable: a failed parse always has issues');

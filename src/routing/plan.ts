@@ -167,12 +167,17 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
 }
 
 /**
- * The team a lead routes to under the policy, before anything else is decided: routing locks that team's ledger
- * and reads only it. planRouting makes the same choice from the same inputs.
+ * The team a lead routes to under the policy and how its members are ordered, before anything else is decided:
+ * routing locks that team's ledger and reads only its evidence. planRouting makes the same choice from the same
+ * inputs.
  */
-export function routeTeamOf(input: Pick<PlanRoutingInput, 'policy' | 'policyVersion' | 'lead' | 'directory'>): string {
+export function routeOutlineOf(input: Pick<PlanRoutingInput, 'policy' | 'policyVersion' | 'lead' | 'directory'>): {
+  teamId: string;
+  ordering: FallbackStrategy;
+} {
   checkLead(input.lead);
-  return chooseRoute(input.policy, input.policyVersion, input.lead, input.directory.teams).team.id;
+  const route = chooseRoute(input.policy, input.policyVersion, input.lead, input.directory.teams);
+  return { teamId: route.team.id, ordering: route.ordering };
 }
 
 /** The first rule that matches the lead (else the policy's default), and the team it names. */
