@@ -14,7 +14,7 @@ import {
   saveRoutingDecision,
 } from '../db/routing';
 import { describeRouting } from '../src/routing/explanation';
-import type { RoutingLead } from '../src/policy/lead-attributes';
+import { routingLeadOf } from '../src/routing/routing-lead';
 import { beliefsFrom } from '../src/learning/posterior';
 import { seedFrom } from '../src/learning/random';
 import { planRouting, routeOutlineOf, RoutingError, type FitEvidence, type RoutingPlan } from '../src/routing/plan';
@@ -53,20 +53,7 @@ export function createRouteActivities({ db }: Pick<ActivityDeps, 'db'>) {
       const facts = await readLeadFacts(db, leadId);
       if (!facts?.qualification)
         throw ApplicationFailure.nonRetryable(`lead ${leadId} is not qualified`, 'UnknownLead');
-      const { lead, qualification: q, match } = facts;
-      const routingLead: RoutingLead = {
-        region: lead.region,
-        country: lead.country,
-        serviceLine: q.serviceLine,
-        urgency: q.urgency,
-        tier: q.tier,
-        source: lead.source,
-        companySize: lead.companySize,
-        contactOwnerRepId: match?.contact?.ownerRepId ?? null,
-        accountOwnerRepId: match?.account?.ownerRepId ?? null,
-        confidence: q.confidenceLevel ?? null,
-        unsure: q.unsure ?? null,
-      };
+      const routingLead = routingLeadOf(facts.lead, facts.qualification, facts.match);
       try {
         return await withTransaction(db, async (tx) => {
           let plan = await readRoutingDecision(tx, leadId);

@@ -5,6 +5,7 @@ const path = require('node:path');
 const commands = {
   classify: 'classify.ts',
   simulate: 'simulate.ts',
+  evaluate: 'evaluate.ts',
   'simulate-learning': 'simulate-learning.ts',
   keys: 'keys.ts',
   outcomes: 'outcomes.ts',

@@ -3,7 +3,13 @@
 // how many of the team's first offers each rep received in the fairness window.
 import type { Pool, PoolClient } from 'pg';
 import type { LearningConfig } from '../src/policy/policy-schema';
-import { EvidenceTallies, type EvidenceSummary } from '../src/learning/posterior';
+import type { LoggedDecision } from '../src/learning/evaluate-policy';
+import { EvidenceTallies, resolution, type EvidenceSummary } from '../src/learning/posterior';
+import type { NormalisedLead } from '../src/lead';
+import type { LeadMatch } from '../src/matching/lead-match';
+import type { Qualification } from '../src/qualification';
+import type { FitRecord } from '../src/routing/explanation';
+import { routingLeadOf } from '../src/routing/routing-lead';
 import { segmentOf } from '../src/learning/segments';
 import { outcomeEvents, reaches } from '../src/outcomes';
 import { prepared } from './pool';
@@ -104,4 +110,67 @@ export async function readRecentFirstOffers(
     recentStatement([teamId, new Date(asOf.getTime() - windowDays * dayMs), asOf]),
   );
   return new Map(rows.map((r) => [r.rep_id, r.leads]));
+}
+
+export interface LoggedRoutingDecision extends LoggedDecision {
+  decidedAt: Date;
+  /** Whether the lead converted, as of the read: null while its outcome window is open. */
+  converted: boolean | null;
+}
+
+/**
+ * The best-fit decisions made since `since` (those that logged a propensity), each with the lead as routing saw
+ * it and whether it converted on `convertsOn` (or a later stage) as of `asOf`.
+ */
+export async function readLoggedDecisions(
+  db: Pool | PoolClient,
+  since: Date,
+  asOf: Date,
+  learning: Pick<LearningConfig, 'convertsOn' | 'outcomeWindow'>,
+): Promise<LoggedRoutingDecision[]> {
+  const conversionEvents = outcomeEvents.filter((e) => reaches(e, learning.convertsOn));
+  const { rows } = await db.query<{
+    lead_id: string;
+    team_id: string;
+    decided_at: Date;
+    fit: FitRecord;
+    chosen: string;
+    normalised: NormalisedLead;
+    qualification: Qualification;
+    match: LeadMatch | null;
+    assigned_at: Date | null;
+    converted_at: Date | null;
+    lost_at: Date | null;
+  }>(
+    `SELECT d.lead_id, d.team_id, d.decided_at, d.plan -> 'explanation' -> 'fit' AS fit,
+            d.plan -> 'stages' -> 0 -> 'repIds' ->> 0 AS chosen, l.normalised, l.qualification, l.match,
+            (SELECT min(a.closed_at) FROM lead_offers a WHERE a.lead_id = l.id AND a.status = 'accepted') AS assigned_at,
+            (SELECT min(o.at) FROM lead_outcomes o WHERE o.lead_id = l.id AND o.event = ANY($2::text[]) AND o.at <= $3) AS converted_at,
+            (SELECT min(o.at) FROM lead_outcomes o WHERE o.lead_id = l.id AND o.event = 'lost' AND o.at <= $3) AS lost_at
+       FROM routing_decisions d JOIN leads l ON l.id = d.lead_id
+      WHERE d.decided_at >= $1 AND d.decided_at <= $3
+        AND (d.plan -> 'explanation' -> 'fit' ->> 'propensity') IS NOT NULL AND l.qualification IS NOT NULL
+      ORDER BY d.decided_at, d.lead_id`,
+    [since, conversionEvents, asOf],
+  );
+  return rows.map((r) => ({
+    leadId: r.lead_id,
+    lead: routingLeadOf(r.normalised, r.qualification, r.match),
+    teamId: r.team_id,
+    eligible: Object.keys(r.fit.draws),
+    chosen: r.chosen,
+    propensity: r.fit.propensity!,
+    decidedAt: r.decided_at,
+    converted: resolution(
+      {
+        repId: r.chosen,
+        segmentKey: r.fit.segmentKey,
+        assignedAt: (r.assigned_at ?? r.decided_at).getTime(),
+        convertedAt: r.converted_at?.getTime() ?? null,
+        lostAt: r.lost_at?.getTime() ?? null,
+      },
+      asOf.getTime(),
+      learning.outcomeWindow,
+    ),
+  }));
 }

@@ -173,11 +173,14 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
  */
 export function routeOutlineOf(input: Pick<PlanRoutingInput, 'policy' | 'policyVersion' | 'lead' | 'directory'>): {
   teamId: string;
+  strategy: Strategy;
   ordering: FallbackStrategy;
+  /** 'rule "cloud"' or 'policy default'. */
+  label: string;
 } {
   checkLead(input.lead);
   const route = chooseRoute(input.policy, input.policyVersion, input.lead, input.directory.teams);
-  return { teamId: route.team.id, ordering: route.ordering };
+  return { teamId: route.team.id, strategy: route.strategy, ordering: route.ordering, label: route.label };
 }
 
 /** The first rule that matches the lead (else the policy's default), and the team it names. */

@@ -1,0 +1,113 @@
+// Offline evaluation on a real Postgres with a known answer: logged decisions gave ana 80% of the cloud leads
+// (propensity 0.8) and ben 20%; ana's converted 10% of the time, ben's 50%.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Pool } from 'pg';
+import { upsertDirectory } from '../db/directory';
+import { createPool } from '../db/pool';
+import { copyOfTemplateDatabase } from '../test/support/database';
+import { testDirectory } from '../test/support/directory';
+import { main } from './evaluate';
+
+let db: Pool;
+const now = new Date('2030-03-01T00:00:00Z');
+
+beforeAll(async () => {
+  db = createPool(await copyOfTemplateDatabase());
+  await upsertDirectory(db, testDirectory);
+  for (let i = 0; i < 200; i++) {
+    const id = `logged${String(i).padStart(3, '0')}`;
+    const chosen = i < 160 ? 'ana' : 'ben';
+    const converted = chosen === 'ana' ? i < 16 : i < 180;
+    const decidedAt = new Date(now.getTime() - 30 * 86_400_000);
+    await db.query(
+      `INSERT INTO leads (id, workflow_id, source, name, email, email_normalised, message, received_at, status,
+                          team_id, owner_rep_id, qualification, normalised)
+       VALUES ($1, $2, 'web-form', 'X', $3, $3, 'Move us to AWS', $4, 'assigned', 'cloud', $5, $6, $7)`,
+      [
+        id,
+        `lead:${id}`,
+        `${id}@x.example`,
+        decidedAt,
+        chosen,
+        JSON.stringify({ serviceLine: 'cloud-migration', tier: 'A', urgency: 'now' }),
+        JSON.stringify({ source: 'web-form', region: null, country: null, companySize: null }),
+      ],
+    );
+    const plan = {
+      stages: [{ kind: 'candidate', level: 0, repIds: [chosen] }],
+      explanation: {
+        fit: {
+          segmentKey: 's',
+          segment: 's',
+          seed: i,
+          draws: { ana: 0.2, ben: 0.1 },
+          owedRepId: null,
+          propensity: chosen === 'ana' ? 0.8 : 0.2,
+        },
+      },
+    };
+    await db.query(`INSERT INTO routing_decisions (lead_id, team_id, plan, decided_at) VALUES ($1, 'cloud', $2, $3)`, [
+      id,
+      JSON.stringify(plan),
+      decidedAt,
+    ]);
+    await db.query(
+      `INSERT INTO lead_outcomes (lead_id, event, at, external_id, reported_by, rep_id, reason)
+       VALUES ($1, $2, $3, 'x', 'test', $4, $5)`,
+      [
+        id,
+        converted ? 'opportunity' : 'lost',
+        new Date(decidedAt.getTime() + 5 * 86_400_000),
+        chosen,
+        converted ? null : 'price',
+      ],
+    );
+  }
+});
+afterAll(async () => db?.end());
+
+const sla = 'sla:\n  - name: any\n    within: 5 minutes\n';
+async function evaluate(policyYaml: string) {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'evaluate-')), 'candidate.yaml');
+  fs.writeFileSync(file, policyYaml);
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['--policy', file, '--since', '90d'], {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    db,
+    now,
+  });
+  return { code, out, err };
+}
+
+test('a round-robin candidate is estimated at an even split of the two reps: 30%, beside live 18%', async () => {
+  const { code, out } = await evaluate(`${sla}default:\n  team: cloud\n  strategy: weighted-round-robin\n`);
+  expect(code).toBe(0);
+  expect(out[0]).toContain('200 best-fit decisions');
+  expect(out[1]).toMatch(/^live \(as decided\) +18\.0% /);
+  expect(out[2]).toMatch(/^candidate +30\.0% \[\d+\.\d%, \d+\.\d%\] from 200 decisions it shares/);
+  expect(out.at(-1)).toMatch(/^evaluate decisions=200 live=0\.1800 candidate=0\.3000 low=0\.\d+ high=0\.\d+$/);
+});
+
+test('a candidate that sends these leads to another team shares no decision: no estimate', async () => {
+  const { code, out } = await evaluate(`${sla}default:\n  team: partners\n  strategy: weighted-round-robin\n`);
+  expect(code).toBe(0);
+  expect(out[2]).toContain('no estimate');
+});
+
+test('least-loaded cannot be evaluated offline, and the rule is named', async () => {
+  const { code, err } = await evaluate(`${sla}default:\n  team: cloud\n  strategy: least-loaded\n`);
+  expect(code).toBe(2);
+  expect(err[0]).toContain('policy default orders by least-loaded');
+});
+
+test('a best-fit candidate is evaluated with the evidence of each decision’s time: none here, so a fair coin', async () => {
+  const { code, out } = await evaluate(`${sla}default:\n  team: cloud\n  strategy: best-fit\n`);
+  expect(code).toBe(0);
+  const candidate = Number(/candidate=([\d.]+)/.exec(out.at(-1)!)![1]);
+  expect(candidate).toBeGreaterThan(0.27);
+  expect(candidate).toBeLessThan(0.33);
+});
