@@ -7,7 +7,7 @@ import type { Pool } from 'pg';
 import { ownedLeadsByEmail, reportOutcomeOf } from '../db/outcomes';
 import { createPool } from '../db/pool';
 import { loadConfig, requireSetting } from '../src/config';
-import { describeOutcome, outcomeSchema } from '../src/outcomes';
+import { describeOutcome, OutcomeInputSchema } from '../src/outcomes';
 
 const usage = `usage: leadrelay outcomes import <file.csv>
 CSV columns (header row): lead, stage, date, amount, currency, reason, externalId
@@ -56,7 +56,6 @@ export async function main(
       return 2;
     }
 
-  const schema = outcomeSchema(Date.now);
   const db = io.db ?? createPool(requireSetting(loadConfig(process.env), 'DATABASE_URL'), io.err);
   const counts = { recorded: 0, already: 0, refused: 0 };
   try {
@@ -67,7 +66,7 @@ export async function main(
         io.out(`line ${line}: refused: ${why}`);
       };
       const date = row.date ?? '';
-      const parsed = schema.safeParse({
+      const parsed = OutcomeInputSchema.safeParse({
         event: row.stage,
         at: datePattern.test(date) ? `${date}T00:00:00Z` : date,
         ...(row.amount ? { amount: Number(row.amount) } : {}),

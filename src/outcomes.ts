@@ -15,45 +15,58 @@ export function reaches(event: OutcomeEvent, convertsOn: ConversionEvent): boole
   return event !== 'lost' && funnelRank(event) >= funnelRank(convertsOn);
 }
 
-/** Tolerance for the reporter's clock: an outcome a few minutes "in the future" is a skewed clock, not a forecast. */
-const clockSkewMs = 5 * 60_000;
+/**
+ * An outcome as reported. Cross-field rules (amount with currency, a reason exactly when lost) are also stated in
+ * the JSON Schema, so the OpenAPI document says what the API accepts. An `at` in the future is stored as given and
+ * counts for learning only once that instant has passed.
+ */
+const instantPattern = /^(19|20)\d{2}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-](0\d|1[0-4]):[0-5]\d)$/;
 
-export function outcomeSchema(now: () => number) {
-  return z
-    .strictObject({
-      event: z.enum(outcomeEvents, { error: `one of ${outcomeEvents.join(', ')}` }),
-      at: z.iso
-        .datetime({ offset: true, error: 'an ISO-8601 instant with its offset, e.g. 2026-12-04T15:00:00Z' })
-        .refine((at) => !(Date.parse(at) > now() + clockSkewMs), 'is in the future'),
-      amount: z.number().nonnegative().max(1e13).optional(),
-      currency: z
-        .string()
-        .regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code in capitals, e.g. EUR')
-        .optional(),
-      reason: z.string().trim().min(1).max(500).optional(),
-      externalId: z
-        .string()
-        .trim()
-        .min(1)
-        .max(200)
-        .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
-        .optional()
-        .describe("The reporter's id for this outcome; a retry with the same id writes nothing twice"),
-    })
-    .superRefine((o, ctx) => {
-      if ((o.amount === undefined) !== (o.currency === undefined))
-        ctx.addIssue({
-          code: 'custom',
-          path: [o.amount === undefined ? 'amount' : 'currency'],
-          message: 'give amount and currency together',
-        });
-      if (o.event === 'lost' && o.reason === undefined)
-        ctx.addIssue({ code: 'custom', path: ['reason'], message: 'a lost lead needs the reason it was lost' });
-      if (o.event !== 'lost' && o.reason !== undefined)
-        ctx.addIssue({ code: 'custom', path: ['reason'], message: 'only a lost outcome has a reason' });
-    });
-}
-export type OutcomeInput = z.output<ReturnType<typeof outcomeSchema>>;
+export const OutcomeInputSchema = z
+  .strictObject({
+    event: z.enum(outcomeEvents, { error: `one of ${outcomeEvents.join(', ')}` }),
+    at: z.iso
+      .datetime({ offset: true, abort: true, error: 'an ISO-8601 instant with its offset, e.g. 2026-12-04T15:00:00Z' })
+      // Years a sales outcome can have, and offsets real zones use (±14:59): what Postgres stores as given.
+      .regex(instantPattern, 'an instant between 1900 and 2099 with an offset of at most 14:59'),
+    amount: z.number().nonnegative().max(1e13).optional(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code in capitals, e.g. EUR')
+      .optional(),
+    reason: z.string().trim().min(1).max(500).optional(),
+    externalId: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
+      .optional()
+      .describe("The reporter's id for this outcome; a retry with the same id writes nothing twice"),
+  })
+  .superRefine((o, ctx) => {
+    if ((o.amount === undefined) !== (o.currency === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: [o.amount === undefined ? 'amount' : 'currency'],
+        message: 'give amount and currency together',
+      });
+    if (o.event === 'lost' && o.reason === undefined)
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'a lost lead needs the reason it was lost' });
+    if (o.event !== 'lost' && o.reason !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'only a lost outcome has a reason' });
+  })
+  .meta({
+    dependentRequired: { amount: ['currency'], currency: ['amount'] },
+    oneOf: [
+      { properties: { event: { const: 'lost' } }, required: ['reason'] },
+      {
+        properties: { event: { enum: outcomeEvents.filter((e) => e !== 'lost') } },
+        not: { required: ['reason'] },
+      },
+    ],
+  });
+export type OutcomeInput = z.output<typeof OutcomeInputSchema>;
 
 export interface StoredOutcome {
   id: number;

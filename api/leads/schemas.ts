@@ -1,7 +1,7 @@
 // Requests and answers of the lead routes: a lead's state and its timeline.
 import { z } from 'zod';
 import { CorrectionSchema as CorrectionInputSchema } from '../../src/corrections';
-import { outcomeEvents, outcomeSchema } from '../../src/outcomes';
+import { outcomeEvents, OutcomeInputSchema } from '../../src/outcomes';
 import { ErrorBodySchema } from '../errors';
 import { apiSchemas } from '../openapi';
 
@@ -124,7 +124,7 @@ export const CorrectionSchema = z
 
 export const CorrectionListSchema = z.object({ leadId: z.string(), corrections: z.array(CorrectionSchema) });
 
-export const OutcomeBody = outcomeSchema(Date.now);
+export const OutcomeBody = OutcomeInputSchema;
 
 export const OutcomeSchema = z
   .object({

@@ -108,7 +108,8 @@ test('another rep is 403, an intake key 403, an unowned lead 409, an unknown lea
 test.each([
   [{ event: 'signed', at: '2026-11-03T08:00:00Z' }, ['event']],
   [{ event: 'won', at: 'yesterday' }, ['at']],
-  [{ event: 'won', at: '2099-01-01T00:00:00Z' }, ['at']],
+  [{ event: 'won', at: '1850-01-01T00:00:00Z' }, ['at']],
+  [{ event: 'won', at: '2026-11-03T08:00:00-22:15' }, ['at']],
   [{ event: 'won', at: '2026-11-03T08:00:00Z', amount: 500 }, ['currency']],
   [{ event: 'lost', at: '2026-11-03T08:00:00Z' }, ['reason']],
   [{ event: 'won', at: '2026-11-03T08:00:00Z', reason: 'price' }, ['reason']],
