@@ -124,9 +124,11 @@ export async function main(
     );
     io.out(
       `candidate           ${
-        estimate.rate === null
-          ? 'the candidate would have made none of the logged first offers: no estimate'
-          : `${pct(estimate.rate)} [${pct(estimate.low!)}, ${pct(estimate.high!)}] from ${estimate.matched} decisions it shares (effective size ${estimate.effectiveSize.toFixed(1)})`
+        resolved.length === 0
+          ? 'no resolved decisions to evaluate'
+          : estimate.rate === null
+            ? 'the candidate would have made none of the logged first offers: no estimate'
+            : `${pct(estimate.rate)} [${pct(estimate.low!)}, ${pct(estimate.high!)}] from ${estimate.matched} decisions it shares (effective size ${estimate.effectiveSize.toFixed(1)})`
       }`,
     );
     io.out(
