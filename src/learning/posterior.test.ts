@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { beliefMean, beliefOf, EvidenceTallies, summarizeEvidence, type OutcomeEvidence } from './posterior';
 import { seededUniform } from './random';
 
@@ -84,4 +85,37 @@ test('the prior weighs less when reps differ beyond chance, and its full strengt
   };
   expect(leads([0.05, 0.5, 0.1, 0.45, 0.3, 0.02]).priorStrength(50)).toBeLessThan(10);
   expect(leads([0.2, 0.2, 0.2, 0.2, 0.2, 0.2]).priorStrength(50)).toBeGreaterThan(25);
+});
+
+test('property: the estimate lies between the prior mean and the rep’s own rate, nearer their own as it grows', () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.record({
+          rep: fc.constantFrom('ana', 'ben', 'cruz'),
+          segment: fc.constantFrom('a', 'b'),
+          daysAgo: fc.integer({ min: 61, max: 400 }),
+          won: fc.boolean(),
+        }),
+        { maxLength: 60 },
+      ),
+      fc.constantFrom('ana', 'ben', 'cruz'),
+      fc.constantFrom('a', 'b'),
+      (leads, rep, segment) => {
+        const evidence = leads.map((l) => lead(l.rep, l.segment, l.daysAgo, l.won ? 'won' : 'lost'));
+        const belief = beliefOf(rep, segment, summarizeEvidence(evidence, now, window), 10);
+        const mean = beliefMean(belief);
+        expect(mean).toBeGreaterThan(0);
+        expect(mean).toBeLessThan(1);
+        if (belief.own.resolved === 0) {
+          expect(mean).toBeCloseTo(belief.priorMean, 9);
+          return;
+        }
+        const own = belief.own.conversions / belief.own.resolved;
+        expect(mean).toBeGreaterThanOrEqual(Math.min(belief.priorMean, own) - 1e-12);
+        expect(mean).toBeLessThanOrEqual(Math.max(belief.priorMean, own) + 1e-12);
+      },
+    ),
+    { numRuns: 1000 },
+  );
 });
