@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { owedMembers, rankBestFit, type FitMember } from './best-fit';
+import { drawFrom, owedMembers, rankBestFit, type FitMember } from './best-fit';
+import { seededUniform } from './random';
 import { knownRate, type RepBelief } from './posterior';
 
 const belief = (alpha: number, beta: number): RepBelief => ({
@@ -121,4 +122,30 @@ test('in a new team everyone is owed alike, and the draws choose among them', ()
   });
   expect(ranking.order[0]).toBe(1);
   expect(ranking.propensity).toBe(1);
+});
+
+test('exploration below 1 draws nearer each rep’s estimate: same mean, a fraction of the spread', () => {
+  const b = belief(4, 16);
+  const spread = (exploration: number) => {
+    const uniform = seededUniform(9);
+    const draws = Array.from({ length: 20_000 }, () => drawFrom(b, exploration, uniform));
+    const mean = draws.reduce((a, x) => a + x, 0) / draws.length;
+    return { mean, variance: draws.reduce((a, x) => a + (x - mean) ** 2, 0) / draws.length };
+  };
+  const plain = spread(1);
+  const sharp = spread(0.25);
+  expect(sharp.mean).toBeCloseTo(plain.mean, 2);
+  expect(sharp.variance / plain.variance).toBeGreaterThan(0.15);
+  expect(sharp.variance / plain.variance).toBeLessThan(0.35);
+  expect(() =>
+    rankBestFit({
+      members: members(2),
+      beliefs: [b, b],
+      recentLeads: [1, 1],
+      fairnessFloor: 0,
+      seed: 1,
+      propensityDraws: 0,
+      exploration: 0,
+    }),
+  ).toThrow(RangeError);
 });

@@ -24,6 +24,17 @@ export interface BestFitInput {
   seed: number;
   /** How many extra draws estimate the propensity; 0 skips the estimate (the simulator's oracle). */
   propensityDraws: number;
+  /**
+   * The share of each posterior's variance the draws keep (the policy's learning.exploration): 1 is plain
+   * Thompson sampling; less draws nearer each rep's estimate, exploiting more. The fairness floor keeps every
+   * rep receiving leads, so evidence on each keeps coming whatever this is. Default 1.
+   */
+  exploration?: number;
+}
+
+/** A draw with about `exploration` of the belief's variance: Beta(α/e, β/e) has the same mean, about e × the variance. */
+export function drawFrom(belief: RepBelief, exploration: number, uniform: () => number): number {
+  return betaDraw(belief.alpha / exploration, belief.beta / exploration, uniform);
 }
 
 export interface BestFitRanking {
@@ -75,7 +86,10 @@ export function rankBestFit(input: BestFitInput): BestFitRanking {
   if (beliefs.length !== members.length || input.recentLeads.length !== members.length)
     throw new RangeError('best-fit needs one belief and one window count per member');
   const uniform = seededUniform(seed);
-  const draws = beliefs.map((b) => betaDraw(b.alpha, b.beta, uniform));
+  const exploration = input.exploration ?? 1;
+  if (!(exploration > 0 && exploration <= 1))
+    throw new RangeError(`exploration must be in (0, 1] (got ${exploration})`);
+  const draws = beliefs.map((b) => drawFrom(b, exploration, uniform));
   const byDraw = draws.map((_, i) => i).sort((a, b) => draws[b]! - draws[a]! || a - b);
   const owed = owedMembers(members, input.recentLeads, input.fairnessFloor);
   const pool = owed?.positions ?? byDraw;
@@ -110,7 +124,7 @@ function estimatePropensity(
     let best = -1;
     let bestValue = -Infinity;
     for (const i of pool) {
-      const value = betaDraw(beliefs[i]!.alpha, beliefs[i]!.beta, uniform);
+      const value = drawFrom(beliefs[i]!, input.exploration ?? 1, uniform);
       if (value > bestValue) {
         bestValue = value;
         best = i;

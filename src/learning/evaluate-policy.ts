@@ -5,9 +5,9 @@ import type { RoutingLead } from '../policy/lead-attributes';
 import type { RoutingPolicy } from '../policy/policy-schema';
 import type { Directory } from '../routing/directory';
 import { routeOutlineOf, RoutingError } from '../routing/plan';
-import { owedMembers } from './best-fit';
+import { drawFrom, owedMembers } from './best-fit';
 import type { RepBelief } from './posterior';
-import { betaDraw, seededUniform, seedFrom } from './random';
+import { seededUniform, seedFrom } from './random';
 import { segmentOf } from './segments';
 
 export interface LoggedDecision {
@@ -81,7 +81,7 @@ export function candidateProbability(d: LoggedDecision, c: CandidateContext): nu
         let best = 0;
         let bestValue = -Infinity;
         beliefs.forEach((b, j) => {
-          const value = betaDraw(b.alpha, b.beta, uniform);
+          const value = drawFrom(b, c.policy.learning.exploration, uniform);
           if (value > bestValue) {
             bestValue = value;
             best = j;

@@ -187,6 +187,7 @@ describe('learning', () => {
     ['convertsOn: signed', 'learning.convertsOn', 'a conversion event'],
     ['halfLife: soon', 'learning.halfLife', 'number of days'],
     ['fairnessFloor: 1.5', 'learning.fairnessFloor', ''],
+    ['exploration: 0', 'learning.exploration', ''],
     [
       'companySizeBands: [{ name: small, below: 50 }, { name: big, below: 40 }, { name: rest }]',
       'learning.companySizeBands.1.below',

@@ -168,6 +168,11 @@ export const LearningSchema = z
     halfLife: DaysSchema.default(180),
     /** How many leads of evidence the shrinkage prior is worth: higher trusts a rep's own record later. */
     priorStrength: z.number().positive().max(1000).default(10),
+    /**
+     * The share of each rep's posterior variance best-fit draws with: 1 is plain Thompson sampling; lower exploits
+     * sooner. The fairness floor keeps every rep receiving leads (and so evidence) whatever this is.
+     */
+    exploration: z.number().gt(0).max(1).default(0.25),
     /** Each available rep receives at least this share of their weighted round-robin share of the team's leads. */
     fairnessFloor: z.number().min(0).max(1).default(0.5),
     /** The period the fairness floor is counted over. */

@@ -157,7 +157,14 @@ export interface RankingInputs {
   load: LoadByRep;
   tier: Tier;
   fit:
-    (FitEvidence & { segment: Segment; converted: string; fairnessFloor: number; fairnessWindowDays: number }) | null;
+    | (FitEvidence & {
+        segment: Segment;
+        converted: string;
+        fairnessFloor: number;
+        fairnessWindowDays: number;
+        exploration: number;
+      })
+    | null;
 }
 
 /** The team's places in offer order: by the round robin, least loaded first, or best fit. */
@@ -183,6 +190,7 @@ export function rankPlaces(
       fairnessFloor: fit.fairnessFloor,
       seed: fit.seed,
       propensityDraws: fit.propensityDraws ?? defaultPropensityDraws,
+      exploration: fit.exploration,
     });
     return {
       order: ranking.order,

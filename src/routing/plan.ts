@@ -135,6 +135,7 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
           converted: convertedWords[policy.learning.convertsOn],
           fairnessFloor: policy.learning.fairnessFloor,
           fairnessWindowDays: policy.learning.fairnessWindow,
+          exploration: policy.learning.exploration,
         }
       : null;
   const ranked = rankPlaces(route.ordering, team, route.team.id, { ledger, load, tier: lead.tier, fit });
