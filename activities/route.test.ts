@@ -14,6 +14,7 @@ import { createPool } from '../db/pool';
 import { loadTeamLedger, lockTeamRouting, readRoutingDecision } from '../db/routing';
 import type { Qualification } from '../src/qualification';
 import { copyOfTemplateDatabase } from '../test/support/database';
+import { insertOwnedLead } from '../test/support/owned-leads';
 import { storeWebForm } from '../test/support/submissions';
 import { testDirectory } from '../test/support/directory';
 import { createAssignActivities } from './assign';
@@ -262,21 +263,14 @@ test('an email attempt that finishes after the lead was assigned leaves it assig
 
 /** A lead the team took in the past: `rep` accepted offer 1 at `at`, and the outcomes that followed. */
 async function pastLead(db: Pool, id: string, rep: string, at: string, outcome: 'won' | 'lost' | null): Promise<void> {
-  await db.query(
-    `INSERT INTO leads (id, workflow_id, source, name, email, email_normalised, message, received_at, status,
-                        team_id, owner_rep_id, qualification, normalised)
-     VALUES ($1, $2, 'web-form', 'X', $3, $3, 'Move us to AWS', $4, 'assigned', 'cloud', $5, $6, $7)`,
-    [
-      id,
-      `lead:${id}`,
-      `${id}@past.example`,
-      at,
-      rep,
-      JSON.stringify(qualification),
-      // Like the web form routed below: no company size, no region.
-      JSON.stringify({ region: null, source: 'web-form', companySize: null }),
-    ],
-  );
+  await insertOwnedLead(db, {
+    id,
+    owner: rep,
+    at,
+    qualification,
+    // Like the web form routed below: no company size, no region.
+    normalised: { region: null, source: 'web-form', companySize: null },
+  });
   await db.query(
     `INSERT INTO lead_offers (lead_id, offer_number, kind, level, rep_ids, offered_at, deadline, status, answered_by, closed_at)
      VALUES ($1, 1, 'candidate', 0, ARRAY[$2], $3, $3, 'accepted', $2, $3)`,

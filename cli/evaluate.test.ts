@@ -8,6 +8,7 @@ import { upsertDirectory } from '../db/directory';
 import { createPool } from '../db/pool';
 import { copyOfTemplateDatabase } from '../test/support/database';
 import { testDirectory } from '../test/support/directory';
+import { insertOwnedLead } from '../test/support/owned-leads';
 import { main } from './evaluate';
 
 let db: Pool;
@@ -21,20 +22,13 @@ beforeAll(async () => {
     const chosen = i < 160 ? 'ana' : 'ben';
     const converted = chosen === 'ana' ? i < 16 : i < 180;
     const decidedAt = new Date(now.getTime() - 30 * 86_400_000);
-    await db.query(
-      `INSERT INTO leads (id, workflow_id, source, name, email, email_normalised, message, received_at, status,
-                          team_id, owner_rep_id, qualification, normalised)
-       VALUES ($1, $2, 'web-form', 'X', $3, $3, 'Move us to AWS', $4, 'assigned', 'cloud', $5, $6, $7)`,
-      [
-        id,
-        `lead:${id}`,
-        `${id}@x.example`,
-        decidedAt,
-        chosen,
-        JSON.stringify({ serviceLine: 'cloud-migration', tier: 'A', urgency: 'now' }),
-        JSON.stringify({ source: 'web-form', region: null, country: null, companySize: null }),
-      ],
-    );
+    await insertOwnedLead(db, {
+      id,
+      owner: chosen,
+      at: decidedAt,
+      qualification: { serviceLine: 'cloud-migration', tier: 'A', urgency: 'now' },
+      normalised: { source: 'web-form', region: null, country: null, companySize: null },
+    });
     const plan = {
       stages: [{ kind: 'candidate', level: 0, repIds: [chosen] }],
       explanation: {
