@@ -163,8 +163,6 @@ export async function readLoggedDecisions(
     decidedAt: r.decided_at,
     converted: resolution(
       {
-        repId: r.chosen,
-        segmentKey: r.fit.segmentKey,
         assignedAt: (r.assigned_at ?? r.decided_at).getTime(),
         convertedAt: r.converted_at?.getTime() ?? null,
         lostAt: r.lost_at?.getTime() ?? null,

@@ -32,17 +32,12 @@ export type LearningWindow = Pick<LearningConfig, 'outcomeWindow' | 'halfLife'>;
 
 const emptyTally = (): Tally => ({ conversions: 0, resolved: 0, leadsConverted: 0, leadsResolved: 0 });
 
-function add(tally: Tally, weight: number, converted: boolean): void {
-  tally.resolved += weight;
-  tally.leadsResolved += 1;
-  if (converted) {
-    tally.conversions += weight;
-    tally.leadsConverted += 1;
-  }
-}
-
 /** Whether the lead converted, did not, or is still open, as of `asOf`; null while open. */
-export function resolution(e: OutcomeEvidence, asOf: number, outcomeWindowDays: number): boolean | null {
+export function resolution(
+  e: Pick<OutcomeEvidence, 'assignedAt' | 'convertedAt' | 'lostAt'>,
+  asOf: number,
+  outcomeWindowDays: number,
+): boolean | null {
   if (e.convertedAt !== null && e.convertedAt <= asOf) return true;
   if (e.lostAt !== null && e.lostAt <= asOf) return false;
   return asOf - e.assignedAt >= outcomeWindowDays * dayMs ? false : null;
@@ -69,22 +64,17 @@ export class EvidenceTallies {
 
   add(repId: string, segmentKey: string, assignedAt: number, converted: boolean): void {
     const weight = Math.pow(2, (assignedAt - this.epoch) / this.#halfLifeMs);
-    add(this.team, weight, converted);
-    add(getOr(this.bySegment, segmentKey, emptyTally), weight, converted);
-    add(getOr(this.byRep, repId, emptyTally), weight, converted);
-    add(
-      getOr(
-        getOr(this.byRepSegment, repId, () => new Map<string, Tally>()),
-        segmentKey,
-        emptyTally,
-      ),
-      weight,
-      converted,
-    );
+    this.addTally(repId, segmentKey, {
+      conversions: converted ? weight : 0,
+      resolved: weight,
+      leadsConverted: converted ? 1 : 0,
+      leadsResolved: 1,
+    });
   }
 
   /**
-   * Resolved leads already counted and decayed elsewhere (an SQL aggregate read at `epoch`): added as they are.
+   * Resolved leads already weighted relative to `epoch` (one lead from add, or an SQL aggregate read at `epoch`),
+   * added to the team, the segment, the rep, and the rep in the segment.
    */
   addTally(repId: string, segmentKey: string, tally: Tally): void {
     for (const target of [
