@@ -119,12 +119,24 @@ function estimatePropensity(
   const draws = input.propensityDraws;
   if (draws === 0) return 1;
   const uniform = seededUniform(input.seed ^ 0x5bd1e995);
-  let wins = 1;
-  for (let k = 0; k < draws; k++) {
+  return (1 + winsOf(beliefs, pool, position, draws, input.exploration ?? 1, uniform)) / (draws + 1);
+}
+
+/** In how many of `rounds` rounds of one draw per belief in `pool` the one at `position` draws highest. */
+export function winsOf(
+  beliefs: readonly RepBelief[],
+  pool: readonly number[],
+  position: number,
+  rounds: number,
+  exploration: number,
+  uniform: () => number,
+): number {
+  let wins = 0;
+  for (let k = 0; k < rounds; k++) {
     let best = -1;
     let bestValue = -Infinity;
     for (const i of pool) {
-      const value = drawFrom(beliefs[i]!, input.exploration ?? 1, uniform);
+      const value = drawFrom(beliefs[i]!, exploration, uniform);
       if (value > bestValue) {
         bestValue = value;
         best = i;
@@ -132,7 +144,7 @@ function estimatePropensity(
     }
     if (best === position) wins++;
   }
-  return wins / (draws + 1);
+  return wins;
 }
 
 /** The belief in words: "12 of 38 mid-market cloud leads became opportunities (31%; team 18%)". */

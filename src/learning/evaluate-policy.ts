@@ -5,7 +5,7 @@ import type { RoutingLead } from '../policy/lead-attributes';
 import type { RoutingPolicy } from '../policy/policy-schema';
 import type { Directory } from '../routing/directory';
 import { routeOutlineOf, RoutingError } from '../routing/plan';
-import { drawFrom, owedMembers } from './best-fit';
+import { owedMembers, winsOf } from './best-fit';
 import type { RepBelief } from './posterior';
 import { seededUniform, seedFrom } from './random';
 import { segmentOf } from './segments';
@@ -74,22 +74,9 @@ export function candidateProbability(d: LoggedDecision, c: CandidateContext): nu
       if (!pool.includes(chosen)) return 0;
       if (pool.length === 1) return 1;
       const segmentKey = segmentOf(d.lead, c.policy.learning).key;
-      const beliefs = pool.map((i) => c.beliefOf!(d.eligible[i]!, segmentKey));
+      const beliefs = d.eligible.map((id) => c.beliefOf!(id, segmentKey));
       const uniform = seededUniform(seedFrom(`evaluate:${d.leadId}`));
-      let wins = 0;
-      for (let k = 0; k < c.draws; k++) {
-        let best = 0;
-        let bestValue = -Infinity;
-        beliefs.forEach((b, j) => {
-          const value = drawFrom(b, c.policy.learning.exploration, uniform);
-          if (value > bestValue) {
-            bestValue = value;
-            best = j;
-          }
-        });
-        if (pool[best] === chosen) wins++;
-      }
-      return wins / c.draws;
+      return winsOf(beliefs, pool, chosen, c.draws, c.policy.learning.exploration, uniform) / c.draws;
     }
   }
 }
