@@ -149,3 +149,21 @@ test('exploration below 1 draws nearer each rep’s estimate: same mean, a fract
     }),
   ).toThrow(RangeError);
 });
+
+test('when the floor owes reps of different weights alike, the explanation gives the chosen rep’s own floor', () => {
+  // Weights 2, 1, 1 over 7 window leads (+ this one): floors 2, 1 and 1; r0 and r1 are each one lead short.
+  const ranking = rankBestFit({
+    members: [
+      { id: 'r0', weight: 2 },
+      { id: 'r1', weight: 1 },
+      { id: 'r2', weight: 1 },
+    ],
+    beliefs: [knownRate(0.1), knownRate(0.9), knownRate(0.5)],
+    recentLeads: [1, 0, 6],
+    fairnessFloor: 0.5,
+    seed: 4,
+    propensityDraws: 0,
+  });
+  expect(ranking.order[0]).toBe(1);
+  expect(ranking.owedBy).toEqual({ received: 0, floor: 1 });
+});

@@ -54,13 +54,14 @@ const epsilon = 1e-9;
 
 /**
  * Whom the floor owes the lead: the members furthest below floor × weight share × (window leads + this one). Several
- * when they are equally short (a new team: everyone at 0), and the draws choose among them.
+ * when they are equally short (a new team: everyone at 0), and the draws choose among them. `floors` is each
+ * member's floor, for the explanation.
  */
 export function owedMembers(
   members: readonly FitMember[],
   recentLeads: readonly number[],
   fairnessFloor: number,
-): { positions: number[]; received: number; floor: number } | null {
+): { positions: number[]; floors: number[] } | null {
   if (fairnessFloor <= 0 || members.length < 2) return null;
   let totalWeight = 0;
   let totalLeads = 0;
@@ -68,17 +69,11 @@ export function owedMembers(
     totalWeight += m.weight;
     totalLeads += recentLeads[i] ?? 0;
   });
-  let most = epsilon;
-  const shorts = members.map((m, i) => {
-    const short = fairnessFloor * (m.weight / totalWeight) * (totalLeads + 1) - (recentLeads[i] ?? 0);
-    if (short > most) most = short;
-    return short;
-  });
+  const floors = members.map((m) => fairnessFloor * (m.weight / totalWeight) * (totalLeads + 1));
+  const shorts = floors.map((floor, i) => floor - (recentLeads[i] ?? 0));
+  const most = Math.max(...shorts);
   if (most <= epsilon) return null;
-  const positions = shorts.flatMap((short, i) => (short >= most - epsilon ? [i] : []));
-  const first = positions[0]!;
-  const received = recentLeads[first] ?? 0;
-  return { positions, received, floor: received + most };
+  return { positions: shorts.flatMap((short, i) => (short >= most - epsilon ? [i] : [])), floors };
 }
 
 export function rankBestFit(input: BestFitInput): BestFitRanking {
@@ -100,7 +95,7 @@ export function rankBestFit(input: BestFitInput): BestFitRanking {
     order,
     draws,
     owed: owed ? chosen : -1,
-    owedBy: owed ? { received: input.recentLeads[chosen] ?? 0, floor: owed.floor } : null,
+    owedBy: owed ? { received: input.recentLeads[chosen] ?? 0, floor: owed.floors[chosen]! } : null,
     propensity: estimatePropensity(beliefs, pool, chosen, input),
   };
 }
