@@ -1,7 +1,6 @@
 // `npx leadrelay evaluate --policy candidate.yaml --since 90d`: how a candidate policy would have converted on the
 // leads best-fit routed, estimated offline from the logged propensities (self-normalised inverse propensity
 // scoring), beside what the live decisions converted. Reads Postgres; changes nothing.
-import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Pool } from 'pg';
 import { loadDirectory } from '../db/directory';
@@ -13,6 +12,7 @@ import { estimateOffPolicy, type LoggedChoice } from '../src/learning/off-policy
 import { beliefsFrom } from '../src/learning/posterior';
 import { parsePolicy } from '../src/policy/parse-policy';
 import { routeOutlineOf, RoutingError } from '../src/routing/plan';
+import { readTextFile } from './read-text-file';
 
 const usage = `usage: leadrelay evaluate --policy <candidate.yaml> [--since <N>d] [--draws N]
   --since   decisions of the last N days (default 90d)
@@ -65,10 +65,9 @@ export async function main(
     return fail(`--draws: a whole number of at least 10, not ${values.draws}`);
   let yaml: string;
   try {
-    yaml = fs.readFileSync(values.policy, 'utf8');
+    yaml = readTextFile(values.policy);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return fail(`${values.policy}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    return fail((error as Error).message);
   }
 
   const db = io.db ?? createPool(requireSetting(loadConfig(process.env), 'DATABASE_URL'), io.err);

@@ -1,13 +1,13 @@
 // `npx leadrelay outcomes import <file.csv>`: outcomes from a CRM export, one per row, each credited to the
 // lead's owner like an API report. A row already imported (same lead, stage and date, or the same externalId) is
 // reported as such and writes nothing, so an export can be imported again after a fix.
-import fs from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Pool } from 'pg';
 import { ownedLeadsByEmail, reportOutcomeOf } from '../db/outcomes';
 import { createPool } from '../db/pool';
 import { loadConfig, requireSetting } from '../src/config';
 import { describeOutcome, OutcomeInputSchema } from '../src/outcomes';
+import { readTextFile } from './read-text-file';
 
 const usage = `usage: leadrelay outcomes import <file.csv>
 CSV columns (header row): lead, stage, date, amount, currency, reason, externalId
@@ -41,12 +41,18 @@ export async function main(
     io.err(usage);
     return 2;
   }
+  let text: string;
   let rows: Array<Record<string, string>>;
   try {
-    rows = parseCsv(fs.readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, trim: true, bom: true });
+    text = readTextFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    io.err(`leadrelay outcomes: ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    io.err(`leadrelay outcomes: ${(error as Error).message}`);
+    return 2;
+  }
+  try {
+    rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true });
+  } catch (error) {
+    io.err(`leadrelay outcomes: ${file}: ${(error as Error).message}`);
     return 2;
   }
   const header = rows[0] ? Object.keys(rows[0]) : [];

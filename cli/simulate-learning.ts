@@ -17,6 +17,7 @@ import {
   type SimulationRun,
 } from '../src/learning/simulation';
 import { parsePolicy } from '../src/policy/parse-policy';
+import { readTextFile } from './read-text-file';
 import type { RoutingPolicy } from '../src/policy/policy-schema';
 import type { Directory } from '../src/routing/directory';
 
@@ -38,19 +39,8 @@ export interface LoadedScenario {
 }
 
 /** Reads a scenario file and the policy and directory it names, with errors that say which file and field. */
-function readText(file: string, what: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(`${what} ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`, {
-      cause: error,
-    });
-  }
-}
-
 export function loadScenario(file: string): LoadedScenario {
-  const raw = parseYaml(readText(file, 'scenario')) as unknown;
+  const raw = parseYaml(readTextFile(file, 'scenario')) as unknown;
   const parsed = ScenarioSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -59,13 +49,13 @@ export function loadScenario(file: string): LoadedScenario {
   const scenario = parsed.data;
   const base = path.dirname(file);
   const policyFile = path.resolve(base, scenario.policy);
-  const policyResult = parsePolicy(readText(policyFile, 'policy'));
+  const policyResult = parsePolicy(readTextFile(policyFile, 'policy'));
   if (!policyResult.ok) {
     const e = policyResult.errors[0]!;
     throw new Error(`${policyFile}:${e.line}:${e.column}: ${e.path ? `${e.path}: ` : ''}${e.message}`);
   }
   const directoryFile = path.resolve(base, scenario.directory);
-  const directory = parseDirectoryFile(JSON.parse(readText(directoryFile, 'directory')));
+  const directory = parseDirectoryFile(JSON.parse(readTextFile(directoryFile, 'directory')));
   for (const repId of Object.keys(scenario.rates.reps))
     if (!directory.reps.some((r) => r.id === repId))
       throw new Error(`${file}: rates.reps.${repId}: no such rep in ${directoryFile}`);
