@@ -51,18 +51,39 @@ test('tallies added as leads resolve read the same as a summary made at once', (
     expect(beliefOf(rep, 'a', incremental, 10).alpha).toBeCloseTo(beliefOf(rep, 'a', atOnce, 10).alpha, 9);
 });
 
-test("a rep with no leads in a segment starts from the team's rate there, adjusted by their record elsewhere", () => {
+test("a rep with no leads anywhere starts from the team's rate in the segment", () => {
   const evidence: OutcomeEvidence[] = [];
-  // Ben converts 40% of segment a and 10% of b; ana converts b at 30%: the team's b rate is 20%, she is 1.5×.
   for (let i = 0; i < 100; i++) evidence.push(lead('ben', 'a', 70, i < 40 ? 'won' : 'lost'));
   for (let i = 0; i < 100; i++) evidence.push(lead('ben', 'b', 70, i < 10 ? 'won' : 'lost'));
-  for (let i = 0; i < 100; i++) evidence.push(lead('ana', 'b', 70, i < 30 ? 'won' : 'lost'));
-  const summary = summarizeEvidence(evidence, now, window);
-  const ana = beliefOf('ana', 'a', summary, 10);
-  const newcomer = beliefOf('cruz', 'a', summary, 10);
-  expect(ana.own.leadsResolved).toBe(0);
+  const newcomer = beliefOf('cruz', 'a', summarizeEvidence(evidence, now, window), 10);
+  expect(newcomer.own.leadsResolved).toBe(0);
   expect(newcomer.priorMean).toBeCloseTo(newcomer.teamRate, 6);
-  expect(ana.priorMean).toBeGreaterThan(newcomer.priorMean * 1.3);
+  expect(newcomer.priorMean).toBeGreaterThan(0.35);
+});
+
+test("a rep's record elsewhere carries into a segment as far as records elsewhere have predicted records there", () => {
+  // Ana converts b at 40% and has no a leads yet; two other reps convert a and b at each pair of rates given.
+  const priorOfAna = (...pairs: Array<[number, number]>) => {
+    const evidence: OutcomeEvidence[] = [];
+    const add = (rep: string, segment: string, rate: number) => {
+      for (let i = 0; i < 100; i++) evidence.push(lead(rep, segment, 70, i < rate * 100 ? 'won' : 'lost'));
+    };
+    [...pairs, ...pairs].forEach(([a, b], r) => {
+      add(`rep${r}`, 'a', a);
+      add(`rep${r}`, 'b', b);
+    });
+    add('ana', 'b', 0.4);
+    const summary = summarizeEvidence(evidence, now, window);
+    return { ana: beliefOf('ana', 'a', summary, 10), weight: summary.skillWeight(10) };
+  };
+  // Reps good at one kind are good at the other: her 40% in b says she is good at a too.
+  const generalists = priorOfAna([0.4, 0.4], [0.1, 0.1]);
+  expect(generalists.weight).toBeGreaterThan(0.8);
+  expect(generalists.ana.priorMean).toBeGreaterThan(generalists.ana.teamRate * 1.3);
+  // Reps strong at one kind are weak at the other: her 40% in b says nothing good about a.
+  const specialists = priorOfAna([0.4, 0.1], [0.1, 0.4]);
+  expect(specialists.weight).toBe(0);
+  expect(specialists.ana.priorMean).toBeCloseTo(specialists.ana.teamRate, 6);
 });
 
 test("with much evidence of their own, a rep's estimate is their own rate", () => {

@@ -1,7 +1,8 @@
 // What the outcomes so far say about each rep's conversion rate in a segment: a Beta posterior per rep and segment,
-// shrunk towards what the team converts in that segment, adjusted by the rep's record elsewhere (empirical Bayes),
-// so a rep with three leads in a segment is judged mostly by the team and by their other work, and one with
-// three hundred by their own. Leads still inside the outcome window are open, not failures; old evidence decays.
+// shrunk towards what the team converts in that segment, adjusted by the rep's record elsewhere as far as such
+// records have proved to predict (empirical Bayes), so a rep with three leads in a segment is judged mostly by the
+// team and by their other work, and one with three hundred by their own. Leads still inside the outcome window are
+// open, not failures; old evidence decays.
 import type { LearningConfig } from '../policy/policy-schema';
 
 const dayMs = 86_400_000;
@@ -100,10 +101,18 @@ export class EvidenceTallies {
   }
 }
 
+/**
+ * What skillWeight believes before any evidence: a slope of 1, worth 0.1 of the slope's precision (one rep's ten
+ * leads in a segment converting at 20%, with a skill elsewhere 30% off the team's, add about 0.2), so the first
+ * few records soon outweigh it.
+ */
+const skillWeightPrior = 0.1;
+
 /** The tallies read at one instant: every stored weight times `scale`. */
 export class EvidenceSummary {
   #expectedByRep: Map<string, number> | undefined;
   #strength: { max: number; value: number } | undefined;
+  #skillWeight: { strength: number; value: number } | undefined;
 
   constructor(
     readonly tallies: EvidenceTallies,
@@ -172,18 +181,53 @@ export class EvidenceSummary {
 
   /**
    * The prior mean of a rep in a segment: the team's segment rate times the rep's skill in their other segments
-   * (observed ÷ expected conversions there, shrunk towards 1 by the prior's strength). The segment's own leads are
-   * left out: they count once, in the likelihood.
+   * (observed ÷ expected conversions there, shrunk towards 1 by the prior's strength), the skill counting as far as
+   * records elsewhere have predicted records here (skillWeight). The segment's own leads are left out: they count
+   * once, in the likelihood.
    */
   priorMean(repId: string, segmentKey: string, strength: number): number {
+    const skill = 1 + this.skillWeight(strength) * (this.#skillElsewhere(repId, segmentKey, strength) - 1);
+    return Math.min(maxPriorMean, Math.max(minPriorMean, this.segmentRate(segmentKey, strength) * skill));
+  }
+
+  /**
+   * How far a rep's skill elsewhere carries into a segment, from 0 (not at all) to 1 (wholly), estimated from every
+   * rep and segment with evidence (empirical Bayes): the weighted least-squares slope of the conversions they made
+   * beyond the team's rate on those their skill elsewhere predicted beyond it. Where reps are strong in one kind of
+   * lead and weak in another it falls towards 0, so a rep's record in another kind does not mislead; with little
+   * evidence it stays near 1, the record elsewhere taken as it is.
+   */
+  skillWeight(strength: number): number {
+    if (this.#skillWeight?.strength === strength) return this.#skillWeight.value;
+    let covariance = skillWeightPrior;
+    let variance = skillWeightPrior;
+    for (const [repId, segments] of this.tallies.byRepSegment) {
+      for (const [segmentKey, tally] of segments) {
+        const n = tally.resolved * this.scale;
+        if (n <= 0) continue;
+        const rate = this.segmentRate(segmentKey, strength);
+        const predicted = n * rate * (this.#skillElsewhere(repId, segmentKey, strength) - 1);
+        const observed = tally.conversions * this.scale - n * rate;
+        const noise = n * rate * (1 - rate);
+        covariance += (predicted * observed) / noise;
+        variance += (predicted * predicted) / noise;
+      }
+    }
+    const value = Math.min(1, Math.max(0, covariance / variance));
+    this.#skillWeight = { strength, value };
+    return value;
+  }
+
+  /** The rep's observed ÷ expected conversions outside the segment, shrunk towards 1 by `strength` leads. */
+  #skillElsewhere(repId: string, segmentKey: string, strength: number): number {
     const overall = this.overallRate;
     const own = this.tallies.byRepSegment.get(repId)?.get(segmentKey);
     const ownConversions = (own?.conversions ?? 0) * this.scale;
     const ownExpected = (own?.resolved ?? 0) * this.scale * this.segmentRate(segmentKey, 1);
-    const skill =
+    return (
       (this.repConversions(repId) - ownConversions + strength * overall) /
-      (Math.max(0, this.expectedConversions(repId) - ownExpected) + strength * overall);
-    return Math.min(maxPriorMean, Math.max(minPriorMean, this.segmentRate(segmentKey, strength) * skill));
+      (Math.max(0, this.expectedConversions(repId) - ownExpected) + strength * overall)
+    );
   }
 
   /** The rep's own tally in a segment, decayed. */
@@ -219,7 +263,7 @@ function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
 export interface RepBelief {
   alpha: number;
   beta: number;
-  /** The prior mean: the team's segment rate times the rep's skill elsewhere. */
+  /** The prior mean: the team's segment rate times the rep's skill elsewhere, as far as it carries (skillWeight). */
   priorMean: number;
   /** The team's rate in this segment, for the explanation. */
   teamRate: number;

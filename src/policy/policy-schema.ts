@@ -172,7 +172,7 @@ export const LearningSchema = z
      * The share of each rep's posterior variance best-fit draws with: 1 is plain Thompson sampling; lower exploits
      * sooner. The fairness floor keeps every rep receiving leads (and so evidence) whatever this is.
      */
-    exploration: z.number().gt(0).max(1).default(0.25),
+    exploration: z.number().gt(0).max(1).default(0.1),
     /** Each available rep receives at least this share of their weighted round-robin share of the team's leads. */
     fairnessFloor: z.number().min(0).max(1).default(0.5),
     /** The period the fairness floor is counted over. */
