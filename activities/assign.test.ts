@@ -8,6 +8,7 @@ import { listEvents } from '../db/events';
 import { readLeadSummary } from '../db/lead-records';
 import { readLeadFacts } from '../db/leads';
 import { insertOffer, readOffer } from '../db/offers';
+import { ensureDefaultPolicy } from '../db/policies';
 import { createPool } from '../db/pool';
 import type { LeadMatch } from '../src/matching/lead-match';
 import { copyOfTemplateDatabase } from '../test/support/database';
@@ -36,7 +37,10 @@ const at = '2030-01-02T09:10:00.000Z';
 
 let leads = 0;
 /** Submits and receives a lead (which matches it, as the workflow does), offers it to `repId`, who accepts. */
-async function assign(body: Record<string, unknown>, repId: string): Promise<{ leadId: string; match: LeadMatch }> {
+async function assign(
+  body: Record<string, unknown>,
+  repId: string,
+): Promise<{ leadId: string; match: LeadMatch; firstTouch: unknown }> {
   const leadId = `lead${++leads}`;
   await storeWebForm(db, leadId, body, new Date('2030-01-02T09:00:00.000Z'));
   await createRecordActivities({ db, classifier: (classifier ??= loadClassifier()) }).receiveLead({
@@ -57,8 +61,8 @@ async function assign(body: Record<string, unknown>, repId: string): Promise<{ l
     },
     offeredAt: '2030-01-02T09:00:01.000Z',
   });
-  await createAssignActivities({ db }).assignLead({ leadId, offerNumber: 1, repId, at });
-  return { leadId, match };
+  const { firstTouch } = await createAssignActivities({ db }).assignLead({ leadId, offerNumber: 1, repId, at });
+  return { leadId, match, firstTouch };
 }
 
 test('the accepted offer is closed, the lead is owned by the rep, and the assignment is on the timeline once', async () => {
@@ -113,4 +117,23 @@ test('a lead known only by phone becomes a contact reached by that phone', async
   await assign({ name: 'Raj', phone: '+1 415 555 0100', message: 'call me' }, 'ben');
   const again = await matchLead({ emailKey: null, phone: '+14155550100', companyDomain: null, company: null });
   expect(again.contact?.ownerRepId).toBe('ben');
+});
+
+test('under a policy with a first-touch SLA, assignment answers with the owner’s first-touch steps; without one, none', async () => {
+  const before = await assign({ name: 'No Policy', email: 'np@first.example', message: 'Help us move to AWS' }, 'ana');
+  expect(before.firstTouch).toBeNull();
+  await ensureDefaultPolicy(
+    db,
+    `sla:\n  - name: any\n    within: 5 minutes\ndefault:\n  team: cloud\n  strategy: least-loaded\nfirstTouch:\n  sla:\n    - name: all\n      within: 30 minutes\n`,
+  );
+  const after = await assign({ name: 'Pat', email: 'pat@first.example', message: 'Help us move to AWS' }, 'ana');
+  expect(after.firstTouch).toEqual({
+    dueAt: '2030-01-02T09:40:00.000Z',
+    slaText: '30 minutes',
+    steps: [
+      { kind: 'nudge-owner', at: '2030-01-02T09:40:00.000Z' },
+      { kind: 'tell-manager', at: '2030-01-02T10:10:00.000Z' },
+      { kind: 'reoffer', at: '2030-01-02T10:40:00.000Z' },
+    ],
+  });
 });

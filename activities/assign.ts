@@ -9,9 +9,20 @@ import {
 } from '../db/contacts-and-accounts';
 import { recordEvents, type NewLeadEvent } from '../db/events';
 import { markAssigned, readLeadFacts } from '../db/leads';
+import { loadDirectory } from '../db/directory';
+import { loadActivePolicy } from '../db/policies';
 import { withTransaction } from '../db/pool';
+import { planFirstTouch, type FirstTouchStepKind } from '../src/first-touch';
+import { routingLeadOf } from '../src/routing/routing-lead';
 import { closeOfferIn } from './offers';
 import type { ActivityDeps } from '.';
+
+/** The owner's first-touch SLA as the workflow waits on it: instants in ISO-8601. */
+export interface FirstTouchWait {
+  dueAt: string;
+  slaText: string;
+  steps: Array<{ kind: FirstTouchStepKind; at: string }>;
+}
 
 /** Below this a name match is a guess: good enough to route by, not to give the account an owner. */
 const sureNameMatch = 0.9;
@@ -33,7 +44,7 @@ export function createAssignActivities({ db }: Pick<ActivityDeps, 'db'>) {
       offerNumber: number;
       repId: string;
       at: string;
-    }): Promise<void> {
+    }): Promise<{ firstTouch: FirstTouchWait | null }> {
       const facts = await readLeadFacts(db, leadId);
       if (!facts) throw ApplicationFailure.nonRetryable(`lead ${leadId} was never received`, 'UnknownLead');
       const { lead, match } = facts;
@@ -69,6 +80,26 @@ export function createAssignActivities({ db }: Pick<ActivityDeps, 'db'>) {
         };
         await recordEvents(tx, [...closed, assigned]);
       });
+      // The active policy decides whether the owner has a first-touch SLA, counted in the owner's working time.
+      const active = await loadActivePolicy(db);
+      if (!active?.policy.firstTouch || !facts.qualification) return { firstTouch: null };
+      const owner = (await loadDirectory(db)).reps.find((r) => r.id === repId);
+      if (!owner) return { firstTouch: null };
+      const plan = planFirstTouch(
+        active.policy,
+        routingLeadOf(lead, facts.qualification, match),
+        owner,
+        Date.parse(at),
+      );
+      if (!plan) return { firstTouch: null };
+      const iso = (ms: number) => new Date(ms).toISOString();
+      return {
+        firstTouch: {
+          dueAt: iso(plan.dueAt),
+          slaText: plan.slaText,
+          steps: plan.steps.map((s) => ({ kind: s.kind, at: iso(s.at) })),
+        },
+      };
     },
   };
 }

@@ -1,6 +1,6 @@
 // The lead workflows as the API reaches them: one per lead, named by the business id.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { leadStateQuery, type LeadView } from '../workflows/messages';
+import { firstTouchSignal, leadStateQuery, type FirstTouchNotice, type LeadView } from '../workflows/messages';
 
 export function workflowIdFor(leadId: string): string {
   return `lead:${leadId}`;
@@ -28,4 +28,17 @@ export async function liveLeadView(
     .withDeadline(Date.now() + liveViewDeadlineMs, () => handle.query(leadStateQuery))
     .catch(() => null);
   return { running: true, view };
+}
+
+/**
+ * Tells a lead's workflow its owner reported a first touch. A workflow that has ended (no first-touch SLA, or the
+ * lead moved on) or never started needs no telling: the outcome is in Postgres either way.
+ */
+export async function tellFirstTouch(client: Client, leadId: string, notice: FirstTouchNotice): Promise<void> {
+  try {
+    await client.workflow.getHandle(workflowIdFor(leadId)).signal(firstTouchSignal, notice);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return;
+    throw err;
+  }
 }

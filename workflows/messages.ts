@@ -109,3 +109,14 @@ export const declineSignal = defineSignal<[OfferAnswer]>('decline');
 export const leadStateQuery = defineQuery<LeadView>('leadState');
 /** Sent by intake when the same person submits again within the merge window; duplicates are ignored. */
 export const mergeSubmissionSignal = defineSignal<[MergeNotice]>('mergeSubmission');
+
+/** What a first touch report carries: when it happened (the outcome's instant) and the outcome that reported it. */
+export interface FirstTouchNotice {
+  at: string;
+  outcomeId: number;
+}
+/**
+ * Sent by the outcomes API when an owned lead's first funnel event is recorded (a first touch, or anything after
+ * it): the first-touch SLA is met. Repeats are harmless.
+ */
+export const firstTouchSignal = defineSignal<[FirstTouchNotice]>('firstTouch');

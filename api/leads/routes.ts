@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { security } from '../openapi';
 import type { RouteDeps } from '../route-deps';
 import { correctLead, readCorrections } from './corrections';
+import { tellFirstTouch } from '../lead-workflow';
 import { readOutcomes, reportOutcome } from './outcomes';
 import { readLead, readLeadTimeline } from './read-lead';
 import {
@@ -94,6 +95,9 @@ export function leadRoutes(app: FastifyInstance, { client, db }: RouteDeps, done
     },
     handler: async (request, reply) => {
       const { created, outcome } = await reportOutcome(db, request.principal, request.params.id, request.body);
+      // Any funnel event means the owner reached the person: the first-touch SLA, if the lead has one, is met.
+      if (created && outcome.event !== 'lost')
+        await tellFirstTouch(client, outcome.leadId, { at: outcome.at, outcomeId: outcome.id });
       return reply.code(created ? 201 : 200).send(outcome);
     },
   });

@@ -213,6 +213,18 @@ export const PolicySchema = z
     rules: z.array(RuleSchema).default([]),
     /** Where a lead no rule matches goes; without it such a lead is a misconfiguration. */
     default: DefaultRouteSchema.nullable().default(null),
+    /**
+     * Owned but never contacted is caught: the first entry that matches the lead gives the time its owner has to
+     * report a first touch; then the owner is nudged, after as long again the manager is told, and after as long
+     * again (with `reoffer`) the lead is offered to the team again. Null: no first-touch SLA.
+     */
+    firstTouch: z
+      .strictObject({
+        sla: z.array(SlaEntrySchema).min(1, 'give at least one first-touch SLA entry'),
+        reoffer: z.boolean().default(true),
+      })
+      .nullable()
+      .default(null),
     /** Settings of the best-fit strategy; the defaults apply when the policy does not give them. */
     learning: LearningSchema.default(LearningSchema.parse({})),
   })
@@ -238,6 +250,15 @@ export const PolicySchema = z
       });
     policy.rules.forEach((rule, i) => checkTerritories(rule.when, ['rules', i]));
     policy.sla.forEach((entry, i) => checkTerritories(entry.when, ['sla', i]));
+    policy.firstTouch?.sla.forEach((entry, i) => checkTerritories(entry.when, ['firstTouch', 'sla', i]));
+    const lastTouch = policy.firstTouch ? policy.firstTouch.sla.length - 1 : -1;
+    if (lastTouch >= 0 && Object.keys(policy.firstTouch!.sla[lastTouch]!.when).length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['firstTouch', 'sla', lastTouch, 'when'],
+        message:
+          'the last first-touch entry must have no conditions: it is the SLA of every lead the others do not match',
+      });
     const last = policy.sla.length - 1;
     if (last >= 0 && Object.keys(policy.sla[last]!.when).length > 0) {
       ctx.addIssue({

@@ -316,7 +316,7 @@ export function candidateStages(
   ruleLabel: string,
 ): OfferStage[] {
   return candidates.map(({ rep, detail }): OfferStage => {
-    const { sla, text } = candidateSla(rep, duration, businessDayHours, clock);
+    const { sla, text } = repSla(rep, duration, businessDayHours, clock);
     return {
       kind: 'candidate',
       level: 0,
@@ -329,7 +329,7 @@ export function candidateStages(
 }
 
 /** Wall-clock minutes and hours as they are; business hours and days in the rep's calendar (zone, hours, holidays). */
-function candidateSla(
+export function repSla(
   rep: Rep,
   duration: SlaDuration,
   businessDayHours: number,

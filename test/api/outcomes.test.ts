@@ -14,13 +14,22 @@ import { testDirectory } from '../support/directory';
 let db: Pool;
 let api: FastifyInstance;
 const tokens: Record<string, string> = {};
+const signals: Array<{ workflowId: string; notice: unknown }> = [];
 const owned = 'c0ffee00c0ffee00c0ffee11';
 const unowned = 'c0ffee00c0ffee00c0ffee12';
 
 beforeAll(async () => {
   db = createPool(await copyOfTemplateDatabase());
   await upsertDirectory(db, testDirectory);
-  api = buildApi({ client: {} as Client, db, taskQueue: 'unused', linkSecret: 'x'.repeat(32) });
+  // A client that records the first-touch signals the API sends; the workflows themselves are not started here.
+  const client = {
+    workflow: {
+      getHandle: (workflowId: string) => ({
+        signal: (_: unknown, notice: unknown) => Promise.resolve(void signals.push({ workflowId, notice })),
+      }),
+    },
+  } as unknown as Client;
+  api = buildApi({ client, db, taskQueue: 'unused', linkSecret: 'x'.repeat(32) });
   for (const rep of ['ana', 'ben']) tokens[rep] = (await createRepToken(db, rep)).token;
   tokens.crm = (await createApiKey(db, { name: 'crm sync', scopes: ['outcomes:write'] })).token;
   tokens.intake = (await createApiKey(db, { name: 'web form', scopes: ['leads:write'] })).token;
@@ -129,4 +138,18 @@ test('the owner and readers list the outcomes in the order they happened', async
   expect(res.statusCode).toBe(200);
   const events = res.json<{ outcomes: Array<{ event: string }> }>().outcomes.map((o) => o.event);
   expect(events).toEqual(['first-touch', 'meeting-booked', 'won']);
+});
+
+test('a recorded funnel event tells the lead workflow its first touch happened; a loss or a repeat does not', async () => {
+  signals.length = 0;
+  const touched = await post('ana', { event: 'first-touch', at: '2026-11-04T08:00:00Z', externalId: 'touch-1' });
+  expect(touched.statusCode).toBe(201);
+  await post('ana', { event: 'first-touch', at: '2026-11-04T08:00:00Z', externalId: 'touch-1' });
+  await post('ana', { event: 'lost', at: '2026-11-25T08:00:00Z', reason: 'went quiet', externalId: 'lost-1' });
+  expect(signals).toEqual([
+    {
+      workflowId: `lead:${owned}`,
+      notice: { at: '2026-11-04T08:00:00.000Z', outcomeId: touched.json<{ id: number }>().id },
+    },
+  ]);
 });

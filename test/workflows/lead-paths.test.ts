@@ -187,7 +187,7 @@ class FakeLead {
         };
       }),
       remindOffer: on('remindOffer', () => activityNow().toISOString()),
-      assignLead: on('assignLead', () => undefined),
+      assignLead: on('assignLead', () => ({ firstTouch: null })),
       flagNeedsAttention: on('flagNeedsAttention', ({ offerNumber, at }) =>
         open(offerNumber, plan.catchAll, at, 'needs-attention'),
       ),
