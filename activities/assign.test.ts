@@ -75,7 +75,7 @@ test('the accepted offer is closed, the lead is owned by the rep, and the assign
   const events = await listEvents(db, leadId);
   expect(events.filter((e) => e.kind === 'accepted' || e.kind === 'assigned')).toEqual([
     expect.objectContaining({ key: 'offer:1:accepted', at, offerNumber: 1, repId: 'ana', decision: 'accepted' }),
-    expect.objectContaining({ key: 'assigned', at, repId: 'ana', decision: 'assigned' }),
+    expect.objectContaining({ key: 'offer:1:assigned', at, offerNumber: 1, repId: 'ana', decision: 'assigned' }),
   ]);
 });
 

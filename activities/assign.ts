@@ -8,7 +8,7 @@ import {
   upsertContactByEmail,
 } from '../db/contacts-and-accounts';
 import { recordEvents, type NewLeadEvent } from '../db/events';
-import { markAssigned, readLeadFacts } from '../db/leads';
+import { markAssigned, readLeadFacts, type LeadFacts } from '../db/leads';
 import { loadDirectory } from '../db/directory';
 import { loadActivePolicy } from '../db/policies';
 import { withTransaction } from '../db/pool';
@@ -19,15 +19,41 @@ import type { ActivityDeps } from '.';
 
 /** The owner's first-touch SLA as the workflow waits on it: instants in ISO-8601. */
 export interface FirstTouchWait {
+  assignedAt: string;
   dueAt: string;
   slaText: string;
+  /** Nudge the owner, tell the manager, offer again: each when due, unless a first touch was reported. */
   steps: Array<{ kind: FirstTouchStepKind; at: string }>;
+  /**
+   * How long the workflow watches for the first touch when the last step leaves the lead with its owner: as long
+   * as the policy's outcome window, after which the lead counts as not converted anyway.
+   */
+  watchUntil: string;
 }
 
 /** Below this a name match is a guess: good enough to route by, not to give the account an owner. */
 const sureNameMatch = 0.9;
 
 export function createAssignActivities({ db }: Pick<ActivityDeps, 'db'>) {
+  /** The owner's first-touch SLA under the active policy, counted in the owner's working time; null without one. */
+  async function firstTouchOf(facts: LeadFacts, repId: string, at: string): Promise<FirstTouchWait | null> {
+    const active = await loadActivePolicy(db);
+    if (!active?.policy.firstTouch || !facts.qualification) return null;
+    const owner = (await loadDirectory(db)).reps.find((r) => r.id === repId);
+    if (!owner) return null;
+    const lead = routingLeadOf(facts.lead, facts.qualification, facts.match);
+    const plan = planFirstTouch(active.policy, lead, owner, Date.parse(at));
+    if (!plan) return null;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    return {
+      assignedAt: at,
+      dueAt: iso(plan.dueAt),
+      slaText: plan.slaText,
+      steps: plan.steps.map((s) => ({ kind: s.kind, at: iso(s.at) })),
+      watchUntil: iso(Date.parse(at) + active.policy.learning.outcomeWindow * 86_400_000),
+    };
+  }
+
   return {
     /**
      * The lead is owned, in one transaction: the accepted offer is closed, the lead row says who owns it, the
@@ -48,6 +74,7 @@ export function createAssignActivities({ db }: Pick<ActivityDeps, 'db'>) {
       const facts = await readLeadFacts(db, leadId);
       if (!facts) throw ApplicationFailure.nonRetryable(`lead ${leadId} was never received`, 'UnknownLead');
       const { lead, match } = facts;
+      const firstTouch = await firstTouchOf(facts, repId, at);
       const account =
         match?.account && (match.account.method !== 'name' || match.account.confidence >= sureNameMatch)
           ? match.account
@@ -67,39 +94,23 @@ export function createAssignActivities({ db }: Pick<ActivityDeps, 'db'>) {
         if (contactId) await setContactOwner(tx, contactId, { repId, accountId });
         else if (lead.emailKey) contactId = await upsertContactByEmail(tx, lead.emailKey, contact);
         else if (lead.phone) contactId = await insertPhoneContact(tx, { ...contact, phone: lead.phone });
-        await markAssigned(tx, { leadId, repId, contactId });
+        await markAssigned(tx, { leadId, repId, contactId, firstTouchDue: firstTouch?.dueAt ?? null });
+        const due = firstTouch ? `; first touch due by ${firstTouch.dueAt} (${firstTouch.slaText})` : '';
         const assigned: NewLeadEvent = {
           leadId,
-          key: 'assigned',
+          // A lead offered again after a missed first touch is assigned again, under another offer.
+          key: `offer:${offerNumber}:assigned`,
           kind: 'assigned',
           at,
+          offerNumber,
           repId,
-          summary: describeAssignment({ repId, offerNumber }),
-          detail: { repId, offerNumber },
+          summary: describeAssignment({ repId, offerNumber }) + due,
+          detail: { repId, offerNumber, ...(firstTouch ? { firstTouch } : {}) },
           decision: 'assigned',
         };
         await recordEvents(tx, [...closed, assigned]);
       });
-      // The active policy decides whether the owner has a first-touch SLA, counted in the owner's working time.
-      const active = await loadActivePolicy(db);
-      if (!active?.policy.firstTouch || !facts.qualification) return { firstTouch: null };
-      const owner = (await loadDirectory(db)).reps.find((r) => r.id === repId);
-      if (!owner) return { firstTouch: null };
-      const plan = planFirstTouch(
-        active.policy,
-        routingLeadOf(lead, facts.qualification, match),
-        owner,
-        Date.parse(at),
-      );
-      if (!plan) return { firstTouch: null };
-      const iso = (ms: number) => new Date(ms).toISOString();
-      return {
-        firstTouch: {
-          dueAt: iso(plan.dueAt),
-          slaText: plan.slaText,
-          steps: plan.steps.map((s) => ({ kind: s.kind, at: iso(s.at) })),
-        },
-      };
+      return { firstTouch };
     },
   };
 }

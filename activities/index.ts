@@ -6,6 +6,7 @@ import type { Mailer } from '../mail/mailer';
 import type { AsyncLeadClassifier } from '../workers/llm-classifier';
 import { createAssignActivities } from './assign';
 import { createAttentionActivities } from './attention';
+import { createFirstTouchActivities } from './first-touch';
 import { createNotifications } from './notify';
 import { createOfferActivities } from './offers';
 import { createRecordActivities } from './record';
@@ -42,6 +43,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createOfferActivities(deps, notify),
     ...createAssignActivities(deps),
     ...createAttentionActivities(deps),
+    ...createFirstTouchActivities(deps),
     alertCatchAll: notify.alertCatchAll,
   };
 }

@@ -139,6 +139,7 @@ export function createNotifications({
         round,
         claimants,
         problem,
+        reoffered: offer.stage.untouchedBy ? offer.stage.why : null,
         history: lines,
         apiUrl,
       });

@@ -52,7 +52,23 @@ export async function readLeadRecord(db: Queryable, leadId: string): Promise<Lea
       receivedAt: receivedAt.toISOString(),
     })),
     problem: await readProblem(db, leadId),
+    firstTouch: row.owner_rep_id ? await readFirstTouch(db, leadId, row.owner_rep_id) : null,
   };
+}
+
+/** The owner's first-touch SLA as their assignment recorded it, and when they reported the first touch. */
+async function readFirstTouch(db: Queryable, leadId: string, owner: string): Promise<LeadView['firstTouch']> {
+  const { rows } = await db.query<{ due_at: string | null; sla_text: string | null; touched_at: Date | null }>(
+    `SELECT e.detail #>> '{firstTouch,dueAt}' AS due_at, e.detail #>> '{firstTouch,slaText}' AS sla_text,
+            (SELECT min(o.at) FROM lead_outcomes o WHERE o.lead_id = $1 AND o.rep_id = $2 AND o.event <> 'lost') AS touched_at
+       FROM lead_events e
+      WHERE e.lead_id = $1 AND e.kind = 'assigned' AND e.rep_id = $2
+      ORDER BY e.at DESC, e.seq DESC LIMIT 1`,
+    [leadId, owner],
+  );
+  const row = rows[0];
+  if (!row?.due_at || !row.sla_text) return null;
+  return { dueAt: row.due_at, slaText: row.sla_text, touchedAt: row.touched_at?.toISOString() ?? null };
 }
 
 /** Why the lead needs a person, if a step failed that retrying could not cure. */

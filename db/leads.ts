@@ -123,15 +123,53 @@ export async function saveProgress(db: Pool | PoolClient, p: LeadProgress): Prom
 
 const markAssignedStatement = prepared(
   'leads.mark-assigned',
-  `UPDATE leads SET status = 'assigned', owner_rep_id = $2, contact_id = $3, offered_rep_ids = '{}', updated_at = now() WHERE id = $1`,
+  `UPDATE leads SET status = 'assigned', owner_rep_id = $2, contact_id = $3, sla_deadline = $4, offered_rep_ids = '{}', updated_at = now() WHERE id = $1`,
 );
 
-/** The lead is owned: by the rep, as the contact (if one is known or was made) that the next dedupe finds. */
+/**
+ * The lead is owned: by the rep, as the contact (if one is known or was made) that the next dedupe finds. Its
+ * deadline is when the first touch is due, or none when the policy sets no first-touch SLA.
+ */
 export async function markAssigned(
   db: Pool | PoolClient,
-  { leadId, repId, contactId }: { leadId: string; repId: string; contactId: string | null },
+  p: { leadId: string; repId: string; contactId: string | null; firstTouchDue: string | null },
 ): Promise<void> {
-  await db.query(markAssignedStatement([leadId, repId, contactId]));
+  await db.query(markAssignedStatement([p.leadId, p.repId, p.contactId, p.firstTouchDue]));
+}
+
+/** The owner reported a first touch: nothing is due any more. Only while `repId` still owns the lead. */
+export async function markFirstTouched(db: Pool | PoolClient, leadId: string, repId: string): Promise<void> {
+  await db.query(
+    `UPDATE leads SET status = 'assigned', sla_deadline = NULL, updated_at = now()
+      WHERE id = $1 AND owner_rep_id = $2 AND status IN ('assigned', 'first-touch-overdue')`,
+    [leadId, repId],
+  );
+}
+
+/** The owner let the first touch's due time pass: the lead shows it until `deadline`, its next step. */
+export async function markFirstTouchOverdue(
+  tx: PoolClient,
+  leadId: string,
+  repId: string,
+  deadline: string,
+): Promise<void> {
+  await tx.query(
+    `UPDATE leads SET status = 'first-touch-overdue', sla_deadline = $3, updated_at = now()
+      WHERE id = $1 AND owner_rep_id = $2 AND status IN ('assigned', 'first-touch-overdue')`,
+    [leadId, repId, deadline],
+  );
+}
+
+/**
+ * The owner let the first-touch SLA pass and the lead is offered again: it has no owner until someone claims it.
+ * False when `repId` no longer owns it (a retry after it was released, or someone else claimed it since).
+ */
+export async function releaseOwner(tx: PoolClient, leadId: string, repId: string): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    'UPDATE leads SET owner_rep_id = NULL, updated_at = now() WHERE id = $1 AND owner_rep_id = $2',
+    [leadId, repId],
+  );
+  return rowCount === 1;
 }
 
 /** What the lead's steps read of it: the lead as intake normalised it, and what matching and qualification made of it. */

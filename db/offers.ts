@@ -12,7 +12,8 @@ export type RepLoad = Record<string, { total: number; byTier: Record<string, num
 export type OfferStatus = 'accepted' | 'declined' | 'timed-out' | 'withdrawn';
 
 /** The stage an offer was made under; the catch-all queue's names whom to alert. */
-export type OfferedStage = OfferStage & { alertEmail?: string };
+/** `untouchedBy`: a catch-all offer made again because that owner reported no first touch in time. */
+export type OfferedStage = OfferStage & { alertEmail?: string; untouchedBy?: string };
 
 /** An offer as stored: the stage it was made under, and since when its rep knows (null while notifying). */
 export interface StoredOffer {

@@ -7,7 +7,7 @@ export interface OutboxKey {
   leadId: string;
   offerNumber: number;
   /** An escalation is the offer made to a manager, so it shares the offer's kind. */
-  kind: 'offer' | 'reminder' | 'catch-all-alert';
+  kind: 'offer' | 'reminder' | 'catch-all-alert' | 'first-touch-nudge' | 'first-touch-manager';
   /** The catch-all queue's re-alert round; 0 for the one email of an offer or reminder. */
   round?: number;
 }

@@ -135,3 +135,15 @@ export async function ownedLeadsByEmail(db: Queryable, email: string): Promise<s
   );
   return rows.map((r) => r.id);
 }
+
+/**
+ * When `repId` first reported contact with the lead (any funnel event but a loss, credited to them), or null:
+ * the first-touch SLA's steps check it, so a signal lost on the way changes nothing.
+ */
+export async function firstTouchAt(db: Queryable, leadId: string, repId: string): Promise<string | null> {
+  const { rows } = await db.query<{ at: Date | null }>(
+    "SELECT min(at) AS at FROM lead_outcomes WHERE lead_id = $1 AND rep_id = $2 AND event <> 'lost'",
+    [leadId, repId],
+  );
+  return rows[0]?.at?.toISOString() ?? null;
+}

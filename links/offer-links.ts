@@ -1,12 +1,16 @@
-// Signed, expiring, single-use links that let a rep answer an offer (or see their offers) from an email.
+// Signed, expiring links that let a rep answer an offer (single use), see their offers, or record the first touch
+// of a lead they own, from an email.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { claimLinkUse, readLinkUse, releaseLinkUse, setLinkUseOutcome, type LinkUse } from '../db/link-uses';
 
 export type OfferAction = 'accept' | 'decline';
-/** `my-offers` opens a rep's list of open offers; it never acts by itself. */
-export type LinkAction = OfferAction | 'my-offers';
+/**
+ * `my-offers` opens a rep's list of open offers; it never acts by itself. `first-touch` records that the rep
+ * contacted a lead they own (after they confirm on its page).
+ */
+export type LinkAction = OfferAction | 'my-offers' | 'first-touch';
 
 export interface OfferLinkClaims {
   action: OfferAction;
@@ -22,7 +26,14 @@ export interface MyOffersLinkClaims {
   expiresAt: Date;
 }
 
-export type LinkClaims = OfferLinkClaims | MyOffersLinkClaims;
+export interface FirstTouchLinkClaims {
+  action: 'first-touch';
+  leadId: string;
+  repId: string;
+  expiresAt: Date;
+}
+
+export type LinkClaims = OfferLinkClaims | MyOffersLinkClaims | FirstTouchLinkClaims;
 
 /**
  * Why a link was refused. Only `expired` and `wrong-action` carry the claims: their signature was good, so the
@@ -57,6 +68,13 @@ const ClaimsSchema = z.discriminatedUnion('a', [
     e: z.number().int().nonnegative(),
   }),
   z.strictObject({ v: z.literal(1), a: z.literal('my-offers'), r: idText('repId'), e: z.number().int().nonnegative() }),
+  z.strictObject({
+    v: z.literal(1),
+    a: z.literal('first-touch'),
+    l: idText('leadId'),
+    r: idText('repId'),
+    e: z.number().int().nonnegative(),
+  }),
 ]);
 
 const OfferClaimsInput = z.strictObject({
@@ -71,6 +89,13 @@ const OfferClaimsInput = z.strictObject({
 });
 const MyOffersClaimsInput = z.strictObject({
   action: z.literal('my-offers'),
+  repId: idText('repId'),
+  expiresAt: z.date({ message: 'expiresAt must be a valid date' }),
+});
+
+const FirstTouchClaimsInput = z.strictObject({
+  action: z.literal('first-touch'),
+  leadId: idText('leadId'),
   repId: idText('repId'),
   expiresAt: z.date({ message: 'expiresAt must be a valid date' }),
 });
@@ -99,15 +124,24 @@ export function signingSecret(secrets: LinkSecrets): string {
 /** Signs claims into a URL-safe token `<payload>.<mac>`, both base64url, with the newest secret. Same claims, same token. */
 export function signLink(claims: LinkClaims, secrets: LinkSecrets): string {
   const secret = signingSecret(secrets);
-  const payload =
-    claims.action === 'my-offers'
-      ? { v: 1, a: claims.action, r: parse(MyOffersClaimsInput, claims).repId, e: expiryMs(claims.expiresAt) }
-      : (() => {
-          const c = parse(OfferClaimsInput, claims);
-          return { v: 1, a: c.action, l: c.leadId, o: c.offerNumber, r: c.repId, e: expiryMs(c.expiresAt) };
-        })();
+  const payload = payloadOf(claims);
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
   return `${body}.${mac(body, secret).toString('base64url')}`;
+}
+
+function payloadOf(claims: LinkClaims): object {
+  switch (claims.action) {
+    case 'my-offers':
+      return { v: 1, a: claims.action, r: parse(MyOffersClaimsInput, claims).repId, e: expiryMs(claims.expiresAt) };
+    case 'first-touch': {
+      const c = parse(FirstTouchClaimsInput, claims);
+      return { v: 1, a: c.action, l: c.leadId, r: c.repId, e: expiryMs(c.expiresAt) };
+    }
+    default: {
+      const c = parse(OfferClaimsInput, claims);
+      return { v: 1, a: c.action, l: c.leadId, o: c.offerNumber, r: c.repId, e: expiryMs(c.expiresAt) };
+    }
+  }
 }
 
 /**
@@ -146,7 +180,9 @@ export function verifyLink(
   const claims: LinkClaims =
     p.a === 'my-offers'
       ? { action: p.a, repId: p.r, expiresAt: new Date(p.e) }
-      : { action: p.a, leadId: p.l, offerNumber: p.o, repId: p.r, expiresAt: new Date(p.e) };
+      : p.a === 'first-touch'
+        ? { action: p.a, leadId: p.l, repId: p.r, expiresAt: new Date(p.e) }
+        : { action: p.a, leadId: p.l, offerNumber: p.o, repId: p.r, expiresAt: new Date(p.e) };
   if (!opts.actions.includes(claims.action)) {
     return {
       ok: false,
@@ -195,6 +231,21 @@ export function myOffersUrl(o: {
   expiresAt: Date | string;
 }): string {
   return `${baseUrl(o.apiUrl)}/me/offers?token=${signLink({ action: 'my-offers', repId: o.repId, expiresAt: toDate(o.expiresAt) }, o.secret)}`;
+}
+
+/**
+ * The page where the owner records the first touch of a lead; reusable until it expires, because recording it
+ * twice changes nothing.
+ */
+export function firstTouchUrl(o: {
+  apiUrl: string;
+  secret: LinkSecrets;
+  leadId: string;
+  repId: string;
+  expiresAt: Date | string;
+}): string {
+  const claims = { action: 'first-touch' as const, leadId: o.leadId, repId: o.repId, expiresAt: toDate(o.expiresAt) };
+  return `${baseUrl(o.apiUrl)}/first-touch/${signLink(claims, o.secret)}`;
 }
 
 export type { LinkUse } from '../db/link-uses';

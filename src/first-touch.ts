@@ -1,6 +1,7 @@
 // The first-touch SLA of an owned lead: by when its owner must report a first contact, and what happens, when,
 // if they do not (nudge the owner, tell the manager, offer the lead again). Counted in the owner's working time
 // when the SLA is in business hours or days.
+import type { Directory } from './routing/directory';
 import type { Rep } from './directory-file';
 import type { RoutingLead } from './policy/lead-attributes';
 import type { RoutingPolicy } from './policy/policy-schema';
@@ -48,4 +49,27 @@ export function planFirstTouch(
   }
   // The schema requires a last entry without conditions, which always matches.
   throw new Error('the policy has no first-touch entry for every lead');
+}
+
+/** Who hears that an owner has not touched a lead: a manager by name, or only the team's alert address. */
+export interface FirstTouchManager {
+  /** Null when nobody in the chain can be told: `name` is then the team's, `email` its alert address. */
+  repId: string | null;
+  name: string;
+  email: string;
+}
+
+/**
+ * The owner's manager: the first level of their team's escalation chain that is an active rep other than the
+ * owner (a manager who owns the lead answers to the level above). Without one, whoever the team's alerts go to.
+ */
+export function firstTouchManager(directory: Directory, owner: Rep): FirstTouchManager {
+  const team = directory.teams.find((t) => t.id === owner.teamId);
+  for (const level of team?.escalation ?? []) {
+    const manager = directory.reps.find((r) => r.id === level.repId);
+    if (manager && manager.active && manager.id !== owner.id)
+      return { repId: manager.id, name: manager.name, email: manager.email };
+  }
+  if (!team) throw new Error(`rep ${owner.id} belongs to team ${owner.teamId}, which is not in the directory`);
+  return { repId: null, name: team.name, email: team.alertEmail };
 }

@@ -23,7 +23,7 @@ export function summariseLead(source: string, lead: LeadMemoFacts): string {
   const offer = lead.currentOffer;
   const until = lead.deadline ? ` until ${lead.deadline}` : '';
   const now = lead.owner
-    ? `assigned to ${lead.owner}`
+    ? `assigned to ${lead.owner}${lead.status === 'first-touch-overdue' ? ` — first touch overdue${until}` : ''}`
     : offer
       ? `${lead.status}: offer ${offer.offerNumber} to ${offer.repIds.join(', ') || 'any rep'} (level ${offer.level})${until}`
       : `${lead.status}${until}`;

@@ -12,6 +12,7 @@ export function normaliseEmail(email: string): string {
  * `notifying`: an offer is made and its email is on its way (its SLA starts once the mail server takes it).
  * `needs-attention`: a step failed in a way retrying cannot cure; the lead waits in the catch-all queue for a
  * person, with the reason on its timeline.
+ * `first-touch-overdue`: owned, but its owner reported no first contact within the policy's first-touch SLA.
  */
 export const leadStatuses = [
   'received',
@@ -21,6 +22,7 @@ export const leadStatuses = [
   'catch-all',
   'needs-attention',
   'assigned',
+  'first-touch-overdue',
   'rejected-spam',
 ] as const;
 export type LeadStatus = (typeof leadStatuses)[number];

@@ -80,6 +80,8 @@ export interface CatchAllAlertInput {
   claimants: string[];
   /** Why the lead needs a person, when a step failed that retrying cannot cure; null when the chain let it pass. */
   problem?: string | null;
+  /** Why the lead is offered again, when its owner reported no first touch in time. */
+  reoffered?: string | null;
   /** The lead's story: event lines, or already-written sentences. */
   history: Array<string | LeadEventLine>;
   /** The API as reps reach it: the alert links to its claim page, `<apiUrl>/claim/<leadId>.<offerNumber>`. */
@@ -187,10 +189,13 @@ export function composeCatchAllAlert(ctx: CatchAllAlertInput): EmailContent {
     `  Claim it as yourself: ${claimUrl}`,
     '  (sign in there with your rep token, or use the Claim button on the "All your open offers" page linked from your own offer emails)',
   ];
-  const subject = `ALERT: ${ctx.problem ? 'lead needs attention' : 'nobody owns lead'} ${who} — catch-all queue${ctx.round > 1 ? `, reminder ${ctx.round}` : ''}`;
+  const subject = `ALERT: ${ctx.problem ? 'lead needs attention' : ctx.reoffered ? 'owner never contacted lead' : 'nobody owns lead'} ${who} — catch-all queue${ctx.round > 1 ? `, reminder ${ctx.round}` : ''}`;
+  const named = `${ctx.leadId} (${who}${contact ? ` <${contact}>` : ''})`;
   const opening = ctx.problem
-    ? `Lead ${ctx.leadId} (${who}${contact ? ` <${contact}>` : ''}) needs a person: ${ctx.problem}.`
-    : `Every candidate and the whole escalation chain let lead ${ctx.leadId} (${who}${contact ? ` <${contact}>` : ''}) pass.`;
+    ? `Lead ${named} needs a person: ${ctx.problem}.`
+    : ctx.reoffered
+      ? `Lead ${named} is ${ctx.reoffered}.`
+      : `Every candidate and the whole escalation chain let lead ${named} pass.`;
   const claimants = ctx.claimants.length ? `Any of ${ctx.claimants.join(', ')}` : 'Any rep';
   return {
     subject,
@@ -209,6 +214,96 @@ export function composeCatchAllAlert(ctx: CatchAllAlertInput): EmailContent {
       `<p style="color:#555;font-size:.9em">The claim page asks for your rep token; or use the Claim button on the “All your open offers” page linked from your own offer emails. The lead goes to whoever claims it.</p>`,
       `<h2>History</h2><ul>${history.map((line) => `<li>${esc(line)}</li>`).join('')}</ul>`,
     ]),
+  };
+}
+
+/** An owned lead nobody reported contacting, as its owner and their manager are told of it. */
+export interface FirstTouchEmailInput {
+  leadId: string;
+  lead: EmailLead;
+  qualification: EmailScore;
+  owner: { id: string; name: string };
+  /** ISO-8601: when the owner took the lead, and when its first touch was due. */
+  assignedAt: string;
+  dueAt: string;
+  /** What happens next unless a first touch is reported, and when (ISO-8601); null when nothing more happens. */
+  next: { kind: 'tell-manager' | 'reoffer'; at: string } | null;
+  /** The reader: the owner for the nudge, the manager (or the team's alert address) for the notice. */
+  reader: EmailRecipient;
+}
+
+export interface FirstTouchNudgeInput extends FirstTouchEmailInput {
+  /** The signed link that records the first touch (links/offer-links.ts `firstTouchUrl`). */
+  touchUrl: string;
+}
+
+/** To the owner, when the first touch is due: contact the person, then say so with one click. */
+export function composeFirstTouchNudge(input: FirstTouchNudgeInput): EmailContent {
+  const f = readFirstTouch(input);
+  const touchUrl = httpUrl(input.touchUrl, 'touchUrl');
+  const subject = `Not contacted yet: ${f.who} — tier ${input.qualification.tier}, first touch was due ${f.dueShort}`;
+  const opening = `${input.reader.name}, you took lead ${f.who} at ${f.assignedLong}, and no first contact is recorded. It was due by ${f.dueLong}.`;
+  const action = 'Contact them now, then record it (your CRM may record it for you):';
+  return {
+    subject,
+    text: [opening, f.nextLine, '', action, `  I contacted them: ${touchUrl}`, '', ...f.leadLines, '', f.footer].join(
+      '\n',
+    ),
+    html: page(subject, [
+      `<p>${esc(opening)} ${esc(f.nextLine)}</p>`,
+      `<p>${esc(action)}</p>`,
+      `<p>${button(touchUrl, 'I contacted them', '#0a7d36')}</p>`,
+      f.leadHtml,
+      `<p style="color:#555;font-size:.9em">${esc(f.footer)}</p>`,
+    ]),
+  };
+}
+
+/** To the owner's manager, one SLA after the nudge: who owns the lead and has not contacted it. */
+export function composeFirstTouchManagerNotice(input: FirstTouchEmailInput): EmailContent {
+  const f = readFirstTouch(input);
+  const subject = `Untouched lead: ${input.owner.name} has not contacted ${f.who} — tier ${input.qualification.tier}`;
+  const opening = `${input.reader.name}, ${input.owner.name} (${input.owner.id}) took lead ${f.who} at ${f.assignedLong} and has reported no first contact. It was due by ${f.dueLong}; ${input.owner.name} was reminded then.`;
+  return {
+    subject,
+    text: [opening, f.nextLine, '', ...f.leadLines, '', f.footer].join('\n'),
+    html: page(subject, [
+      `<p>${esc(opening)} ${esc(f.nextLine)}</p>`,
+      f.leadHtml,
+      `<p style="color:#555;font-size:.9em">${esc(f.footer)}</p>`,
+    ]),
+  };
+}
+
+function readFirstTouch(input: FirstTouchEmailInput) {
+  if (typeof input.reader?.name !== 'string' || !input.reader.name.trim())
+    throw new NotificationInputError('reader.name is required');
+  const timeZone = checkTimeZone(input.reader.timeZone ?? null, 'reader.timeZone');
+  const due = instant(input.dueAt, 'dueAt');
+  const who = describeWho(input.lead);
+  const contact = [input.lead.email, input.lead.phone].filter(Boolean).join(', ') || 'no email or phone given';
+  const next = input.next ? `${formatInstant(instant(input.next.at, 'next.at'), timeZone)}` : null;
+  const nextLine = !input.next
+    ? 'Nothing more happens automatically: the lead stays with its owner.'
+    : input.next.kind === 'tell-manager'
+      ? `Unless a first contact is recorded by ${next}, your manager is told.`
+      : `Unless a first contact is recorded by ${next}, the lead is offered to the team again.`;
+  const q = input.qualification;
+  const excerpt = excerptOf(input.lead.text ?? '') || '(no message)';
+  return {
+    who,
+    nextLine,
+    dueLong: formatInstant(due, timeZone),
+    dueShort: formatInstant(due, timeZone, 'short'),
+    assignedLong: formatInstant(instant(input.assignedAt, 'assignedAt'), timeZone),
+    leadLines: [
+      `Contact: ${contact}, via ${input.lead.source}.`,
+      `Score ${q.score} (tier ${q.tier}), urgency ${q.urgency}, service line ${q.serviceLine}.`,
+      'Message:',
+      excerpt,
+    ],
+    leadHtml: `<p>Contact: ${esc(contact)}, via ${esc(input.lead.source)}.<br>Score ${q.score} (tier ${esc(q.tier)}), urgency ${esc(q.urgency)}, service line ${esc(q.serviceLine)}.</p><blockquote style="margin:0;padding:.5em 1em;border-left:4px solid #ccc;white-space:pre-wrap">${esc(excerpt)}</blockquote>`,
+    footer: `Lead ${input.leadId}, owned by ${input.owner.id}.`,
   };
 }
 

@@ -1,6 +1,7 @@
 // One inbound lead, from intake until a rep owns it. Reads top to bottom as the sales process:
 // receive (dedupe and qualify) → route → offer to each candidate under an SLA → escalate → catch-all, and a person
-// for a lead no step can move on. No run ends Failed, and every state has a deadline.
+// for a lead no step can move on; then, once owned, the first touch: nudge the owner, tell the manager, offer the
+// lead again. No run ends Failed, and every state has a deadline.
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -18,6 +19,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { FirstTouchWait } from '../activities/assign';
 import type { ClosingOffer, OpenedOffer, ToldOffer } from '../activities/offers';
 import type { LeadRoute } from '../activities/route';
 import type { LeadStatus } from '../src/lead';
@@ -30,6 +32,7 @@ import {
   acceptSignal,
   declineOffer,
   declineSignal,
+  firstTouchSignal,
   leadStateQuery,
   mergeSubmissionSignal,
   receivedLeadView,
@@ -87,6 +90,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
   /** Merged submissions and ignored signals wait for the lead's own record before adding to it. */
   let recorded = input.waiting !== undefined;
   let ignoredSignals = input.waiting?.ignoredSignals ?? 0;
+  /** When the owner reported the first touch, once the outcomes API says so. */
+  let touched: string | undefined;
 
   // ── Handlers ────────────────────────────────────────────────────────────────────────────
   setHandler(leadStateQuery, () => view);
@@ -130,6 +135,11 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     }
   });
 
+  // Only the owner can report an outcome (the API refuses anyone else), so any touch is the owner's.
+  setHandler(firstTouchSignal, (notice) => {
+    touched ??= notice.at;
+  });
+
   setHandler(acceptSignal, (a) => receiveSignal('accept', a));
   setHandler(declineSignal, (a) => receiveSignal('decline', a));
 
@@ -154,7 +164,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     for (let stage = 0; stage < route.stages.length; stage++) {
       opened ??= await openNext(route, stage);
       const outcome = await offer(opened);
-      if (outcome?.kind === 'accepted') return await assign(outcome);
+      if (outcome?.kind === 'accepted') return await owned(outcome, await assign(outcome));
       opened = null;
     }
     // Nobody in the chain took it: the catch-all queue, alerted until someone claims the lead.
@@ -194,7 +204,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
       // Half the working time, so a Friday-afternoon offer is not chased at 3 a.m. on Sunday.
       if (!(await condition(answered, untilMs(told.remindAt)))) {
         const remindedAt = await unlessAnswered(
-          untilAnswered(() => remote.remindOffer({ leadId, offerNumber: current.offerNumber })),
+          until(answered, () => remote.remindOffer({ leadId, offerNumber: current.offerNumber })),
         );
         if (remindedAt) current.remindedAt = remindedAt;
       }
@@ -226,15 +236,18 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
       // A rep who answered meanwhile (from their offers page) needs no email, and their answer no wait.
       if (!isStepFailure(err) || !retryable(err) || answered()) throw err;
       show(opened.status, opened.deadline);
-      return await untilAnswered(() => remote.notifyOffer({ leadId, offerNumber, at: now() }));
+      return await until(answered, () => remote.notifyOffer({ leadId, offerNumber, at: now() }));
     }
   }
 
-  /** An email retried through a mail outage is dropped once the rep has answered: the answer does not wait. */
-  async function untilAnswered<T>(email: () => Promise<T>): Promise<T | undefined> {
+  /**
+   * An email retried through a mail outage is dropped once it no longer matters (the rep answered, the owner
+   * reported the first touch): nothing waits for it.
+   */
+  async function until<T>(done: () => boolean, email: () => Promise<T>): Promise<T | undefined> {
     return await CancellationScope.cancellable(async () => {
       const sending = email();
-      const answering = condition(answered);
+      const answering = condition(done);
       // Whichever loses the race is cancelled below; its rejection is expected.
       sending.catch(() => {});
       answering.catch(() => {});
@@ -257,9 +270,11 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     }
   }
 
-  async function assign(a: Answer): Promise<LeadOutcome> {
+  /** Makes the rep who accepted the owner; resolves with their first-touch SLA, if the policy sets one. */
+  async function assign(a: Answer): Promise<FirstTouchWait | null> {
+    let firstTouch: FirstTouchWait | null;
     try {
-      await local.assignLead({ leadId, offerNumber: a.offerNumber, repId: a.repId, at: now() });
+      ({ firstTouch } = await local.assignLead({ leadId, offerNumber: a.offerNumber, repId: a.repId, at: now() }));
     } catch (err) {
       if (!isStepFailure(err)) throw err;
       // The rep is told why, and the offer they took is withdrawn for the person who picks the lead up.
@@ -276,7 +291,66 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     view.currentOffer = null;
     view.owner = a.repId;
     a.settled = true;
-    show('assigned', null);
+    return firstTouch;
+  }
+
+  /**
+   * Owned is not contacted: until the owner reports a first touch, the policy's steps follow one SLA apart (nudge
+   * the owner, tell their manager, offer the lead again). Without a first-touch SLA the lead is done once owned.
+   */
+  async function owned(a: Answer, plan: FirstTouchWait | null): Promise<LeadOutcome> {
+    if (!plan) {
+      show('assigned', null);
+      return await close('assigned');
+    }
+    const owner = a.repId;
+    const isTouched = () => touched !== undefined;
+    view.firstTouch = { dueAt: plan.dueAt, slaText: plan.slaText, touchedAt: null };
+    show('assigned', plan.dueAt);
+    for (const [step, { kind, at }] of plan.steps.entries()) {
+      if (await condition(isTouched, untilMs(at))) break;
+      if (kind === 'reoffer') {
+        try {
+          const offerNumber = view.offers.length + 1;
+          const result = await local.reofferUntouched({ leadId, offerNumber, repId: owner, plan, at: now() });
+          if (result.touchedAt !== null) {
+            touched ??= result.touchedAt;
+            break;
+          }
+          view.owner = null;
+          view.firstTouch = null;
+          enter(result.opened);
+        } catch (err) {
+          if (!isStepFailure(err)) throw err;
+          await needsAttention(`the lead could not be offered again: ${problemOf(err)}`);
+        }
+        return await waitForClaim(0, Date.now());
+      }
+      try {
+        const result = await until(isTouched, () =>
+          remote.remindFirstTouch({ leadId, offerNumber: a.offerNumber, repId: owner, plan, step }),
+        );
+        if (result && result.touchedAt !== null) touched ??= result.touchedAt;
+      } catch (err) {
+        // The steps go on: a nudge that cannot be sent must not keep the manager from hearing of the lead.
+        if (!isStepFailure(err)) throw err;
+        view.problem = `${kind} failed: ${problemOf(err)}`;
+      }
+      if (isTouched()) break;
+      show('first-touch-overdue', plan.steps[step + 1]?.at ?? plan.watchUntil);
+    }
+    // Left with its owner after the last step: watched for a first touch as long as outcomes count.
+    if (!isTouched()) await condition(isTouched, untilMs(plan.watchUntil));
+    if (touched !== undefined) {
+      view.firstTouch.touchedAt = touched;
+      try {
+        await local.noteFirstTouch({ leadId, repId: owner, at: touched });
+      } catch (err) {
+        if (!isStepFailure(err)) throw err;
+        view.problem = `the first touch could not be recorded on the lead: ${problemOf(err)}`;
+      }
+      show('assigned', null);
+    }
     return await close('assigned');
   }
 
@@ -313,14 +387,16 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
       if (answered()) {
         const claim = answer!;
         answer = undefined;
+        let firstTouch: FirstTouchWait | null;
         try {
-          return await assign(claim);
+          firstTouch = await assign(claim);
         } catch (err) {
           if (!isStepFailure(err)) throw err;
           await needsAttention(claim.settled as string);
           nextAlertAt = Date.now();
           continue;
         }
+        return await owned(claim, firstTouch);
       }
       if (!alerting && (roundsThisRun >= roundsPerRun || workflowInfo().continueAsNewSuggested)) {
         // Let an Update reply and a merge be recorded first; a claim that arrived meanwhile is taken in this run.
@@ -425,7 +501,8 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
       { key: sa.LeadStatus, value: status },
       ...(view.teamId ? [{ key: sa.Team, value: view.teamId }] : []),
       ...(view.qualification ? [{ key: sa.LeadTier, value: view.qualification.tier }] : []),
-      ...(view.owner ? [{ key: sa.AssignedRep, value: view.owner }] : []),
+      // Null when a lead offered again has no owner any more.
+      { key: sa.AssignedRep, value: view.owner },
       { key: sa.OfferedRep, value: offered },
       { key: sa.EscalationLevel, value: view.escalationLevel },
       { key: sa.SlaDeadline, value: view.deadline === null ? null : new Date(view.deadline) },

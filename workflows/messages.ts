@@ -68,6 +68,8 @@ export interface LeadView {
   merged: MergeNotice[];
   /** Why the lead needs a person, when a step failed in a way retrying cannot cure. */
   problem: string | null;
+  /** The owner's first-touch SLA, once owned under a policy that sets one. */
+  firstTouch: { dueAt: string; slaText: string; touchedAt: string | null } | null;
 }
 
 /** A lead as intake leaves it: received, nothing decided yet, due out of intake `intakeDeadlineMs` after `receivedAtMs`. */
@@ -87,6 +89,7 @@ export function receivedLeadView(leadId: string, receivedAtMs: number): LeadView
     ignoredSignals: [],
     merged: [],
     problem: null,
+    firstTouch: null,
   };
 }
 

@@ -210,7 +210,7 @@ export function createLinkPages({ client, db, linkSecret, now }: LinkPagesDeps) 
   }
 
   async function sendLinkFailure(reply: FastifyReply, token: string, failure: LinkFailure, at: Date) {
-    if (failure.kind === 'expired' && failure.claims.action !== 'my-offers') {
+    if (failure.kind === 'expired' && (failure.claims.action === 'accept' || failure.claims.action === 'decline')) {
       const claims = failure.claims;
       // A used link that has since expired: what the rep did with it tells them more than the expiry.
       const used = await findLinkUse(db, token);

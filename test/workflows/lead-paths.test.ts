@@ -11,6 +11,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../../activities';
 import { activityNow } from '../../activities/clock';
+import type { FirstTouchWait } from '../../activities/assign';
 import type { OpenedOffer } from '../../activities/offers';
 import type { LeadRoute } from '../../activities/route';
 import type { LeadStatus, MergeNotice } from '../../src/lead';
@@ -26,6 +27,7 @@ import {
   acceptSignal,
   declineOffer,
   declineSignal,
+  firstTouchSignal,
   leadStateQuery,
   mergeSubmissionSignal,
   searchAttributes as sa,
@@ -112,6 +114,10 @@ interface Script {
   mailDownFromOffer?: number;
   /** The offered rep was deleted between routing and offering. */
   repGone?: boolean;
+  /** The owner's first-touch SLA (wall-clock), steps one SLA apart, and how long the last is watched. */
+  firstTouch?: { slaMs: number; reoffer: boolean; watchMs?: number };
+  /** A first touch Postgres holds (its signal lost on the way), found by the first-touch step with this index. */
+  touchedInPostgresAtStep?: number;
 }
 
 // ── Fake activities: the real Activities type, offers and deadlines kept in memory, every call recorded ──────
@@ -123,6 +129,8 @@ class FakeLead {
   readonly activities: Activities;
   /** The stage each offer was opened under, by offer number. */
   readonly offers = new Map<number, OfferStage>();
+  /** The first-touch plan the last assignment returned. */
+  firstTouch: FirstTouchWait | null = null;
   private waiting: Array<{ matches: (call: Call) => boolean; resolve: (call: Call) => void }> = [];
 
   constructor(readonly script: Script) {
@@ -132,6 +140,20 @@ class FakeLead {
       const offer: OfferView = { offerNumber, ...outline(s), offeredAt: at, deadline: null, outcome: 'open' };
       const deadline = new Date(Date.parse(at) + minutes(5)).toISOString();
       return { offer, status: status ?? (s.kind === 'catch-all' ? 'catch-all' : 'notifying'), deadline };
+    };
+    const firstTouchPlan = (at: string): FirstTouchWait => {
+      const { slaMs, reoffer, watchMs = days(60) } = script.firstTouch!;
+      const kinds = reoffer
+        ? (['nudge-owner', 'tell-manager', 'reoffer'] as const)
+        : (['nudge-owner', 'tell-manager'] as const);
+      const iso = (ms: number) => new Date(Date.parse(at) + ms).toISOString();
+      return {
+        assignedAt: at,
+        dueAt: iso(slaMs),
+        slaText: `${slaMs / 60_000} minutes`,
+        steps: kinds.map((kind, i) => ({ kind, at: iso(slaMs * (i + 1)) })),
+        watchUntil: iso(watchMs),
+      };
     };
     const on =
       <K extends ActivityName>(
@@ -187,7 +209,28 @@ class FakeLead {
         };
       }),
       remindOffer: on('remindOffer', () => activityNow().toISOString()),
-      assignLead: on('assignLead', () => ({ firstTouch: null })),
+      assignLead: on('assignLead', ({ at }) => {
+        this.firstTouch = script.firstTouch ? firstTouchPlan(at) : null;
+        return { firstTouch: this.firstTouch };
+      }),
+      remindFirstTouch: on('remindFirstTouch', ({ step }) =>
+        script.touchedInPostgresAtStep === step
+          ? { touchedAt: activityNow().toISOString() }
+          : { touchedAt: null, sentAt: activityNow().toISOString() },
+      ),
+      reofferUntouched: on('reofferUntouched', ({ offerNumber, repId, at, plan: { steps } }) =>
+        script.touchedInPostgresAtStep === steps.length - 1
+          ? { touchedAt: activityNow().toISOString() }
+          : {
+              touchedAt: null,
+              opened: open(
+                offerNumber,
+                { ...plan.catchAll, why: `offered again: ${repId} reported no first touch` },
+                at,
+              ),
+            },
+      ),
+      noteFirstTouch: on('noteFirstTouch', () => undefined),
       flagNeedsAttention: on('flagNeedsAttention', ({ offerNumber, at }) =>
         open(offerNumber, plan.catchAll, at, 'needs-attention'),
       ),
@@ -1000,23 +1043,6 @@ test('a decline whose next offer cannot open, and the hand-off fails too: the de
   expect(await lead.handle.result()).toMatchObject({ status: 'assigned', owner: 'mgr' });
 });
 
-test('an accept taken while the offer email hangs stands: the email is dropped, the rep owns the lead', async () => {
-  let refuseEmail!: () => void;
-  const offerEmailFailsAfter = new Promise<void>((resolve) => (refuseEmail = resolve));
-  const lead = await startLead({ offerEmailFailsAfter });
-  await lead.fake.called('notifyOffer');
-  // The rep accepts from their offers page while the mail server hangs: the first try gives up after its few
-  // seconds, the server-side step takes over, and the accept is taken without waiting for it.
-  try {
-    expect(await accept(lead, { offerNumber: 1, repId: 'ana' })).toMatchObject({ owner: 'ana' });
-    expect(await lead.handle.result()).toMatchObject({ status: 'assigned', owner: 'ana', offers: 1 });
-    expect(lead.fake.inputs('notifyOffer')).toHaveLength(2);
-    expect(lead.fake.names()).not.toContain('flagNeedsAttention');
-  } finally {
-    refuseEmail();
-  }
-});
-
 test('alertCatchAll poisoned: the lead stays in the catch-all queue with the problem shown, claimable', async () => {
   const lead = await startLead({ poisoned: 'alertCatchAll', plan: cloudPlan([]) });
   await lead.fake.called('alertCatchAll');
@@ -1050,4 +1076,173 @@ test('recordMergedSubmission and recordIgnoredSignal poisoned: the lead goes on,
   await other.fake.called('recordIgnoredSignal');
   await accept(other, { offerNumber: 1, repId: 'ana' });
   expect(await other.handle.result()).toMatchObject({ status: 'assigned', owner: 'ana' });
+});
+
+// ── After assignment: the first-touch SLA ────────────────────────────────────────────────────────────────────
+
+/** A lead Ana owns under a first-touch SLA of an hour; the plan her assignment returned. */
+async function ownedByAna(
+  firstTouch: Script['firstTouch'] = { slaMs: minutes(60), reoffer: true },
+  script: Script = {},
+) {
+  const lead = await startLead({ ...script, firstTouch });
+  await told(lead, 1);
+  await accept(lead, { offerNumber: 1, repId: 'ana' });
+  for (let i = 0; i < 400; i++) {
+    const plan = (await stateOf(lead)).firstTouch;
+    if (plan) return { lead, plan };
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('the lead never showed its first-touch SLA');
+}
+
+/** The first-touch plan the lead's latest assignment returned. */
+async function planOf(lead: Lead): Promise<FirstTouchWait> {
+  await lead.fake.called('assignLead');
+  return lead.fake.firstTouch!;
+}
+
+const stateOf = (lead: Lead) => lead.handle.query(leadStateQuery);
+
+/**
+ * Skips to just past each first-touch step in turn and waits for it to be taken: one timer per sleep, as the
+ * time-skipping server may stall when a sleep spans a timer whose step runs as a remote activity.
+ */
+async function passSteps(lead: Lead, plan: FirstTouchWait, count: number) {
+  for (const [step, { kind, at }] of plan.steps.slice(0, count).entries()) {
+    await env.sleep(Math.max(1, Date.parse(at) + 1_000 - (await env.currentTimeMs())));
+    if (kind === 'reoffer') await lead.fake.called('reofferUntouched');
+    else await lead.fake.called('remindFirstTouch', (r) => r.step === step);
+  }
+}
+const touch = (lead: Lead, at: number) =>
+  lead.handle.signal(firstTouchSignal, { at: new Date(at).toISOString(), outcomeId: 1 });
+
+/** Until the workflow shows `status` (its tasks run a moment after the server's clock reaches a timer). */
+async function statusReaches(lead: Lead, status: LeadStatus) {
+  for (let i = 0; i < 400; i++) {
+    if ((await stateOf(lead)).status === status) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`the lead never showed ${status}; it shows ${(await stateOf(lead)).status}`);
+}
+
+test('first touch within its SLA: owned with the due time as its deadline, then done with nothing sent', async () => {
+  const { lead, plan } = await ownedByAna();
+  expect(Date.parse(plan.dueAt) - Date.parse((await lead.fake.called('assignLead')).at)).toBe(minutes(60));
+  expect(await searchAttributesOf(lead)).toMatchObject({
+    status: 'assigned',
+    assignedRep: 'ana',
+    slaDeadline: plan.dueAt,
+  });
+  await env.sleep(minutes(20));
+  const touchedAt = await env.currentTimeMs();
+  await touch(lead, touchedAt);
+  expect(await lead.handle.result()).toEqual({ leadId: lead.leadId, status: 'assigned', owner: 'ana', offers: 1 });
+  expect(lead.fake.names()).toEqual(['receiveLead', 'routeLead', 'notifyOffer', 'assignLead', 'noteFirstTouch']);
+  expect(lead.fake.inputs('noteFirstTouch')).toEqual([
+    { leadId: lead.leadId, repId: 'ana', at: new Date(touchedAt).toISOString() },
+  ]);
+  expect(await searchAttributesOf(lead)).toMatchObject({ status: 'assigned', assignedRep: 'ana', slaDeadline: null });
+  expect((await stateOf(lead)).firstTouch).toEqual({ ...plan, touchedAt: new Date(touchedAt).toISOString() });
+  await exportHistory('first-touch-in-time', lead.handle);
+});
+
+test('no first touch by the due time: the owner is nudged and the lead shows overdue until the manager is due', async () => {
+  const { lead, plan } = await ownedByAna();
+  await passSteps(lead, await planOf(lead), 1);
+  expect(await lead.fake.called('remindFirstTouch')).toMatchObject({ offerNumber: 1, repId: 'ana', step: 0 });
+  await statusReaches(lead, 'first-touch-overdue');
+  const nudged = await searchAttributesOf(lead);
+  expect(nudged).toMatchObject({ status: 'first-touch-overdue', assignedRep: 'ana' });
+  expect(msAfter(plan.dueAt, nudged.slaDeadline)).toBe(minutes(60));
+  expect((await lead.handle.describe()).memo?.summary).toMatch(/assigned to ana — first touch overdue/);
+
+  await touch(lead, await env.currentTimeMs());
+  expect(await lead.handle.result()).toMatchObject({ status: 'assigned', owner: 'ana' });
+  expect(lead.fake.names().slice(3)).toEqual(['assignLead', 'remindFirstTouch', 'noteFirstTouch']);
+  expect(await searchAttributesOf(lead)).toMatchObject({ status: 'assigned', slaDeadline: null });
+  await exportHistory('first-touch-nudged', lead.handle);
+});
+
+test('the manager is told one SLA after the nudge; a touch Postgres holds (its signal lost) ends the watch', async () => {
+  const { lead } = await ownedByAna(undefined, { touchedInPostgresAtStep: 2 });
+  await passSteps(lead, await planOf(lead), 3);
+  // The re-offer step found the touch in Postgres: the lead stays with Ana, no offer is made again.
+  expect(await lead.handle.result()).toMatchObject({ status: 'assigned', owner: 'ana', offers: 1 });
+  expect(lead.fake.names().slice(4)).toEqual([
+    'remindFirstTouch',
+    'remindFirstTouch',
+    'reofferUntouched',
+    'noteFirstTouch',
+  ]);
+});
+
+test('never touched: nudge, manager, then offered to the team again; a claim makes a new owner with a new SLA', async () => {
+  const { lead } = await ownedByAna();
+  const plan = await planOf(lead);
+  await passSteps(lead, plan, 3);
+  expect(await lead.fake.called('reofferUntouched')).toMatchObject({ offerNumber: 2, repId: 'ana', plan });
+  await lead.fake.called('alertCatchAll', (a) => a.offerNumber === 2);
+  await statusReaches(lead, 'catch-all');
+  expect(await searchAttributesOf(lead)).toMatchObject({ status: 'catch-all', assignedRep: undefined });
+  expect(await stateOf(lead)).toMatchObject({
+    owner: null,
+    firstTouch: null,
+    currentOffer: { offerNumber: 2, kind: 'catch-all' },
+  });
+
+  await accept(lead, { offerNumber: 2, repId: 'ben' });
+  await lead.fake.called('assignLead', (a) => a.repId === 'ben');
+  expect(await searchAttributesOf(lead)).toMatchObject({ status: 'assigned', assignedRep: 'ben' });
+  await touch(lead, await env.currentTimeMs());
+  expect(await lead.handle.result()).toEqual({ leadId: lead.leadId, status: 'assigned', owner: 'ben', offers: 2 });
+  expect(lead.fake.inputs('assignLead').map((a) => [a.offerNumber, a.repId])).toEqual([
+    [1, 'ana'],
+    [2, 'ben'],
+  ]);
+  expect(lead.fake.inputs('noteFirstTouch')).toMatchObject([{ repId: 'ben' }]);
+  await exportHistory('first-touch-reoffered', lead.handle);
+});
+
+test('without re-offer the lead stays with its owner after the manager is told, watched until the outcome window ends', async () => {
+  const { lead } = await ownedByAna({ slaMs: minutes(60), reoffer: false, watchMs: days(60) });
+  const plan = await planOf(lead);
+  await passSteps(lead, plan, 2);
+  await statusReaches(lead, 'first-touch-overdue');
+  expect((await searchAttributesOf(lead)).slaDeadline).toBe(plan.watchUntil);
+  await env.sleep(Date.parse(plan.watchUntil) + 1_000 - (await env.currentTimeMs()));
+  expect(await lead.handle.result()).toMatchObject({ status: 'assigned', owner: 'ana', offers: 1 });
+  expect(lead.fake.names()).not.toContain('reofferUntouched');
+  // Never touched: the Web UI keeps listing it as overdue.
+  expect(await searchAttributesOf(lead)).toMatchObject({ status: 'first-touch-overdue', assignedRep: 'ana' });
+});
+
+test('a nudge that cannot be sent is shown as the problem; the manager is still told on time', async () => {
+  const { lead } = await ownedByAna({ slaMs: minutes(60), reoffer: false }, { poisoned: 'remindFirstTouch' });
+  await passSteps(lead, await planOf(lead), 2);
+  await statusReaches(lead, 'first-touch-overdue');
+  expect((await stateOf(lead)).problem).toMatch(/tell-manager failed: .*remindFirstTouch is poisoned/);
+  await touch(lead, await env.currentTimeMs());
+  expect(await lead.handle.result()).toMatchObject({ status: 'assigned', owner: 'ana' });
+  expect((await lead.handle.describe()).status.name).toBe('COMPLETED');
+});
+
+// Last in the file: the server-side email step this test abandons stays outstanding, and the time-skipping server
+// does not skip time past it, so a test after it that sleeps would wait in real time.
+test('an accept taken while the offer email hangs stands: the email is dropped, the rep owns the lead', async () => {
+  let refuseEmail!: () => void;
+  const offerEmailFailsAfter = new Promise<void>((resolve) => (refuseEmail = resolve));
+  const lead = await startLead({ offerEmailFailsAfter });
+  await lead.fake.called('notifyOffer');
+  // The rep accepts from their offers page while the mail server hangs: the first try gives up after its few
+  // seconds, the server-side step takes over, and the accept is taken without waiting for it.
+  try {
+    expect(await accept(lead, { offerNumber: 1, repId: 'ana' })).toMatchObject({ owner: 'ana' });
+    expect(await lead.handle.result()).toMatchObject({ status: 'assigned', owner: 'ana', offers: 1 });
+    expect(lead.fake.inputs('notifyOffer')).toHaveLength(2);
+    expect(lead.fake.names()).not.toContain('flagNeedsAttention');
+  } finally {
+    refuseEmail();
+  }
 });
