@@ -128,6 +128,7 @@ test('under a policy with a first-touch SLA, assignment answers with the ownerâ€
   );
   const after = await assign({ name: 'Pat', email: 'pat@first.example', message: 'Help us move to AWS' }, 'ana');
   expect(after.firstTouch).toEqual({
+    assignedAt: at,
     dueAt: '2030-01-02T09:40:00.000Z',
     slaText: '30 minutes',
     steps: [
@@ -135,5 +136,11 @@ test('under a policy with a first-touch SLA, assignment answers with the ownerâ€
       { kind: 'tell-manager', at: '2030-01-02T10:10:00.000Z' },
       { kind: 'reoffer', at: '2030-01-02T10:40:00.000Z' },
     ],
+    // The policy's outcome window (60 days by default).
+    watchUntil: '2030-03-03T09:10:00.000Z',
   });
+  const { rows } = await db.query<{ sla_deadline: Date }>('SELECT sla_deadline FROM leads WHERE id = $1', [
+    after.leadId,
+  ]);
+  expect(rows[0]!.sla_deadline.toISOString()).toBe('2030-01-02T09:40:00.000Z');
 });

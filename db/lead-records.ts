@@ -273,6 +273,28 @@ export async function readOpenOffersOf(db: Queryable, repId: string, at: Date): 
   }));
 }
 
+export interface AwaitingFirstTouch {
+  leadId: string;
+  status: LeadStatus;
+  /** When the first touch is due (or, once overdue, the next step). */
+  deadline: Date;
+  lead: LeadSummary;
+}
+
+/** Leads the rep owns and has not reported contacting while a first-touch SLA runs, most pressing first. */
+export async function readAwaitingFirstTouchOf(db: Queryable, repId: string): Promise<AwaitingFirstTouch[]> {
+  const { rows } = await db.query<LeadSummaryRow & { id: string; status: LeadStatus; sla_deadline: Date }>(
+    `SELECT l.id, l.status, l.sla_deadline,
+            l.name, l.email, l.phone, l.company, l.message, l.source, l.score, l.tier, l.urgency, l.service_line
+       FROM leads l
+      WHERE l.owner_rep_id = $1 AND l.status IN ('assigned', 'first-touch-overdue') AND l.sla_deadline IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM lead_outcomes o WHERE o.lead_id = l.id AND o.rep_id = $1 AND o.event <> 'lost')
+      ORDER BY l.status DESC, l.sla_deadline, l.id`,
+    [repId],
+  );
+  return rows.map((r) => ({ leadId: r.id, status: r.status, deadline: r.sla_deadline, lead: leadSummaryOf(r) }));
+}
+
 export interface RepProfile {
   id: string;
   name: string;

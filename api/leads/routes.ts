@@ -95,8 +95,9 @@ export function leadRoutes(app: FastifyInstance, { client, db }: RouteDeps, done
     },
     handler: async (request, reply) => {
       const { created, outcome } = await reportOutcome(db, request.principal, request.params.id, request.body);
-      // Any funnel event means the owner reached the person: the first-touch SLA, if the lead has one, is met.
-      if (created && outcome.event !== 'lost')
+      // Any funnel event means the owner reached the person: the first-touch SLA, if the lead has one, is met. A
+      // repeat is told again, as its first attempt may have stored the outcome and then failed to reach Temporal.
+      if (outcome.event !== 'lost')
         await tellFirstTouch(client, outcome.leadId, { at: outcome.at, outcomeId: outcome.id });
       return reply.code(created ? 201 : 200).send(outcome);
     },

@@ -1,8 +1,8 @@
 // The rep's "all your open offers" page, behind the my-offers link of every offer email: each open offer with the
-// same accept and decline links the emails carry.
+// same accept and decline links the emails carry, then the leads they own and have not reported contacting.
 import type { FastifyReply } from 'fastify';
 import type { Pool } from 'pg';
-import { readOpenOffersOf, readRepProfiles } from '../../db/lead-records';
+import { readAwaitingFirstTouchOf, readOpenOffersOf, readRepProfiles } from '../../db/lead-records';
 import {
   findLinkUse,
   signLink,
@@ -84,13 +84,28 @@ export async function sendMyOffersPage(
         (o.kind === 'catch-all' ? '' : declineForm(`../links/${decline}`, null));
     cards.push(renderLeadCard(o.lead, { extra: deadline + forms }));
   }
+  const untouched: string[] = [];
+  for (const a of await readAwaitingFirstTouchOf(db, repId)) {
+    const expiresAt = new Date(at.getTime() + 7 * 86_400_000);
+    const token = signLink({ action: 'first-touch', leadId: a.leadId, repId, expiresAt }, linkSecret);
+    const when = esc(formatInstant(a.deadline, rep?.timeZone ?? null));
+    const due =
+      a.status === 'first-touch-overdue'
+        ? `<strong>First touch overdue</strong>; next step at ${when}`
+        : `First touch due by <strong>${when}</strong>`;
+    const form = `<form method="post" action="../first-touch/${esc(token)}"><button class="accept" type="submit">I contacted them</button></form>`;
+    untouched.push(
+      renderLeadCard(a.lead, { contact: true, extra: `<p class="meta">${due} · lead ${esc(a.leadId)}</p>${form}` }),
+    );
+  }
   const title = `Open offers for ${rep?.name ?? repId}`;
   return sendPage(
     reply,
     200,
     title,
-    cards.length
+    (cards.length
       ? cards.join('')
-      : renderNotice('info', '<p>No open offers right now. New offers arrive by email.</p>'),
+      : renderNotice('info', '<p>No open offers right now. New offers arrive by email.</p>')) +
+      (untouched.length ? `<h2>Your leads to contact</h2>${untouched.join('')}` : ''),
   );
 }

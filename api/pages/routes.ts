@@ -9,6 +9,7 @@ import { esc, renderNotice, sendPage, setPageSecurityHeaders } from './html';
 import { createLinkPages } from './link-pages';
 import { sendMyOffersPage } from './my-offers-page';
 import { createClaimPage } from './claim-page';
+import { createFirstTouchPage } from './first-touch-page';
 import { FailedAuthLimiter } from '../failed-auth-limiter';
 
 export interface OfferPagesOptions {
@@ -83,6 +84,15 @@ async function definePages(app: FastifyInstance, opts: OfferPagesOptions): Promi
 
   app.get('/me/offers', { schema: { hide: true } }, async (request, reply) =>
     sendMyOffersPage({ db, linkSecret }, reply, request.query, now),
+  );
+
+  // The first-touch nudge's link: the owner confirms they reached the person.
+  const firstTouch = createFirstTouchPage({ client, db, linkSecret, now });
+  app.get('/first-touch/*', { schema: { hide: true } }, async (request, reply) =>
+    firstTouch.showFirstTouch(reply, request.params),
+  );
+  app.post('/first-touch/*', { schema: { hide: true } }, async (request, reply) =>
+    firstTouch.recordFirstTouch(reply, request.params),
   );
 
   // The catch-all alert's one link: the claimer signs in with their own rep token and becomes the owner.
