@@ -76,7 +76,7 @@ export function createFirstTouchActivities({
         sentAt = await sendOnce(db, mailer, mailFrom, key, owner.email, content, clock);
         summary = `${repId} reported no first touch by ${plan.dueAt} (${plan.slaText}): reminded`;
       } else {
-        const manager = firstTouchManager(await loadDirectory(db), owner);
+        const manager = firstTouchManager(await loadDirectory(db), owner, facts.teamId);
         const reader = manager.repId ? ((await readRep(db, manager.repId))?.rep ?? null) : null;
         const content = composeFirstTouchManagerNotice({
           ...common,

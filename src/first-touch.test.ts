@@ -1,4 +1,4 @@
-import { planFirstTouch } from './first-touch';
+import { firstTouchManager, planFirstTouch } from './first-touch';
 import { parsePolicy } from './policy/parse-policy';
 import { lead, policyOf, rep } from './routing/test-fixtures';
 
@@ -45,4 +45,33 @@ test('the last first-touch entry must match every lead, and the error says where
   expect(result.ok).toBe(false);
   if (result.ok) return;
   expect(result.errors[0]).toMatchObject({ path: 'firstTouch.sla.0.when' });
+});
+
+describe('whom the first-touch notice goes to', () => {
+  const team = (escalation: string[]) => ({
+    id: 'cloud',
+    name: 'Cloud',
+    escalation: escalation.map((repId) => ({ repId, slaMinutes: 15 })),
+    alertEmail: 'ops@example.com',
+    catchAllRealertMinutes: 60,
+  });
+  const ana = rep('ana', 'cloud');
+  const mgr = rep('mgr', 'leadership');
+  const head = rep('head', 'leadership');
+
+  test("the lead's team's first manager; for a manager who owns it, the level above them", () => {
+    const directory = { teams: [team(['mgr', 'head'])], reps: [ana, mgr, head] };
+    expect(firstTouchManager(directory, ana, 'cloud')).toMatchObject({ repId: 'mgr', email: 'mgr@leadrelay.test' });
+    expect(firstTouchManager(directory, mgr, 'cloud')).toMatchObject({ repId: 'head' });
+  });
+
+  test("a deactivated manager is passed over; with nobody above, the team's alert address", () => {
+    const directory = { teams: [team(['mgr', 'head'])], reps: [ana, { ...mgr, active: false }, head] };
+    expect(firstTouchManager(directory, ana, 'cloud')).toMatchObject({ repId: 'head' });
+    expect(firstTouchManager(directory, head, 'cloud')).toEqual({
+      repId: null,
+      name: 'Cloud',
+      email: 'ops@example.com',
+    });
+  });
 });

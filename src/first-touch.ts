@@ -60,16 +60,18 @@ export interface FirstTouchManager {
 }
 
 /**
- * The owner's manager: the first level of their team's escalation chain that is an active rep other than the
- * owner (a manager who owns the lead answers to the level above). Without one, whoever the team's alerts go to.
+ * Whom to tell: the first active rep of the lead's team's escalation chain above the owner (from its first level
+ * when the owner is not in the chain). Without one, whoever the team's alerts go to. A lead with no team uses the
+ * owner's.
  */
-export function firstTouchManager(directory: Directory, owner: Rep): FirstTouchManager {
-  const team = directory.teams.find((t) => t.id === owner.teamId);
-  for (const level of team?.escalation ?? []) {
-    const manager = directory.reps.find((r) => r.id === level.repId);
+export function firstTouchManager(directory: Directory, owner: Rep, teamId: string | null): FirstTouchManager {
+  const team = directory.teams.find((t) => t.id === (teamId ?? owner.teamId));
+  if (!team) throw new Error(`team ${teamId ?? owner.teamId} of the lead is not in the directory`);
+  const chain = team.escalation.map((level) => level.repId);
+  for (const repId of chain.slice(chain.indexOf(owner.id) + 1)) {
+    const manager = directory.reps.find((r) => r.id === repId);
     if (manager && manager.active && manager.id !== owner.id)
       return { repId: manager.id, name: manager.name, email: manager.email };
   }
-  if (!team) throw new Error(`rep ${owner.id} belongs to team ${owner.teamId}, which is not in the directory`);
   return { repId: null, name: team.name, email: team.alertEmail };
 }

@@ -39,6 +39,7 @@ export async function readLead(deps: ReadLeadDeps, principal: Principal | null, 
     teamId: state.view.teamId,
     slaDeadline: state.view.deadline,
     escalationLevel: state.view.escalationLevel,
+    firstTouch: state.view.firstTouch ?? null,
     currentOffer: state.view.currentOffer ? presentOffer(leadId, state.view.currentOffer, seesPerson) : null,
     offers: state.view.offers.map((o) => presentOffer(leadId, o, seesPerson)),
     explanation: seesPerson

@@ -45,12 +45,24 @@ const PersonSchema = z
 export const LeadSchema = z
   .object({
     leadId: z.string(),
-    status: z.string().describe('received, offered, escalated, catch-all, assigned or rejected-spam'),
+    status: z
+      .string()
+      .describe(
+        'received, notifying, offered, escalated, catch-all, needs-attention, assigned, first-touch-overdue or rejected-spam',
+      ),
     closed: z.boolean().describe('true once the lead is assigned or rejected; the answer then comes from Postgres'),
     owner: z.string().nullable(),
     teamId: z.string().nullable(),
     slaDeadline: z.string().nullable().describe('When the current state must have moved on; null once closed'),
     escalationLevel: z.number().int(),
+    firstTouch: z
+      .object({
+        dueAt: z.string().describe('When the owner must have reported a first contact'),
+        slaText: z.string(),
+        touchedAt: z.string().nullable().describe('When the owner reported it; null until then'),
+      })
+      .nullable()
+      .describe("The owner's first-touch SLA, when the policy sets one; null before a rep owns the lead"),
     currentOffer: OfferSchema.nullable(),
     offers: z.array(OfferSchema),
     explanation: z.object({

@@ -47,6 +47,9 @@ test("nudged when the first touch is due; the nudge's link records it and the le
     expect(owned.firstTouch!.slaText).toBe('30 minutes');
     expect(await leadRow(s.h, leadId)).toMatchObject({ status: 'assigned', owner_rep_id: 'ana' });
     expect((await leadRow(s.h, leadId))!.sla_deadline?.toISOString()).toBe(owned.firstTouch!.dueAt);
+    const read = await s.readLead(leadId);
+    expect(read.body).toMatchObject({ status: 'assigned', owner: 'ana', slaDeadline: owned.firstTouch!.dueAt });
+    expect(read.body.firstTouch).toEqual({ dueAt: owned.firstTouch!.dueAt, slaText: '30 minutes', touchedAt: null });
 
     await skipTo(owned.firstTouch!.dueAt);
     const nudge = await s.h.mail.waitFor((m) => m.messageId === `<${leadId}.1.first-touch-nudge@leadrelay>`);
@@ -67,6 +70,11 @@ test("nudged when the first touch is due; the nudge's link records it and the le
 
     expect(await leadHandle(s.h, leadId).result()).toMatchObject({ status: 'assigned', owner: 'ana' });
     expect(await leadRow(s.h, leadId)).toMatchObject({ status: 'assigned', owner_rep_id: 'ana', sla_deadline: null });
+    expect((await s.readLead(leadId)).body).toMatchObject({
+      closed: true,
+      slaDeadline: null,
+      firstTouch: { dueAt: owned.firstTouch!.dueAt, touchedAt: expect.any(String) as string },
+    });
     const { rows } = await s.h.db.query<{ event: string; rep_id: string }>(
       'SELECT event, rep_id FROM lead_outcomes WHERE lead_id = $1',
       [leadId],
