@@ -153,7 +153,10 @@ test('a first touch Postgres holds ends the steps: no email, no re-offer, and th
     touchedAt: at(20),
   });
   expect(sent).toEqual([]);
-  await steps.noteFirstTouch({ leadId, repId: owner, at: at(20) });
+  await steps.noteFirstTouch({ leadId, offerNumber: 1, repId: owner, at: at(20) });
+  expect((await listEvents(db, leadId)).filter((e) => e.kind === 'first-touch-met')).toMatchObject([
+    { key: 'offer:1:first-touch:met', offerNumber: 1, repId: owner },
+  ]);
   expect(await readLeadSummary(db, leadId)).toMatchObject({ status: 'assigned', owner });
   expect((await readLeadFacts(db, leadId))!.status).toBe('assigned');
   const lead = await db.query<{ sla_deadline: Date | null }>('SELECT sla_deadline FROM leads WHERE id = $1', [leadId]);

@@ -148,15 +148,27 @@ export function createFirstTouchActivities({
     },
 
     /** The owner reported a first touch: the lead is owned with nothing due. */
-    async noteFirstTouch({ leadId, repId, at }: { leadId: string; repId: string; at: string }): Promise<void> {
+    async noteFirstTouch({
+      leadId,
+      offerNumber,
+      repId,
+      at,
+    }: {
+      leadId: string;
+      /** The offer that made `repId` the owner: a rep who owns the lead a second time is told apart. */
+      offerNumber: number;
+      repId: string;
+      at: string;
+    }): Promise<void> {
       await withTransaction(db, async (tx) => {
         await markFirstTouched(tx, leadId, repId);
         await recordEvents(tx, [
           {
             leadId,
-            key: `first-touch:${repId}`,
+            key: `offer:${offerNumber}:first-touch:met`,
             kind: 'first-touch-met',
             at,
+            offerNumber,
             repId,
             summary: `${repId} reported the first touch: the first-touch SLA is met`,
           },

@@ -344,7 +344,7 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
     if (touched !== undefined) {
       view.firstTouch.touchedAt = touched;
       try {
-        await local.noteFirstTouch({ leadId, repId: owner, at: touched });
+        await local.noteFirstTouch({ leadId, offerNumber: a.offerNumber, repId: owner, at: touched });
       } catch (err) {
         if (!isStepFailure(err)) throw err;
         view.problem = `the first touch could not be recorded on the lead: ${problemOf(err)}`;

@@ -1153,7 +1153,7 @@ describe('after assignment: the first-touch SLA', () => {
     expect(await lead.handle.result()).toEqual({ leadId: lead.leadId, status: 'assigned', owner: 'ana', offers: 1 });
     expect(lead.fake.names()).toEqual(['receiveLead', 'routeLead', 'notifyOffer', 'assignLead', 'noteFirstTouch']);
     expect(lead.fake.inputs('noteFirstTouch')).toEqual([
-      { leadId: lead.leadId, repId: 'ana', at: new Date(touchedAt).toISOString() },
+      { leadId: lead.leadId, offerNumber: 1, repId: 'ana', at: new Date(touchedAt).toISOString() },
     ]);
     expect(await searchAttributesOf(lead)).toMatchObject({ status: 'assigned', assignedRep: 'ana', slaDeadline: null });
     expect((await stateOf(lead)).firstTouch).toEqual({ ...plan, touchedAt: new Date(touchedAt).toISOString() });
@@ -1213,7 +1213,7 @@ describe('after assignment: the first-touch SLA', () => {
       [1, 'ana'],
       [2, 'ben'],
     ]);
-    expect(lead.fake.inputs('noteFirstTouch')).toMatchObject([{ repId: 'ben' }]);
+    expect(lead.fake.inputs('noteFirstTouch')).toMatchObject([{ offerNumber: 2, repId: 'ben' }]);
     await exportHistory('first-touch-reoffered', lead.handle);
   });
 
