@@ -17,6 +17,15 @@ import { routingLeadOf } from '../src/routing/routing-lead';
 import { closeOfferIn } from './offers';
 import type { ActivityDeps } from '.';
 
+/** A rep's ownership of a lead: through which offer, and since (or, for a step on it, as of) when. */
+export interface Ownership {
+  leadId: string;
+  /** The offer whose acceptance made `repId` the owner; a rep who owns the lead a second time is told apart by it. */
+  offerNumber: number;
+  repId: string;
+  at: string;
+}
+
 /** The owner's first-touch SLA as the workflow waits on it: instants in ISO-8601. */
 export interface FirstTouchWait {
   assignedAt: string;
@@ -60,17 +69,7 @@ export function createAssignActivities({ db }: Pick<ActivityDeps, 'db'>) {
      * contact remembers its owner for the next dedupe, and an account the lead surely belongs to (by contact or
      * domain, or a near-certain name) gets an owner if it had none.
      */
-    async assignLead({
-      leadId,
-      offerNumber,
-      repId,
-      at,
-    }: {
-      leadId: string;
-      offerNumber: number;
-      repId: string;
-      at: string;
-    }): Promise<{ firstTouch: FirstTouchWait | null }> {
+    async assignLead({ leadId, offerNumber, repId, at }: Ownership): Promise<{ firstTouch: FirstTouchWait | null }> {
       const facts = await readLeadFacts(db, leadId);
       if (!facts) throw ApplicationFailure.nonRetryable(`lead ${leadId} was never received`, 'UnknownLead');
       const { lead, match } = facts;

@@ -11,7 +11,7 @@ import { firstTouchUrl } from '../links/offer-links';
 import { sendOnce } from '../mail/mailer';
 import { firstTouchManager } from '../src/first-touch';
 import { composeFirstTouchManagerNotice, composeFirstTouchNudge } from '../src/notifications';
-import type { FirstTouchWait } from './assign';
+import type { FirstTouchWait, Ownership } from './assign';
 import { activityClock } from './clock';
 import { openOfferIn, type OpenedOffer } from './offers';
 import type { ActivityDeps } from '.';
@@ -148,18 +148,7 @@ export function createFirstTouchActivities({
     },
 
     /** The owner reported a first touch: the lead is owned with nothing due. */
-    async noteFirstTouch({
-      leadId,
-      offerNumber,
-      repId,
-      at,
-    }: {
-      leadId: string;
-      /** The offer that made `repId` the owner: a rep who owns the lead a second time is told apart. */
-      offerNumber: number;
-      repId: string;
-      at: string;
-    }): Promise<void> {
+    async noteFirstTouch({ leadId, offerNumber, repId, at }: Ownership): Promise<void> {
       await withTransaction(db, async (tx) => {
         await markFirstTouched(tx, leadId, repId);
         await recordEvents(tx, [
