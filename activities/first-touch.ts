@@ -3,7 +3,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { loadDirectory, readRep } from '../db/directory';
 import { recordEvent, recordEvents } from '../db/events';
-import { markFirstTouched, markFirstTouchOverdue, readLeadFacts, releaseOwner } from '../db/leads';
+import { readLeadFacts, releaseOwner, saveFirstTouchState } from '../db/leads';
 import { firstTouchAt } from '../db/outcomes';
 import { withTransaction } from '../db/pool';
 import { readRoutingDecision } from '../db/routing';
@@ -38,14 +38,7 @@ export function createFirstTouchActivities({
       repId,
       plan,
       step,
-    }: {
-      leadId: string;
-      /** The offer that made `repId` the owner; the emails are keyed by it. */
-      offerNumber: number;
-      repId: string;
-      plan: FirstTouchWait;
-      step: number;
-    }): Promise<FirstTouchCheck<{ sentAt: string }>> {
+    }: Omit<Ownership, 'at'> & { plan: FirstTouchWait; step: number }): Promise<FirstTouchCheck<{ sentAt: string }>> {
       const kind = plan.steps[step]?.kind;
       if (kind !== 'nudge-owner' && kind !== 'tell-manager')
         throw ApplicationFailure.nonRetryable(`step ${step} of the first-touch plan is ${kind ?? 'missing'}`);
@@ -88,7 +81,7 @@ export function createFirstTouchActivities({
       }
       const deadline = next?.at ?? plan.watchUntil;
       await withTransaction(db, async (tx) => {
-        await markFirstTouchOverdue(tx, leadId, repId, deadline);
+        await saveFirstTouchState(tx, leadId, repId, { status: 'first-touch-overdue', deadline });
         await recordEvent(tx, {
           leadId,
           key: `offer:${offerNumber}:first-touch:${kind}`,
@@ -112,13 +105,7 @@ export function createFirstTouchActivities({
       repId,
       plan,
       at,
-    }: {
-      leadId: string;
-      offerNumber: number;
-      repId: string;
-      plan: FirstTouchWait;
-      at: string;
-    }): Promise<FirstTouchCheck<{ opened: OpenedOffer }>> {
+    }: Ownership & { plan: FirstTouchWait }): Promise<FirstTouchCheck<{ opened: OpenedOffer }>> {
       const touchedAt = await firstTouchAt(db, leadId, repId);
       if (touchedAt) return { touchedAt };
       const opened = await withTransaction(db, async (tx) => {
@@ -150,7 +137,7 @@ export function createFirstTouchActivities({
     /** The owner reported a first touch: the lead is owned with nothing due. */
     async noteFirstTouch({ leadId, offerNumber, repId, at }: Ownership): Promise<void> {
       await withTransaction(db, async (tx) => {
-        await markFirstTouched(tx, leadId, repId);
+        await saveFirstTouchState(tx, leadId, repId, { status: 'assigned', deadline: null });
         await recordEvents(tx, [
           {
             leadId,

@@ -6,6 +6,7 @@ import type { LeadStatus } from '../src/lead';
 import type { SimulatedLead } from '../src/routing/simulation';
 import type { Tier, Urgency } from '../src/qualification';
 import { receivedLeadView, type LeadView, type OfferView } from '../workflows/messages';
+import { firstTouchAt } from './outcomes';
 import { readFirstSubmission, readSubmissionsOfLead } from './submissions';
 
 type Queryable = Pool | PoolClient;
@@ -58,9 +59,8 @@ export async function readLeadRecord(db: Queryable, leadId: string): Promise<Lea
 
 /** The owner's first-touch SLA as their assignment recorded it, and when they reported the first touch. */
 async function readFirstTouch(db: Queryable, leadId: string, owner: string): Promise<LeadView['firstTouch']> {
-  const { rows } = await db.query<{ due_at: string | null; sla_text: string | null; touched_at: Date | null }>(
-    `SELECT e.detail #>> '{firstTouch,dueAt}' AS due_at, e.detail #>> '{firstTouch,slaText}' AS sla_text,
-            (SELECT min(o.at) FROM lead_outcomes o WHERE o.lead_id = $1 AND o.rep_id = $2 AND o.event <> 'lost') AS touched_at
+  const { rows } = await db.query<{ due_at: string | null; sla_text: string | null }>(
+    `SELECT e.detail #>> '{firstTouch,dueAt}' AS due_at, e.detail #>> '{firstTouch,slaText}' AS sla_text
        FROM lead_events e
       WHERE e.lead_id = $1 AND e.kind = 'assigned' AND e.rep_id = $2
       ORDER BY e.at DESC, e.seq DESC LIMIT 1`,
@@ -68,7 +68,7 @@ async function readFirstTouch(db: Queryable, leadId: string, owner: string): Pro
   );
   const row = rows[0];
   if (!row?.due_at || !row.sla_text) return null;
-  return { dueAt: row.due_at, slaText: row.sla_text, touchedAt: row.touched_at?.toISOString() ?? null };
+  return { dueAt: row.due_at, slaText: row.sla_text, touchedAt: await firstTouchAt(db, leadId, owner) };
 }
 
 /** Why the lead needs a person, if a step failed that retrying could not cure. */

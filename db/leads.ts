@@ -137,26 +137,20 @@ export async function markAssigned(
   await db.query(markAssignedStatement([p.leadId, p.repId, p.contactId, p.firstTouchDue]));
 }
 
-/** The owner reported a first touch: nothing is due any more. Only while `repId` still owns the lead. */
-export async function markFirstTouched(db: Pool | PoolClient, leadId: string, repId: string): Promise<void> {
-  await db.query(
-    `UPDATE leads SET status = 'assigned', sla_deadline = NULL, updated_at = now()
-      WHERE id = $1 AND owner_rep_id = $2 AND status IN ('assigned', 'first-touch-overdue')`,
-    [leadId, repId],
-  );
-}
-
-/** The owner let the first touch's due time pass: the lead shows it until `deadline`, its next step. */
-export async function markFirstTouchOverdue(
-  tx: PoolClient,
+/**
+ * Where an owned lead's first touch stands, only while `repId` still owns it: `first-touch-overdue` until
+ * `deadline` (its next step), or `assigned` with nothing due once the owner reported the touch.
+ */
+export async function saveFirstTouchState(
+  db: Pool | PoolClient,
   leadId: string,
   repId: string,
-  deadline: string,
+  state: { status: 'first-touch-overdue'; deadline: string } | { status: 'assigned'; deadline: null },
 ): Promise<void> {
-  await tx.query(
-    `UPDATE leads SET status = 'first-touch-overdue', sla_deadline = $3, updated_at = now()
+  await db.query(
+    `UPDATE leads SET status = $3, sla_deadline = $4, updated_at = now()
       WHERE id = $1 AND owner_rep_id = $2 AND status IN ('assigned', 'first-touch-overdue')`,
-    [leadId, repId, deadline],
+    [leadId, repId, state.status, state.deadline],
   );
 }
 

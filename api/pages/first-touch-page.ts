@@ -1,24 +1,16 @@
 // The page behind the "I contacted them" link of a first-touch nudge (and the my-offers page's button): a GET shows
 // the lead and a confirm form, the POST records the first touch as an outcome and tells the lead's workflow.
 import type { FastifyReply } from 'fastify';
-import type { Pool } from 'pg';
-import type { Client } from '@temporalio/client';
 import { readLeadSummary, readRepProfiles } from '../../db/lead-records';
 import { firstTouchAt, reportOutcomeOf } from '../../db/outcomes';
-import { verifyLink, type FirstTouchLinkClaims, type LinkSecrets } from '../../links/offer-links';
+import { verifyLink, type FirstTouchLinkClaims } from '../../links/offer-links';
 import { formatInstant } from '../../src/notifications';
 import { tellFirstTouch } from '../lead-workflow';
-import { esc, linkProblem, renderLeadCard, renderNotice, sendPage } from './html';
+import { esc, firstTouchForm, linkProblem, renderLeadCard, renderNotice, sendPage } from './html';
+import type { LinkPagesDeps } from './link-pages';
 import { parseOr400, TokenParams } from './schemas';
 
-export interface FirstTouchPageDeps {
-  client: Client;
-  db: Pool;
-  linkSecret: LinkSecrets;
-  now: () => Promise<Date>;
-}
-
-export function createFirstTouchPage({ client, db, linkSecret, now }: FirstTouchPageDeps) {
+export function createFirstTouchPage({ client, db, linkSecret, now }: LinkPagesDeps) {
   return { showFirstTouch, recordFirstTouch };
 
   /** GET /first-touch/<token>: the lead and the confirm button, or when the first touch was recorded. */
@@ -29,7 +21,7 @@ export function createFirstTouchPage({ client, db, linkSecret, now }: FirstTouch
     const touched = await firstTouchAt(db, claims.leadId, claims.repId);
     const card = renderLeadCard(lead, { contact: true });
     if (touched) return sendPage(reply, 200, 'First touch recorded', recordedNotice(touched, timeZone) + card);
-    const form = `<form method="post" action="${esc(token)}"><button class="accept" type="submit">I contacted them</button></form>`;
+    const form = firstTouchForm(token);
     return sendPage(
       reply,
       200,

@@ -101,6 +101,11 @@ export function acceptForm(action: string, catchAll: boolean): string {
   return `<form method="post" action="${esc(action)}"><button class="accept" type="submit">${catchAll ? 'Claim lead' : 'Accept lead'}</button></form>`;
 }
 
+/** Records the first touch of a lead the rep owns (api/pages/first-touch-page.ts). */
+export function firstTouchForm(action: string): string {
+  return `<form method="post" action="${esc(action)}"><button class="accept" type="submit">I contacted them</button></form>`;
+}
+
 export function declineForm(action: string, error: string | null): string {
   return `<form method="post" action="${esc(action)}"><label for="reason-${esc(action.slice(-12))}">Why do you decline?</label>${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}<textarea id="reason-${esc(action.slice(-12))}" name="reason" required maxlength="2000" placeholder="e.g. on holiday until Monday; not my territory"></textarea><button class="decline" type="submit">Decline lead</button></form>`;
 }

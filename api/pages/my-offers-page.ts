@@ -12,7 +12,16 @@ import {
   type OfferLinkClaims,
 } from '../../links/offer-links';
 import { formatInstant } from '../../src/notifications';
-import { acceptForm, declineForm, esc, linkProblem, renderLeadCard, renderNotice, sendPage } from './html';
+import {
+  acceptForm,
+  declineForm,
+  esc,
+  firstTouchForm,
+  linkProblem,
+  renderLeadCard,
+  renderNotice,
+  sendPage,
+} from './html';
 import { MyOffersQuery } from './schemas';
 
 export interface MyOffersPageDeps {
@@ -93,7 +102,7 @@ export async function sendMyOffersPage(
       a.status === 'first-touch-overdue'
         ? `<strong>First touch overdue</strong>; next step at ${when}`
         : `First touch due by <strong>${when}</strong>`;
-    const form = `<form method="post" action="../first-touch/${esc(token)}"><button class="accept" type="submit">I contacted them</button></form>`;
+    const form = firstTouchForm(`../first-touch/${token}`);
     untouched.push(
       renderLeadCard(a.lead, { contact: true, extra: `<p class="meta">${due} · lead ${esc(a.leadId)}</p>${form}` }),
     );
