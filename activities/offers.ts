@@ -171,6 +171,12 @@ export function createOfferActivities(
         const chosen = plan && (stage === 'catch-all' ? plan.catchAll : plan.stages[stage]);
         if (!chosen)
           throw ApplicationFailure.nonRetryable(`lead ${leadId} has no routing stage ${stage}`, 'UnknownStage');
+        // A queue nobody may claim from is no queue: a person has to fix the directory or the policy.
+        if (chosen.kind === 'catch-all' && chosen.repIds.length === 0)
+          throw ApplicationFailure.nonRetryable(
+            `nobody can claim lead ${leadId}: the team it is routed to has no active members and no escalation chain`,
+            'NoClaimants',
+          );
         const closed = closing ? await closeOfferIn(tx, leadId, closing) : [];
         return await openOfferIn(tx, { leadId, offerNumber, stage: chosen, at }, closed);
       });

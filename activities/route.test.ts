@@ -327,3 +327,32 @@ test('best-fit with no outcomes yet still routes, and the fairness floor shares 
   // Cleo is away: the floor deals ana and ben one each before the draws may repeat anyone.
   expect(new Set(first.slice(0, 2))).toEqual(new Set(['ana', 'ben']));
 });
+
+test('a policy that routes to a team nobody can claim from hands the lead to a person (NoClaimants), not to an empty queue', async () => {
+  const db = await database();
+  await upsertDirectory(db, {
+    teams: [...testDirectory.teams, { id: 'nobody', name: 'No members', alertEmail: 'ops@leadrelay.test' }],
+    reps: testDirectory.reps,
+  });
+  await ensureDefaultPolicy(
+    db,
+    'sla:\n  - name: any\n    within: 5 minutes\ndefault:\n  team: nobody\n  strategy: least-loaded\n',
+  );
+  const leadId = await qualifiedLead(db);
+  const route = await createRouteActivities({ db }).routeLead({ leadId, at: '2030-01-02T09:00:01.000Z' });
+  expect(route.stages).toEqual([]);
+
+  const opened = offerActivities(db, '2030-01-02T09:00:02.000Z').openOffer({
+    leadId,
+    offerNumber: 1,
+    stage: 'catch-all',
+    closing: null,
+    at: '2030-01-02T09:00:02.000Z',
+  });
+  await expect(opened).rejects.toMatchObject({
+    type: 'NoClaimants',
+    nonRetryable: true,
+    message: expect.stringContaining('no active members and no escalation chain') as unknown,
+  });
+  expect(await readOffer(db, leadId, 1)).toBeNull();
+});

@@ -1,7 +1,7 @@
 // Production API process: serves the HTTP API against an existing Temporal cluster and Postgres.
 import { Client, Connection } from '@temporalio/client';
 import { createPool } from '../db/pool';
-import { linkSecretsOf, loadConfig, requireSetting } from '../src/config';
+import { bulkTaskQueueOf, linkSecretsOf, loadConfig, requireSetting } from '../src/config';
 import { buildApi } from './server';
 import { leadrelayDataConverter } from '../codec/data-converter';
 
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     client,
     db,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    bulkTaskQueue: bulkTaskQueueOf(config),
     logger: true,
     mergeWindowMs: config.LEADRELAY_MERGE_WINDOW_MINUTES * 60_000,
     // The offer emails' links land on this process's pages, signed with the worker's secret; during a rotation the

@@ -6,6 +6,8 @@ export interface RouteDeps {
   client: Client;
   db: Pool;
   taskQueue: string;
+  /** Where partner batches' leads run, apart from the interactive ones. */
+  bulkTaskQueue: string;
   now: () => Promise<Date>;
   /** A second submission from the same person within this window joins the first lead. */
   mergeWindowMs: number;

@@ -43,6 +43,8 @@ export interface ApiDeps {
   client: Client;
   db: Pool;
   taskQueue: string;
+  /** The task queue of partner batches' leads (TEMPORAL_BULK_TASK_QUEUE); the interactive one when not given. */
+  bulkTaskQueue?: string;
   /** Defaults to a real clock; tests against the time-skipping server pass the server's. */
   now?: () => Promise<Date>;
   /**
@@ -78,6 +80,7 @@ export function buildApi({
   client,
   db,
   taskQueue,
+  bulkTaskQueue = taskQueue,
   now = () => Promise.resolve(new Date()),
   logger = false,
   rateLimits,
@@ -129,7 +132,7 @@ export function buildApi({
   });
   registerOpenApi(app);
 
-  const deps: RouteDeps = { client, db, taskQueue, now, mergeWindowMs, eagerStart };
+  const deps: RouteDeps = { client, db, taskQueue, bulkTaskQueue, now, mergeWindowMs, eagerStart };
   void app.register((scope, _opts, done) => {
     scope.get('/health', { schema: { hide: true }, config: { access: 'public' } }, () => ({ ok: true }));
     done();

@@ -10,14 +10,14 @@ import { createSmtpMailer } from '../mail/mailer';
 import { createPool } from '../db/pool';
 import { createApiKey } from '../db/credentials';
 import { buildApi } from '../api/server';
-import { linkSecretsOf, loadConfig } from '../src/config';
+import { bulkTaskQueueOf, linkSecretsOf, loadConfig } from '../src/config';
 import { leadrelayDataConverter } from '../codec/data-converter';
 import { startMailCatcher } from '../stack/mail-catcher';
 import { cacheDir, dataDir } from '../stack/paths';
 import { ensureDatabase, startEmbeddedPostgres } from '../stack/postgres';
 import { registerSearchAttributes, startDevServer } from '../stack/temporal';
 import { ensureRetrainSchedule } from '../workers/retrain-schedule';
-import { createLeadWorker, createWorkerActivities } from '../workers/worker';
+import { createLeadWorkers, createWorkerActivities } from '../workers/worker';
 import { migrateAndLoadDirectory } from './migrate';
 
 const started = Date.now();
@@ -121,10 +121,10 @@ async function main(): Promise<void> {
       ? linkSecretsOf(config)
       : [await devLinkSecret(dataDir(config)), ...(config.LEADRELAY_LINK_SECRET_PREVIOUS ?? [])];
     const linkSecret = linkSecrets[0] as string;
-    const worker = await createLeadWorker({
+    const worker = await createLeadWorkers({
       connection: nativeConnection,
       namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      config,
       dataConverter,
       activities: await createWorkerActivities({ db, mailer, apiUrl, linkSecret, config }),
     });
@@ -144,6 +144,7 @@ async function main(): Promise<void> {
       client,
       db,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
+      bulkTaskQueue: bulkTaskQueueOf(config),
       mergeWindowMs: config.LEADRELAY_MERGE_WINDOW_MINUTES * 60_000,
       linkSecret: linkSecrets,
       codec: { keys: codecKeys, corsOrigins },

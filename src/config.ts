@@ -61,6 +61,15 @@ export const ConfigSchema = z.object({
   TEMPORAL_ADDRESS: url.optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('leads'),
+  /** Where partner batches' leads run (default `<TEMPORAL_TASK_QUEUE>-bulk`): few slots, so imports never hold up hot leads. */
+  TEMPORAL_BULK_TASK_QUEUE: z.string().min(1).optional(),
+  /** Bulk lead tasks (workflow tasks, and activities) each worker runs at once. */
+  LEADRELAY_BULK_SLOTS: z.coerce.number().int().min(1).max(1000).default(2),
+  /**
+   * Lead workflows a worker keeps in memory between tasks. A lead waiting a day on its SLA needs none: one evicted is
+   * replayed from its history when its next task comes, so this bounds the worker's memory, not how many leads run.
+   */
+  LEADRELAY_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(250),
   SMTP_URL: url.optional(),
   MAIL_FROM: z.string().min(3).default('leadrelay <leads@leadrelay.local>'),
   /** Alerted about a lead that needs a person before any team was chosen for it; defaults to MAIL_FROM. */
@@ -92,6 +101,8 @@ export const ConfigSchema = z.object({
   LEADRELAY_CACHE_DIR: z.string().min(1).optional(),
   LEADRELAY_DATA_DIR: z.string().min(1).optional(),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  /** Workflow code bundled ahead of time (bundleWorkflowCode): a worker then starts polling in seconds. */
+  LEADRELAY_WORKFLOW_BUNDLE: z.string().min(1).optional(),
   TEMPORAL_TEST_SERVER_PATH: z.string().min(1).optional(),
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
@@ -131,4 +142,8 @@ export function requireSetting<K extends keyof Config>(config: Config, key: K): 
   if (value === undefined || value === null)
     throw new ConfigError(`${String(key)} must be set${secretSettings.has(key) ? `: ${secretHints[key]}` : ''}`);
   return value;
+}
+
+export function bulkTaskQueueOf(config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'TEMPORAL_BULK_TASK_QUEUE'>): string {
+  return config.TEMPORAL_BULK_TASK_QUEUE ?? `${config.TEMPORAL_TASK_QUEUE}-bulk`;
 }

@@ -27,11 +27,24 @@ export interface MailCatcher {
 /** Keeps the newest messages only, so a long-running dev stack cannot grow without bound. */
 const keep = 1000;
 
-export async function startMailCatcher(
-  opts: { host?: string; smtpPort?: number; viewerPort?: number | null } = {},
-): Promise<MailCatcher> {
+export interface MailCatcherOptions {
+  host?: string;
+  smtpPort?: number;
+  viewerPort?: number | null;
+  /** Called once for each message the server accepted (the fault suite logs every message to a file). */
+  onMessage?: (mail: CaughtMail) => void;
+  /**
+   * Holds each message this long before answering its DATA, like a slow mail server. A message whose sender hung
+   * up meanwhile was never acknowledged and is not kept: the sender will send it again, as it would to a real MTA.
+   */
+  acceptDelayMs?: number;
+}
+
+export async function startMailCatcher(opts: MailCatcherOptions = {}): Promise<MailCatcher> {
   const host = opts.host ?? '127.0.0.1';
   const caught: CaughtMail[] = [];
+  /** Sessions whose message is being held, and whether the sender has hung up since. */
+  const held = new Map<string, { hungUp: boolean }>();
   const waiters = new Set<{ match: (m: CaughtMail) => boolean; resolve: (m: CaughtMail) => void }>();
   let nextId = 1;
 
@@ -40,10 +53,21 @@ export async function startMailCatcher(
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onClose(session) {
+      const hold = held.get(session.id);
+      if (hold) hold.hungUp = true;
+    },
     onData(stream, session, callback) {
       // The text part is all the catcher shows: no HTML to text, no text to HTML with its links found.
       simpleParser(stream, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
-        .then((parsed) => {
+        .then(async (parsed) => {
+          if (opts.acceptDelayMs) {
+            const hold = { hungUp: false };
+            held.set(session.id, hold);
+            await new Promise((resolve) => setTimeout(resolve, opts.acceptDelayMs));
+            held.delete(session.id);
+            if (hold.hungUp) throw new Error('the sender hung up before the message was accepted');
+          }
           const mail: CaughtMail = {
             id: nextId++,
             messageId: parsed.messageId ?? '',
@@ -55,6 +79,7 @@ export async function startMailCatcher(
           };
           caught.push(mail);
           if (caught.length > keep) caught.shift();
+          opts.onMessage?.(mail);
           for (const waiter of waiters) {
             if (waiter.match(mail)) {
               waiters.delete(waiter);

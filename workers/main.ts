@@ -6,7 +6,7 @@ import { createSmtpMailer } from '../mail/mailer';
 import { createPool } from '../db/pool';
 import { loadConfig, requireSetting } from '../src/config';
 import { ensureRetrainSchedule } from './retrain-schedule';
-import { createLeadWorker, createWorkerActivities } from './worker';
+import { createLeadWorkers, createWorkerActivities } from './worker';
 import { leadrelayDataConverter } from '../codec/data-converter';
 
 async function main(): Promise<void> {
@@ -15,11 +15,12 @@ async function main(): Promise<void> {
   const db = createPool(requireSetting(config, 'DATABASE_URL'));
   const mailer = createSmtpMailer(requireSetting(config, 'SMTP_URL'));
   const connection = await NativeConnection.connect({ address: requireSetting(config, 'TEMPORAL_ADDRESS') });
-  const worker = await createLeadWorker({
+  const worker = await createLeadWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    config,
     dataConverter,
+    ...(config.LEADRELAY_WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.LEADRELAY_WORKFLOW_BUNDLE } } : {}),
     activities: await createWorkerActivities({
       db,
       mailer,

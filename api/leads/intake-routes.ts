@@ -90,7 +90,12 @@ export function intakeRoutes(app: FastifyInstance, deps: RouteDeps, done: (err?:
     handler: async (request, reply) => {
       const batch = parsePartnerBatch(request.body);
       if (!batch.ok) throw badRequest(batch.issues);
-      const { status, body } = await submitPartnerBatch(deps, request.principal, batch.items, await now());
+      const { status, body } = await submitPartnerBatch(
+        { ...deps, taskQueue: deps.bulkTaskQueue },
+        request.principal,
+        batch.items,
+        await now(),
+      );
       return reply.code(status).send(body);
     },
   });
