@@ -144,6 +144,17 @@ export function registerErrorHandling(app: FastifyInstance, routes?: RouteTable)
       const field = err instanceof SyntaxError ? 'body' : 'request';
       return reply.code(err.statusCode).send({ error: err.message, issues: [{ field, message: err.message }] });
     }
+    const down = unavailableDependency(err);
+    if (down) {
+      request.log.warn({ err }, `${down} unavailable`);
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send({
+          error: `${down} is unavailable for a moment; nothing was half-done: send the same request again`,
+          issues: [],
+        });
+    }
     request.log.error(err);
     return reply.code(500).send({ error: 'internal error', issues: [] });
   });
@@ -155,4 +166,26 @@ export function registerErrorHandling(app: FastifyInstance, routes?: RouteTable)
     const message = `no route ${request.method} ${path}`;
     return reply.code(404).send({ error: message, issues: [{ field: 'url', message }] });
   });
+}
+
+// gRPC UNAVAILABLE and DEADLINE_EXCEEDED; PostgreSQL shutting down, starting up, or not answering.
+const grpcOutages = new Set([14, 4]);
+const postgresOutages = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const socketOutages = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOENT']);
+
+/**
+ * Which service a request failed on because it is down or restarting (the Temporal frontend, PostgreSQL), so the
+ * answer is 503 and the caller retries, instead of a 500 that reads as a bug.
+ */
+export function unavailableDependency(err: unknown): 'Temporal' | 'PostgreSQL' | null {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message, name } = e as { code?: unknown; message?: unknown; name?: unknown };
+    if (typeof code === 'number' && grpcOutages.has(code)) return 'Temporal';
+    if (name === 'ServiceError' && typeof message === 'string' && /unavailable|deadline/i.test(message))
+      return 'Temporal';
+    if (typeof code === 'string' && (postgresOutages.has(code) || socketOutages.has(code))) return 'PostgreSQL';
+    if (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect/.test(message))
+      return 'PostgreSQL';
+  }
+  return null;
 }

@@ -1,6 +1,6 @@
 // The outbox (outbound_emails): one row per email leadrelay means to send, keyed by (lead, offer, kind, round),
 // marked sent once the SMTP server took it. mail/mailer.ts's sendOnce is its one user.
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { prepared } from './pool';
 
 export interface OutboxKey {
@@ -46,4 +46,24 @@ export async function claimEmail(
 
 export async function markEmailSent(tx: PoolClient, key: OutboxKey, sentAt: Date): Promise<void> {
   await tx.query(markSentStatement([...keyParams(key), sentAt]));
+}
+
+const recordSentStatement = prepared(
+  'outbound-emails.record-sent',
+  `INSERT INTO outbound_emails (lead_id, offer_number, kind, round, message_id, recipient, subject, sent_at)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+   ON CONFLICT (lead_id, offer_number, kind, round) DO UPDATE SET sent_at = coalesce(outbound_emails.sent_at, $8)`,
+);
+
+/**
+ * Records a sent email outside the transaction that claimed it, for when that transaction was lost after the SMTP
+ * server took the email (PostgreSQL went away mid-send). The first moment recorded stays.
+ */
+export async function recordEmailSent(
+  db: Pool,
+  key: OutboxKey,
+  email: { messageId: string; recipient: string; subject: string },
+  sentAt: Date,
+): Promise<void> {
+  await db.query(recordSentStatement([...keyParams(key), email.messageId, email.recipient, email.subject, sentAt]));
 }

@@ -143,3 +143,31 @@ test('a send that failed, or left its row unsent, goes out on the retry with the
     '<lead3.1.offer@leadrelay>',
   ]);
 });
+
+test('an email the server took while PostgreSQL dropped the claiming transaction is recorded, not sent again', async () => {
+  const key = { leadId: 'lead6', offerNumber: 1, kind: 'offer' as const };
+  const sent: Sent[] = [];
+  // The server takes the email while PostgreSQL ends every open transaction of this database (as a restart does).
+  const droppingMailer: Mailer = {
+    async send(message) {
+      await db.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE datname = current_database() AND state = 'idle in transaction' AND pid <> pg_backend_pid()`,
+      );
+      sent.push(message);
+    },
+  };
+  const at = await sendOnce(
+    db,
+    droppingMailer,
+    from,
+    key,
+    'ana@leadrelay.test',
+    content,
+    clock('2030-01-02T09:00:05.000Z'),
+  );
+  expect(at.toISOString()).toBe('2030-01-02T09:00:05.000Z');
+  // The retry a lost transaction would once have caused finds the email sent.
+  expect(await sendOnce(db, droppingMailer, from, key, 'ana@leadrelay.test', content)).toEqual(at);
+  expect(sent.map((m) => m.messageId)).toEqual(['<lead6.1.offer@leadrelay>']);
+});

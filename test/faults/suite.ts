@@ -64,6 +64,7 @@ export class Scenario {
       }
       if (answer && answer.status < 500 && answer.status !== 429)
         throw new Error(`${channel} submission refused (${answer.status}): ${JSON.stringify(answer.body)}`);
+      this.noteServerError(answer);
       if (Date.now() > deadline) {
         this.submissions.set(key, null);
         return null;
@@ -92,12 +93,19 @@ export class Scenario {
       }
       if (answer && answer.status < 500 && answer.status !== 429)
         throw new Error(`partner batch refused (${answer.status}): ${JSON.stringify(answer.body).slice(0, 500)}`);
+      this.noteServerError(answer);
       if (Date.now() > deadline) {
         for (const lead of leads) this.submissions.set(`partner:${lead.externalId}`, null);
         return [];
       }
       await sleep(Math.min(5_000, 200 * 2 ** Math.min(attempt, 5)));
     }
+  }
+
+  /** An outage is answered 503 (retry); a 500 means the API took it for a bug of its own. */
+  private noteServerError(answer: { status: number; body: unknown } | null): void {
+    if (answer?.status === 500 && !this.defects.some((d) => d.startsWith('the API answered 500')))
+      this.defects.push(`the API answered 500 instead of 503: ${JSON.stringify(answer.body)}`);
   }
 
   async post(
