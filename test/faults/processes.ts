@@ -4,9 +4,26 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 
 const running = new Set<ChildProcess>();
-process.on('exit', () => {
+/** Processes started by a library rather than here (embedded PostgreSQL), by how to find their pid at exit. */
+const others = new Set<() => number | null>();
+const killAll = () => {
   for (const child of running) child.kill('SIGKILL');
-});
+  for (const pidOf of others) {
+    const pid = pidOf();
+    if (pid) process.kill(pid, 'SIGQUIT');
+  }
+};
+
+export function killAtExit(pidOf: () => number | null): void {
+  others.add(pidOf);
+}
+process.on('exit', killAll);
+// Ctrl-C ends the suite without its exit handlers unless it is caught: nothing may be left running.
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    killAll();
+    process.exit(130);
+  });
 
 export interface Managed {
   readonly name: string;

@@ -21,16 +21,17 @@ export async function runFaults(opts: {
   sizes: Sizes;
   log: Log;
   runDir?: string;
+  migratedDatabaseUrl?: string;
 }): Promise<FaultsReport> {
-  const { log } = opts;
-  const stack = await FaultStack.start({ log, ...(opts.runDir ? { runDir: opts.runDir } : {}) });
+  const { only, sizes, log, ...stackOptions } = opts;
+  const stack = await FaultStack.start({ log, ...stackOptions });
   log(`stack up (processes' logs in ${stack.runDir})`);
   const rows: ScenarioRow[] = [];
   try {
-    for (const scenario of scenarios.filter((s) => opts.only.includes(s.id))) {
+    for (const scenario of scenarios.filter((s) => only.includes(s.id))) {
       log(`scenario ${scenario.id}: ${scenario.name}`);
       const started = Date.now();
-      const result = await scenario.run(stack, log, opts.sizes);
+      const result = await scenario.run(stack, log, sizes);
       const invariants = await checkInvariants(stack, result);
       const row = { id: scenario.id, ...result, ...invariants, seconds: (Date.now() - started) / 1000 };
       rows.push(row);

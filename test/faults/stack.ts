@@ -2,7 +2,7 @@
 // persisted db file, PostgreSQL, the SMTP catcher, two workers and the API. Each can be killed and started again.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Pool } from 'pg';
@@ -10,6 +10,9 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createPool } from '../../db/pool';
 import { createApiKey } from '../../db/credentials';
+import { upsertDirectory } from '../../db/directory';
+import { ensureDefaultPolicy } from '../../db/policies';
+import { parseDirectoryFile } from '../../src/directory-file';
 import { leadrelayDataConverter } from '../../codec/data-converter';
 import { loadConfig } from '../../src/config';
 import { searchAttributes } from '../../workflows/messages';
@@ -18,8 +21,8 @@ import { migrateAndLoadDirectory } from '../../scripts/migrate';
 import { freePort } from '../../stack/free-port';
 import { cacheDir, repoRoot } from '../../stack/paths';
 import { ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from '../../stack/postgres';
-import { buildTemporalCli, cachedCliPath } from '../../stack/temporal';
-import { rssMb, startProcess, until, type Managed } from './processes';
+import { buildTemporalCli, cachedCliPath, devServerSqlitePragmas } from '../../stack/temporal';
+import { killAtExit, rssMb, startProcess, until, type Managed } from './processes';
 
 type Log = (line: string) => void;
 
@@ -28,6 +31,24 @@ export interface FaultStackOptions {
   /** Kept after the run when set (logs of every process, the mail log); a temporary directory otherwise. */
   runDir?: string;
   workers?: number;
+  /**
+   * A migrated database on a server the suite does not manage (jest's): used instead of the suite's own embedded
+   * PostgreSQL, which scenario 3 needs to stop and start.
+   */
+  migratedDatabaseUrl?: string;
+}
+
+const suiteDirectory = { directory: 'test/faults/directory.json', policy: 'test/faults/policy.yaml' };
+
+async function loadSuiteDirectory(databaseUrl: string): Promise<void> {
+  const db = createPool(databaseUrl, () => {});
+  try {
+    const file = await fs.readFile(path.join(repoRoot, suiteDirectory.directory), 'utf8');
+    await upsertDirectory(db, parseDirectoryFile(JSON.parse(file)));
+    await ensureDefaultPolicy(db, await fs.readFile(path.join(repoRoot, suiteDirectory.policy), 'utf8'));
+  } finally {
+    await db.end();
+  }
 }
 
 const saTypes = { KEYWORD: 'Keyword', INT: 'Int', DATETIME: 'Datetime' } as const;
@@ -53,7 +74,7 @@ export class FaultStack {
     private readonly env: NodeJS.ProcessEnv,
     private readonly log: Log,
     parts: {
-      postgres: RunningPostgres;
+      postgres: RunningPostgres | null;
       db: Pool;
       client: Client;
       linkSecret: string;
@@ -84,13 +105,22 @@ export class FaultStack {
     ports.postgres = await freePort();
 
     const pgDir = path.join(runDir, 'pg');
-    const postgres = await startEmbeddedPostgres(pgDir, ports.postgres);
-    const databaseUrl = await ensureDatabase(postgres.serverUrl, 'leadrelay');
-    await migrateAndLoadDirectory(
-      databaseUrl,
-      { directory: 'test/faults/directory.json', policy: 'test/faults/policy.yaml' },
-      () => {},
-    );
+    let postgres: RunningPostgres | null = null;
+    let databaseUrl = opts.migratedDatabaseUrl;
+    if (databaseUrl) {
+      await loadSuiteDirectory(databaseUrl);
+    } else {
+      postgres = await startEmbeddedPostgres(pgDir, ports.postgres);
+      killAtExit(() => {
+        try {
+          return Number(readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]) || null;
+        } catch {
+          return null;
+        }
+      });
+      databaseUrl = await ensureDatabase(postgres.serverUrl, 'leadrelay');
+      await migrateAndLoadDirectory(databaseUrl, suiteDirectory, () => {});
+    }
     const db = createPool(databaseUrl, () => {});
 
     const codecKeys = `faults:${randomBytes(32).toString('hex')}`;
@@ -168,6 +198,7 @@ export class FaultStack {
         this.paths.temporalDb,
         '--log-level',
         'warn',
+        ...devServerSqlitePragmas.flatMap((pragma) => ['--sqlite-pragma', pragma]),
         '--dynamic-config-value',
         'system.enableActivityEagerExecution=true',
         ...Object.values(searchAttributes).flatMap((key) => ['--search-attribute', `${key.name}=${saTypes[key.type]}`]),
@@ -194,7 +225,8 @@ export class FaultStack {
   // ── PostgreSQL ────────────────────────────────────────────────────────────────────────
 
   async stopPostgres(): Promise<void> {
-    await this.postgres?.stop();
+    if (!this.postgres) throw new Error("scenario 3 needs the suite's own PostgreSQL, not a migratedDatabaseUrl");
+    await this.postgres.stop();
     this.postgres = null;
   }
 
@@ -260,7 +292,7 @@ export class FaultStack {
     await this.temporal?.kill('SIGTERM');
     await this.client.connection.close();
     await this.db.end();
-    await this.stopPostgres();
+    await this.postgres?.stop();
   }
 
   private node(name: string, script: string, env: NodeJS.ProcessEnv): Managed {
