@@ -58,20 +58,27 @@ export function trainNaiveBayes<L extends string>(
 
   const logPrior = Array.from(documents, (n) => Math.log(n / examples.length));
   const denominators = Array.from(totals, (total) => Math.log(total + options.alpha * weights.size));
-  // Smoothed log-likelihoods, computed once and in place: prediction is then a sum of table lookups.
-  for (const row of weights.values())
-    for (let c = 0; c < k; c++) row[c] = Math.log(row[c]! + options.alpha) - denominators[c]!;
-  const logLikelihoods = weights;
+  // Smoothed log-likelihoods, computed once: prediction is then a sum of table lookups. One flat table with a row
+  // per feature, not an array per feature: a worker keeps three models of 100,000s of features for its lifetime,
+  // and a small typed array costs several times its few numbers.
+  const rowOf = new Map<string, number>();
+  const table = new Float64Array(weights.size * k);
+  for (const [feature, row] of weights) {
+    const at = rowOf.size * k;
+    rowOf.set(feature, at);
+    for (let c = 0; c < k; c++) table[at + c] = Math.log(row[c]! + options.alpha) - denominators[c]!;
+  }
+  weights.clear();
 
   function predict(features: FeatureVector): Prediction<L> {
     const scores = [...logPrior];
     let knownFeatures = 0;
     for (const [feature, weight] of features) {
       // A feature no class has seen carries the same smoothed likelihood ratio everywhere but skews by class size.
-      const row = logLikelihoods.get(feature);
-      if (!row) continue;
+      const at = rowOf.get(feature);
+      if (at === undefined) continue;
       knownFeatures++;
-      for (let c = 0; c < k; c++) scores[c]! += weight * row[c]!;
+      for (let c = 0; c < k; c++) scores[c]! += weight * table[at + c]!;
     }
     const tempered = scores.map((s) => s / options.temperature);
     const max = Math.max(...tempered);
@@ -94,13 +101,13 @@ export function trainNaiveBayes<L extends string>(
     if (a === undefined || b === undefined) return [];
     const found: Evidence[] = [];
     for (const [feature, weight] of features) {
-      const row = logLikelihoods.get(feature);
-      if (!row) continue;
-      const delta = weight * (row[a]! - row[b]!);
+      const at = rowOf.get(feature);
+      if (at === undefined) continue;
+      const delta = weight * (table[at + a]! - table[at + b]!);
       if (delta > 0) found.push({ feature, weight: delta });
     }
     return found.sort((x, y) => y.weight - x.weight || (x.feature < y.feature ? -1 : 1));
   }
 
-  return { labels, predict, evidence, knows: (feature) => logLikelihoods.has(feature) };
+  return { labels, predict, evidence, knows: (feature) => rowOf.has(feature) };
 }
