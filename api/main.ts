@@ -4,11 +4,12 @@ import { createPool } from '../db/pool';
 import { bulkTaskQueueOf, linkSecretsOf, loadConfig, requireSetting } from '../src/config';
 import { buildApi } from './server';
 import { leadrelayDataConverter } from '../codec/data-converter';
+import { temporalConnectionOptions } from '../stack/temporal-connection';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const db = createPool(requireSetting(config, 'DATABASE_URL'));
-  const connection = await Connection.connect({ address: requireSetting(config, 'TEMPORAL_ADDRESS') });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   const codecKeys = requireSetting(config, 'LEADRELAY_CODEC_KEYS');
   // Everything the API hands to Temporal (a lead's input, signals, updates) is encrypted before it leaves.
   const client = new Client({

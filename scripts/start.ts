@@ -16,6 +16,7 @@ import { startMailCatcher } from '../stack/mail-catcher';
 import { cacheDir, dataDir } from '../stack/paths';
 import { ensureDatabase, startEmbeddedPostgres } from '../stack/postgres';
 import { registerSearchAttributes, startDevServer } from '../stack/temporal';
+import { temporalConnectionOptions } from '../stack/temporal-connection';
 import { ensureRetrainSchedule } from '../workers/retrain-schedule';
 import { createLeadWorkers, createWorkerActivities } from '../workers/worker';
 import { migrateAndLoadDirectory } from './migrate';
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
     // One connection for the worker and the API's client, so a new lead's first workflow task comes straight back.
     let nativeConnection: NativeConnection;
     if (config.TEMPORAL_ADDRESS) {
-      nativeConnection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+      nativeConnection = await NativeConnection.connect(temporalConnectionOptions(config));
       stops.push({ what: 'Temporal connection', stop: () => nativeConnection.close() });
       await registerSearchAttributes(nativeConnection, config.TEMPORAL_NAMESPACE);
       urls.push(['Temporal', config.TEMPORAL_ADDRESS]);

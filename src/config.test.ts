@@ -15,6 +15,8 @@ describe('loadConfig', () => {
       LEADRELAY_LLM_MODEL: 'gpt-4o-mini',
       LEADRELAY_MERGE_WINDOW_MINUTES: 30,
       LEADRELAY_POLICY: 'config/policy.yaml',
+      LEADRELAY_BULK_SLOTS: 2,
+      LEADRELAY_MAX_CACHED_WORKFLOWS: 250,
       TEMPORAL_PORT: 7233,
       TEMPORAL_UI_PORT: 8233,
       POSTGRES_PORT: 5433,

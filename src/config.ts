@@ -60,6 +60,17 @@ export const ConfigSchema = z.object({
   DATABASE_URL: url.optional(),
   TEMPORAL_ADDRESS: url.optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** mTLS to a self-hosted cluster or Temporal Cloud: PEM files of this client's certificate and its key. */
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  /** The server's CA (PEM file) when the operating system does not trust it. */
+  TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  /** The name the server's certificate carries, when it is not the host of TEMPORAL_ADDRESS. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** TLS with the system's trust store and no client certificate (implied by an API key or a certificate). */
+  TEMPORAL_TLS: z.stringbool({ error: 'TEMPORAL_TLS is true or false' }).optional(),
+  /** A Temporal Cloud API key (sent as a bearer token over TLS); never logged. */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('leads'),
   /** Where partner batches' leads run (default `<TEMPORAL_TASK_QUEUE>-bulk`): few slots, so imports never hold up hot leads. */
   TEMPORAL_BULK_TASK_QUEUE: z.string().min(1).optional(),
@@ -128,6 +139,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   }
+  const { TEMPORAL_TLS_CERT: cert, TEMPORAL_TLS_KEY: key } = result.data;
+  if (Boolean(cert) !== Boolean(key))
+    throw new ConfigError(
+      `${cert ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'}: a client certificate and its key come together; set both or neither`,
+    );
   return result.data;
 }
 

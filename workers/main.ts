@@ -8,13 +8,14 @@ import { loadConfig, requireSetting } from '../src/config';
 import { ensureRetrainSchedule } from './retrain-schedule';
 import { createLeadWorkers, createWorkerActivities } from './worker';
 import { leadrelayDataConverter } from '../codec/data-converter';
+import { temporalConnectionOptions } from '../stack/temporal-connection';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const dataConverter = leadrelayDataConverter(requireSetting(config, 'LEADRELAY_CODEC_KEYS'));
   const db = createPool(requireSetting(config, 'DATABASE_URL'));
   const mailer = createSmtpMailer(requireSetting(config, 'SMTP_URL'));
-  const connection = await NativeConnection.connect({ address: requireSetting(config, 'TEMPORAL_ADDRESS') });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const worker = await createLeadWorkers({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
