@@ -13,6 +13,7 @@ import {
   continueAsNew,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -507,7 +508,10 @@ export async function leadWorkflow(input: LeadWorkflowInput): Promise<LeadOutcom
       { key: sa.EscalationLevel, value: view.escalationLevel },
       { key: sa.SlaDeadline, value: view.deadline === null ? null : new Date(view.deadline) },
     ]);
-    upsertMemo({ summary: summariseLead(view.source ?? 'new', view), routing: view.routing });
+    const summary = summariseLead(view.source ?? 'new', view);
+    upsertMemo({ summary, routing: view.routing });
+    // The Web UI's "current details" of the run: answered through a query, so the codec encrypts it too.
+    setCurrentDetails(view.routing ? `${summary}\n\n${view.routing}` : summary);
   }
 
   function settle(ended: { answer?: Answer } | null): void {

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { withTransaction } from '../../db/pool';
 import { findRecentLeadOfPerson, findSubmission, insertSubmission, lockSubmitter } from '../../db/submissions';
-import { intakeDeadlineMs, type MergeNotice, type NormalisedLead } from '../../src/lead';
+import { describePerson, intakeDeadlineMs, type MergeNotice, type NormalisedLead } from '../../src/lead';
 import type { leadWorkflow } from '../../workflows/lead';
 import { mergeSubmissionSignal, searchAttributes as sa, type LeadWorkflowInput } from '../../workflows/messages';
 import { workflowIdFor } from '../lead-workflow';
@@ -99,6 +99,10 @@ export async function submitLead(deps: SubmitLeadDeps, request: SubmitLeadReques
       ],
       // The Web UI's line on the lead: where it came from, never who sent it.
       memo: { summary: `${lead.source} lead — received` },
+      // Who it is, for the Web UI's list and the workflow page (user metadata): payloads like any other, so the codec
+      // encrypts them and only codec-server users (managers, admins) read them.
+      staticSummary: describePerson(lead),
+      staticDetails: leadDetails(lead, stored.receivedAt),
     });
   } catch (err) {
     // Started by an earlier attempt whose response was lost: the same lead.
@@ -117,4 +121,17 @@ async function mergeInto(client: Client, leadId: string, notice: MergeNotice): P
     if (err instanceof WorkflowNotFoundError) return false;
     throw err;
   }
+}
+
+/** The workflow page's details: how to reach the person and what they wrote, cut short (markdown). */
+function leadDetails(lead: NormalisedLead, receivedAt: Date): string {
+  const text = lead.text.length > 500 ? `${lead.text.slice(0, 500)}…` : lead.text;
+  const facts = [
+    lead.company && `**Company:** ${lead.company}${lead.companySize ? ` (${lead.companySize} people)` : ''}`,
+    lead.email && `**Email:** ${lead.email}`,
+    lead.phone && `**Phone:** ${lead.phone}`,
+    lead.country && `**Country:** ${lead.country}`,
+    `**Received:** ${receivedAt.toISOString()} via ${lead.source}`,
+  ].filter(Boolean);
+  return `${facts.join('  \n')}\n\n> ${text.replace(/\n/g, '\n> ')}`;
 }

@@ -199,3 +199,35 @@ test('bad input is answered with 400 naming the field, and starts nothing', asyn
   expect(decline.statusCode).toBe(400);
   expect(decline.json<Issues>().issues[0]?.field).toBe('reason');
 });
+
+test("the Web UI's summary and details say who the lead is and where it stands, encrypted like every payload", async () => {
+  const worker = await h.createWorker();
+  await worker.runUntil(async () => {
+    const lead = hotLead();
+    const { body } = await submitLead(h, lead);
+    const leadId = body.leadId;
+    const view = await waitForLead(h, leadId, (v) => v.status === 'offered', 'the first offer, told');
+    const handle = leadHandle(h, leadId);
+
+    // Decoded by the codec, as the Web UI shows them to a codec-server user.
+    const described = await handle.describe();
+    expect(await described.staticSummary()).toBe('Priya Shah (Acme Corp) via web-form');
+    const details = await described.staticDetails();
+    expect(details).toContain('**Company:** Acme Corp (800 people)');
+    expect(details).toContain(`**Email:** ${lead.email}`);
+    expect(details).toContain('> We must migrate our data centre (120 VMs) to AWS ASAP');
+    const metadata = await handle.query<{ currentDetails: string }>('__temporal_workflow_metadata');
+    expect(metadata.currentDetails).toContain(`offered: offer 1 to ${view.currentOffer?.repIds[0]} (level 0) until`);
+
+    // On the server, and to anyone without the key: ciphertext.
+    const raw = await h.env.client.workflowService.describeWorkflowExecution({
+      namespace: 'default',
+      execution: { workflowId: `lead:${leadId}` },
+    });
+    const { summary, details: rawDetails } = raw.executionConfig?.userMetadata ?? {};
+    for (const payload of [summary, rawDetails]) {
+      expect(Buffer.from(payload?.metadata?.encoding ?? []).toString()).toBe('binary/encrypted');
+      expect(Buffer.from(payload?.data ?? []).toString()).not.toContain('Priya');
+    }
+  });
+});
