@@ -16,6 +16,7 @@ import { planFirstTouch, type FirstTouchStepKind } from '../src/first-touch';
 import { routingLeadOf } from '../src/routing/routing-lead';
 import { closeOfferIn } from './offers';
 import type { ActivityDeps } from '.';
+import { metrics, secondsBetween } from '../metrics/metrics';
 
 /** A rep's ownership of a lead: through which offer, and since (or, for a step on it, as of) when. */
 export interface Ownership {
@@ -80,7 +81,7 @@ export function createAssignActivities({ db }: Pick<ActivityDeps, 'db'>) {
           : null;
       const accountId = account?.accountId ?? null;
       const contact = { name: lead.name, company: lead.company, phone: lead.phone, ownerRepId: repId, accountId };
-      await withTransaction(db, async (tx) => {
+      const acceptedNow = await withTransaction(db, async (tx) => {
         const closed = await closeOfferIn(tx, leadId, {
           offerNumber,
           outcome: 'accepted',
@@ -108,7 +109,13 @@ export function createAssignActivities({ db }: Pick<ActivityDeps, 'db'>) {
           decision: 'assigned',
         };
         await recordEvents(tx, [...closed, assigned]);
+        return closed.length > 0;
       });
+      if (acceptedNow)
+        metrics.timeToAccepted.observe(
+          { tier: facts.qualification?.tier ?? 'none' },
+          secondsBetween(facts.receivedAt, at),
+        );
       return { firstTouch };
     },
   };

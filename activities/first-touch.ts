@@ -15,6 +15,7 @@ import type { FirstTouchWait, Ownership } from './assign';
 import { activityClock } from './clock';
 import { openOfferIn, type OpenedOffer } from './offers';
 import type { ActivityDeps } from '.';
+import { metrics, secondsBetween } from '../metrics/metrics';
 
 /** Either the owner reported a first touch (when), or the step was taken. */
 export type FirstTouchCheck<T> = { touchedAt: string } | ({ touchedAt: null } & T);
@@ -150,6 +151,13 @@ export function createFirstTouchActivities({
           },
         ]);
       });
+      // Once per owned lead; only a retry of this step after its commit would count it twice.
+      const facts = await readLeadFacts(db, leadId);
+      if (facts)
+        metrics.timeToFirstTouch.observe(
+          { tier: facts.qualification?.tier ?? 'none' },
+          secondsBetween(facts.receivedAt, at),
+        );
     },
   };
 }

@@ -21,6 +21,7 @@ import { withTransaction } from '../db/pool';
 import { readRoutingDecision } from '../db/routing';
 import type { Notifications } from './notify';
 import type { ActivityDeps } from '.';
+import { metrics, secondsBetween } from '../metrics/metrics';
 
 /** How long an offer may wait for its email before the lead counts as stuck (the mail server is down, say). */
 export const notifyDeadlineMs = 5 * 60_000;
@@ -117,6 +118,10 @@ export async function openOfferIn(
 export async function closeOfferIn(tx: PoolClient, leadId: string, c: ClosingOffer): Promise<NewLeadEvent[]> {
   const stored = await closeOffer(tx, { leadId, ...c, status: c.outcome });
   if (!stored) return [];
+  // Counted when this attempt closed it; a transaction that then fails and is retried counts it again (rare).
+  metrics.offersClosed.inc({ kind: stored.stage.kind, outcome: c.outcome });
+  if (c.outcome === 'timed-out')
+    metrics.slaBreaches.inc({ kind: stored.stage.kind, level: String(stored.stage.level) });
   const closed: OfferView = {
     ...viewOf(stored),
     outcome: c.outcome,
@@ -223,6 +228,9 @@ export function createOfferActivities(
         repId: offer.stage.repIds[0] ?? null,
         summary: describeOfferTold({ ...viewOf(offer), ...delivered }, offer.stage.slaText),
       });
+      // Speed to lead: the first offer, told by this attempt (a retry finds the first delivery's moment).
+      if (offerNumber === 1 && told.toldAt === delivered.toldAt)
+        metrics.timeToTold.observe({ tier: facts.qualification.tier }, secondsBetween(facts.receivedAt, told.toldAt));
       const toldMs = Date.parse(told.toldAt);
       const remindAt = new Date(slaDeadline(toldMs, { ...sla, ms: sla.ms / 2 })).toISOString();
       return { ...told, remindAt };

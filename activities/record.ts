@@ -12,6 +12,7 @@ import { createMatcher } from '../db/contacts-and-accounts';
 import { readSubmission, readSubmissionsOfLead } from '../db/submissions';
 import { activityAttempt } from './clock';
 import type { ActivityDeps } from '.';
+import { metrics } from '../metrics/metrics';
 
 /**
  * The API commits the submission before it starts the workflow, so a missing one after this many attempts is not
@@ -128,7 +129,10 @@ export function createRecordActivities({ db, classifier }: Pick<ActivityDeps, 'd
         ]);
         return true;
       });
-      if (stored) return { source: lead.source, match: found, qualification };
+      if (stored) {
+        metrics.leadsReceived.inc({ source: lead.source, tier: qualification.spam ? 'spam' : qualification.tier });
+        return { source: lead.source, match: found, qualification };
+      }
       // A retry after the first attempt committed: what was stored stands (a model retrained since may judge the
       // same words differently).
       const facts = await readLeadFacts(db, leadId);

@@ -21,6 +21,7 @@ import { planRouting, routeOutlineOf, RoutingError, type FitEvidence, type Routi
 import { readRecentFirstOffers, readTeamEvidence } from '../db/learning';
 import { openOfferIn, type OpenedOffer } from './offers';
 import type { ActivityDeps } from '.';
+import { metrics } from '../metrics/metrics';
 
 /** A stage as the workflow needs it: whom it asks. Its SLA and words stay in Postgres with the plan. */
 export interface StageOutline {
@@ -84,13 +85,10 @@ export function createRouteActivities({ db }: Pick<ActivityDeps, 'db'>) {
                       seed: seedFrom(leadId),
                     }
                   : undefined;
-              const result = planRouting({
-                ...decide,
-                load: await loadRepLoad(tx),
-                ledger: await loadTeamLedger(tx, teamId),
-                now,
-                ...(fit ? { fit } : {}),
-              });
+              const inputs = { load: await loadRepLoad(tx), ledger: await loadTeamLedger(tx, teamId) };
+              const stopTimer = metrics.routingDecision.startTimer();
+              const result = planRouting({ ...decide, ...inputs, now, ...(fit ? { fit } : {}) });
+              stopTimer();
               plan = result.plan;
               await saveLedgerChanges(tx, result.ledgerChanges);
               await saveRoutingDecision(tx, leadId, plan);

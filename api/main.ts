@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createPool } from '../db/pool';
 import { bulkTaskQueueOf, linkSecretsOf, loadConfig, requireSetting } from '../src/config';
 import { buildApi } from './server';
+import { registerQueueGauges, serveMetrics } from '../metrics/metrics';
 import { leadrelayDataConverter } from '../codec/data-converter';
 import { temporalConnectionOptions } from '../stack/temporal-connection';
 
@@ -30,7 +31,14 @@ async function main(): Promise<void> {
     // The Web UI reads payloads through /codec/decode, for managers and admins.
     codec: { keys: codecKeys, corsOrigins: config.LEADRELAY_CODEC_CORS_ORIGINS ?? [] },
   });
+  // Prometheus scrapes a port of its own; the queue sizes are read from Postgres by the API alone.
+  let metricsServer: { close(): Promise<void> } | undefined;
+  if (config.LEADRELAY_METRICS_PORT) {
+    registerQueueGauges(db);
+    metricsServer = await serveMetrics({ host: config.LEADRELAY_METRICS_HOST, port: config.LEADRELAY_METRICS_PORT });
+  }
   const stop = async () => {
+    await metricsServer?.close();
     await app.close();
     await connection.close();
     await db.end();

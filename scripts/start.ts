@@ -20,6 +20,7 @@ import { temporalConnectionOptions } from '../stack/temporal-connection';
 import { ensureRetrainSchedule } from '../workers/retrain-schedule';
 import { createLeadWorkers, createWorkerActivities } from '../workers/worker';
 import { migrateAndLoadDirectory } from './migrate';
+import { registerQueueGauges, serveMetrics } from '../metrics/metrics';
 
 const started = Date.now();
 const log = (line: string) => console.log(`[leadrelay +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
@@ -27,7 +28,13 @@ const log = (line: string) => console.log(`[leadrelay +${((Date.now() - started)
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   // We stop in our own order on Ctrl-C: API, then worker (draining), then the servers it talks to.
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    shutdownSignals: [],
+    telemetryOptions: {
+      metrics: { prometheus: { bindAddress: config.TEMPORAL_METRICS_ADDRESS ?? '127.0.0.1:9465' } },
+    },
+  });
   const stops: Array<{ what: string; stop: () => Promise<void> }> = [];
   let stopping: Promise<void> | undefined;
   const stopAll = () =>
@@ -155,6 +162,17 @@ async function main(): Promise<void> {
     stops.push({ what: 'API', stop: () => app.close() });
     urls.unshift(['API', apiUrl]);
     urls.push(['Codec sign-in', `${apiUrl}/codec/session (managers and admins: decrypted payloads in the Web UI)`]);
+
+    registerQueueGauges(db);
+    const metricsServer = await serveMetrics({
+      host: config.LEADRELAY_METRICS_HOST,
+      port: config.LEADRELAY_METRICS_PORT ?? 9464,
+    });
+    stops.push({ what: 'metrics', stop: () => metricsServer.close() });
+    urls.push([
+      'Metrics',
+      `${metricsServer.url} (Temporal SDK: http://${config.TEMPORAL_METRICS_ADDRESS ?? '127.0.0.1:9465'}/metrics)`,
+    ]);
 
     const keys = await devApiKeys(db, dataDir(config));
     log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Ctrl-C stops everything.`);

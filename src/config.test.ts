@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       LEADRELAY_POLICY: 'config/policy.yaml',
       LEADRELAY_BULK_SLOTS: 2,
       LEADRELAY_MAX_CACHED_WORKFLOWS: 250,
+      LEADRELAY_METRICS_HOST: '127.0.0.1',
       TEMPORAL_PORT: 7233,
       TEMPORAL_UI_PORT: 8233,
       POSTGRES_PORT: 5433,

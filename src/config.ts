@@ -109,6 +109,14 @@ export const ConfigSchema = z.object({
   LEADRELAY_CODEC_CORS_ORIGINS: list(
     z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin is scheme://host[:port], e.g. http://localhost:8233'),
   ).optional(),
+  /** Serve Prometheus metrics (`GET /metrics`) on this port; off when unset (`npm start`: 9464). */
+  LEADRELAY_METRICS_PORT: port.optional(),
+  LEADRELAY_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** The Temporal SDK's own Prometheus exporter (worker and connection metrics) at host:port; off when unset. */
+  TEMPORAL_METRICS_ADDRESS: z
+    .string()
+    .regex(/^[^\s:]+:\d{1,5}$/, 'TEMPORAL_METRICS_ADDRESS is host:port, e.g. 0.0.0.0:9465')
+    .optional(),
   LEADRELAY_CACHE_DIR: z.string().min(1).optional(),
   LEADRELAY_DATA_DIR: z.string().min(1).optional(),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),

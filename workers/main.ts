@@ -1,7 +1,8 @@
 // Production worker: connects to an existing Temporal cluster, Postgres and SMTP server, and runs until
 // SIGINT/SIGTERM (the SDK's runtime drains in-flight tasks before exiting).
 import { Client } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { serveMetrics } from '../metrics/metrics';
 import { createSmtpMailer } from '../mail/mailer';
 import { createPool } from '../db/pool';
 import { loadConfig, requireSetting } from '../src/config';
@@ -15,6 +16,14 @@ async function main(): Promise<void> {
   const dataConverter = leadrelayDataConverter(requireSetting(config, 'LEADRELAY_CODEC_KEYS'));
   const db = createPool(requireSetting(config, 'DATABASE_URL'));
   const mailer = createSmtpMailer(requireSetting(config, 'SMTP_URL'));
+  // The SDK's own metrics (task slots, poll latency, schedule-to-start, cache) through its Prometheus exporter.
+  if (config.TEMPORAL_METRICS_ADDRESS)
+    Runtime.install({
+      telemetryOptions: { metrics: { prometheus: { bindAddress: config.TEMPORAL_METRICS_ADDRESS } } },
+    });
+  const metricsServer = config.LEADRELAY_METRICS_PORT
+    ? await serveMetrics({ host: config.LEADRELAY_METRICS_HOST, port: config.LEADRELAY_METRICS_PORT })
+    : undefined;
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const worker = await createLeadWorkers({
     connection,
@@ -37,6 +46,7 @@ async function main(): Promise<void> {
   try {
     await worker.run();
   } finally {
+    await metricsServer?.close();
     await connection.close();
     mailer.close();
     await db.end();

@@ -6,6 +6,7 @@ import { findRecentLeadOfPerson, findSubmission, insertSubmission, lockSubmitter
 import { describePerson, intakeDeadlineMs, type MergeNotice, type NormalisedLead } from '../../src/lead';
 import type { leadWorkflow } from '../../workflows/lead';
 import { mergeSubmissionSignal, searchAttributes as sa, type LeadWorkflowInput } from '../../workflows/messages';
+import { metrics } from '../../metrics/metrics';
 import { workflowIdFor } from '../lead-workflow';
 
 export interface SubmitLeadDeps {
@@ -79,7 +80,10 @@ export async function submitLead(deps: SubmitLeadDeps, request: SubmitLeadReques
     });
     return { leadId: submissionId, duplicate: false, merged: false, receivedAt };
   });
-  if (stored.merged) return { leadId: stored.leadId, duplicate: stored.duplicate, merged: true };
+  if (stored.merged) {
+    metrics.submissions.inc({ source: lead.source, result: stored.duplicate ? 'duplicate' : 'merged' });
+    return { leadId: stored.leadId, duplicate: stored.duplicate, merged: true };
+  }
 
   const { leadId } = stored;
   const input: LeadWorkflowInput = { leadId, receivedAt: stored.receivedAt.toISOString() };
@@ -107,8 +111,10 @@ export async function submitLead(deps: SubmitLeadDeps, request: SubmitLeadReques
   } catch (err) {
     // Started by an earlier attempt whose response was lost: the same lead.
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    metrics.submissions.inc({ source: lead.source, result: 'duplicate' });
     return { leadId, duplicate: true, merged: false };
   }
+  metrics.submissions.inc({ source: lead.source, result: stored.duplicate ? 'duplicate' : 'new' });
   return { leadId, duplicate: stored.duplicate, merged: false };
 }
 
