@@ -75,19 +75,6 @@ function portsOf(name: string): { published: number; target: number }[] {
   });
 }
 
-function commandArgs(name: string): string[] {
-  const command = service(name).command ?? [];
-  return typeof command === 'string' ? command.trim().split(/\s+/) : command;
-}
-
-/** Values of a repeatable flag, written either `--flag value` or `--flag=value`. */
-function flagValues(args: string[], flag: string): string[] {
-  return args.flatMap((arg, i) => {
-    if (arg === flag) return args[i + 1] === undefined ? [] : [args[i + 1] as string];
-    return arg.startsWith(`${flag}=`) ? [arg.slice(flag.length + 1)] : [];
-  });
-}
-
 function dependenciesOf(name: string): Record<string, string> {
   const deps = service(name).depends_on ?? {};
   if (Array.isArray(deps)) return Object.fromEntries(deps.map((dep) => [dep, 'service_started']));
@@ -118,10 +105,23 @@ function settingsOutside(known: string[]): string[] {
   );
 }
 
-test('runs the whole stack: Postgres, Temporal, Mailpit, migrations, worker and API', () => {
+test('runs the whole stack: Postgres, Temporal (server, UI, setup), Mailpit, migrations, two workers, the API and monitoring', () => {
   expect(Object.keys(services)).toEqual(
-    expect.arrayContaining(['postgres', 'temporal', 'mailpit', 'migrate', 'worker', 'api']),
+    expect.arrayContaining([
+      'postgres',
+      'temporal-schema',
+      'temporal',
+      'temporal-setup',
+      'temporal-ui',
+      'mailpit',
+      'migrate',
+      'worker',
+      'api',
+      'prometheus',
+      'grafana',
+    ]),
   );
+  expect((service('worker') as { deploy?: { replicas?: number } }).deploy?.replicas).toBe(2);
   expect(ours).toEqual(expect.arrayContaining(['migrate', 'worker', 'api']));
 });
 
@@ -133,7 +133,7 @@ test('publishes the API, Temporal and its Web UI, the mail catcher and Postgres 
     expect.arrayContaining([
       'api 3000:3000',
       'temporal 7233:7233',
-      'temporal 8233:8233',
+      'temporal-ui 8233:8080',
       'mailpit 1025:1025',
       'mailpit 8025:8025',
       'postgres 5432:5432',
@@ -144,19 +144,40 @@ test('publishes the API, Temporal and its Web UI, the mail catcher and Postgres 
 test('the API and Temporal listen on all interfaces, so the published ports reach them', () => {
   const api = environmentOf('api');
   expect({ API_HOST: api.API_HOST, API_PORT: api.API_PORT }).toEqual({ API_HOST: '0.0.0.0', API_PORT: '3000' });
-  const args = commandArgs('temporal');
-  expect({ ip: flagValues(args, '--ip'), uiIp: flagValues(args, '--ui-ip') }).toEqual({
-    ip: ['0.0.0.0'],
-    uiIp: ['0.0.0.0'],
-  });
+  expect(environmentOf('temporal').BIND_ON_IP).toBe('0.0.0.0');
 });
 
-test('the Temporal dev server registers every search attribute the workflow sets, with its type', () => {
+test("Temporal keeps its history and its visibility (search attributes, List) in the stack's PostgreSQL, schema first", () => {
+  const server = environmentOf('temporal');
+  expect(server).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgres', DB_PORT: '5432' });
+  expect(server.DBNAME).toBeTruthy();
+  expect(server.VISIBILITY_DBNAME).toBeTruthy();
+  expect(server.VISIBILITY_DBNAME).not.toBe(server.DBNAME);
+  // The schema tool gets the same databases and credentials, and the server waits for it.
+  expect(environmentOf('temporal-schema')).toMatchObject({
+    POSTGRES_SEEDS: server.POSTGRES_SEEDS,
+    POSTGRES_USER: server.POSTGRES_USER,
+    POSTGRES_PWD: server.POSTGRES_PWD,
+    DBNAME: server.DBNAME,
+    VISIBILITY_DBNAME: server.VISIBILITY_DBNAME,
+  });
+  expect(environmentOf('postgres').POSTGRES_PASSWORD).toBe(server.POSTGRES_PWD);
+  expect(dependenciesOf('temporal')).toMatchObject({ 'temporal-schema': 'service_completed_successfully' });
+  const script = fs.readFileSync(path.join(__dirname, '..', 'ops', 'temporal', 'setup-schema.sh'), 'utf8');
+  for (const step of ['create', 'setup-schema -v 0.0', 'update-schema -d']) expect(script).toContain(step);
+  expect(script).toMatch(/temporal\/versioned|"\$DBNAME:temporal"/);
+  expect(script).toContain('visibility');
+});
+
+test('the setup registers every search attribute the workflow sets, with its type, before the worker and the API start', () => {
   const registered = Object.fromEntries(
-    flagValues(commandArgs('temporal'), '--search-attribute').map((pair) => {
-      const [key = '', type = ''] = pair.split('=');
-      return [key, type];
-    }),
+    (environmentOf('temporal-setup').SEARCH_ATTRIBUTES ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((pair) => {
+        const [key = '', type = ''] = pair.split('=');
+        return [key, type];
+      }),
   );
   const defined = Object.fromEntries(Object.values(searchAttributes).map((key) => [key.name, cliTypes[key.type]]));
   expect(registered).toEqual(defined);
@@ -196,8 +217,11 @@ test("the worker, the API and the migrations point at the stack's own Postgres, 
 
 test('the worker and the API start only after the migrations succeed, which wait for a healthy Postgres', () => {
   expect(dependenciesOf('migrate')).toMatchObject({ postgres: 'service_healthy' });
-  expect(dependenciesOf('worker')).toMatchObject({ migrate: 'service_completed_successfully' });
-  expect(dependenciesOf('api')).toMatchObject({ migrate: 'service_completed_successfully' });
+  for (const name of ['worker', 'api'])
+    expect(dependenciesOf(name)).toMatchObject({
+      migrate: 'service_completed_successfully',
+      'temporal-setup': 'service_completed_successfully',
+    });
   // Compose refuses to wait for the health of a service that has no healthcheck.
   const broken = Object.keys(services).flatMap((name) =>
     Object.entries(dependenciesOf(name)).flatMap(([dep, condition]) => {
@@ -229,12 +253,14 @@ test('no secret has a default: compose refuses to start without one and says how
         expect({ key, value }).toEqual({ key, value: expect.stringMatching(/^\$\{/) as unknown });
 });
 
-test("the dev server's Web UI decodes payloads through the API's codec endpoints, from an origin the API allows", () => {
-  const [endpoint = ''] = flagValues(commandArgs('temporal'), '--ui-codec-endpoint');
-  const url = new URL(endpoint);
+test("the Web UI decodes payloads through the API's codec endpoints, with credentials, from an origin the API allows", () => {
+  const ui = environmentOf('temporal-ui');
+  const url = new URL(ui.TEMPORAL_CODEC_ENDPOINT ?? '');
   expect(url.pathname).toBe('/codec');
+  expect(ui.TEMPORAL_CODEC_INCLUDE_CREDENTIALS).toBe('true');
+  expect(ui.TEMPORAL_ADDRESS).toBe(environmentOf('api').TEMPORAL_ADDRESS);
   expect(portsOf('api').map((p) => p.published)).toContain(Number(url.port));
   const origins = (environmentOf('api').LEADRELAY_CODEC_CORS_ORIGINS ?? '').split(',');
-  const uiPort = portsOf('temporal').find((p) => p.target === 8233)?.published;
+  const uiPort = portsOf('temporal-ui').find((p) => p.target === 8080)?.published;
   expect(origins).toContain(`http://localhost:${uiPort}`);
 });
