@@ -9,7 +9,8 @@ import { upsertDirectory } from '../db/directory';
 import { listEvents } from '../db/events';
 import { saveQualification } from '../db/leads';
 import { readOffer } from '../db/offers';
-import { ensureDefaultPolicy } from '../db/policies';
+import { draftPolicy, ensureDefaultPolicy, promoteShadow, shadowPolicy } from '../db/policies';
+import { readShadowDecisions } from '../db/shadow';
 import { createPool } from '../db/pool';
 import { loadTeamLedger, lockTeamRouting, readRoutingDecision } from '../db/routing';
 import type { Qualification } from '../src/qualification';
@@ -355,4 +356,70 @@ test('a policy that routes to a team nobody can claim from hands the lead to a p
     message: expect.stringContaining('no active members and no escalation chain') as unknown,
   });
   expect(await readOffer(db, leadId, 1)).toBeNull();
+});
+
+test('a shadow policy decides each lead beside the live one, from the same inputs, and charges and offers nothing', async () => {
+  const db = await database();
+  await ensureDefaultPolicy(db, policy('weighted-round-robin'));
+  // The shadow sends everything to leadership, least loaded first.
+  const draft = await draftPolicy(db, policy('least-loaded').replace('team: cloud', 'team: leadership'));
+  if (!draft.ok) throw new Error('the shadow policy does not parse');
+  await shadowPolicy(db, draft.policy.version);
+  const leadId = await qualifiedLead(db);
+  const ledgerBefore = await loadTeamLedger(db, 'leadership');
+
+  const route = await createRouteActivities({ db }).routeLead({ leadId, at: '2030-01-02T09:00:01.000Z' });
+  expect(route.teamId).toBe('cloud');
+  const [shadow] = await readShadowDecisions(db, new Date('2030-01-01'), new Date('2030-01-03'));
+  expect(shadow).toMatchObject({
+    leadId,
+    policyVersion: draft.policy.version,
+    liveTeamId: 'cloud',
+    liveFirstRep: route.stages[0]?.repIds[0],
+    teamId: 'leadership',
+    propensity: 1,
+    problem: null,
+  });
+  expect(['dieter', 'mgr', 'head']).toContain(shadow?.firstRep);
+  // Nothing else is written: leadership's round robin is not charged and only the live offer exists.
+  expect(await loadTeamLedger(db, 'leadership')).toEqual(ledgerBefore);
+  expect(await readOffer(db, leadId, 2)).toBeNull();
+  expect((await readOffer(db, leadId, 1))?.stage.repIds).toEqual(route.stages[0]?.repIds);
+
+  // A retried routing finds its plan and stores no second shadow decision.
+  await createRouteActivities({ db }).routeLead({ leadId, at: '2030-01-02T09:00:31.000Z' });
+  expect(await readShadowDecisions(db, new Date('2030-01-01'), new Date('2030-01-03'))).toHaveLength(1);
+
+  // Promoted in one step: the shadow is live for the next lead, the old version retired, no shadow left.
+  const promoted = await promoteShadow(db, new Date('2030-01-02T10:00:00.000Z'));
+  expect(promoted.policy).toMatchObject({ version: draft.policy.version, status: 'active' });
+  expect(promoted.policy.shadowedAt).not.toBeNull();
+  const next = await qualifiedLead(db);
+  expect((await createRouteActivities({ db }).routeLead({ leadId: next, at: '2030-01-02T10:00:01.000Z' })).teamId).toBe(
+    'leadership',
+  );
+  expect(await readShadowDecisions(db, new Date('2030-01-02T10:00:00Z'), new Date('2030-01-03'))).toEqual([]);
+});
+
+test('a shadow policy that cannot route a lead records why, and the live lead routes all the same', async () => {
+  const db = await database();
+  await ensureDefaultPolicy(db, policy('weighted-round-robin'));
+  // No default and no rule that matches a tier-A lead: the shadow has no route for it.
+  const draft = await draftPolicy(
+    db,
+    'sla:\n  - name: any\n    within: 5 minutes\nrules:\n  - name: only cold\n    when: { tier: C }\n    team: cloud\n    strategy: least-loaded\n',
+  );
+  if (!draft.ok) throw new Error('the shadow policy does not parse');
+  await shadowPolicy(db, draft.policy.version);
+  const leadId = await qualifiedLead(db);
+  expect((await createRouteActivities({ db }).routeLead({ leadId, at: '2030-01-02T09:00:01.000Z' })).teamId).toBe(
+    'cloud',
+  );
+  const [shadow] = await readShadowDecisions(db, new Date('2030-01-01'), new Date('2030-01-03'));
+  expect(shadow).toMatchObject({
+    leadId,
+    teamId: null,
+    firstRep: null,
+    problem: expect.stringMatching(/no rule/i) as unknown,
+  });
 });

@@ -1,10 +1,12 @@
 // Routing under the active policy: who is offered the lead, in which order, and why; and the first offer made.
 import { ApplicationFailure } from '@temporalio/common';
+import type { PoolClient } from 'pg';
 import { readLeadFacts } from '../db/leads';
 import { loadDirectory } from '../db/directory';
 import { recordEvents, type NewLeadEvent } from '../db/events';
 import { loadRepLoad } from '../db/offers';
-import { loadActivePolicy } from '../db/policies';
+import { loadActivePolicy, loadShadowPolicy } from '../db/policies';
+import { firstRepOf, saveShadowDecision, type ShadowDecision } from '../db/shadow';
 import { withTransaction } from '../db/pool';
 import {
   loadTeamLedger,
@@ -15,6 +17,8 @@ import {
 } from '../db/routing';
 import { describeRouting } from '../src/routing/explanation';
 import { routingLeadOf } from '../src/routing/routing-lead';
+import type { Directory } from '../src/routing/directory';
+import type { RoutingLead } from '../src/policy/lead-attributes';
 import { beliefsFrom } from '../src/learning/posterior';
 import { seedFrom } from '../src/learning/random';
 import { planRouting, routeOutlineOf, RoutingError, type FitEvidence, type RoutingPlan } from '../src/routing/plan';
@@ -92,6 +96,15 @@ export function createRouteActivities({ db }: Pick<ActivityDeps, 'db'>) {
               plan = result.plan;
               await saveLedgerChanges(tx, result.ledgerChanges);
               await saveRoutingDecision(tx, leadId, plan);
+              await decideInShadow(tx, {
+                leadId,
+                lead: routingLead,
+                directory,
+                load: inputs.load,
+                now,
+                at,
+                live: plan,
+              });
               routed = {
                 leadId,
                 key: 'routed',
@@ -123,4 +136,52 @@ export function createRouteActivities({ db }: Pick<ActivityDeps, 'db'>) {
       }
     },
   };
+}
+
+/**
+ * The shadow policy's decision for the same lead, from the same inputs at the same moment (directory, load,
+ * evidence, seed), stored beside the live one and never acted on: its team's fairness ledger is read, not charged,
+ * and no offer is made. A shadow that cannot route the lead records why; the live lead goes on either way.
+ */
+async function decideInShadow(
+  tx: PoolClient,
+  o: {
+    leadId: string;
+    lead: RoutingLead;
+    directory: Directory;
+    load: Awaited<ReturnType<typeof loadRepLoad>>;
+    now: Date;
+    at: string;
+    live: RoutingPlan;
+  },
+): Promise<void> {
+  const shadow = await loadShadowPolicy(tx);
+  if (!shadow) return;
+  let decision: ShadowDecision['shadow'];
+  try {
+    const decide = { policy: shadow.policy, policyVersion: shadow.version, lead: o.lead, directory: o.directory };
+    const { teamId, ordering } = routeOutlineOf(decide);
+    const learning = shadow.policy.learning;
+    const fit: FitEvidence | undefined =
+      ordering === 'best-fit'
+        ? {
+            beliefOf: beliefsFrom(await readTeamEvidence(tx, teamId, o.now, learning), learning.priorStrength),
+            recentLeads: await readRecentFirstOffers(tx, teamId, o.now, learning.fairnessWindow),
+            seed: seedFrom(o.leadId),
+          }
+        : undefined;
+    const ledger = await loadTeamLedger(tx, teamId);
+    decision = { plan: planRouting({ ...decide, load: o.load, ledger, now: o.now, ...(fit ? { fit } : {}) }).plan };
+  } catch (err) {
+    if (!(err instanceof RoutingError)) throw err;
+    decision = { problem: err.message };
+  }
+  await saveShadowDecision(tx, {
+    leadId: o.leadId,
+    policyVersion: shadow.version,
+    liveVersion: o.live.policyVersion,
+    decidedAt: o.at,
+    live: { teamId: o.live.teamId, rule: o.live.explanation.ruleName, firstRep: firstRepOf(o.live) },
+    shadow: decision,
+  });
 }

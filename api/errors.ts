@@ -184,7 +184,12 @@ export function unavailableDependency(err: unknown): 'Temporal' | 'PostgreSQL' |
     if (name === 'ServiceError' && typeof message === 'string' && /unavailable|deadline/i.test(message))
       return 'Temporal';
     if (typeof code === 'string' && (postgresOutages.has(code) || socketOutages.has(code))) return 'PostgreSQL';
-    if (typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect/.test(message))
+    if (
+      typeof message === 'string' &&
+      /Connection terminated|timeout exceeded when trying to connect|terminating connection|not queryable|the database system is (starting up|shutting down)/.test(
+        message,
+      )
+    )
       return 'PostgreSQL';
   }
   return null;

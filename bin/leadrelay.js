@@ -9,6 +9,7 @@ const commands = {
   'simulate-learning': 'simulate-learning.ts',
   keys: 'keys.ts',
   outcomes: 'outcomes.ts',
+  shadow: 'shadow.ts',
 };
 const [command, ...args] = process.argv.slice(2);
 if (!command || !(command in commands)) {

@@ -8,7 +8,7 @@ import { upsertDirectory } from '../db/directory';
 import { createPool } from '../db/pool';
 import { copyOfTemplateDatabase } from '../test/support/database';
 import { testDirectory } from '../test/support/directory';
-import { insertOwnedLead } from '../test/support/owned-leads';
+import { seedLoggedDecisions } from '../test/support/logged-decisions';
 import { main } from './evaluate';
 
 let db: Pool;
@@ -17,48 +17,7 @@ const now = new Date('2030-03-01T00:00:00Z');
 beforeAll(async () => {
   db = createPool(await copyOfTemplateDatabase());
   await upsertDirectory(db, testDirectory);
-  for (let i = 0; i < 200; i++) {
-    const id = `logged${String(i).padStart(3, '0')}`;
-    const chosen = i < 160 ? 'ana' : 'ben';
-    const converted = chosen === 'ana' ? i < 16 : i < 180;
-    const decidedAt = new Date(now.getTime() - 30 * 86_400_000);
-    await insertOwnedLead(db, {
-      id,
-      owner: chosen,
-      at: decidedAt,
-      qualification: { serviceLine: 'cloud-migration', tier: 'A', urgency: 'now' },
-      normalised: { source: 'web-form', region: null, country: null, companySize: null },
-    });
-    const plan = {
-      stages: [{ kind: 'candidate', level: 0, repIds: [chosen] }],
-      explanation: {
-        fit: {
-          segmentKey: 's',
-          segment: 's',
-          seed: i,
-          draws: { ana: 0.2, ben: 0.1 },
-          owedRepId: null,
-          propensity: chosen === 'ana' ? 0.8 : 0.2,
-        },
-      },
-    };
-    await db.query(`INSERT INTO routing_decisions (lead_id, team_id, plan, decided_at) VALUES ($1, 'cloud', $2, $3)`, [
-      id,
-      JSON.stringify(plan),
-      decidedAt,
-    ]);
-    await db.query(
-      `INSERT INTO lead_outcomes (lead_id, event, at, external_id, reported_by, rep_id, reason)
-       VALUES ($1, $2, $3, 'x', 'test', $4, $5)`,
-      [
-        id,
-        converted ? 'opportunity' : 'lost',
-        new Date(decidedAt.getTime() + 5 * 86_400_000),
-        chosen,
-        converted ? null : 'price',
-      ],
-    );
-  }
+  await seedLoggedDecisions(db, now);
 });
 afterAll(async () => db?.end());
 

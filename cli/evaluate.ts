@@ -7,7 +7,9 @@ import { loadDirectory } from '../db/directory';
 import { readLoggedDecisions, readRecentFirstOffers, readTeamEvidence } from '../db/learning';
 import { createPool } from '../db/pool';
 import { loadConfig, requireSetting } from '../src/config';
-import { candidateProbability, NotEvaluable } from '../src/learning/evaluate-policy';
+import { candidateProbability, NotEvaluable, type LoggedDecision } from '../src/learning/evaluate-policy';
+import type { RoutingPolicy } from '../src/policy/policy-schema';
+import type { Directory } from '../src/routing/directory';
 import { estimateOffPolicy, type LoggedChoice } from '../src/learning/off-policy';
 import { beliefsFrom } from '../src/learning/posterior';
 import { parsePolicy } from '../src/policy/parse-policy';
@@ -81,39 +83,14 @@ export async function main(
     const policy = parsed.policy;
     const now = io.now ?? new Date();
     const from = new Date(now.getTime() - Number(since[1]) * dayMs);
-    const decisions = await readLoggedDecisions(db, from, now, policy.learning);
-    const resolved = decisions.filter((d) => d.converted !== null);
-    const choices: LoggedChoice[] = [];
-    for (const d of resolved) {
-      let bestFit = false;
-      try {
-        bestFit = routeOutlineOf({ policy, policyVersion: 0, lead: d.lead, directory }).ordering === 'best-fit';
-      } catch (error) {
-        if (!(error instanceof RoutingError)) throw error;
-      }
-      const evidence = bestFit
-        ? {
-            beliefOf: beliefsFrom(
-              await readTeamEvidence(db, d.teamId, d.decidedAt, policy.learning),
-              policy.learning.priorStrength,
-            ),
-            recentLeads: await readRecentFirstOffers(db, d.teamId, d.decidedAt, policy.learning.fairnessWindow),
-          }
-        : {};
-      try {
-        choices.push({
-          propensity: d.propensity,
-          candidateProbability: candidateProbability(d, { policy, directory, draws, ...evidence }),
-          converted: d.converted!,
-        });
-      } catch (error) {
-        if (error instanceof NotEvaluable) return fail(error.message);
-        throw error;
-      }
+    let evaluated: CandidateEvaluation;
+    try {
+      evaluated = await evaluateCandidate(db, { policy, directory, from, to: now, draws });
+    } catch (error) {
+      if (error instanceof NotEvaluable) return fail(error.message);
+      throw error;
     }
-    const liveRate = resolved.length ? resolved.filter((d) => d.converted).length / resolved.length : null;
-    const liveHalf = liveRate === null ? 0 : 1.96 * Math.sqrt((liveRate * (1 - liveRate)) / resolved.length);
-    const estimate = estimateOffPolicy(choices);
+    const { decisions, resolved, liveRate, liveHalf, estimate } = evaluated;
     io.out(
       `${decisions.length} best-fit decisions since ${from.toISOString().slice(0, 10)}; ${resolved.length} resolved ` +
         `(${decisions.length - resolved.length} still inside their outcome window); conversion = ${policy.learning.convertsOn} or later`,
@@ -139,4 +116,52 @@ export async function main(
   } finally {
     if (!io.db) await db.end();
   }
+}
+
+export interface CandidateEvaluation {
+  decisions: LoggedDecision[];
+  resolved: LoggedDecision[];
+  /** What the live decisions converted, with the half-width of its 95% interval. */
+  liveRate: number | null;
+  liveHalf: number;
+  estimate: ReturnType<typeof estimateOffPolicy>;
+}
+
+/**
+ * The candidate's conversion estimated from the best-fit decisions logged in [from, to) (self-normalised inverse
+ * propensity), beside the live rate. Also what `shadow report` gives for the shadow policy. Throws NotEvaluable.
+ */
+export async function evaluateCandidate(
+  db: Pool,
+  o: { policy: RoutingPolicy; directory: Directory; from: Date; to: Date; draws: number },
+): Promise<CandidateEvaluation> {
+  const { policy, directory, draws } = o;
+  const decisions = await readLoggedDecisions(db, o.from, o.to, policy.learning);
+  const resolved = decisions.filter((d) => d.converted !== null);
+  const choices: LoggedChoice[] = [];
+  for (const d of resolved) {
+    let bestFit = false;
+    try {
+      bestFit = routeOutlineOf({ policy, policyVersion: 0, lead: d.lead, directory }).ordering === 'best-fit';
+    } catch (error) {
+      if (!(error instanceof RoutingError)) throw error;
+    }
+    const evidence = bestFit
+      ? {
+          beliefOf: beliefsFrom(
+            await readTeamEvidence(db, d.teamId, d.decidedAt, policy.learning),
+            policy.learning.priorStrength,
+          ),
+          recentLeads: await readRecentFirstOffers(db, d.teamId, d.decidedAt, policy.learning.fairnessWindow),
+        }
+      : {};
+    choices.push({
+      propensity: d.propensity,
+      candidateProbability: candidateProbability(d, { policy, directory, draws, ...evidence }),
+      converted: d.converted!,
+    });
+  }
+  const liveRate = resolved.length ? resolved.filter((d) => d.converted).length / resolved.length : null;
+  const liveHalf = liveRate === null ? 0 : 1.96 * Math.sqrt((liveRate * (1 - liveRate)) / resolved.length);
+  return { decisions, resolved, liveRate, liveHalf, estimate: estimateOffPolicy(choices) };
 }

@@ -6,7 +6,7 @@ import { parsePolicy, type PolicyError } from '../src/policy/parse-policy';
 import type { RoutingPolicy } from '../src/policy/policy-schema';
 import { prepared } from './pool';
 
-export type PolicyStatus = 'draft' | 'active' | 'retired';
+export type PolicyStatus = 'draft' | 'active' | 'shadow' | 'retired';
 
 export interface StoredPolicy {
   version: number;
@@ -15,9 +15,14 @@ export interface StoredPolicy {
   uploadedAt: string;
   uploadedBy: string | null;
   activatedAt: string | null;
+  /** When it last became the shadow policy (it may have been promoted since). */
+  shadowedAt: string | null;
 }
 
 export class PolicyNotFoundError extends Error {}
+
+/** The request does not fit the versions' statuses (shadowing the active version, promoting no shadow). */
+export class PolicyStateError extends Error {}
 
 /** The policy does not validate (against the directory as it is now): the errors carry lines and columns. */
 export class InvalidPolicyError extends Error {
@@ -39,6 +44,7 @@ interface PolicyRow {
   uploaded_at: Date;
   uploaded_by: string | null;
   activated_at: Date | null;
+  shadowed_at: Date | null;
 }
 
 function present(row: PolicyRow): StoredPolicy {
@@ -49,6 +55,7 @@ function present(row: PolicyRow): StoredPolicy {
     uploadedAt: row.uploaded_at.toISOString(),
     uploadedBy: row.uploaded_by,
     activatedAt: row.activated_at?.toISOString() ?? null,
+    shadowedAt: row.shadowed_at?.toISOString() ?? null,
   };
 }
 
@@ -65,24 +72,41 @@ async function activeTeamIds(db: Pool | PoolClient): Promise<string[]> {
 // changed. Keyed by content hash, so a new version can never be served from a stale entry.
 const parsedByHash = new Map<string, RoutingPolicy>();
 
-const activePolicyStatement = prepared(
-  'routing-policies.active',
-  "SELECT version, yaml, sha256 FROM routing_policies WHERE status = 'active'",
+const policyInStatusStatement = prepared(
+  'routing-policies.in-status',
+  'SELECT version, yaml, sha256 FROM routing_policies WHERE status = $1',
 );
 
 /** The active policy and its version, or null when none was ever activated. Called by the routing activity. */
 export async function loadActivePolicy(
   db: Pool | PoolClient,
 ): Promise<{ version: number; policy: RoutingPolicy } | null> {
-  const { rows } = await db.query<{ version: number; yaml: string; sha256: string }>(activePolicyStatement([]));
+  return loadPolicyIn(db, 'active');
+}
+
+/** The shadow policy, decided beside the active one for every lead and never acted on; null when there is none. */
+export async function loadShadowPolicy(
+  db: Pool | PoolClient,
+): Promise<{ version: number; policy: RoutingPolicy } | null> {
+  return loadPolicyIn(db, 'shadow');
+}
+
+async function loadPolicyIn(
+  db: Pool | PoolClient,
+  status: 'active' | 'shadow',
+): Promise<{ version: number; policy: RoutingPolicy } | null> {
+  const { rows } = await db.query<{ version: number; yaml: string; sha256: string }>(policyInStatusStatement([status]));
   const row = rows[0];
   if (!row) return null;
   let policy = parsedByHash.get(row.sha256);
   if (!policy) {
-    // Checked against the directory when it was activated; the schema alone decides here.
+    // Checked against the directory when it was activated (or made the shadow); the schema alone decides here.
     const parsed = parsePolicy(row.yaml);
     if (!parsed.ok)
-      throw new InvalidPolicyError(parsed.errors, `active routing policy version ${row.version} no longer validates`);
+      throw new InvalidPolicyError(
+        parsed.errors,
+        `${status} routing policy version ${row.version} no longer validates`,
+      );
     policy = parsed.policy;
     if (parsedByHash.size > 16) parsedByHash.clear();
     parsedByHash.set(row.sha256, policy);
@@ -100,7 +124,7 @@ export async function draftPolicy(
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   const { rows } = await db.query<PolicyRow>(
     `INSERT INTO routing_policies (yaml, sha256, uploaded_by) VALUES ($1, $2, $3)
-     RETURNING version, yaml, sha256, status, uploaded_at, uploaded_by, activated_at`,
+     RETURNING version, yaml, sha256, status, uploaded_at, uploaded_by, activated_at, shadowed_at`,
     [yamlText, sha256(yamlText), uploadedBy],
   );
   return { ok: true, policy: present(rows[0]!) };
@@ -108,14 +132,14 @@ export async function draftPolicy(
 
 export async function listPolicies(db: Pool): Promise<StoredPolicy[]> {
   const { rows } = await db.query<PolicyRow>(
-    'SELECT version, yaml, sha256, status, uploaded_at, uploaded_by, activated_at FROM routing_policies ORDER BY version',
+    'SELECT version, yaml, sha256, status, uploaded_at, uploaded_by, activated_at, shadowed_at FROM routing_policies ORDER BY version',
   );
   return rows.map(present);
 }
 
 async function readPolicyRow(db: Pool | PoolClient, version: number): Promise<PolicyRow | null> {
   const { rows } = await db.query<PolicyRow>(
-    'SELECT version, yaml, sha256, status, uploaded_at, uploaded_by, activated_at FROM routing_policies WHERE version = $1',
+    'SELECT version, yaml, sha256, status, uploaded_at, uploaded_by, activated_at, shadowed_at FROM routing_policies WHERE version = $1',
     [version],
   );
   return rows[0] ?? null;
@@ -174,11 +198,66 @@ export async function activatePolicy(
       await tx.query(`UPDATE routing_policies SET status = 'retired' WHERE version = $1`, [previous]);
     const { rows } = await tx.query<PolicyRow>(
       `UPDATE routing_policies SET status = 'active', activated_at = $2 WHERE version = $1
-       RETURNING version, yaml, sha256, status, uploaded_at, uploaded_by, activated_at`,
+       RETURNING version, yaml, sha256, status, uploaded_at, uploaded_by, activated_at, shadowed_at`,
       [version, at],
     );
     return { policy: present(rows[0]!), previous };
   });
+}
+
+/**
+ * Runs `version` as the shadow policy: every lead routed from now on is also decided by it, and the decision stored
+ * (db/shadow.ts), with no offer made. The shadow before it, if any, goes back to draft. The active version cannot be
+ * its own shadow; the version is validated against the directory as it is now.
+ */
+export async function shadowPolicy(
+  db: Pool,
+  version: number,
+  at: Date = new Date(),
+): Promise<{ policy: StoredPolicy; previous: number | null }> {
+  return withTransaction(db, async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('routing_policies'))`);
+    const target = await readPolicyRow(tx, version);
+    if (!target) throw new PolicyNotFoundError(`no policy version ${version}`);
+    if (target.status === 'active')
+      throw new PolicyStateError(`policy version ${version} is the active one: shadow another version beside it`);
+    const parsed = parsePolicy(target.yaml, { teamIds: await activeTeamIds(tx) });
+    if (!parsed.ok)
+      throw new InvalidPolicyError(
+        parsed.errors,
+        `policy version ${version} does not validate against the directory as it is now`,
+      );
+    const { rows: current } = await tx.query<{ version: number }>(
+      `UPDATE routing_policies SET status = 'draft' WHERE status = 'shadow' AND version <> $1 RETURNING version`,
+      [version],
+    );
+    const { rows } = await tx.query<PolicyRow>(
+      `UPDATE routing_policies SET status = 'shadow', shadowed_at = coalesce(CASE WHEN status = 'shadow' THEN shadowed_at END, $2)
+        WHERE version = $1
+       RETURNING version, yaml, sha256, status, uploaded_at, uploaded_by, activated_at, shadowed_at`,
+      [version, at],
+    );
+    return { policy: present(rows[0]!), previous: current[0]?.version ?? null };
+  });
+}
+
+/** Stops the shadow: it goes back to draft, and its decisions stay for the report. */
+export async function endShadow(db: Pool): Promise<number | null> {
+  const { rows } = await db.query<{ version: number }>(
+    `UPDATE routing_policies SET status = 'draft' WHERE status = 'shadow' RETURNING version`,
+  );
+  return rows[0]?.version ?? null;
+}
+
+/** Promotes the shadow to live in one step: it is activated (the version before it retired) and is no longer shadow. */
+export async function promoteShadow(
+  db: Pool,
+  at: Date = new Date(),
+): Promise<{ policy: StoredPolicy; previous: number | null }> {
+  const { rows } = await db.query<{ version: number }>(`SELECT version FROM routing_policies WHERE status = 'shadow'`);
+  const shadow = rows[0];
+  if (!shadow) throw new PolicyStateError('no policy runs as the shadow: shadow a version first');
+  return activatePolicy(db, shadow.version, at);
 }
 
 /**

@@ -56,7 +56,11 @@ export async function withTransaction<T>(db: Pool, work: (client: PoolClient) =>
     await client.query('COMMIT');
     return result;
   } catch (err) {
-    if (lost) throw new Error(`Postgres ended the transaction: ${lost.message}`, { cause: err });
+    if (lost)
+      // With the server's SQLSTATE (57P01 for a shutdown): callers tell an outage from a bug by it.
+      throw Object.assign(new Error(`Postgres ended the transaction: ${lost.message}`, { cause: err }), {
+        code: (lost as { code?: string }).code,
+      });
     await client.query('ROLLBACK');
     throw err;
   } finally {

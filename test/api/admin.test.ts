@@ -351,6 +351,43 @@ test('policies: upload refuses mistakes with their line numbers; drafts are simu
     expect((await admin('PATCH', `/v1/admin/reps/${rep}`, { teamId: 'cloud' })).status).toBe(200);
 });
 
+test('shadow policy: run beside the live one, refused for the active version, stopped, and promoted to live in one step', async () => {
+  const live = await loadActivePolicy(h.db);
+  const candidate = await admin('POST', '/v1/admin/policies', {
+    yaml: cloudPolicy.replace('# test policy', '# candidate'),
+  });
+  const version = candidate.body.version as number;
+  const shadowed = await admin('POST', `/v1/admin/policies/${version}/shadow`);
+  expect(shadowed.status).toBe(200);
+  expect(shadowed.body).toMatchObject({ policy: { version, status: 'shadow' }, previous: null });
+  expect((shadowed.body.policy as { shadowedAt: string | null }).shadowedAt).not.toBeNull();
+  const listed = (await admin('GET', '/v1/admin/policies')).body.policies as Array<{ version: number; status: string }>;
+  expect(listed.filter((p) => p.status === 'shadow').map((p) => p.version)).toEqual([version]);
+  expect(listed.filter((p) => p.status === 'active').map((p) => p.version)).toEqual([live?.version]);
+
+  const ownShadow = await admin('POST', `/v1/admin/policies/${live?.version}/shadow`);
+  expect(ownShadow.status).toBe(409);
+  expect(ownShadow.body.error).toContain('is the active one');
+  expect((await admin('POST', '/v1/admin/policies/999/shadow')).status).toBe(404);
+
+  // Stopped: back to draft, and nothing to promote.
+  expect((await admin('DELETE', '/v1/admin/policies/shadow')).body).toEqual({ ended: version });
+  const nothing = await admin('POST', '/v1/admin/policies/shadow/promote');
+  expect(nothing.status).toBe(409);
+  expect(nothing.body.error).toContain('no policy runs as the shadow');
+
+  // Shadowed again and promoted: live in one step, the version before retired, no shadow left.
+  await admin('POST', `/v1/admin/policies/${version}/shadow`);
+  const promoted = await admin('POST', '/v1/admin/policies/shadow/promote');
+  expect(promoted.body).toMatchObject({ policy: { version, status: 'active' }, previous: live?.version });
+  expect((await loadActivePolicy(h.db))?.version).toBe(version);
+  const after = (await admin('GET', '/v1/admin/policies')).body.policies as Array<{ version: number; status: string }>;
+  expect(after.filter((p) => p.status === 'shadow')).toEqual([]);
+  expect(after.find((p) => p.version === live?.version)?.status).toBe('retired');
+  // Put the live policy back for the tests after this one.
+  expect((await admin('POST', `/v1/admin/policies/${live?.version}/activate`)).status).toBe(200);
+});
+
 test('at deploy, the default policy file becomes the first active version when none is active, and is left alone after', async () => {
   const db = createPool(await copyOfTemplateDatabase());
   try {

@@ -7,8 +7,12 @@ import { readPastLeads } from '../../../db/lead-records';
 import {
   activatePolicy,
   draftPolicy,
+  endShadow,
   InvalidPolicyError,
   PolicyNotFoundError,
+  PolicyStateError,
+  promoteShadow,
+  shadowPolicy,
   readParsedPolicy,
   readPolicy,
   type StoredPolicy,
@@ -44,6 +48,7 @@ async function refusingStoredErrors<T>(version: number, work: () => Promise<T>):
   } catch (err) {
     if (err instanceof PolicyNotFoundError) return policyNotFound(version);
     if (err instanceof InvalidPolicyError) throw policyIssues(409, err.message, err.errors);
+    if (err instanceof PolicyStateError) throw httpError(409, 'version', err.message);
     throw err;
   }
 }
@@ -71,6 +76,22 @@ export function activatePolicyVersion(
   at: Date,
 ): Promise<{ policy: StoredPolicy; previous: number | null }> {
   return refusingStoredErrors(version, () => activatePolicy(db, version, at));
+}
+
+export function shadowPolicyVersion(
+  db: Pool,
+  version: number,
+  at: Date,
+): Promise<{ policy: StoredPolicy; previous: number | null }> {
+  return refusingStoredErrors(version, () => shadowPolicy(db, version, at));
+}
+
+export async function endShadowPolicy(db: Pool): Promise<{ ended: number | null }> {
+  return { ended: await endShadow(db) };
+}
+
+export function promoteShadowPolicy(db: Pool, at: Date): Promise<{ policy: StoredPolicy; previous: number | null }> {
+  return refusingStoredErrors(0, () => promoteShadow(db, at));
 }
 
 /**

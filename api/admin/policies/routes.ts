@@ -7,7 +7,15 @@ import { bodyLimits } from '../../body-limits';
 import { security } from '../../openapi';
 import type { RouteDeps } from '../../route-deps';
 import { adminAccess } from '../schemas';
-import { activatePolicyVersion, readPolicyVersion, simulatePolicy, uploadPolicy } from './policy-versions';
+import {
+  activatePolicyVersion,
+  endShadowPolicy,
+  promoteShadowPolicy,
+  readPolicyVersion,
+  shadowPolicyVersion,
+  simulatePolicy,
+  uploadPolicy,
+} from './policy-versions';
 import {
   ActivationSchema,
   PoliciesSchema,
@@ -15,6 +23,7 @@ import {
   PolicySchema,
   PolicyUpload,
   PolicyWithYamlSchema,
+  ShadowEndedSchema,
   SimulationRequest,
   SimulationSchema,
   VersionParams,
@@ -98,6 +107,45 @@ export function adminPolicyRoutes(app: FastifyInstance, { db, now }: RouteDeps, 
       response: { 200: ActivationSchema, ...policyErrors },
     },
     handler: async (request) => activatePolicyVersion(db, Number(request.params.version), await now()),
+  });
+
+  routes.post('/v1/admin/policies/:version/shadow', {
+    config: adminAccess,
+    schema: {
+      tags: ['admin'],
+      summary: 'Run a policy version as the shadow',
+      description:
+        'From the next lead on, each lead is also decided by this version, from the same inputs at the same moment, and the decision stored with its explanation and propensity; no offer is made and nothing else is written. The shadow before it goes back to draft. 409 for the active version, or one that no longer fits the teams. `npx leadrelay shadow report` compares the two.',
+      security: security.apiKey,
+      params: VersionParams,
+      response: { 200: ActivationSchema, ...policyErrors },
+    },
+    handler: async (request) => shadowPolicyVersion(db, Number(request.params.version), await now()),
+  });
+
+  routes.delete('/v1/admin/policies/shadow', {
+    config: adminAccess,
+    schema: {
+      tags: ['admin'],
+      summary: 'Stop the shadow policy',
+      description: 'It goes back to draft; its stored decisions stay for the report.',
+      security: security.apiKey,
+      response: { 200: ShadowEndedSchema, ...policyErrors },
+    },
+    handler: async () => endShadowPolicy(db),
+  });
+
+  routes.post('/v1/admin/policies/shadow/promote', {
+    config: adminAccess,
+    schema: {
+      tags: ['admin'],
+      summary: 'Promote the shadow policy to live',
+      description:
+        'One step: the shadow version becomes the active one (the version before it retired, and may be activated again to roll back); the version history shows when it was shadowed and when activated. 409 when no version is the shadow.',
+      security: security.apiKey,
+      response: { 200: ActivationSchema, ...policyErrors },
+    },
+    handler: async () => promoteShadowPolicy(db, await now()),
   });
 
   done();

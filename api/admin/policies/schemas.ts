@@ -33,16 +33,23 @@ export const PolicySchema = z
   .object({
     version: z.number().int(),
     sha256: z.string(),
-    status: z.enum(['draft', 'active', 'retired']),
+    status: z.enum(['draft', 'active', 'shadow', 'retired']),
     uploadedAt: z.string(),
     uploadedBy: z.string().nullable(),
     activatedAt: z.string().nullable(),
+    shadowedAt: z
+      .string()
+      .nullable()
+      .describe('When it last became the shadow policy (it may have been promoted since)'),
   })
   .register(apiSchemas, { id: 'PolicyVersion' });
 
 export const PoliciesSchema = z.object({ policies: z.array(PolicySchema) });
 export const PolicyWithYamlSchema = PolicySchema.extend({ yaml: z.string() });
 export const ActivationSchema = z.object({ policy: PolicySchema, previous: z.number().int().nullable() });
+export const ShadowEndedSchema = z.object({
+  ended: z.number().int().nullable().describe('The version that was shadow'),
+});
 
 export const SimulationSchema = z
   .object({
