@@ -173,7 +173,16 @@ test("a lead's exported history holds none of its name, email, phone or message;
     });
     // The steps take ids, so even opened the history holds no name, email, phone or words of the person; what it
     // does hold (the qualification's reasons name the company) the codec hides, and a manager's codec shows.
-    expect(found(opened)).toEqual(['company']);
+    // The one place that says who the lead is, the Web UI's summary and details (user metadata on the started
+    // event), is a payload the codec encrypts like the rest: readable only opened.
+    const withoutMetadata = { events: (history.events ?? []).map((e) => ({ ...e, userMetadata: null })) };
+    expect(found(await historyText(withoutMetadata, new AesGcmCodec(h.codecKeys ?? [])))).toEqual(['company']);
+    const metadata = history.events?.[0]?.userMetadata ?? {};
+    expect(found(await historyText({ events: [{ userMetadata: metadata }] }))).toEqual([]);
+    expect(
+      found(await historyText({ events: [{ userMetadata: metadata }] }, new AesGcmCodec(h.codecKeys ?? []))),
+    ).toEqual(expect.arrayContaining(['name', 'emailLocalPart', 'company', 'phoneE164', 'messageWord']));
+    expect(found(opened)).toEqual(expect.arrayContaining(['name', 'company']));
 
     // A manager reads the lead's input in the Web UI: it sends the started event's payloads to /codec/decode.
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
