@@ -101,6 +101,16 @@ test("a rep's record elsewhere carries into a segment as records elsewhere have 
   const specialists = priorOfAna([0.4, 0.1], [0.1, 0.4]);
   expect(specialists.weight).toBeLessThan(-0.5);
   expect(specialists.ana.priorMean).toBeLessThan(specialists.ana.teamRate * 0.8);
+  // A handful of leads moves it little either way: early decisions are not made near-certain by noise.
+  const few: OutcomeEvidence[] = [];
+  for (const [rep, a, b] of [
+    ['ben', 'won', 'lost'],
+    ['cruz', 'lost', 'won'],
+    ['dina', 'won', 'won'],
+  ] as const) {
+    few.push(lead(rep, 'a', 70, a), lead(rep, 'b', 70, b));
+  }
+  expect(Math.abs(summarizeEvidence(few, now, window).skillWeight(10))).toBeLessThan(0.3);
   // Reps whose records elsewhere say nothing of a: neither up nor down.
   const unrelated = priorOfAna([0.4, 0.4], [0.1, 0.4], [0.4, 0.1], [0.1, 0.1]);
   expect(Math.abs(unrelated.weight)).toBeLessThan(0.2);

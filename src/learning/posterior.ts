@@ -102,11 +102,12 @@ export class EvidenceTallies {
 }
 
 /**
- * What skillWeight believes before any evidence: a slope of 1, worth 0.1 of the slope's precision (one rep's ten
- * leads in a segment converting at 20%, with a skill elsewhere 30% off the team's, add about 0.3), so the first
- * few records soon outweigh it.
+ * What skillWeight believes before any evidence: a slope of 0 (a rep's record elsewhere says nothing until the team's
+ * records show which way it points), worth 1 of the slope's precision (one rep's ten leads in a segment converting at
+ * 20%, with a skill elsewhere 30% off the team's, add about 0.3): the first few noisy records do not swing it to ±1,
+ * which would make early decisions near-certain and leave the offline estimate resting on a few of them.
  */
-const skillWeightPrior = 0.1;
+const skillWeightPrior = 1;
 
 /** How many reps' worth of the team's overall rate typicalRepRate starts from, so a segment nobody has is not 0/0. */
 const typicalRepPrior = 1;
@@ -226,12 +227,11 @@ export class EvidenceSummary {
    * Bayes): the weighted least-squares slope of the conversions they made beyond a typical rep's on those the log of
    * their skill elsewhere predicted. Where every rep is good or bad at everything it nears 1; where reps specialise
    * (strong in one kind of lead, weak in another) it turns negative, and a rep's record in the other kinds says which
-   * side of the team they are likely on here. With little evidence it stays near 1, the record elsewhere taken as
-   * it is.
+   * side of the team they are likely on here. With little evidence it stays near 0 (skillWeightPrior).
    */
   skillWeight(strength: number): number {
     if (this.#skillWeight?.strength === strength) return this.#skillWeight.value;
-    let covariance = skillWeightPrior;
+    let covariance = 0;
     let variance = skillWeightPrior;
     for (const [repId, segments] of this.tallies.byRepSegment) {
       for (const [segmentKey, tally] of segments) {
