@@ -1,8 +1,8 @@
 // What the outcomes so far say about each rep's conversion rate in a segment: a Beta posterior per rep and segment,
-// shrunk towards what the team converts in that segment, adjusted by the rep's record elsewhere as far as such
-// records have proved to predict (empirical Bayes), so a rep with three leads in a segment is judged mostly by the
-// team and by their other work, and one with three hundred by their own. Leads still inside the outcome window are
-// open, not failures; old evidence decays.
+// shrunk towards what a typical rep of the team converts in that segment, adjusted by the rep's record elsewhere in
+// whichever direction and as far as such records have proved to predict (empirical Bayes), so a rep with three leads
+// in a segment is judged mostly by the team and by their other work, and one with three hundred by their own. Leads
+// still inside the outcome window are open, not failures; old evidence decays.
 import type { LearningConfig } from '../policy/policy-schema';
 
 const dayMs = 86_400_000;
@@ -102,15 +102,20 @@ export class EvidenceTallies {
 }
 
 /**
- * What skillWeight believes before any evidence: a slope of 1, worth 0.1 of the slope's precision (one rep's ten
- * leads in a segment converting at 20%, with a skill elsewhere 30% off the team's, add about 0.2), so the first
- * few records soon outweigh it.
+ * What skillWeight believes before any evidence: a slope of 0 (a rep's record elsewhere says nothing until the team's
+ * records show which way it points), worth 1 of the slope's precision (one rep's ten leads in a segment converting at
+ * 20%, with a skill elsewhere 30% off the team's, add about 0.3): the first few noisy records do not swing it to ±1,
+ * which would make early decisions near-certain and leave the offline estimate resting on a few of them.
  */
-const skillWeightPrior = 0.1;
+const skillWeightPrior = 1;
+
+/** How many reps' worth of the team's overall rate typicalRepRate starts from, so a segment nobody has is not 0/0. */
+const typicalRepPrior = 1;
 
 /** The tallies read at one instant: every stored weight times `scale`. */
 export class EvidenceSummary {
   #expectedByRep: Map<string, number> | undefined;
+  #typicalRepRate: { strength: number; bySegment: Map<string, number> } | undefined;
   #strength: { max: number; value: number } | undefined;
   #skillWeight: { strength: number; value: number } | undefined;
 
@@ -132,6 +137,32 @@ export class EvidenceSummary {
       ((tally?.conversions ?? 0) * this.scale + strength * this.overallRate) /
       ((tally?.resolved ?? 0) * this.scale + strength)
     );
+  }
+
+  /**
+   * What a typical rep of the team converts in a segment: each rep's own rate there, weighed by how much their record
+   * says (n ÷ (n + strength)). Best-fit gives the segment's leads mostly to the reps who convert them best, so the
+   * segment's rate per lead (segmentRate) runs above what a rep picked at random converts; judged against it, a rep
+   * with few leads there would be believed better than the evidence says, and tried more than the fairness floor
+   * already makes them be.
+   */
+  typicalRepRate(segmentKey: string, strength: number): number {
+    if (this.#typicalRepRate?.strength !== strength) this.#typicalRepRate = { strength, bySegment: new Map() };
+    const cached = this.#typicalRepRate.bySegment.get(segmentKey);
+    if (cached !== undefined) return cached;
+    let sum = typicalRepPrior * this.overallRate;
+    let weight = typicalRepPrior;
+    for (const segments of this.tallies.byRepSegment.values()) {
+      const tally = segments.get(segmentKey);
+      if (!tally || tally.resolved <= 0) continue;
+      const n = tally.resolved * this.scale;
+      const w = n / (n + strength);
+      sum += (w * tally.conversions) / tally.resolved;
+      weight += w;
+    }
+    const value = sum / weight;
+    this.#typicalRepRate.bySegment.set(segmentKey, value);
+    return value;
   }
 
   /** Decayed conversions of the rep over every segment. */
@@ -180,40 +211,41 @@ export class EvidenceSummary {
   }
 
   /**
-   * The prior mean of a rep in a segment: the team's segment rate times the rep's skill in their other segments
-   * (observed ÷ expected conversions there, shrunk towards 1 by the prior's strength), the skill counting as far as
-   * records elsewhere have predicted records here (skillWeight). The segment's own leads are left out: they count
-   * once, in the likelihood.
+   * The prior mean of a rep in a segment: a typical rep's rate there times the rep's skill in their other segments
+   * (observed ÷ expected conversions there, shrunk towards 1 by the prior's strength) raised to skillWeight, the
+   * power records elsewhere have proved to predict records here with. The segment's own leads are left out: they
+   * count once, in the likelihood.
    */
   priorMean(repId: string, segmentKey: string, strength: number): number {
-    const skill = 1 + this.skillWeight(strength) * (this.#skillElsewhere(repId, segmentKey, strength) - 1);
-    return Math.min(maxPriorMean, Math.max(minPriorMean, this.segmentRate(segmentKey, strength) * skill));
+    const skill = Math.pow(this.#skillElsewhere(repId, segmentKey, strength), this.skillWeight(strength));
+    return Math.min(maxPriorMean, Math.max(minPriorMean, this.typicalRepRate(segmentKey, strength) * skill));
   }
 
   /**
-   * How far a rep's skill elsewhere carries into a segment, from 0 (not at all) to 1 (wholly), estimated from every
-   * rep and segment with evidence (empirical Bayes): the weighted least-squares slope of the conversions they made
-   * beyond the team's rate on those their skill elsewhere predicted beyond it. Where reps are strong in one kind of
-   * lead and weak in another it falls towards 0, so a rep's record in another kind does not mislead; with little
-   * evidence it stays near 1, the record elsewhere taken as it is.
+   * How a rep's skill elsewhere carries into a segment, from 1 (wholly) through 0 (not at all) to −1 (a rep better
+   * elsewhere is worse here in the same proportion), estimated from every rep and segment with evidence (empirical
+   * Bayes): the weighted least-squares slope of the conversions they made beyond a typical rep's on those the log of
+   * their skill elsewhere predicted. Where every rep is good or bad at everything it nears 1; where reps specialise
+   * (strong in one kind of lead, weak in another) it turns negative, and a rep's record in the other kinds says which
+   * side of the team they are likely on here. With little evidence it stays near 0 (skillWeightPrior).
    */
   skillWeight(strength: number): number {
     if (this.#skillWeight?.strength === strength) return this.#skillWeight.value;
-    let covariance = skillWeightPrior;
+    let covariance = 0;
     let variance = skillWeightPrior;
     for (const [repId, segments] of this.tallies.byRepSegment) {
       for (const [segmentKey, tally] of segments) {
         const n = tally.resolved * this.scale;
         if (n <= 0) continue;
-        const rate = this.segmentRate(segmentKey, strength);
-        const predicted = n * rate * (this.#skillElsewhere(repId, segmentKey, strength) - 1);
+        const rate = this.typicalRepRate(segmentKey, strength);
+        const predicted = n * rate * Math.log(this.#skillElsewhere(repId, segmentKey, strength));
         const observed = tally.conversions * this.scale - n * rate;
         const noise = n * rate * (1 - rate);
         covariance += (predicted * observed) / noise;
         variance += (predicted * predicted) / noise;
       }
     }
-    const value = Math.min(1, Math.max(0, covariance / variance));
+    const value = Math.min(1, Math.max(-1, covariance / variance));
     this.#skillWeight = { strength, value };
     return value;
   }
@@ -263,7 +295,7 @@ function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
 export interface RepBelief {
   alpha: number;
   beta: number;
-  /** The prior mean: the team's segment rate times the rep's skill elsewhere, as far as it carries (skillWeight). */
+  /** The prior mean: a typical rep's rate in the segment times their skill elsewhere, as it carries (skillWeight). */
   priorMean: number;
   /** The team's rate in this segment, for the explanation. */
   teamRate: number;
