@@ -58,7 +58,7 @@ test('the report shows where shadow and live differ, per rule, per rep and in fa
   expect(out).toContain('  ana: 160 → 100');
   expect(out).toContain('  ben: 40 → 100');
   expect(out).toContain(
-    "fairness (lowest share of first offers against a rep's weighted share of their team): live 0.40, shadow 1.00",
+    "fairness (lowest share of a team's first offers against a rep's weighted share, among the reps in play): live 0.40, shadow 1.00",
   );
   expect(out.find((l) => l.startsWith('  shadow  '))).toMatch(
     /^ {2}shadow {2}30\.0% \[\d+\.\d%, \d+\.\d%\] from 200 decisions/,

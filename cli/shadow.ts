@@ -139,35 +139,37 @@ function report(out: (line: string) => void, version: number, rows: ShadowRow[],
   for (const rep of [...new Set([...live.keys(), ...shadow.keys()])].sort())
     out(`  ${rep}: ${live.get(rep) ?? 0} → ${shadow.get(rep) ?? 0}`);
 
-  const fair = (counts: Map<string, number>, teamOf: (r: ShadowRow) => string | null) =>
-    lowestFairShare(rows, counts, teamOf, directory);
   out(
-    `fairness (lowest share of first offers against a rep's weighted share of their team): live ${fair(live, (r) => r.liveTeamId).toFixed(2)}, shadow ${fair(shadow, (r) => r.teamId).toFixed(2)}`,
+    `fairness (lowest share of a team's first offers against a rep's weighted share, among the reps in play): live ${lowestFairShare(rows, liveTeam, directory).toFixed(2)}, shadow ${lowestFairShare(rows, shadowTeam, directory).toFixed(2)}`,
   );
 }
 
 /**
- * Over the teams that received leads: each active rep's first offers divided by what their weight's share of the
- * team's first offers would give them; the lowest such ratio (1 is exactly fair, 0 someone got none).
+ * Per team, among the reps the policy offered any of its leads to first (the reps in play: available, within their
+ * hours): each rep's first offers divided by what their weight's share of the team's leads would give them; the
+ * lowest such ratio (1 is exactly fair). A rep a policy never offers a lead to is not seen here; the per-rep counts
+ * above show them.
  */
-function lowestFairShare(
-  rows: ShadowRow[],
-  counts: Map<string, number>,
-  teamOf: (r: ShadowRow) => string | null,
-  directory: Directory,
-): number {
+function lowestFairShare(rows: ShadowRow[], teamOf: (r: ShadowRow) => string | null, directory: Directory): number {
   let lowest = 1;
   for (const [teamId, group] of groupBy(rows, teamOf)) {
-    const reps = directory.reps.filter((r) => r.teamId === teamId && r.active && !r.away);
+    if (!teamId) continue;
+    const firstOf = (r: ShadowRow) => (teamOf === liveTeam ? r.liveFirstRep : r.firstRep);
+    const inPlay = new Set(group.map(firstOf).filter((id) => id !== null));
+    const reps = directory.reps.filter((r) => inPlay.has(r.id));
     const weight = reps.reduce((sum, r) => sum + r.weight, 0);
-    if (!teamId || weight === 0) continue;
+    if (weight === 0) continue;
     for (const rep of reps) {
       const expected = (group.length * rep.weight) / weight;
-      if (expected > 0) lowest = Math.min(lowest, (counts.get(rep.id) ?? 0) / expected);
+      const got = group.filter((r) => firstOf(r) === rep.id).length;
+      if (expected > 0) lowest = Math.min(lowest, got / expected);
     }
   }
   return lowest;
 }
+
+const liveTeam = (r: ShadowRow) => r.liveTeamId;
+const shadowTeam = (r: ShadowRow) => r.teamId;
 
 function finalLine(rows: ShadowRow[], rates: { live: number | null; shadow: number | null } | null): string {
   const n = rows.length;
