@@ -2,7 +2,13 @@
 import type { Pool } from 'pg';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { withTransaction } from '../../db/pool';
-import { findRecentLeadOfPerson, findSubmission, insertSubmission, lockSubmitter } from '../../db/submissions';
+import {
+  findRecentLeadOfPerson,
+  findSubmission,
+  insertSubmission,
+  lockSubmitter,
+  readSubmissionsOfLead,
+} from '../../db/submissions';
 import { describePerson, intakeDeadlineMs, type MergeNotice, type NormalisedLead } from '../../src/lead';
 import type { leadWorkflow } from '../../workflows/lead';
 import { mergeSubmissionSignal, searchAttributes as sa, type LeadWorkflowInput } from '../../workflows/messages';
@@ -44,7 +50,7 @@ export interface SubmitLeadResult {
  * transaction, so a lead that closed meanwhile rolls the merge back and the submission starts a lead of its own.
  */
 export async function submitLead(deps: SubmitLeadDeps, request: SubmitLeadRequest): Promise<SubmitLeadResult> {
-  const { client, db, taskQueue, mergeWindowMs, eagerStart = false } = deps;
+  const { client, db, mergeWindowMs } = deps;
   const { submissionId, lead, receivedAt, submittedBy } = request;
   const personKey = lead.emailKey ?? lead.phone;
 
@@ -56,7 +62,8 @@ export async function submitLead(deps: SubmitLeadDeps, request: SubmitLeadReques
     if (personKey) {
       const running = await findRecentLeadOfPerson(tx, personKey, new Date(receivedAt.getTime() - mergeWindowMs));
       const notice = { submissionId, source: lead.source, receivedAt: receivedAt.toISOString() };
-      if (running && (await mergeInto(client, running, notice))) {
+      const merge = running ? await mergeInto(client, running, notice) : 'closed';
+      if (running && merge !== 'closed') {
         await insertSubmission(tx, {
           submissionId,
           leadId: running,
@@ -66,7 +73,7 @@ export async function submitLead(deps: SubmitLeadDeps, request: SubmitLeadReques
           merged: true,
           submittedBy,
         });
-        return { leadId: running, duplicate: false, merged: true, receivedAt };
+        return { leadId: running, duplicate: false, merged: true, receivedAt, notStarted: merge === 'not-started' };
       }
     }
     await insertSubmission(tx, {
@@ -81,50 +88,89 @@ export async function submitLead(deps: SubmitLeadDeps, request: SubmitLeadReques
     return { leadId: submissionId, duplicate: false, merged: false, receivedAt };
   });
   if (stored.merged) {
+    // The lead it joined was stored but its workflow not yet started (its own request is starting it now): the
+    // workflow reads this submission from Postgres when it receives the lead. Started here too, in case that request
+    // never gets to it; whichever start comes second finds the first.
+    if ('notStarted' in stored && stored.notStarted) await startFirstSubmissionOf(deps, stored.leadId);
     metrics.submissions.inc({ source: lead.source, result: stored.duplicate ? 'duplicate' : 'merged' });
     return { leadId: stored.leadId, duplicate: stored.duplicate, merged: true };
   }
 
   const { leadId } = stored;
-  const input: LeadWorkflowInput = { leadId, receivedAt: stored.receivedAt.toISOString() };
   try {
-    await client.workflow.start<typeof leadWorkflow>('leadWorkflow', {
-      workflowId: workflowIdFor(leadId),
-      taskQueue,
-      args: [input],
-      // A lead that already ran to its end under this id is the same lead, not a new one.
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      requestEagerStart: eagerStart,
-      typedSearchAttributes: [
-        { key: sa.LeadStatus, value: 'received' },
-        { key: sa.Source, value: lead.source },
-        { key: sa.EscalationLevel, value: 0 },
-        { key: sa.SlaDeadline, value: new Date(stored.receivedAt.getTime() + intakeDeadlineMs) },
-      ],
-      // The Web UI's line on the lead: where it came from, never who sent it.
-      memo: { summary: `${lead.source} lead — received` },
-      // Who it is, for the Web UI's list and the workflow page (user metadata): payloads like any other, so the codec
-      // encrypts them and only codec-server users (managers, admins) read them.
-      staticSummary: describePerson(lead),
-      staticDetails: leadDetails(lead, stored.receivedAt),
-    });
+    await startLeadWorkflow(deps, leadId, lead, stored.receivedAt);
   } catch (err) {
-    // Started by an earlier attempt whose response was lost: the same lead.
+    // Started by an earlier attempt whose response was lost, or by a submission that joined it meanwhile: the same lead.
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    metrics.submissions.inc({ source: lead.source, result: 'duplicate' });
-    return { leadId, duplicate: true, merged: false };
+    metrics.submissions.inc({ source: lead.source, result: stored.duplicate ? 'duplicate' : 'new' });
+    return { leadId, duplicate: stored.duplicate, merged: false };
   }
   metrics.submissions.inc({ source: lead.source, result: stored.duplicate ? 'duplicate' : 'new' });
   return { leadId, duplicate: stored.duplicate, merged: false };
 }
 
-/** False when that lead has already closed (assigned or rejected): the new submission starts a lead of its own. */
-async function mergeInto(client: Client, leadId: string, notice: MergeNotice): Promise<boolean> {
+async function startFirstSubmissionOf(deps: SubmitLeadDeps, leadId: string): Promise<void> {
+  const { first } = await readSubmissionsOfLead(deps.db, leadId);
+  if (!first) return;
   try {
-    await client.workflow.getHandle(workflowIdFor(leadId)).signal(mergeSubmissionSignal, notice);
-    return true;
+    await startLeadWorkflow(deps, leadId, first.lead, first.receivedAt);
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return false;
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
+
+async function startLeadWorkflow(
+  { client, taskQueue, eagerStart = false }: SubmitLeadDeps,
+  leadId: string,
+  lead: NormalisedLead,
+  receivedAt: Date,
+): Promise<void> {
+  const input: LeadWorkflowInput = { leadId, receivedAt: receivedAt.toISOString() };
+  await client.workflow.start<typeof leadWorkflow>('leadWorkflow', {
+    workflowId: workflowIdFor(leadId),
+    taskQueue,
+    args: [input],
+    // A lead that already ran to its end under this id is the same lead, not a new one.
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    requestEagerStart: eagerStart,
+    typedSearchAttributes: [
+      { key: sa.LeadStatus, value: 'received' },
+      { key: sa.Source, value: lead.source },
+      { key: sa.EscalationLevel, value: 0 },
+      { key: sa.SlaDeadline, value: new Date(receivedAt.getTime() + intakeDeadlineMs) },
+    ],
+    // The Web UI's line on the lead: where it came from, never who sent it.
+    memo: { summary: `${lead.source} lead — received` },
+    // Who it is, for the Web UI's list and the workflow page (user metadata): payloads like any other, so the codec
+    // encrypts them and only codec-server users (managers, admins) read them.
+    staticSummary: describePerson(lead),
+    staticDetails: leadDetails(lead, receivedAt),
+  });
+}
+
+/**
+ * Signals the running lead. `closed` when that lead has ended (assigned or rejected): the new submission starts a
+ * lead of its own. `not-started` when the lead's row is committed but its workflow is not started yet: no signal is
+ * needed, since the workflow reads merged submissions from Postgres when it receives the lead.
+ */
+async function mergeInto(
+  client: Client,
+  leadId: string,
+  notice: MergeNotice,
+): Promise<'signalled' | 'not-started' | 'closed'> {
+  const handle = client.workflow.getHandle(workflowIdFor(leadId));
+  try {
+    await handle.signal(mergeSubmissionSignal, notice);
+    return 'signalled';
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+  }
+  // A signal finds only running workflows: an ended one still describes, one never started does not.
+  try {
+    await handle.describe();
+    return 'closed';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return 'not-started';
     throw err;
   }
 }

@@ -14,6 +14,7 @@ import {
 } from '../support/harness';
 import { hotLead } from '../support/directory';
 import { listEvents } from '../../db/events';
+import { storeWebForm } from '../support/submissions';
 
 type Issues = { issues: Array<{ field: string; message: string }> };
 
@@ -229,5 +230,37 @@ test("the Web UI's summary and details say who the lead is and where it stands, 
       expect(Buffer.from(payload?.metadata?.encoding ?? []).toString()).toBe('binary/encrypted');
       expect(Buffer.from(payload?.data ?? []).toString()).not.toContain('Priya');
     }
+  });
+});
+
+test('a submission joining a lead whose own request has stored it but not yet started its workflow is merged, and the lead starts', async () => {
+  const worker = await h.createWorker();
+  await worker.runUntil(async () => {
+    const { name, email, company, companySize, message } = hotLead();
+    const first = { name, email, company, companySize, message };
+    const leadId = `racing${Date.now().toString(36)}`;
+    // The first request has committed its row and is about to start the workflow.
+    await storeWebForm(h.db, leadId, first, new Date());
+    const chat = await submitLead(
+      h,
+      {
+        visitor: { name: first.name, email: first.email },
+        transcript: [{ from: 'visitor', text: 'Also: 40 more VMs.' }],
+      },
+      {},
+      '/v1/leads/chat',
+    );
+    expect(chat.body).toEqual({ leadId, duplicate: false, merged: true });
+    // Started by the joining request, the lead reads both submissions when it receives them.
+    await waitForLead(h, leadId, (v) => v.status === 'offered', 'the first offer');
+    const events = await listEvents(h.db, leadId);
+    expect(events.find((e) => e.kind === 'received')?.summary).toBeDefined();
+    const submissions = await h.db.query('SELECT merged FROM lead_submissions WHERE lead_id = $1 ORDER BY merged', [
+      leadId,
+    ]);
+    expect(submissions.rows).toEqual([{ merged: false }, { merged: true }]);
+    // The first request's own start then finds the lead started: the same lead, no second one.
+    const retried = await submitLead(h, first, {}, '/v1/leads/web-form');
+    expect(retried.body.leadId).toBe(leadId);
   });
 });
