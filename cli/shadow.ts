@@ -65,9 +65,14 @@ export async function main(
   try {
     const now = io.now ?? new Date();
     const from = new Date(now.getTime() - Number(since[1]) * dayMs);
-    const version = askedVersion ?? (await currentShadowVersion(db, from, now));
-    if (version === null) return fail('no policy has run as the shadow: POST /v1/admin/policies/<version>/shadow');
-    const rows = await readShadowDecisions(db, from, now, version);
+    const inWindow = await readShadowDecisions(db, from, now);
+    // The version asked for; else the shadow running now; else the last one that decided anything in the window.
+    const version =
+      askedVersion ??
+      (await listPolicies(db)).find((p) => p.status === 'shadow')?.version ??
+      inWindow.at(-1)?.policyVersion;
+    if (version === undefined) return fail('no policy has run as the shadow: POST /v1/admin/policies/<version>/shadow');
+    const rows = inWindow.filter((r) => r.policyVersion === version);
     const directory = await loadDirectory(db);
     report(io.out, version, rows, directory, from);
 
@@ -105,14 +110,6 @@ export async function main(
   }
 }
 
-/** The shadow running now; else the last one that decided anything in the window. */
-async function currentShadowVersion(db: Pool, from: Date, to: Date): Promise<number | null> {
-  const shadow = (await listPolicies(db)).find((p) => p.status === 'shadow');
-  if (shadow) return shadow.version;
-  const rows = await readShadowDecisions(db, from, to);
-  return rows.at(-1)?.policyVersion ?? null;
-}
-
 function report(out: (line: string) => void, version: number, rows: ShadowRow[], directory: Directory, from: Date) {
   const n = rows.length;
   const unrouted = rows.filter((r) => r.problem !== null).length;
@@ -140,7 +137,7 @@ function report(out: (line: string) => void, version: number, rows: ShadowRow[],
     out(`  ${rep}: ${live.get(rep) ?? 0} → ${shadow.get(rep) ?? 0}`);
 
   out(
-    `fairness (lowest share of a team's first offers against a rep's weighted share, among the reps in play): live ${lowestFairShare(rows, liveTeam, directory).toFixed(2)}, shadow ${lowestFairShare(rows, shadowTeam, directory).toFixed(2)}`,
+    `fairness (lowest share of a team's first offers against a rep's weighted share, among the reps in play): live ${lowestFairShare(rows, liveDecision, directory).toFixed(2)}, shadow ${lowestFairShare(rows, shadowDecision, directory).toFixed(2)}`,
   );
 }
 
@@ -150,26 +147,27 @@ function report(out: (line: string) => void, version: number, rows: ShadowRow[],
  * lowest such ratio (1 is exactly fair). A rep a policy never offers a lead to is not seen here; the per-rep counts
  * above show them.
  */
-function lowestFairShare(rows: ShadowRow[], teamOf: (r: ShadowRow) => string | null, directory: Directory): number {
+function lowestFairShare(rows: ShadowRow[], decided: (r: ShadowRow) => Decided, directory: Directory): number {
   let lowest = 1;
-  for (const [teamId, group] of groupBy(rows, teamOf)) {
+  for (const [teamId, group] of groupBy(rows, (r) => decided(r).teamId)) {
     if (!teamId) continue;
-    const firstOf = (r: ShadowRow) => (teamOf === liveTeam ? r.liveFirstRep : r.firstRep);
-    const inPlay = new Set(group.map(firstOf).filter((id) => id !== null));
-    const reps = directory.reps.filter((r) => inPlay.has(r.id));
+    const firsts = countBy(group, (r) => decided(r).firstRep);
+    const reps = directory.reps.filter((r) => firsts.has(r.id));
     const weight = reps.reduce((sum, r) => sum + r.weight, 0);
-    if (weight === 0) continue;
     for (const rep of reps) {
       const expected = (group.length * rep.weight) / weight;
-      const got = group.filter((r) => firstOf(r) === rep.id).length;
-      if (expected > 0) lowest = Math.min(lowest, got / expected);
+      if (expected > 0) lowest = Math.min(lowest, (firsts.get(rep.id) ?? 0) / expected);
     }
   }
   return lowest;
 }
 
-const liveTeam = (r: ShadowRow) => r.liveTeamId;
-const shadowTeam = (r: ShadowRow) => r.teamId;
+interface Decided {
+  teamId: string | null;
+  firstRep: string | null;
+}
+const liveDecision = (r: ShadowRow): Decided => ({ teamId: r.liveTeamId, firstRep: r.liveFirstRep });
+const shadowDecision = (r: ShadowRow): Decided => ({ teamId: r.teamId, firstRep: r.firstRep });
 
 function finalLine(rows: ShadowRow[], rates: { live: number | null; shadow: number | null } | null): string {
   const n = rows.length;
@@ -182,7 +180,9 @@ function groupBy<T>(items: T[], key: (item: T) => string | null): Map<string | n
   const groups = new Map<string | null, T[]>();
   for (const item of items) {
     const k = key(item);
-    groups.set(k, [...(groups.get(k) ?? []), item]);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
   }
   return groups;
 }

@@ -47,6 +47,8 @@ interface PolicyRow {
   shadowed_at: Date | null;
 }
 
+const policyColumns = 'version, yaml, sha256, status, uploaded_at, uploaded_by, activated_at, shadowed_at';
+
 function present(row: PolicyRow): StoredPolicy {
   return {
     version: row.version,
@@ -124,24 +126,21 @@ export async function draftPolicy(
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   const { rows } = await db.query<PolicyRow>(
     `INSERT INTO routing_policies (yaml, sha256, uploaded_by) VALUES ($1, $2, $3)
-     RETURNING version, yaml, sha256, status, uploaded_at, uploaded_by, activated_at, shadowed_at`,
+     RETURNING ${policyColumns}`,
     [yamlText, sha256(yamlText), uploadedBy],
   );
   return { ok: true, policy: present(rows[0]!) };
 }
 
 export async function listPolicies(db: Pool): Promise<StoredPolicy[]> {
-  const { rows } = await db.query<PolicyRow>(
-    'SELECT version, yaml, sha256, status, uploaded_at, uploaded_by, activated_at, shadowed_at FROM routing_policies ORDER BY version',
-  );
+  const { rows } = await db.query<PolicyRow>(`SELECT ${policyColumns} FROM routing_policies ORDER BY version`);
   return rows.map(present);
 }
 
 async function readPolicyRow(db: Pool | PoolClient, version: number): Promise<PolicyRow | null> {
-  const { rows } = await db.query<PolicyRow>(
-    'SELECT version, yaml, sha256, status, uploaded_at, uploaded_by, activated_at, shadowed_at FROM routing_policies WHERE version = $1',
-    [version],
-  );
+  const { rows } = await db.query<PolicyRow>(`SELECT ${policyColumns} FROM routing_policies WHERE version = $1`, [
+    version,
+  ]);
   return rows[0] ?? null;
 }
 
@@ -158,6 +157,15 @@ export async function readParsedPolicy(
   db: Pool,
   version: number,
 ): Promise<{ stored: StoredPolicy; policy: RoutingPolicy }> {
+  const { row, policy } = await readValidVersion(db, version);
+  return { stored: present(row), policy };
+}
+
+/** A stored version and its policy, validated against the teams as they are now; missing or no longer fitting throws. */
+async function readValidVersion(
+  db: Pool | PoolClient,
+  version: number,
+): Promise<{ row: PolicyRow; policy: RoutingPolicy }> {
   const row = await readPolicyRow(db, version);
   if (!row) throw new PolicyNotFoundError(`no policy version ${version}`);
   const parsed = parsePolicy(row.yaml, { teamIds: await activeTeamIds(db) });
@@ -166,7 +174,7 @@ export async function readParsedPolicy(
       parsed.errors,
       `policy version ${version} does not validate against the directory as it is now`,
     );
-  return { stored: present(row), policy: parsed.policy };
+  return { row, policy: parsed.policy };
 }
 
 /**
@@ -181,14 +189,7 @@ export async function activatePolicy(
   return withTransaction(db, async (tx) => {
     // One activation at a time: two racing would otherwise both see "no other active version".
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('routing_policies'))`);
-    const target = await readPolicyRow(tx, version);
-    if (!target) throw new PolicyNotFoundError(`no policy version ${version}`);
-    const parsed = parsePolicy(target.yaml, { teamIds: await activeTeamIds(tx) });
-    if (!parsed.ok)
-      throw new InvalidPolicyError(
-        parsed.errors,
-        `policy version ${version} does not validate against the directory as it is now`,
-      );
+    const { row: target } = await readValidVersion(tx, version);
     const { rows: current } = await tx.query<{ version: number }>(
       `SELECT version FROM routing_policies WHERE status = 'active'`,
     );
@@ -198,7 +199,7 @@ export async function activatePolicy(
       await tx.query(`UPDATE routing_policies SET status = 'retired' WHERE version = $1`, [previous]);
     const { rows } = await tx.query<PolicyRow>(
       `UPDATE routing_policies SET status = 'active', activated_at = $2 WHERE version = $1
-       RETURNING version, yaml, sha256, status, uploaded_at, uploaded_by, activated_at, shadowed_at`,
+       RETURNING ${policyColumns}`,
       [version, at],
     );
     return { policy: present(rows[0]!), previous };
@@ -217,16 +218,9 @@ export async function shadowPolicy(
 ): Promise<{ policy: StoredPolicy; previous: number | null }> {
   return withTransaction(db, async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('routing_policies'))`);
-    const target = await readPolicyRow(tx, version);
-    if (!target) throw new PolicyNotFoundError(`no policy version ${version}`);
+    const { row: target } = await readValidVersion(tx, version);
     if (target.status === 'active')
       throw new PolicyStateError(`policy version ${version} is the active one: shadow another version beside it`);
-    const parsed = parsePolicy(target.yaml, { teamIds: await activeTeamIds(tx) });
-    if (!parsed.ok)
-      throw new InvalidPolicyError(
-        parsed.errors,
-        `policy version ${version} does not validate against the directory as it is now`,
-      );
     const { rows: current } = await tx.query<{ version: number }>(
       `UPDATE routing_policies SET status = 'draft' WHERE status = 'shadow' AND version <> $1 RETURNING version`,
       [version],
@@ -234,7 +228,7 @@ export async function shadowPolicy(
     const { rows } = await tx.query<PolicyRow>(
       `UPDATE routing_policies SET status = 'shadow', shadowed_at = coalesce(CASE WHEN status = 'shadow' THEN shadowed_at END, $2)
         WHERE version = $1
-       RETURNING version, yaml, sha256, status, uploaded_at, uploaded_by, activated_at, shadowed_at`,
+       RETURNING ${policyColumns}`,
       [version, at],
     );
     return { policy: present(rows[0]!), previous: current[0]?.version ?? null };

@@ -56,13 +56,8 @@ export interface ShadowRow {
   problem: string | null;
 }
 
-/** The shadow decisions made in [from, to), oldest first, optionally of one shadow version. */
-export async function readShadowDecisions(
-  db: Pool,
-  from: Date,
-  to: Date,
-  policyVersion?: number,
-): Promise<ShadowRow[]> {
+/** The shadow decisions made in [from, to), oldest first. */
+export async function readShadowDecisions(db: Pool, from: Date, to: Date): Promise<ShadowRow[]> {
   const { rows } = await db.query<{
     lead_id: string;
     policy_version: number;
@@ -80,9 +75,9 @@ export async function readShadowDecisions(
     `SELECT lead_id, policy_version, live_version, decided_at, live_team_id, live_rule, live_first_rep, team_id, rule,
             first_rep, propensity, problem
        FROM shadow_decisions
-      WHERE decided_at >= $1 AND decided_at < $2 AND ($3::int IS NULL OR policy_version = $3)
+      WHERE decided_at >= $1 AND decided_at < $2
       ORDER BY decided_at`,
-    [from, to, policyVersion ?? null],
+    [from, to],
   );
   return rows.map((r) => ({
     leadId: r.lead_id,

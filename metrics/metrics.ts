@@ -78,6 +78,12 @@ export function secondsBetween(from: string | Date, to: string | Date): number {
  * them (the API); every replica reports the same figures, so a dashboard takes their max.
  */
 export function registerQueueGauges(db: Pool): void {
+  // The two untold-offer gauges are collected together at each scrape: they share one query in flight.
+  let untoldInFlight: ReturnType<typeof countUntoldOffers> | null = null;
+  const untoldNow = () =>
+    (untoldInFlight ??= countUntoldOffers(db).finally(() => {
+      untoldInFlight = null;
+    }));
   // Each gauge registers itself with `registry`; it reads Postgres when scraped.
   new Gauge({
     name: 'leadrelay_leads_open',
@@ -96,7 +102,7 @@ export function registerQueueGauges(db: Pool): void {
     registers: [registry],
     async collect() {
       this.reset();
-      for (const { tier, count } of await countUntoldOffers(db)) this.set({ tier }, count);
+      for (const { tier, count } of await untoldNow()) this.set({ tier }, count);
     },
   });
   new Gauge({
@@ -107,7 +113,7 @@ export function registerQueueGauges(db: Pool): void {
     async collect() {
       this.reset();
       for (const tier of ['A', 'B', 'C']) this.set({ tier }, 0);
-      for (const { tier, oldestSeconds } of await countUntoldOffers(db)) this.set({ tier }, oldestSeconds);
+      for (const { tier, oldestSeconds } of await untoldNow()) this.set({ tier }, oldestSeconds);
     },
   });
 }

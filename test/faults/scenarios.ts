@@ -81,6 +81,12 @@ function partnerLead(n = nextId()) {
   };
 }
 
+/** `count` hot web-form leads, `concurrency` at a time, each under a key of its own (`<prefix>-<id>`). */
+function submitHotLeads(s: Scenario, count: number, prefix: string, concurrency = 8): Promise<unknown> {
+  const ids = Array.from({ length: count }, () => nextId());
+  return mapLimit(ids, concurrency, (n) => s.submit('web-form', hotLead(n), `${prefix}-${n}`));
+}
+
 async function restartSmtp(stack: FaultStack, acceptDelayMs: number): Promise<void> {
   await stack.stopSmtp();
   await stack.startSmtp(acceptDelayMs);
@@ -95,11 +101,7 @@ const workerKills: ScenarioDef = {
     const s = new Scenario(stack, this.name, log);
     // The mail server takes 2 s per message, so a kill lands while offer emails are being handed over.
     await restartSmtp(stack, 2_000);
-    await mapLimit(
-      Array.from({ length: sizes.leads }, () => nextId()),
-      8,
-      (n) => s.submit('web-form', hotLead(n), `s1-${n}`),
-    );
+    await submitHotLeads(s, sizes.leads, 's1');
     await sleep(1_000);
     log('  SIGKILL worker 1 while offer emails are being sent');
     await stack.killWorker(0);
@@ -129,20 +131,12 @@ const temporalKill: ScenarioDef = {
   name: 'Temporal dev server SIGKILLed mid-SLA, restarted on its db file',
   async run(stack, log, sizes) {
     const s = new Scenario(stack, this.name, log);
-    await mapLimit(
-      Array.from({ length: sizes.leads }, () => nextId()),
-      8,
-      (n) => s.submit('web-form', hotLead(n), `s2-${n}`),
-    );
+    await submitHotLeads(s, sizes.leads, 's2');
     await s.settle(180_000, told);
     log('  SIGKILL the Temporal server while the leads wait on their SLA');
     await stack.killTemporal();
     // Intake keeps arriving during the outage; the intake system retries with the same key.
-    const during = mapLimit(
-      Array.from({ length: Math.ceil(sizes.leads / 3) }, () => nextId()),
-      4,
-      (n) => s.submit('web-form', hotLead(n), `s2-${n}`),
-    );
+    const during = submitHotLeads(s, Math.ceil(sizes.leads / 3), 's2', 4);
     await sleep(15_000);
     await stack.startTemporal();
     log('  Temporal back on the same db file');
@@ -160,11 +154,10 @@ const postgresStop: ScenarioDef = {
   name: 'PostgreSQL stopped during routing, started again',
   async run(stack, log, sizes) {
     const s = new Scenario(stack, this.name, log);
-    const ids = Array.from({ length: sizes.leads }, () => nextId());
-    const first = ids.slice(0, Math.ceil(ids.length / 2));
-    await mapLimit(first, 8, (n) => s.submit('web-form', hotLead(n), `s3-${n}`));
+    const half = Math.ceil(sizes.leads / 2);
+    await submitHotLeads(s, half, 's3');
     // These are being deduped, qualified and routed when Postgres goes.
-    const submitting = mapLimit(ids.slice(first.length), 8, (n) => s.submit('web-form', hotLead(n), `s3-${n}`));
+    const submitting = submitHotLeads(s, sizes.leads - half, 's3');
     await sleep(300);
     log('  stopping PostgreSQL');
     await stack.stopPostgres();
@@ -187,8 +180,7 @@ const smtpOutage: ScenarioDef = {
     const s = new Scenario(stack, this.name, log);
     log(`  SMTP down for ${Math.round(sizes.smtpOutageMs / 1000)} s`);
     await stack.stopSmtp();
-    const ids = Array.from({ length: sizes.leads }, () => nextId());
-    await mapLimit(ids, 8, (n) => s.submit('web-form', hotLead(n), `s4-${n}`));
+    await submitHotLeads(s, sizes.leads, 's4');
     await sleep(sizes.smtpOutageMs);
     const during = await mapLimit([...s.leadIds], 8, (id) => s.describe(id));
     const statuses = new Map<string, number>();
