@@ -3,7 +3,7 @@
 // the plan's candidate limit. Each step is a function of its inputs; planRouting runs them in order.
 import type { Rep } from '../directory-file';
 import type { RoutingLead } from '../policy/lead-attributes';
-import type { FallbackStrategy, SlaDuration } from '../policy/policy-schema';
+import type { ConversionEvent, FallbackStrategy, SlaDuration } from '../policy/policy-schema';
 import type { Tier } from '../qualification';
 import {
   checkAvailability,
@@ -147,6 +147,7 @@ export interface FitRanking extends BestFitRanking {
   segment: Segment;
   /** "became opportunities": what a conversion is, in words. */
   converted: string;
+  convertsOn: ConversionEvent;
   fairnessWindowDays: number;
   seed: number;
 }
@@ -160,6 +161,7 @@ export interface RankingInputs {
     | (FitEvidence & {
         segment: Segment;
         converted: string;
+        convertsOn: ConversionEvent;
         fairnessFloor: number;
         fairnessWindowDays: number;
         exploration: number;
@@ -201,6 +203,7 @@ export function rankPlaces(
         beliefs,
         segment: fit.segment,
         converted: fit.converted,
+        convertsOn: fit.convertsOn,
         fairnessWindowDays: fit.fairnessWindowDays,
         seed: fit.seed,
       },

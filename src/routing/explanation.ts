@@ -1,6 +1,7 @@
 // Why a plan is what it is, in words: the explanation a plan carries (rule, candidates and their reasons, who was
 // excluded and why, the tie-break, fairness), and describeRouting, the text made of it for emails, logs and the CLI.
-import type { FallbackStrategy, Strategy } from '../policy/policy-schema';
+import type { ConversionEvent, FallbackStrategy, Strategy } from '../policy/policy-schema';
+import { beliefMean } from '../learning/posterior';
 import type { RuleTraceEntry } from '../policy/rule-matching';
 import type { Tier } from '../qualification';
 import type { ExclusionCode, RepLoad } from './availability';
@@ -73,6 +74,10 @@ export interface FitRecord {
   seed: number;
   /** Rep id → draw from their posterior. */
   draws: Record<string, number>;
+  /** Rep id → their posterior's mean: the predicted chance they convert this lead, which calibration checks. */
+  estimates: Record<string, number>;
+  /** The outcome that counts as converted, under the policy that decided. */
+  convertsOn: ConversionEvent;
   /** The rep the fairness floor put first, if it did. */
   owedRepId: string | null;
   /**
@@ -108,12 +113,18 @@ const tieBreaks: Record<FallbackStrategy, string> = {
 
 function fitRecord(fit: FitRanking, firstTurn: number, candidates: readonly Candidate[]): FitRecord {
   const draws: Record<string, number> = {};
-  fit.repIds.forEach((repId, position) => (draws[repId] = Math.round(fit.draws[position]! * 1e4) / 1e4));
+  const estimates: Record<string, number> = {};
+  fit.repIds.forEach((repId, position) => {
+    draws[repId] = Math.round(fit.draws[position]! * 1e4) / 1e4;
+    estimates[repId] = Math.round(beliefMean(fit.beliefs[position]!) * 1e4) / 1e4;
+  });
   return {
     segmentKey: fit.segment.key,
     segment: fit.segment.label,
     seed: fit.seed,
     draws,
+    estimates,
+    convertsOn: fit.convertsOn,
     owedRepId: fit.owed >= 0 ? fit.repIds[fit.owed]! : null,
     propensity: candidates.length === 0 ? null : firstTurn === fit.order[0] ? fit.propensity : 1,
   };

@@ -133,6 +133,7 @@ export function planRouting(input: PlanRoutingInput): PlanRoutingResult {
           ...input.fit,
           segment: segmentOf(lead, policy.learning),
           converted: convertedWords[policy.learning.convertsOn],
+          convertsOn: policy.learning.convertsOn,
           fairnessFloor: policy.learning.fairnessFloor,
           fairnessWindowDays: policy.learning.fairnessWindow,
           exploration: policy.learning.exploration,
