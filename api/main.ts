@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     linkSecret: linkSecretsOf(config),
     // The Web UI reads payloads through /codec/decode, for managers and admins.
     codec: { keys: codecKeys, corsOrigins: config.LEADRELAY_CODEC_CORS_ORIGINS ?? [] },
+    webUiUrl: config.LEADRELAY_WEB_UI_URL ?? null,
   });
   // Prometheus scrapes a port of its own; the queue sizes are read from Postgres by the API alone.
   let metricsServer: { close(): Promise<void> } | undefined;

@@ -16,8 +16,9 @@ import { apiLoggerOptions } from './request-log';
 import type { RouteDeps } from './route-deps';
 import type { LinkSecrets } from '../links/offer-links';
 import { registerOfferPages } from './pages/routes';
+import { registerDashboard } from './dashboard/routes';
 import { codecRoutes } from './codec/routes';
-import { SessionSigner } from './codec/session';
+import { SessionSigner } from './session';
 import { AesGcmCodec, type CodecKey } from '../codec/aes-gcm-codec';
 // Their schemas join the document's components (#/components/schemas) in the order of these imports.
 import { adminRepRoutes } from './admin/reps/routes';
@@ -74,6 +75,8 @@ export interface ApiDeps {
    * carry the same keys (codec/data-converter.ts).
    */
   codec?: { keys: readonly CodecKey[]; corsOrigins?: readonly string[] };
+  /** LEADRELAY_WEB_UI_URL: the dashboard links each queued lead to its workflow there. */
+  webUiUrl?: string | null;
 }
 
 export function buildApi({
@@ -89,6 +92,7 @@ export function buildApi({
   eagerStart = false,
   linkSecret,
   codec,
+  webUiUrl = null,
 }: ApiDeps): FastifyInstance {
   const app = Fastify({
     logger: logger === false ? false : apiLoggerOptions(logger === true ? undefined : logger.stream),
@@ -144,13 +148,21 @@ export function buildApi({
   void app.register(adminTeamRoutes, deps);
   void app.register(adminRepRoutes, deps);
   void app.register(adminPolicyRoutes, deps);
-  if (linkSecret)
+  if (linkSecret) {
     void app.register(registerOfferPages, { client, db, linkSecret, taskQueue, now, limiter: failedAuth });
+    void app.register(registerDashboard, {
+      db,
+      linkSecret,
+      webUiUrl,
+      namespace: client.options.namespace,
+      limiter: failedAuth,
+    });
+  }
   if (codec)
     void app.register(codecRoutes, {
       db,
       codec: new AesGcmCodec(codec.keys),
-      signer: new SessionSigner(codec.keys),
+      signer: SessionSigner.forCodec(codec.keys),
       corsOrigins: codec.corsOrigins ?? [],
       limiter: failedAuth,
     });

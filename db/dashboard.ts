@@ -137,7 +137,8 @@ export async function refreshDashboard(db: Pool): Promise<{ days: number; leads:
     );
     const days = rows.map((r) => r.day);
     let leads = 0;
-    for (let i = 0; i < days.length; i += daysPerStatement) leads += await recompute(tx, days.slice(i, i + daysPerStatement));
+    for (let i = 0; i < days.length; i += daysPerStatement)
+      leads += await recompute(tx, days.slice(i, i + daysPerStatement));
     return { days: days.length, leads };
   });
 }
@@ -421,11 +422,7 @@ export interface WeeklyFirstOffers {
   firstOffers: number;
 }
 
-export async function readWeeklyFirstOffers(
-  db: Pool,
-  range: DayRange,
-  scope: TeamScope,
-): Promise<WeeklyFirstOffers[]> {
+export async function readWeeklyFirstOffers(db: Pool, range: DayRange, scope: TeamScope): Promise<WeeklyFirstOffers[]> {
   const { rows } = await db.query<{ week: string; team_id: string; rep_id: string; first_offers: string }>(
     `SELECT date_trunc('week', day)::date::text AS week, team_id, rep_id, sum(first_offers) AS first_offers
        FROM dashboard_offers_daily WHERE ${inRange} AND level = 0 AND first_offers > 0
@@ -572,11 +569,7 @@ export interface ShadowComparison {
 }
 
 /** Where the shadow's decisions differ from live ones, for leads decided in range. */
-export async function readShadowComparison(
-  db: Pool,
-  range: DayRange,
-  scope: TeamScope,
-): Promise<ShadowComparison[]> {
+export async function readShadowComparison(db: Pool, range: DayRange, scope: TeamScope): Promise<ShadowComparison[]> {
   const { rows } = await db.query<{
     by: ShadowComparison['by'];
     key: string;

@@ -109,7 +109,7 @@ export class OfferLinkInputError extends Error {}
  */
 export type LinkSecrets = string | readonly string[];
 
-function secretsOf(secrets: LinkSecrets): readonly string[] {
+export function secretsOf(secrets: LinkSecrets): readonly string[] {
   const list: readonly string[] = typeof secrets === 'string' ? [secrets] : secrets;
   if (list.length === 0) throw new OfferLinkInputError('linkSecret: give at least one secret (LEADRELAY_LINK_SECRET)');
   list.forEach(assertSecret);

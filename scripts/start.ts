@@ -157,10 +157,13 @@ async function main(): Promise<void> {
       linkSecret: linkSecrets,
       codec: { keys: codecKeys, corsOrigins },
       eagerStart: true,
+      webUiUrl:
+        config.LEADRELAY_WEB_UI_URL ?? (config.TEMPORAL_ADDRESS ? null : `http://localhost:${config.TEMPORAL_UI_PORT}`),
     });
     await app.listen({ host: config.API_HOST, port: config.API_PORT });
     stops.push({ what: 'API', stop: () => app.close() });
     urls.unshift(['API', apiUrl]);
+    urls.push(['Dashboard', `${apiUrl}/dashboard (managers and admins)`]);
     urls.push(['Codec sign-in', `${apiUrl}/codec/session (managers and admins: decrypted payloads in the Web UI)`]);
 
     registerQueueGauges(db);

@@ -109,6 +109,11 @@ export const ConfigSchema = z.object({
   LEADRELAY_CODEC_CORS_ORIGINS: list(
     z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin is scheme://host[:port], e.g. http://localhost:8233'),
   ).optional(),
+  /** The Temporal Web UI as managers open it (e.g. http://localhost:8233): the dashboard links leads' workflows there. */
+  LEADRELAY_WEB_UI_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s]+[^/\s]$/, 'a URL without a trailing slash, e.g. http://localhost:8233')
+    .optional(),
   /** Serve Prometheus metrics (`GET /metrics`) on this port; off when unset (`npm start`: 9464). */
   LEADRELAY_METRICS_PORT: port.optional(),
   LEADRELAY_METRICS_HOST: z.string().min(1).default('127.0.0.1'),

@@ -15,7 +15,7 @@ import { HttpError, httpError } from '../errors';
 import type { FailedAuthLimiter } from '../failed-auth-limiter';
 import { esc, renderNotice, sendPage, setPageSecurityHeaders } from '../pages/html';
 import { fromJson, PayloadsBody, toJson } from './payloads-json';
-import { readCookie, sessionCookie, sessionHours, type SessionSigner } from './session';
+import { readCookie, sessionCookie, sessionHours, type SessionSigner } from '../session';
 
 export interface CodecRoutesOptions {
   db: Pool;
