@@ -11,7 +11,7 @@ import { loadConfig, requireSetting } from '../src/config';
 import { NotEvaluable } from '../src/learning/evaluate-policy';
 import { parsePolicy } from '../src/policy/parse-policy';
 import type { Directory } from '../src/routing/directory';
-import { evaluateCandidate } from './evaluate';
+import { evaluateCandidate } from '../db/offline-evaluation';
 
 const usage = `usage: leadrelay shadow report [--since <N>d] [--version N] [--draws N]
   --since    decisions of the last N days (default 30d)

@@ -154,7 +154,7 @@ export const policiesPage: DashboardPage = {
             } as never,
           },
         ],
-        html: `<p class="meta">The offline estimate of the shadow's conversion beside live: <code>npx leadrelay shadow report --since 30d</code>. Promote it with <code>POST /v1/admin/policies/shadow/promote</code>.</p>`,
+        html: `<p class="meta"><a href="/dashboard/shadow-estimate?from=${ctx.range.from}&amp;to=${ctx.range.to}">Estimate the shadow's conversion beside live</a> (offline, from the logged propensities; takes a few seconds; admin keys), or <code>npx leadrelay shadow report</code>. Promote it with <code>POST /v1/admin/policies/shadow/promote</code>.</p>`,
       },
     ];
   },

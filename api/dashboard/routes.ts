@@ -27,6 +27,7 @@ import { fairnessPage } from './fairness-page';
 import { dashboardHtml, navHtml, rangeForm, sectionsHtml, tableHtml } from './layout';
 import type { DashboardPage, PageContext } from './page-model';
 import { policiesPage } from './policies-page';
+import { shadowEstimateHtml } from './shadow-estimate';
 import { speedPage } from './speed-page';
 import { stallsPage } from './stalls-page';
 
@@ -315,6 +316,23 @@ async function defineDashboard(app: FastifyInstance, opts: DashboardOptions): Pr
             `${esc(reader.who)} · ${signOut}`,
           ),
         );
+    },
+  );
+
+  // ── The shadow's offline estimate, on request ─────────────────────────────────────────────────
+  app.get(
+    '/dashboard/shadow-estimate',
+    { schema: { hide: true }, config: { access: 'public' } },
+    async (request, reply) => {
+      const reader = await requireReader(request, reply);
+      if (!reader) return reply;
+      if (reader.scope !== null)
+        throw httpError(403, 'Authorization', "the shadow's estimate reads every team's decisions: admin keys only");
+      const range = parseRange(request.query, now());
+      const body = `${navHtml(dashboardPages, '', range)}${rangeForm('/dashboard/shadow-estimate', range)}${await shadowEstimateHtml(db, range)}`;
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(dashboardHtml('Shadow policy: estimated conversion', body, `${esc(reader.who)} · ${signOut}`));
     },
   );
 

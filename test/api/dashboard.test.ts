@@ -161,3 +161,13 @@ test("a chart's CSV holds its rows, quoted where needed, and an unknown chart is
   expect(missing.statusCode).toBe(404);
   expect(missing.body).toContain('queues.csv');
 });
+
+test("the shadow's offline estimate is computed on request, for admin keys only", async () => {
+  const mine = await app.inject({ url: '/dashboard/shadow-estimate', headers: bearer(admin) });
+  expect(mine.statusCode).toBe(200);
+  expect(mine.body).toContain('No policy has run as the shadow');
+  const manager2 = (await createRepToken(db, 'mgr')).token;
+  const refused = await app.inject({ url: '/dashboard/shadow-estimate', headers: bearer(manager2) });
+  expect(refused.statusCode).toBe(403);
+  expect(refused.body).toContain('admin keys only');
+});
