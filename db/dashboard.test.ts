@@ -14,6 +14,7 @@ import {
   readOpenLeads,
   readQueues,
   readRepShares,
+  readShadowComparison,
   readSkips,
   readSpeed,
   refreshDashboard,
@@ -185,6 +186,32 @@ test('conversion per routing path and the calibration of best-fit predictions', 
   expect(await readCalibration(db, range, null)).toEqual([
     { policyVersion: 1, bin: 3, leads: 1, predicted: 0.35, converted: 1 },
   ]);
+});
+
+test('the shadow beside live: agreement per live rule and first offers per rep, by the day the lead came in', async () => {
+  await db.query(`INSERT INTO routing_policies (version, yaml, sha256, status) VALUES (9, 'x', 'x', 'shadow')`);
+  await db.query(
+    `INSERT INTO shadow_decisions (lead_id, policy_version, live_version, decided_at, live_team_id, live_rule,
+                                   live_first_rep, team_id, rule, first_rep, propensity)
+     VALUES ('dash-hot', 9, 1, $1, 'cloud', 'cloud-hot', 'ana', 'cloud', 'cloud-hot', 'ben', 0.5),
+            ('dash-chat', 9, 1, $1, 'cloud', NULL, 'ana', 'cloud', NULL, 'ana', 1)`,
+    [day],
+  );
+  await refreshDashboard(db);
+  const rows = await readShadowComparison(db, range, ['cloud']);
+  expect(rows.find((r) => r.by === 'all')).toMatchObject({
+    shadowVersion: 9,
+    decisions: 2,
+    sameTeam: 2,
+    sameFirstRep: 1,
+  });
+  expect(rows.find((r) => r.by === 'rule' && r.key === 'cloud-hot')).toMatchObject({ decisions: 1, sameFirstRep: 0 });
+  expect(rows.find((r) => r.by === 'rule' && r.key === '(policy default)')).toMatchObject({ sameFirstRep: 1 });
+  expect(rows.filter((r) => r.by === 'rep').map((r) => [r.key, r.liveFirstOffers, r.shadowFirstOffers])).toEqual([
+    ['ana', 2, 1],
+    ['ben', 0, 1],
+  ]);
+  expect(await readShadowComparison(db, range, ['dach'])).toEqual([]);
 });
 
 test('open leads and the queues are read live, and a manager sees only the teams on whose chain they are', async () => {

@@ -30,6 +30,8 @@ const rollupTables = [
   'dashboard_skips_daily',
   'dashboard_conversion_daily',
   'dashboard_calibration_daily',
+  'dashboard_shadow_daily',
+  'dashboard_shadow_reps_daily',
 ] as const;
 
 // One pass over the marked days' leads feeds every rollup (the facts are computed once, materialized).
@@ -117,6 +119,21 @@ WITH facts AS MATERIALIZED (
            WHERE owner IS NOT NULL AND jsonb_typeof(fit -> 'estimates') = 'object' AND policy <> '') p
    WHERE predicted IS NOT NULL
    GROUP BY 1, 2, 3, 4
+), shadow AS (
+  INSERT INTO dashboard_shadow_daily
+  SELECT f.day, s.live_team_id, s.policy_version, coalesce(s.live_rule, '(policy default)'), count(*),
+         count(*) FILTER (WHERE s.team_id = s.live_team_id),
+         count(*) FILTER (WHERE s.first_rep IS NOT NULL AND s.first_rep = s.live_first_rep),
+         count(*) FILTER (WHERE s.team_id IS NULL)
+    FROM facts f JOIN shadow_decisions s ON s.lead_id = f.id
+   GROUP BY 1, 2, 3, 4
+), shadow_reps AS (
+  INSERT INTO dashboard_shadow_reps_daily
+  SELECT f.day, s.live_team_id, s.policy_version, r.rep_id, sum(r.live), sum(r.shadow)
+    FROM facts f JOIN shadow_decisions s ON s.lead_id = f.id
+   CROSS JOIN LATERAL (VALUES (s.live_first_rep, 1, 0), (s.first_rep, 0, 1)) AS r (rep_id, live, shadow)
+   WHERE r.rep_id IS NOT NULL
+   GROUP BY 1, 2, 3, 4
 )
 SELECT (SELECT count(*) FROM facts)::int AS leads`;
 
@@ -198,7 +215,13 @@ export interface SpeedRow {
   touchedBuckets: number[];
 }
 
-export async function readSpeed(db: Pool, range: DayRange, scope: TeamScope): Promise<SpeedRow[]> {
+/** `only`: the totals of one dim (e.g. 'policy') and nothing else, for a page that needs no more. */
+export async function readSpeed(
+  db: Pool,
+  range: DayRange,
+  scope: TeamScope,
+  only?: 'source' | 'tier' | 'policy',
+): Promise<SpeedRow[]> {
   // Every lead counts once per dim; the totals per day and per team read the source rows.
   const { rows } = await db.query<{
     by: SpeedRow['by'];
@@ -220,11 +243,11 @@ export async function readSpeed(db: Pool, range: DayRange, scope: TeamScope): Pr
             ${summedBuckets('told_buckets')} AS told_buckets, ${summedBuckets('accepted_buckets')} AS accepted_buckets,
             ${summedBuckets('touched_buckets')} AS touched_buckets
        FROM dashboard_speed_daily
-      WHERE ${inRange}
+      WHERE ${inRange} AND ($4::text IS NULL OR dim = $4)
       GROUP BY GROUPING SETS ((dim, day), (dim, team_id), (dim, value))
      HAVING grouping(value) = 0 OR dim = 'source'
       ORDER BY 1, 2`,
-    rangeParams(range, scope),
+    [...rangeParams(range, scope), only ?? null],
   );
   return rows.map((r) => ({
     by: r.by,
@@ -460,7 +483,12 @@ export interface ConversionRow {
   won: number;
 }
 
-export async function readConversion(db: Pool, range: DayRange, scope: TeamScope): Promise<ConversionRow[]> {
+export async function readConversion(
+  db: Pool,
+  range: DayRange,
+  scope: TeamScope,
+  only?: ConversionRow['dim'],
+): Promise<ConversionRow[]> {
   const { rows } = await db.query<{
     dim: ConversionRow['dim'];
     value: string;
@@ -472,9 +500,9 @@ export async function readConversion(db: Pool, range: DayRange, scope: TeamScope
   }>(
     `SELECT dim, value, sum(leads) AS leads, sum(accepted) AS accepted, sum(meetings) AS meetings,
             sum(opportunities) AS opportunities, sum(won) AS won
-       FROM dashboard_conversion_daily WHERE ${inRange}
+       FROM dashboard_conversion_daily WHERE ${inRange} AND ($4::text IS NULL OR dim = $4)
       GROUP BY 1, 2 ORDER BY 1, 2`,
-    rangeParams(range, scope),
+    [...rangeParams(range, scope), only ?? null],
   );
   return rows.map((r) => ({
     dim: r.dim,
@@ -568,12 +596,12 @@ export interface ShadowComparison {
   shadowFirstOffers: number;
 }
 
-/** Where the shadow's decisions differ from live ones, for leads decided in range. */
+/** Where the shadow's decisions differ from live ones, for leads received in range. */
 export async function readShadowComparison(db: Pool, range: DayRange, scope: TeamScope): Promise<ShadowComparison[]> {
   const { rows } = await db.query<{
     by: ShadowComparison['by'];
     key: string;
-    policy_version: number;
+    shadow_version: number;
     decisions: string;
     same_team: string;
     same_first_rep: string;
@@ -581,30 +609,22 @@ export async function readShadowComparison(db: Pool, range: DayRange, scope: Tea
     live_first: string;
     shadow_first: string;
   }>(
-    `WITH d AS (
-       SELECT * FROM shadow_decisions
-        WHERE decided_at >= $1::date AND decided_at < $2::date + 1 AND ($3::text[] IS NULL OR live_team_id = ANY($3))
-     ), reps AS (
-       SELECT policy_version, live_first_rep AS rep, 1 AS live, 0 AS shadow FROM d WHERE live_first_rep IS NOT NULL
-       UNION ALL
-       SELECT policy_version, first_rep, 0, 1 FROM d WHERE first_rep IS NOT NULL
-     )
-     SELECT CASE WHEN grouping(live_rule) = 0 THEN 'rule' ELSE 'all' END AS by,
-            coalesce(live_rule, CASE WHEN grouping(live_rule) = 0 THEN '(policy default)' ELSE '' END) AS key,
-            policy_version, count(*) AS decisions,
-            count(*) FILTER (WHERE team_id = live_team_id) AS same_team,
-            count(*) FILTER (WHERE first_rep IS NOT DISTINCT FROM live_first_rep) AS same_first_rep,
-            count(*) FILTER (WHERE team_id IS NULL) AS unroutable, 0 AS live_first, 0 AS shadow_first
-       FROM d GROUP BY GROUPING SETS ((policy_version), (policy_version, live_rule))
+    `SELECT CASE WHEN grouping(live_rule) = 0 THEN 'rule' ELSE 'all' END AS by, coalesce(live_rule, '') AS key,
+            shadow_version, sum(decisions) AS decisions, sum(same_team) AS same_team,
+            sum(same_first_rep) AS same_first_rep, sum(unroutable) AS unroutable, 0 AS live_first, 0 AS shadow_first
+       FROM dashboard_shadow_daily WHERE ${inRange}
+      GROUP BY GROUPING SETS ((shadow_version), (shadow_version, live_rule))
      UNION ALL
-     SELECT 'rep', rep, policy_version, 0, 0, 0, 0, sum(live), sum(shadow) FROM reps GROUP BY 2, 3
-     ORDER BY 1, 3, 2`,
+     SELECT 'rep', rep_id, shadow_version, 0, 0, 0, 0, sum(live_first_offers), sum(shadow_first_offers)
+       FROM dashboard_shadow_reps_daily WHERE ${inRange}
+      GROUP BY 2, 3
+      ORDER BY 1, 3, 2`,
     rangeParams(range, scope),
   );
   return rows.map((r) => ({
     by: r.by,
     key: r.key,
-    shadowVersion: r.policy_version,
+    shadowVersion: r.shadow_version,
     decisions: Number(r.decisions),
     sameTeam: Number(r.same_team),
     sameFirstRep: Number(r.same_first_rep),

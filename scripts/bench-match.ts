@@ -2,9 +2,7 @@
 // PostgreSQL, next to the cheapest round trip (db/pool.ts `ping`) measured in the same process.
 // Options: --contacts N --accounts N --leads N --seed N. DATABASE_URL: use that server (needs CREATEDB).
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import {
   createMatcher,
@@ -34,9 +32,8 @@ import { createPool, ping } from '../db/pool';
 import { companyNameKey, distinctiveWords } from '../src/matching/company-name';
 import { loadConfig } from '../src/config';
 import { isFreeMailDomain } from '../src/matching/match-input';
-import { dropDatabase, ensureDatabase, startEmbeddedPostgres } from '../stack/postgres';
+import { throwawayDatabase } from '../stack/throwaway-database';
 import { migrateAndLoadDirectory } from './migrate';
-import { freePort } from '../stack/free-port';
 
 // ---- options ---------------------------------------------------------------------------------------------
 
@@ -1018,7 +1015,7 @@ async function main(): Promise<number> {
   const options = readOptions(process.argv.slice(2));
   const config = loadConfig(process.env);
   const log = (line: string) => console.log(line);
-  const cleanups: Array<() => Promise<void>> = [];
+  const cleanups: Array<() => Promise<unknown>> = [];
   let cleaning: Promise<void> | undefined;
   const cleanUp = () =>
     (cleaning ??= (async () => {
@@ -1035,24 +1032,10 @@ async function main(): Promise<number> {
   }
 
   try {
-    let databaseUrl: string;
-    if (config.DATABASE_URL) {
-      const server = new URL(config.DATABASE_URL);
-      server.pathname = '';
-      const serverUrl = server.toString().replace(/\/$/, '');
-      const name = `leadrelay_bench_${randomBytes(4).toString('hex')}`;
-      databaseUrl = await ensureDatabase(serverUrl, name);
-      cleanups.push(() => dropDatabase(serverUrl, name));
-      log(`PostgreSQL: DATABASE_URL's server, database ${name} (dropped at the end)`);
-    } else {
-      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'leadrelay-bench-'));
-      cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
-      const port = await freePort();
-      const server = await startEmbeddedPostgres(path.join(dir, 'pg'), port);
-      cleanups.push(() => server.stop());
-      databaseUrl = await ensureDatabase(server.serverUrl, 'leadrelay_bench');
-      log(`PostgreSQL: embedded, ${dir}, port ${port}`);
-    }
+    const database = await throwawayDatabase(config.DATABASE_URL, `leadrelay_bench_${randomBytes(4).toString('hex')}`);
+    cleanups.push(...database.cleanups);
+    const databaseUrl = database.url;
+    log(`PostgreSQL: ${database.where}`);
     await migrateAndLoadDirectory(
       databaseUrl,
       { directory: config.LEADRELAY_DIRECTORY, policy: config.LEADRELAY_POLICY },

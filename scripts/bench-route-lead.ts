@@ -5,9 +5,7 @@
 // measured interleaved in the same process, so the ratio survives a slow machine. Each size runs twice: with the
 // directory unchanged between leads (the workers' parsed-directory cache hits) and with one rep rewritten before
 // every lead (it misses), which is what the cache is worth.
-import fs from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createRouteActivities } from '../activities/route';
 import { writeRep, writeTeam } from '../db/directory';
@@ -19,9 +17,8 @@ import { RepSchema, TeamSchema, type Rep } from '../src/directory-file';
 import { normaliseWebForm } from '../src/intake/normalise';
 import { WebFormSchema } from '../src/intake/schemas';
 import type { Qualification } from '../src/qualification';
-import { freePort } from '../stack/free-port';
 import { migrate } from '../stack/migrate';
-import { dropDatabase, ensureDatabase, startEmbeddedPostgres } from '../stack/postgres';
+import { throwawayDatabase } from '../stack/throwaway-database';
 
 const sizes = [10, 37, 1_000];
 const warmup = 20;
@@ -74,21 +71,9 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const cleanups: Array<() => Promise<unknown>> = [];
   try {
-    let databaseUrl: string;
-    if (config.DATABASE_URL) {
-      const server = new URL(config.DATABASE_URL);
-      server.pathname = '';
-      const serverUrl = server.toString().replace(/\/$/, '');
-      const name = `leadrelay_bench_route_${process.pid}`;
-      databaseUrl = await ensureDatabase(serverUrl, name);
-      cleanups.push(() => dropDatabase(serverUrl, name));
-    } else {
-      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'leadrelay-bench-'));
-      cleanups.push(() => fs.rm(dir, { recursive: true, force: true }));
-      const server = await startEmbeddedPostgres(path.join(dir, 'pg'), await freePort());
-      cleanups.push(() => server.stop());
-      databaseUrl = await ensureDatabase(server.serverUrl, 'leadrelay_bench');
-    }
+    const database = await throwawayDatabase(config.DATABASE_URL, `leadrelay_bench_route_${process.pid}`);
+    cleanups.push(...database.cleanups);
+    const databaseUrl = database.url;
     await migrate(databaseUrl);
     let stopping = false;
     // Stopping Postgres can reach a connection the pool is still closing; that is no news then.

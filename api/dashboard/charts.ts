@@ -51,7 +51,9 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
     ...spec,
     config: { ...config, ...(spec as { config?: object }).config },
   } as TopLevelSpec;
-  const view = new vega.View(vega.parse(vegaLite.compile(full).spec), { renderer: 'none' });
+  const view = new vega.View(vega.parse(vegaLite.compile(full, { logger: vega.logger(vega.Error) }).spec), {
+    renderer: 'none',
+  });
   try {
     return await view.toSVG();
   } finally {

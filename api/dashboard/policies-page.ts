@@ -14,8 +14,8 @@ export const policiesPage: DashboardPage = {
   async load(ctx) {
     const [periods, speed, conversion, shadow] = await Promise.all([
       readPolicyPeriods(ctx.db),
-      readSpeed(ctx.db, ctx.range, ctx.scope),
-      readConversion(ctx.db, ctx.range, ctx.scope),
+      readSpeed(ctx.db, ctx.range, ctx.scope, 'policy'),
+      readConversion(ctx.db, ctx.range, ctx.scope, 'policy'),
       readShadowComparison(ctx.db, ctx.range, ctx.scope),
     ]);
     const versionRows: Row[] = periods.map((p) => {
