@@ -7,6 +7,7 @@ import type { DirectoryFileInput, RepInput } from '../src/directory-file';
 import { upsertDirectory } from './directory';
 import { activatePolicy, draftPolicy, InvalidPolicyError, listPolicies, shadowPolicy } from './policies';
 import { withTransaction } from './pool';
+import { seededUniform } from '../src/learning/random';
 
 export interface SyntheticHistoryOptions {
   leads: number;
@@ -257,20 +258,9 @@ const anyCodes = [
   ...['at-tier-capacity', 'holiday', 'deactivated'],
 ];
 
-/** mulberry32: a small seeded generator for the per-rep habits (the leads themselves use hashes in SQL). */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function repHabits(): RepHabits[] {
-  const random = generator(7919);
+  // Seeded, so the habits (and every figure that depends on them) are the same on every run.
+  const random = seededUniform(7919);
   const between = (lo: number, hi: number) => Math.round((lo + (hi - lo) * random()) * 1000) / 1000;
   const habits: RepHabits[] = [];
   for (const team of teams) {
