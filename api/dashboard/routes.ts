@@ -55,6 +55,11 @@ export interface DashboardOptions {
   namespace: string;
   now?: () => Date;
   limiter?: FailedAuthLimiter;
+  /**
+   * Recompute the marked days this often even when nobody reads the dashboard (default 5 minutes; 0: only on
+   * reads), so the marks never pile up and a page finds little left to do.
+   */
+  refreshEveryMs?: number;
 }
 
 interface Reader {
@@ -111,6 +116,23 @@ async function defineDashboard(app: FastifyInstance, opts: DashboardOptions): Pr
 
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded'))
     await app.register(formbody, { bodyLimit: 16 * 1024 });
+
+  const refreshEveryMs = opts.refreshEveryMs ?? 5 * 60_000;
+  if (refreshEveryMs > 0) {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      refreshDashboard(db)
+        .catch((err: unknown) => app.log.warn({ err }, 'dashboard refresh failed; the next read retries it'))
+        .finally(() => (running = false));
+    }, refreshEveryMs);
+    timer.unref();
+    app.addHook('onClose', (_instance, done) => {
+      clearInterval(timer);
+      done();
+    });
+  }
 
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('cache-control', 'no-store');

@@ -171,3 +171,25 @@ test("the shadow's offline estimate is computed on request, for admin keys only"
   expect(refused.statusCode).toBe(403);
   expect(refused.body).toContain('admin keys only');
 });
+
+test('the marked days are recomputed on a timer too, so marks never pile up while nobody reads', async () => {
+  await db.query(`UPDATE leads SET updated_at = now() WHERE id = 'dash-cloud'`);
+  const marked = async () =>
+    Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM dashboard_changes')).rows[0]!.n);
+  expect(await marked()).toBeGreaterThan(0);
+  const ticking = Fastify();
+  await registerDashboard(ticking, {
+    db,
+    linkSecret: 'dashboard-test-secret-that-is-long-enough-0123456789',
+    webUiUrl: null,
+    namespace: 'default',
+    refreshEveryMs: 50,
+  });
+  await ticking.ready();
+  try {
+    for (let i = 0; i < 100 && (await marked()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await marked()).toBe(0);
+  } finally {
+    await ticking.close();
+  }
+});
