@@ -22,7 +22,12 @@ beforeAll(async () => {
   db = createPool(await copyOfTemplateDatabase());
   await upsertDirectory(db, testDirectory);
   // The correction routes read Postgres only; no workflow is asked.
-  api = buildApi({ client: {} as Client, db, taskQueue: 'unused', linkSecret: 'x'.repeat(32) });
+  api = buildApi({
+    client: { options: { namespace: 'default' } } as unknown as Client,
+    db,
+    taskQueue: 'unused',
+    linkSecret: 'x'.repeat(32),
+  });
   for (const rep of ['ana', 'ben', 'mgr']) tokens[rep] = (await createRepToken(db, rep)).token;
   tokens.admin = (await createApiKey(db, { name: 'ops console', scopes: ['admin'] })).token;
   tokens.intake = (await createApiKey(db, { name: 'web form', scopes: ['leads:write'] })).token;

@@ -23,6 +23,7 @@ beforeAll(async () => {
   await upsertDirectory(db, testDirectory);
   // A client that records the first-touch signals the API sends; the workflows themselves are not started here.
   const client = {
+    options: { namespace: 'default' },
     workflow: {
       getHandle: (workflowId: string) => ({
         signal: (_: unknown, notice: unknown) => Promise.resolve(void signals.push({ workflowId, notice })),

@@ -1,6 +1,7 @@
 // The nine fault scenarios. Each breaks something real (a process, a socket, a race) while leads flow, then lets the
 // stack recover; the runner checks the invariants over the scenario's leads afterwards.
 import { randomBytes } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { workflowIdFor } from '../../api/lead-workflow';
 import { createRepToken } from '../../db/credentials';
 import { signLink } from '../../links/offer-links';
@@ -269,14 +270,21 @@ async function answerStorm(
     answers.map(async ({ repId, channel, action }) => {
       const reason = action === 'decline' ? 'on holiday from tomorrow' : undefined;
       if (channel === 'signal') {
-        await stack.client.workflow
-          .getHandle(workflowIdFor(leadId))
-          .signal(action === 'accept' ? acceptSignal : declineSignal, {
-            offerNumber,
-            repId,
-            ...(reason ? { reason } : {}),
-          });
-        tally.signals++;
+        try {
+          await stack.client.workflow
+            .getHandle(workflowIdFor(leadId))
+            .signal(action === 'accept' ? acceptSignal : declineSignal, {
+              offerNumber,
+              repId,
+              ...(reason ? { reason } : {}),
+            });
+          tally.signals++;
+        } catch (error) {
+          // Once the winner's accept ends the lead's workflow (no first-touch SLA to watch), the server itself
+          // refuses later signals, saying so: a refusal with its reason, as an integrator sees it.
+          if (!(error instanceof WorkflowNotFoundError)) throw error;
+          tally.refusedWithReason++;
+        }
         return;
       }
       let response: Response;
