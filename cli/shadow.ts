@@ -8,6 +8,7 @@ import { listPolicies, readPolicy } from '../db/policies';
 import { createPool } from '../db/pool';
 import { readShadowDecisions, type ShadowRow } from '../db/shadow';
 import { loadConfig, requireSetting } from '../src/config';
+import { lowestFairShare } from '../src/dashboard/fair-share';
 import { NotEvaluable } from '../src/learning/evaluate-policy';
 import { parsePolicy } from '../src/policy/parse-policy';
 import type { Directory } from '../src/routing/directory';
@@ -137,29 +138,24 @@ function report(out: (line: string) => void, version: number, rows: ShadowRow[],
     out(`  ${rep}: ${live.get(rep) ?? 0} → ${shadow.get(rep) ?? 0}`);
 
   out(
-    `fairness (lowest share of a team's first offers against a rep's weighted share, among the reps in play): live ${lowestFairShare(rows, liveDecision, directory).toFixed(2)}, shadow ${lowestFairShare(rows, shadowDecision, directory).toFixed(2)}`,
+    `fairness (lowest share of a team's first offers against a rep's weighted share, among the reps in play): live ${fairShareOf(rows, liveDecision, directory).toFixed(2)}, shadow ${fairShareOf(rows, shadowDecision, directory).toFixed(2)}`,
   );
 }
 
-/**
- * Per team, among the reps the policy offered any of its leads to first (the reps in play: available, within their
- * hours): each rep's first offers divided by what their weight's share of the team's leads would give them; the
- * lowest such ratio (1 is exactly fair). A rep a policy never offers a lead to is not seen here; the per-rep counts
- * above show them.
- */
-function lowestFairShare(rows: ShadowRow[], decided: (r: ShadowRow) => Decided, directory: Directory): number {
-  let lowest = 1;
-  for (const [teamId, group] of groupBy(rows, (r) => decided(r).teamId)) {
-    if (!teamId) continue;
-    const firsts = countBy(group, (r) => decided(r).firstRep);
-    const reps = directory.reps.filter((r) => firsts.has(r.id));
-    const weight = reps.reduce((sum, r) => sum + r.weight, 0);
-    for (const rep of reps) {
-      const expected = (group.length * rep.weight) / weight;
-      if (expected > 0) lowest = Math.min(lowest, (firsts.get(rep.id) ?? 0) / expected);
-    }
+/** lowestFairShare (src/dashboard/fair-share.ts) over the teams the policy routed the leads to. */
+function fairShareOf(rows: ShadowRow[], decided: (r: ShadowRow) => Decided, directory: Directory): number {
+  const routed = countBy(rows, (r) => decided(r).teamId);
+  const firsts = countBy(rows, (r) => decided(r).firstRep);
+  const teamOfRep = new Map<string, string>();
+  for (const r of rows) {
+    const d = decided(r);
+    if (d.firstRep && d.teamId) teamOfRep.set(d.firstRep, d.teamId);
   }
-  return lowest;
+  const reps = directory.reps.flatMap((rep) => {
+    const teamId = teamOfRep.get(rep.id);
+    return teamId ? [{ teamId, weight: rep.weight, firstOffers: firsts.get(rep.id) ?? 0 }] : [];
+  });
+  return lowestFairShare(reps, (teamId) => routed.get(teamId) ?? 0);
 }
 
 interface Decided {

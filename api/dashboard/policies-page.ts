@@ -1,6 +1,7 @@
 // Policy versions: each version's period and its figures side by side, and the shadow policy beside the live one
-// (where their decisions differ, per rule and per rep).
-import { readConversion, readPolicyPeriods, readShadowComparison, readSpeed } from '../../db/dashboard';
+// (where their decisions differ: per rule, per rep, and in fairness).
+import { readConversion, readPolicyPeriods, readRepShares, readShadowComparison, readSpeed } from '../../db/dashboard';
+import { lowestFairShare } from '../../src/dashboard/fair-share';
 import { quantileOf } from '../../src/dashboard/histogram';
 import { pct, type Row } from './charts';
 import { tableHtml } from './layout';
@@ -12,11 +13,12 @@ export const policiesPage: DashboardPage = {
   slug: 'policies',
   title: 'Policy versions',
   async load(ctx) {
-    const [periods, speed, conversion, shadow] = await Promise.all([
+    const [periods, speed, conversion, shadow, reps] = await Promise.all([
       readPolicyPeriods(ctx.db),
       readSpeed(ctx.db, ctx.range, ctx.scope, 'policy'),
       readConversion(ctx.db, ctx.range, ctx.scope, 'policy'),
       readShadowComparison(ctx.db, ctx.range, ctx.scope),
+      readRepShares(ctx.db, ctx.range, ctx.scope),
     ]);
     const versionRows: Row[] = periods.map((p) => {
       const s = speed.find((r) => r.by === 'policy' && r.key === String(p.version));
@@ -51,6 +53,19 @@ export const policiesPage: DashboardPage = {
       );
 
     const overall = shadow.filter((s) => s.by === 'all');
+    // The same fairness measure as `shadow report`, over the leads each side offered to someone first.
+    const repOf = new Map(reps.map((r) => [r.repId, r]));
+    const fairShare = (version: number, side: 'liveFirstOffers' | 'shadowFirstOffers') => {
+      const offered = shadow.flatMap((s) => {
+        const rep = repOf.get(s.key);
+        return s.by === 'rep' && s.shadowVersion === version && rep
+          ? [{ teamId: rep.teamId, weight: rep.weight, firstOffers: s[side] }]
+          : [];
+      });
+      const leads = (teamId: string) =>
+        offered.filter((o) => o.teamId === teamId).reduce((n, o) => n + o.firstOffers, 0);
+      return lowestFairShare(offered, leads).toFixed(2);
+    };
     const byRule: Row[] = shadow
       .filter((s) => s.by === 'rule')
       .map((s) => ({
@@ -112,7 +127,7 @@ export const policiesPage: DashboardPage = {
           ? overall
               .map(
                 (s) =>
-                  `Shadow v${s.shadowVersion}: ${s.decisions} decisions, the same first rep in ${pct(s.sameFirstRep, s.decisions)}%, the same team in ${pct(s.sameTeam, s.decisions)}%, ${s.unroutable} it could not route.`,
+                  `Shadow v${s.shadowVersion}: ${s.decisions} decisions, the same first rep in ${pct(s.sameFirstRep, s.decisions)}%, the same team in ${pct(s.sameTeam, s.decisions)}%, ${s.unroutable} it could not route; the lowest share of a team's first offers against a rep's weighted share: live ${fairShare(s.shadowVersion, 'liveFirstOffers')}, shadow ${fairShare(s.shadowVersion, 'shadowFirstOffers')} (1 is exactly fair).`,
               )
               .join(' ')
           : 'No shadow decisions in this range.',
