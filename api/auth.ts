@@ -4,6 +4,8 @@ import type { Pool } from 'pg';
 import { hasScope, verifyToken, type ApiScope, type Principal } from '../db/credentials';
 import { HttpError, httpError } from './errors';
 import type { FailedAuthLimiter } from './failed-auth-limiter';
+import { readCookie, type SessionSigner } from './session';
+import { readCredential } from '../db/credentials';
 import type { RouteTable } from './method-not-allowed';
 
 /**
@@ -116,6 +118,42 @@ export async function checkToken(
   if (principal) return { ok: true, principal };
   limiter.failed(address);
   return { ok: false, retryAfter: 0 };
+}
+
+/**
+ * What a sign-in form (the claim page, the codec and dashboard sessions) answers a token that did not verify: 429,
+ * with Retry-After set, once the address used up its failures; else 401.
+ */
+export function signInRefusal(
+  reply: FastifyReply,
+  check: { retryAfter: number },
+): { status: 401 | 429; message: string } {
+  if (!check.retryAfter) return { status: 401, message: 'That token is unknown, revoked or mistyped.' };
+  void reply.header('retry-after', String(check.retryAfter));
+  return { status: 429, message: `Too many failed sign-ins from this address; try again in ${check.retryAfter} s.` };
+}
+
+/**
+ * The caller of a route browsers open: the bearer token when the request has an Authorization header (401, or 429
+ * past the failure limit, when it does not verify), else the credential its session cookie names (re-read, so a
+ * revoked one no longer counts); null when there is neither.
+ */
+export async function bearerOrSessionPrincipal(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  opts: { db: Pool; limiter: FailedAuthLimiter; signer: SessionSigner; cookie: string },
+): Promise<Principal | null> {
+  const header = request.headers.authorization;
+  if (header !== undefined) {
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? null;
+    const check = await checkToken(opts.db, opts.limiter, request.ip, token);
+    if (check.ok) return check.principal;
+    if (check.retryAfter) throw tooManyFailures(reply, check.retryAfter);
+    throw httpError(401, 'Authorization', 'unknown, revoked or malformed token');
+  }
+  const session = readCookie(request.headers.cookie, opts.cookie);
+  const claims = session ? opts.signer.verify(session, Date.now()) : null;
+  return claims ? readCredential(opts.db, claims.kind, claims.id) : null;
 }
 
 /** The acting rep: always the token's, never anything the client wrote in the body. */

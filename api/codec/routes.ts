@@ -8,14 +8,14 @@ import formbody from '@fastify/formbody';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import type { AesGcmCodec } from '../../codec/aes-gcm-codec';
-import { hasScope, principalKey, readCredential, type Principal } from '../../db/credentials';
+import { hasScope, principalKey, type Principal } from '../../db/credentials';
 import { isEscalationManager } from '../../db/directory';
-import { checkToken, tooManyFailures } from '../auth';
+import { bearerOrSessionPrincipal, checkToken, signInRefusal } from '../auth';
 import { HttpError, httpError } from '../errors';
 import type { FailedAuthLimiter } from '../failed-auth-limiter';
 import { esc, renderNotice, sendPage, setPageSecurityHeaders } from '../pages/html';
 import { fromJson, PayloadsBody, toJson } from './payloads-json';
-import { readCookie, sessionCookie, sessionHours, type SessionSigner } from '../session';
+import { sessionCookie, sessionHours, type SessionSigner } from '../session';
 
 export interface CodecRoutesOptions {
   db: Pool;
@@ -98,17 +98,7 @@ export async function codecRoutes(app: FastifyInstance, opts: CodecRoutesOptions
   }
 
   async function codecCaller(request: FastifyRequest, reply: FastifyReply): Promise<Principal> {
-    const header = request.headers.authorization;
-    if (header !== undefined) {
-      const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? null;
-      const check = await checkToken(db, limiter, request.ip, token);
-      if (check.ok) return check.principal;
-      if (check.retryAfter) throw tooManyFailures(reply, check.retryAfter);
-      throw httpError(401, 'Authorization', 'unknown, revoked or malformed token');
-    }
-    const session = readCookie(request.headers.cookie, sessionCookie);
-    const claims = session ? signer.verify(session, Date.now()) : null;
-    const principal = claims ? await readCredential(db, claims.kind, claims.id) : null;
+    const principal = await bearerOrSessionPrincipal(request, reply, { db, limiter, signer, cookie: sessionCookie });
     if (!principal)
       throw httpError(
         401,
@@ -134,14 +124,8 @@ export async function codecRoutes(app: FastifyInstance, opts: CodecRoutesOptions
     const token = SessionForm.safeParse(request.body ?? {}).data?.token ?? '';
     const check = await checkToken(db, limiter, request.ip, token || null);
     if (!check.ok) {
-      if (check.retryAfter) void reply.header('retry-after', String(check.retryAfter));
-      return sendSessionPage(
-        reply,
-        check.retryAfter ? 429 : 401,
-        check.retryAfter
-          ? `Too many failed sign-ins from this address; try again in ${check.retryAfter} s.`
-          : 'That token is unknown, revoked or mistyped.',
-      );
+      const refusal = signInRefusal(reply, check);
+      return sendSessionPage(reply, refusal.status, refusal.message);
     }
     if (!(await mayUseCodec(check.principal)))
       return sendSessionPage(

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { hasScope, readCredential, type Principal } from '../../db/credentials';
+import { hasScope, type Principal } from '../../db/credentials';
 import {
   readLeadCard,
   readTeamNames,
@@ -16,11 +16,11 @@ import {
   type TeamScope,
 } from '../../db/dashboard';
 import { secretsOf, type LinkSecrets } from '../../links/offer-links';
-import { checkToken, tooManyFailures } from '../auth';
+import { bearerOrSessionPrincipal, checkToken, signInRefusal } from '../auth';
 import { httpError } from '../errors';
 import { FailedAuthLimiter } from '../failed-auth-limiter';
-import { esc, renderNotice } from '../pages/html';
-import { readCookie, sessionHours, SessionSigner } from '../session';
+import { esc, renderNotice, setPageSecurityHeaders } from '../pages/html';
+import { sessionHours, SessionSigner } from '../session';
 import { toCsv } from './charts';
 import { conversionPage } from './conversion-page';
 import { fairnessPage } from './fairness-page';
@@ -135,14 +135,8 @@ async function defineDashboard(app: FastifyInstance, opts: DashboardOptions): Pr
   }
 
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('cache-control', 'no-store');
-    reply.header('referrer-policy', 'same-origin');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header(
-      'content-security-policy',
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    );
+    // Links between the dashboard's own pages may say where they came from; nothing leaves for another site.
+    setPageSecurityHeaders(reply, 'same-origin');
     return payload;
   });
 
@@ -163,35 +157,25 @@ async function defineDashboard(app: FastifyInstance, opts: DashboardOptions): Pr
 
   /** The signed-in manager or admin, or null when no credential came with the request. */
   async function readerOf(request: FastifyRequest, reply: FastifyReply): Promise<Reader | null> {
-    let principal: Principal | null;
-    const header = request.headers.authorization;
-    if (header !== undefined) {
-      const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? null;
-      const check = await checkToken(db, limiter, request.ip, token);
-      if (!check.ok) {
-        if (check.retryAfter) throw tooManyFailures(reply, check.retryAfter);
-        throw httpError(401, 'Authorization', 'unknown, revoked or malformed token');
-      }
-      principal = check.principal;
-    } else {
-      const session = readCookie(request.headers.cookie, dashboardCookie);
-      const claims = session ? signer.verify(session, Date.now()) : null;
-      principal = claims ? await readCredential(db, claims.kind, claims.id) : null;
-      if (!principal) return null;
-    }
-    if (principal.kind === 'api-key') {
-      if (!hasScope(principal, 'admin'))
-        throw httpError(403, 'Authorization', 'the dashboard is for managers and admin keys; this key is neither');
-      return { principal, scope: null, who: `key ${principal.name}` };
-    }
+    const principal = await bearerOrSessionPrincipal(request, reply, { db, limiter, signer, cookie: dashboardCookie });
+    if (!principal) return null;
+    const reader = await readerFor(principal);
+    if ('refused' in reader) throw httpError(403, 'Authorization', reader.refused);
+    return reader;
+  }
+
+  /** Who may read the dashboard, and which teams: the one rule for pages and for signing in. */
+  async function readerFor(principal: Principal): Promise<Reader | { refused: string }> {
+    if (principal.kind === 'api-key')
+      return hasScope(principal, 'admin')
+        ? { principal, scope: null, who: `key ${principal.name}` }
+        : { refused: 'the dashboard is for managers and admin keys; this key is neither' };
     const teams = await teamsManagedBy(db, principal.repId);
-    if (teams.length === 0)
-      throw httpError(
-        403,
-        'Authorization',
-        `rep ${principal.repId} manages no team: the dashboard is for managers (reps on a team's escalation chain) and admin keys`,
-      );
-    return { principal, scope: teams, who: `rep ${principal.repId}` };
+    return teams.length > 0
+      ? { principal, scope: teams, who: `rep ${principal.repId}` }
+      : {
+          refused: `rep ${principal.repId} manages no team: the dashboard is for managers (reps on a team's escalation chain) and admin keys`,
+        };
   }
 
   async function requireReader(request: FastifyRequest, reply: FastifyReply): Promise<Reader | null> {
@@ -237,22 +221,11 @@ async function defineDashboard(app: FastifyInstance, opts: DashboardOptions): Pr
     const next = safeNext(form.next);
     const check = await checkToken(db, limiter, request.ip, form.token || null);
     if (!check.ok) {
-      if (check.retryAfter) void reply.header('retry-after', String(check.retryAfter));
-      return sendSignIn(
-        reply,
-        check.retryAfter ? 429 : 401,
-        next,
-        check.retryAfter
-          ? `Too many failed sign-ins from this address; try again in ${check.retryAfter} s.`
-          : 'That token is unknown, revoked or mistyped.',
-      );
+      const refusal = signInRefusal(reply, check);
+      return sendSignIn(reply, refusal.status, next, refusal.message);
     }
     const principal = check.principal;
-    const allowed =
-      principal.kind === 'api-key'
-        ? hasScope(principal, 'admin')
-        : (await teamsManagedBy(db, principal.repId)).length > 0;
-    if (!allowed)
+    if ('refused' in (await readerFor(principal)))
       return sendSignIn(
         reply,
         403,

@@ -8,7 +8,7 @@ import type { Pool } from 'pg';
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { readRepProfiles } from '../../db/lead-records';
-import { checkToken } from '../auth';
+import { checkToken, signInRefusal } from '../auth';
 import type { FailedAuthLimiter } from '../failed-auth-limiter';
 import { OfferIdSchema, parseOfferId } from '../offers/offer-id';
 import { refusalStatus, runOfferAnswer } from '../offers/offer-answers';
@@ -41,15 +41,9 @@ export function createClaimPage({ client, db, limiter }: ClaimPageDeps) {
     const token = ClaimForm.safeParse(request.body ?? {}).data?.token || null;
     const check = await checkToken(db, limiter, request.ip, token);
     if (!check.ok) {
-      if (check.retryAfter) void reply.header('retry-after', String(check.retryAfter));
-      return sendClaimForm(
-        reply,
-        check.retryAfter ? 429 : 401,
-        target,
-        check.retryAfter
-          ? `Too many failed sign-ins from this address; try again in ${check.retryAfter} s.`
-          : 'That token is unknown, revoked or mistyped. Paste your own rep token (lrr_…).',
-      );
+      const refusal = signInRefusal(reply, check);
+      const hint = refusal.status === 401 ? ' Paste your own rep token (lrr_…).' : '';
+      return sendClaimForm(reply, refusal.status, target, `${refusal.message}${hint}`);
     }
     if (check.principal.kind !== 'rep')
       return sendClaimForm(

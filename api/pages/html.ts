@@ -79,12 +79,16 @@ export function esc(value: string): string {
 }
 
 /**
- * Headers for a page that carries a secret (a link token, a session form): never cached, never framed, never
- * handed to another site in a Referer, and no script or foreign resource allowed.
+ * Headers for a page that carries a secret (a link token, a session form) or private figures: never cached, never
+ * framed, never handed to another site in a Referer, and no script or foreign resource allowed. A page whose URL
+ * carries no secret may keep the Referer within its own origin (`same-origin`).
  */
-export function setPageSecurityHeaders(reply: FastifyReply): void {
+export function setPageSecurityHeaders(
+  reply: FastifyReply,
+  referrerPolicy: 'no-referrer' | 'same-origin' = 'no-referrer',
+): void {
   reply.header('cache-control', 'no-store');
-  reply.header('referrer-policy', 'no-referrer');
+  reply.header('referrer-policy', referrerPolicy);
   reply.header('x-frame-options', 'DENY');
   reply.header('x-content-type-options', 'nosniff');
   reply.header(
