@@ -10,11 +10,10 @@ import Fastify from 'fastify';
 import { dashboardPages, registerDashboard } from '../api/dashboard/routes';
 import { createApiKey } from '../db/credentials';
 import { refreshDashboard } from '../db/dashboard';
-import { createPool } from '../db/pool';
 import { seedSyntheticDirectory, seedSyntheticHistory } from '../db/synthetic-history';
 import { loadConfig } from '../src/config';
 import { migrate } from '../stack/migrate';
-import { throwawayDatabase } from '../stack/throwaway-database';
+import { bulkPool, throwawayDatabase } from '../stack/throwaway-database';
 
 const baselineLeads = 10_000;
 const fullLeads = Number(process.env.BENCH_LEADS ?? 1_000_000);
@@ -37,14 +36,7 @@ async function main(): Promise<void> {
     cleanups.push(...database.cleanups);
     const databaseUrl = database.url;
     await migrate(databaseUrl);
-    let stopping = false;
-    // Seeding and the first refresh are bulk work: no statement timeout here.
-    const db = createPool(databaseUrl, (line) => stopping || console.error(line), { statementMs: 0 });
-    cleanups.push(() => {
-      stopping = true;
-      return Promise.resolve();
-    });
-    cleanups.push(() => db.end());
+    const db = bulkPool(databaseUrl, cleanups);
 
     const end = new Date();
     await seedSyntheticDirectory(db);

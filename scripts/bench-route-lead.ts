@@ -11,14 +11,14 @@ import { createRouteActivities } from '../activities/route';
 import { writeRep, writeTeam } from '../db/directory';
 import { insertLead, saveQualification } from '../db/leads';
 import { activatePolicy, draftPolicy } from '../db/policies';
-import { createPool, ping } from '../db/pool';
+import { ping } from '../db/pool';
 import { loadConfig } from '../src/config';
 import { RepSchema, TeamSchema, type Rep } from '../src/directory-file';
 import { normaliseWebForm } from '../src/intake/normalise';
 import { WebFormSchema } from '../src/intake/schemas';
 import type { Qualification } from '../src/qualification';
 import { migrate } from '../stack/migrate';
-import { throwawayDatabase } from '../stack/throwaway-database';
+import { bulkPool, throwawayDatabase } from '../stack/throwaway-database';
 
 const sizes = [10, 37, 1_000];
 const warmup = 20;
@@ -75,15 +75,7 @@ async function main(): Promise<void> {
     cleanups.push(...database.cleanups);
     const databaseUrl = database.url;
     await migrate(databaseUrl);
-    let stopping = false;
-    // Stopping Postgres can reach a connection the pool is still closing; that is no news then.
-    // Seeding is bulk work: no statement timeout here.
-    const db = createPool(databaseUrl, (line) => stopping || console.error(line), { statementMs: 0 });
-    cleanups.push(() => {
-      stopping = true;
-      return Promise.resolve();
-    });
-    cleanups.push(() => db.end());
+    const db = bulkPool(databaseUrl, cleanups);
     const routing = createRouteActivities({ db });
 
     console.log(`\nrouteLead as a whole, real PostgreSQL, ${iterations} leads per case, ${os.cpus().length} cores`);

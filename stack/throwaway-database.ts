@@ -3,6 +3,8 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Pool } from 'pg';
+import { createPool } from '../db/pool';
 import { freePort } from './free-port';
 import { dropDatabase, ensureDatabase, startEmbeddedPostgres } from './postgres';
 
@@ -36,4 +38,19 @@ export async function throwawayDatabase(serverFrom: string | undefined, name: st
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * A pool for bulk work (seeding, first refreshes: no statement timeout), ended by `cleanups`. Once the cleanups run,
+ * a connection Postgres drops while it stops is no news, so it is not logged.
+ */
+export function bulkPool(url: string, cleanups: Array<() => Promise<unknown>>): Pool {
+  let stopping = false;
+  const db = createPool(url, (line) => stopping || console.error(line), { statementMs: 0 });
+  cleanups.push(() => {
+    stopping = true;
+    return Promise.resolve();
+  });
+  cleanups.push(() => db.end());
+  return db;
 }
