@@ -57,10 +57,10 @@ export async function sectionsHtml(slug: string, sections: readonly Section[], r
   for (const section of sections) {
     const figures: string[] = [];
     for (const chart of section.charts) {
+      if (!chart.spec) continue;
       const csv = `/dashboard/${slug}/${chart.id}.csv?from=${range.from}&to=${range.to}`;
       const caption = `<figcaption>${esc(chart.title)}<a href="${csv}" download>CSV</a></figcaption>`;
       const note = chart.note ? `<p class="meta">${esc(chart.note)}</p>` : '';
-      if (!chart.spec) continue;
       const body =
         chart.rows.length === 0 ? '<p class="empty">No data in this range.</p>' : await renderSvg(chart.spec);
       figures.push(`<figure id="${chart.id}" data-rows="${chart.rows.length}">${caption}${note}${body}</figure>`);

@@ -1,7 +1,7 @@
 // Speed to lead: received → told (the rep's email delivered) → accepted → first touch, as distributions per day,
 // team, source and tier, with the share of leads answered within SLA (accepted with no offer timed out).
 import { readSpeed, type SpeedRow } from '../../db/dashboard';
-import { bucketCount, bucketLabel, duration, quantileOf } from '../../src/dashboard/histogram';
+import { addBuckets, bucketLabel, duration, emptyBuckets, quantileOf } from '../../src/dashboard/histogram';
 import { pct, type Row } from './charts';
 import { tableHtml } from './layout';
 import { teamLabel, type DashboardPage, type PageContext } from './page-model';
@@ -54,9 +54,12 @@ export const speedPage: DashboardPage = {
         p90_minutes: minutes(quantileOf(s.buckets(r), 0.9)),
       })),
     );
+    // Each step's waits over the whole range, for the distribution and the headline median.
+    const rangeBuckets = new Map(
+      stages.map((s) => [s.key, days.reduce((sum, r) => addBuckets(sum, s.buckets(r)), emptyBuckets())]),
+    );
     const distribution: Row[] = stages.flatMap((s) => {
-      const sum = new Array<number>(bucketCount).fill(0);
-      for (const r of days) s.buckets(r).forEach((n, i) => (sum[i] = sum[i]! + n));
+      const sum = rangeBuckets.get(s.key)!;
       const all = sum.reduce((a, b) => a + b, 0);
       return sum.map((n, i) => ({
         bucket: bucketLabel(i),
@@ -78,10 +81,7 @@ export const speedPage: DashboardPage = {
         touched_p50_minutes: minutes(quantileOf(r.touchedBuckets, 0.5)),
       }));
 
-    const medianAccepted = quantileOf(
-      days.reduce((sum, r) => sum.map((n, i) => n + r.acceptedBuckets[i]!), new Array<number>(bucketCount).fill(0)),
-      0.5,
-    );
+    const medianAccepted = quantileOf(rangeBuckets.get('accepted')!, 0.5);
     return [
       {
         heading: 'How fast leads are answered',
