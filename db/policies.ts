@@ -178,6 +178,14 @@ async function readValidVersion(
 }
 
 /**
+ * One change of a version's status at a time (activating, shadowing, installing the default at deploy): two racing
+ * would otherwise both see "no other active version" or "no other shadow". Held until the transaction ends.
+ */
+async function lockPolicyStatuses(tx: PoolClient): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('routing_policies'))`);
+}
+
+/**
  * Makes `version` the active policy and retires the one before, in one transaction. A draft or an older (retired)
  * version may be activated; it is validated again, since teams may have changed since it was uploaded.
  */
@@ -187,8 +195,7 @@ export async function activatePolicy(
   at: Date = new Date(),
 ): Promise<{ policy: StoredPolicy; previous: number | null }> {
   return withTransaction(db, async (tx) => {
-    // One activation at a time: two racing would otherwise both see "no other active version".
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('routing_policies'))`);
+    await lockPolicyStatuses(tx);
     const { row: target } = await readValidVersion(tx, version);
     const { rows: current } = await tx.query<{ version: number }>(
       `SELECT version FROM routing_policies WHERE status = 'active'`,
@@ -217,7 +224,7 @@ export async function shadowPolicy(
   at: Date = new Date(),
 ): Promise<{ policy: StoredPolicy; previous: number | null }> {
   return withTransaction(db, async (tx) => {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('routing_policies'))`);
+    await lockPolicyStatuses(tx);
     const { row: target } = await readValidVersion(tx, version);
     if (target.status === 'active')
       throw new PolicyStateError(`policy version ${version} is the active one: shadow another version beside it`);
@@ -261,7 +268,7 @@ export async function promoteShadow(
  */
 export async function ensureDefaultPolicy(db: Pool, yamlText: string): Promise<{ version: number; created: boolean }> {
   return withTransaction(db, async (tx) => {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('routing_policies'))`);
+    await lockPolicyStatuses(tx);
     const { rows: active } = await tx.query<{ version: number }>(
       `SELECT version FROM routing_policies WHERE status = 'active'`,
     );
